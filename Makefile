@@ -1,0 +1,124 @@
+# smtps - sendmail-compatible SMTP submission client.
+# See README for the two commands that matter: `make demo` and `make check`.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/smtps
+SYSCONFDIR ?= /etc
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-truncation \
+	  -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+	  -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough \
+	  -Wnull-dereference -Wcast-align
+PKGS	= gnutls libbsd-overlay
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION	= 0.1.0
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' \
+	  -Isrc $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(CPPFLAGS)
+
+SRCS	= $(wildcard src/*.c)
+LIBSRCS	= $(filter-out src/main.c,$(SRCS))
+OBJS	= $(SRCS:.c=.o)
+LIBOBJS	= $(LIBSRCS:.c=.o)
+UNITS	= $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/t_*.c))
+
+all: pkgcheck smtps
+
+pkgcheck:
+	@pkg-config --exists $(PKGS) || { \
+	  echo "smtps: missing build packages (pkg-config $(PKGS));" \
+	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev pkg-config" >&2; \
+	  exit 1; }
+
+smtps: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+src/%.o: src/%.c src/*.h Makefile
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# each unit test links only the modules it needs (T_name), so a module can be
+# tested while others are unfinished
+T_addr	= src/addr.o src/err.o
+T_hdr	= src/hdr.o src/addr.o src/err.o
+T_conf	= src/conf.o src/secret.o src/err.o
+T_account = src/account.o src/conf.o src/secret.o src/log.o src/err.o
+T_reply	= src/reply.o src/err.o
+T_dot	= src/dot.o
+T_sasl	= src/sasl.o src/secret.o src/err.o
+T_io	= src/io.o src/err.o
+T_flags	= src/flags.o src/err.o
+.SECONDEXPANSION:
+tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)
+
+# install build and test packages (Debian, as root; no-op when present)
+deps:
+	sh tests/setup-deps.sh build
+deps-test:
+	sh tests/setup-deps.sh test
+
+unit: $(UNITS)
+	sh tests/run-unit.sh $(UNITS)
+
+bats: smtps
+	SMTPS=$${SMTPS:-$(CURDIR)/smtps} bats tests/bats
+
+check: deps-test
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) bats
+
+# ASan + UBSan binary and test run
+sanitize:
+	$(MAKE) clean-obj
+	$(MAKE) smtps CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined'
+
+check-sanitize: deps-test
+	$(MAKE) sanitize
+	$(MAKE) unit CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined'
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) bats
+
+FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: $(FUZZERS)
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRCS) src/*.h
+	clang -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS) $(PKG_LIBS)
+
+demo: deps
+	$(MAKE) all
+	sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
+	install -m 0755 smtps $(DESTDIR)$(BINDIR)/smtps
+	install -m 0644 man/smtps.1 $(DESTDIR)$(MANDIR)/man1/smtps.1
+	install -m 0644 man/smtps-mailrc.5 $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5
+	install -m 0644 mailrc.sample $(DESTDIR)$(SHAREDIR)/mailrc.sample
+	install -d $(DESTDIR)$(SYSCONFDIR)/smtps
+	[ -e $(DESTDIR)$(SYSCONFDIR)/smtps/mailrc ] || \
+	  install -m 0644 mailrc.sample $(DESTDIR)$(SYSCONFDIR)/smtps/mailrc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/smtps $(DESTDIR)$(MANDIR)/man1/smtps.1 \
+	  $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5 $(DESTDIR)$(SHAREDIR)/mailrc.sample
+
+lint-man:
+	mandoc -Tlint -Wwarning man/smtps.1 man/smtps-mailrc.5
+
+clean-obj:
+	rm -f src/*.o
+clean: clean-obj
+	rm -f smtps $(UNITS) $(FUZZERS)
+	rm -rf tests/tmp
+
+.PHONY: all pkgcheck deps deps-test unit bats check sanitize check-sanitize \
+	fuzz demo install uninstall lint-man clean clean-obj

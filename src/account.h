@@ -1,0 +1,39 @@
+/*
+ * account.h - find, read and check the config file, choose the account,
+ * apply smtps's secure defaults exactly once, validate the result.
+ *
+ * Config file: opts->conffile (-C), else $XDG_CONFIG_HOME/smtps/mailrc
+ * (default ~/.config/smtps/mailrc), else /etc/smtps/mailrc.  A file that
+ * sets `password` and is readable by group or others -> EX_CONFIG.
+ *
+ * Account choice: -a NAME; else the account whose `from` equals the
+ * envelope sender (-f), case-insensitively; else `account default : NAME`;
+ * else an account named "default"; else the first account.
+ *
+ * Secure defaults (DESIGN.md section 4), applied when not set explicitly:
+ *   tls        on, except host is loopback (localhost, 127.0.0.0/8, ::1)
+ *   tls_starttls  port 465 -> off (implicit TLS); other port -> on
+ *   port       465 if tls and not tls_starttls explicitly on; 587 with
+ *              tls_starttls on; 25 with tls off
+ *   tls_certcheck on; auth on when user is set; timeout 0 = defaults of
+ *   limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
+ *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
+ *   (smtp uses the FQDN or "localhost").
+ * Validation: host required; tls_certcheck off without tls_fingerprint is
+ * allowed but warned; user without a password source is asked from
+ * nothing (EX_CONFIG "no password for user X").
+ */
+#ifndef SMTPS_ACCOUNT_H
+#define SMTPS_ACCOUNT_H
+
+#include "conf.h"
+#include "flags.h"
+
+/* Fill *out (caller frees with account_free).  Returns 0 or -1. */
+int	account_load(const struct opts *, struct account *out, struct err *);
+/* Apply the defaults above to a (parsed) account; exposed for tests. */
+void	account_defaults(struct account *, const char *home);
+int	account_validate(const struct account *, struct err *);
+int	account_host_is_loopback(const char *host);
+
+#endif

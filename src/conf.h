@@ -1,0 +1,78 @@
+/*
+ * conf.h - PURE msmtp-compatible configuration parser.
+ *
+ * Input: a buffer (the file's bytes), the file name (for messages) and the
+ * home directory (for ~ expansion).  Output: the list of accounts, with
+ * `defaults` and `account NAME : PARENT...` inheritance already applied,
+ * each value remembering whether it was set explicitly (mask `set`).
+ * No I/O, no globals, no exit.  Errors: EX_CONFIG with
+ * "FILE:LINE: message" (e.g. "mailrc:7: unknown keyword 'hots'").
+ *
+ * Syntax (msmtp's): one `keyword [value]` per line; `#` starts a comment
+ * at the beginning of a line or after whitespace; values may be quoted with
+ * "..." where \" and \\ escape; a value beginning with `~/` is expanded with
+ * home; `defaults` starts the defaults section; `account NAME [: P1[,P2...]]`
+ * starts an account, copying P1.. (msmtp order); `account default : NAME`
+ * names the default account.  An on/off keyword given without value means on.
+ * Validation done here: keyword known, value syntax (port 1..65535, on|off,
+ * timeout seconds or off, tls_fingerprint as SHA-256 hex with or without
+ * colons, auth on|off|plain|login), duplicate account names.
+ * Semantic checks (host present, ...) are account.c's.
+ */
+#ifndef SMTPS_CONF_H
+#define SMTPS_CONF_H
+
+#include <stddef.h>
+#include "err.h"
+
+/* bits of struct account.set: which keywords were given explicitly */
+enum conf_key {
+	K_HOST = 0, K_PORT, K_TLS, K_TLS_STARTTLS, K_TLS_TRUST_FILE,
+	K_TLS_FINGERPRINT, K_TLS_CERTCHECK, K_TLS_PRIORITIES,
+	K_TLS_HOST_OVERRIDE, K_AUTH, K_USER, K_PASSWORD, K_PASSWORDEVAL,
+	K_FROM, K_DOMAIN, K_TIMEOUT, K_ALLOW_PLAINTEXT_AUTH,
+	K_QUEUE_DIR, K_DEAD_LETTER,
+	K__COUNT
+};
+
+struct account {
+	char	*name;
+	char	*host;
+	int	 port;			/* 0 = not set */
+	int	 tls;			/* 0/1 */
+	int	 tls_starttls;		/* 0/1 */
+	char	*tls_trust_file;	/* "system" or NULL = system trust */
+	unsigned char tls_fingerprint[32]; /* valid when set has K_TLS_FINGERPRINT */
+	int	 tls_certcheck;		/* 0/1 */
+	char	*tls_priorities;
+	char	*tls_host_override;
+	char	*auth;			/* "on", "off", "plain", "login" */
+	char	*user;
+	char	*password;
+	char	*passwordeval;
+	char	*from;
+	char	*domain;
+	int	 timeout;		/* seconds; 0 = off/default */
+	int	 allow_plaintext_auth;	/* 0/1, smtps-only */
+	char	*queue_dir;		/* smtps-only */
+	char	*dead_letter;		/* smtps-only; "off" disables */
+	unsigned long long set;		/* 1ULL << enum conf_key */
+	const char *file;		/* config file name (not owned) */
+	int	 line;			/* line of the `account` keyword */
+};
+
+struct conf {
+	struct account	*acct;		/* accounts in file order */
+	size_t		 nacct;
+	char		*default_name;	/* from `account default : NAME`, or NULL */
+	int		 has_password;	/* some account sets `password` */
+};
+
+int	conf_parse(const char *buf, size_t len, const char *file,
+	    const char *home, struct conf *, struct err *);
+void	conf_free(struct conf *);	/* wipes passwords (freezero) */
+/* copy every field of src into dst (deep), used for inheritance */
+void	account_copy(struct account *dst, const struct account *src);
+void	account_free(struct account *);	/* wipes password */
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * hdr.h - PURE header-block scanner and rewrite policy.
+ *
+ * Input: the message's header block, already CRLF-normalised, WITHOUT the
+ * blank line that ends it (may be empty: headerless input).  Output: the
+ * rewritten header block (CRLF lines, no blank line), appended to *out,
+ * and, when policy->read_rcpts, the To/Cc/Bcc recipients appended to *rcpts.
+ *
+ * Rewrite rules: Bcc fields are removed (all of them, with continuation
+ * lines); Date is added when missing (policy->now, RFC 5322 format, local
+ * offset policy->tzoff_min); Message-ID is added when missing
+ * (<unique@msgid_domain>, unique from policy->unique); From is added when
+ * missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
+ * it is not printable ASCII, or quoted when it has specials, or plain
+ * "from" without a name.  Added fields go after the existing ones, in the
+ * order Date, Message-ID, From.  Field names match case-insensitively.
+ *
+ * hdr_split() decides where the header block ends in CRLF input: headers
+ * are lines "name: value" (name = printable ASCII except ':' and space)
+ * and their continuation lines (starting with SP/HT).  The block ends at
+ * the first empty line (consumed) or the first line that is neither (that
+ * line then belongs to the body).  Input whose first line is not a header
+ * has an empty header block and is all body.
+ *
+ * Errors: a NUL byte in the header block -> EX_DATAERR "NUL byte in header
+ * 'Name'"; address-list syntax errors in To/Cc/Bcc under -t -> EX_DATAERR
+ * naming the header.
+ */
+#ifndef SMTPS_HDR_H
+#define SMTPS_HDR_H
+
+#include <stddef.h>
+#include <time.h>
+#include "addr.h"
+#include "err.h"
+
+struct hdr_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+
+struct hdr_policy {
+	int		 read_rcpts;	/* -t */
+	const char	*from;		/* envelope sender for an added From: */
+	const char	*fullname;	/* -F name or NULL */
+	const char	*msgid_domain;	/* domain for Message-ID */
+	const char	*unique;	/* unique left part for Message-ID */
+	time_t		 now;
+	int		 tzoff_min;	/* local UTC offset in minutes */
+};
+
+/*
+ * Length of the header block at the start of buf (excluding the blank
+ * line), and in *bodyoff the offset where the body starts (after the blank
+ * line when there is one).  `complete` is 0 when buf may continue (the end
+ * of the block was not yet seen): then the return value is -1 ("need more").
+ */
+long	hdr_split(const char *buf, size_t len, int complete, size_t *bodyoff);
+
+int	hdr_rewrite(const char *block, size_t len, const struct hdr_policy *,
+	    struct hdr_buf *out, struct addr_list *rcpts, struct err *);
+
+/* does the block contain a field with this name (case-insensitive)? */
+int	hdr_has(const char *block, size_t len, const char *name);
+
+void	hdr_buf_add(struct hdr_buf *, const char *, size_t);
+void	hdr_buf_free(struct hdr_buf *);
+
+#endif

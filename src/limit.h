@@ -1,0 +1,33 @@
+/*
+ * limit.h - every hard limit and default of smtps, named in one place.
+ *
+ * Nothing else in the tree may use a bare size or timeout number.  A limit
+ * that is hit is an error with a sysexits code, never a silent truncation.
+ */
+#ifndef SMTPS_LIMIT_H
+#define SMTPS_LIMIT_H
+
+/* network reads */
+#define LIMIT_REPLY_LINE	2048	/* one server reply line, bytes, CRLF excluded */
+#define LIMIT_REPLY_LINES	128	/* lines in one (multi-line) reply */
+#define LIMIT_REPLY_TEXT	8192	/* stored text of one reply, all lines */
+#define LIMIT_IO_BUF		65536	/* io read buffer and write buffer, bytes */
+
+/* timeouts (milliseconds) used when the account has no `timeout` */
+#define LIMIT_TIMEOUT_DEFAULT	(30 * 1000)	/* connect, handshake, each reply */
+#define LIMIT_TIMEOUT_DATA_END	(300 * 1000)	/* reply to the final dot */
+
+/* local input */
+#define LIMIT_HEADER_BLOCK	(1024 * 1024)	/* header block held in memory */
+#define LIMIT_MESSAGE		((long long)2 * 1024 * 1024 * 1024) /* 2 GiB */
+#define LIMIT_RCPTS		4096	/* envelope recipients */
+#define LIMIT_ADDR		512	/* one envelope address (RFC 5321: 256) */
+#define LIMIT_CONF_FILE		(4 * 1024 * 1024) /* config file size */
+#define LIMIT_PASSWORD		8192	/* password or passwordeval output */
+#define LIMIT_DOMAIN		255	/* host and domain names */
+
+/* messages */
+#define LIMIT_ERR_MSG		1024	/* struct err message */
+#define LIMIT_ERR_REPLY		1024	/* struct err server reply (made visible) */
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * msg.h - read the message from stdin into the spool file.
+ *
+ * Reads fd to EOF (a lone "." does not end input).  Drops a leading mbox
+ * "From " line.  Normalises line endings to CRLF (dot_crlf), separates the
+ * header block (hdr_split, whole block held in memory up to
+ * LIMIT_HEADER_BLOCK, else EX_DATAERR), rewrites it (hdr_rewrite: Bcc
+ * removed, Date/Message-ID/From added, -t recipients collected), writes
+ * headers, blank line and body to the spool, and makes sure the spool ends
+ * with CRLF.  The spool is fsync'ed and rewound.  More than LIMIT_MESSAGE
+ * bytes -> EX_DATAERR; write errors -> EX_IOERR/EX_CANTCREAT.
+ */
+#ifndef SMTPS_MSG_H
+#define SMTPS_MSG_H
+
+#include "addr.h"
+#include "hdr.h"
+#include "queue.h"
+
+int	msg_read(int infd, const struct hdr_policy *, struct spool *,
+	    struct addr_list *rcpts, struct err *);
+
+#endif

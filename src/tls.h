@@ -1,0 +1,45 @@
+/*
+ * tls.h - the only interface to GnuTLS (tls.c is the only file that
+ * includes gnutls headers).
+ *
+ * tls_start(): client handshake on a connected non-blocking socket within
+ * timeout_ms, then verification:
+ *  - trust: the system store, or `trust_file` (PEM) when set;
+ *  - name: `verify_name` (tls_host_override or host), DNS and IP SANs,
+ *    also sent as SNI unless it is an IP address;
+ *  - profile: at least GNUTLS_PROFILE_MEDIUM (no RSA < 2048, no SHA-1
+ *    signatures), TLS 1.2 minimum, `priorities` (GnuTLS priority string)
+ *    appended when set;
+ *  - `fingerprint` (32 bytes SHA-256 of the DER end-entity certificate):
+ *    when set, the certificate must match it (and chain/name checks are
+ *    skipped only when certcheck is 0).
+ * Any failure -> EX_UNAVAILABLE "TLS certificate verification failed for
+ * HOST: reason" (expired, not yet valid, name mismatch, untrusted signer,
+ * fingerprint mismatch, insecure algorithm); handshake errors -> EX_PROTOCOL
+ * or EX_TEMPFAIL (timeout, reset).  Nothing is sent before verification.
+ */
+#ifndef SMTPS_TLS_H
+#define SMTPS_TLS_H
+
+#include "io.h"
+
+struct tls_conf {
+	const char		*verify_name;	/* host or tls_host_override */
+	const char		*trust_file;	/* NULL = system trust */
+	const unsigned char	*fingerprint;	/* 32 bytes or NULL */
+	int			 certcheck;	/* 0 = skip chain/name checks */
+	const char		*priorities;	/* NULL = defaults */
+};
+
+struct tls;
+
+struct tls	*tls_start(int fd, const struct tls_conf *, int timeout_ms,
+		    struct err *);
+struct transport tls_transport(struct tls *);
+/* "TLS1.3 / AES-256-GCM" for -v; static buffer inside struct tls */
+const char	*tls_describe(struct tls *);
+void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
+int		 tls_global_init(struct err *);
+void		 tls_global_deinit(void);
+
+#endif

@@ -1,0 +1,63 @@
+#!/bin/sh
+# setup-deps.sh build|test - install the Debian packages smtps needs.
+#
+#   build: compiler, pkg-config, GnuTLS and libbsd headers
+#   test:  build + gnutls-bin (certtool), bats, python3 (scripted server),
+#          mandoc (man page lint), faketime, openssl (fingerprints)
+#
+# Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
+# install, non-interactive (apt-get update first only when the install
+# fails).  Missing and not root -> one clear message, exit 1.
+set -eu
+
+BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime openssl"
+
+case "${1:-}" in
+build) want=$BUILD ;;
+test) want=$TEST ;;
+*) echo "usage: sh tests/setup-deps.sh build|test" >&2; exit 64 ;;
+esac
+
+installed() {
+	s=$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) || return 1
+	[ "$s" = installed ]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	# not Debian: check for the tools themselves and say what is missing
+	miss=""
+	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
+	if [ "$1" = test ]; then
+		for t in certtool bats python3 mandoc faketime openssl; do
+			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
+		done
+	fi
+	pkg-config --exists gnutls libbsd-overlay 2>/dev/null || miss="$miss gnutls-dev libbsd-dev"
+	if [ -n "$miss" ]; then
+		echo "setup-deps: not a Debian system; please install:$miss" >&2
+		exit 1
+	fi
+	exit 0
+fi
+
+missing=""
+for p in $want; do
+	installed "$p" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup-deps: missing packages:$missing" >&2
+	echo "setup-deps: run as root: apt-get install$missing" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+echo "setup-deps: installing:$missing"
+# shellcheck disable=SC2086
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
