@@ -25,4 +25,10 @@ struct envelope {
 int	smtp_send(const struct account *, const char *password,
 	    const struct envelope *, struct spool *, struct err *);
 
+/*
+ * The name smtps gives itself (EHLO, fallback Message-ID domain): the
+ * host's fully qualified name when it has one, else "localhost".
+ */
+void	smtp_local_name(char *out, size_t outsz);
+
 #endif

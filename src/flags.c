@@ -1,0 +1,201 @@
+/*
+ * flags.c - the sendmail/msmtp command line, decided by one table.
+ *
+ * Each row names a flag (the text after "-" or "--"), whether it takes a
+ * value, what smtps does with it and the --help line.  Parsing follows
+ * sendmail: options come first, the first non-option argument (or "--")
+ * starts the recipients.  Single-letter flags without a value may be
+ * clustered ("-ti"); a value may be attached ("-fme@x") or separate
+ * ("-f me@x").  Nothing here prints or exits.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "flags.h"
+
+enum f_act { F_DO, F_IGNORE, F_REFUSE };
+enum f_arg { A_NONE, A_VALUE, A_PREFIX };  /* PREFIX: -oX, anything after */
+
+enum f_id {
+	ID_T, ID_I, ID_OI, ID_F, ID_R, ID_FULLNAME, ID_V, ID_C, ID_A,
+	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B
+};
+
+struct flag {
+	const char	*name;		/* after "-" (short) or "--" (long) */
+	int		 is_long;
+	enum f_arg	 arg;
+	enum f_act	 act;
+	enum f_id	 id;
+	const char	*help;		/* NULL: not listed in --help */
+};
+
+static const struct flag flags[] = {
+	{ "t", 0, A_NONE, F_DO, ID_T,
+	  "-t              add recipients from To, Cc and Bcc headers" },
+	{ "i", 0, A_NONE, F_DO, ID_I,
+	  "-i, -oi         accepted: input is always read to end of file" },
+	{ "oi", 0, A_NONE, F_DO, ID_OI, NULL },
+	{ "f", 0, A_VALUE, F_DO, ID_F,
+	  "-f ADDR         envelope sender ('' or '<>' for the null sender)" },
+	{ "r", 0, A_VALUE, F_DO, ID_R,
+	  "-r ADDR         same as -f" },
+	{ "F", 0, A_VALUE, F_DO, ID_FULLNAME,
+	  "-F NAME         full name for an added From: header" },
+	{ "v", 0, A_NONE, F_DO, ID_V,
+	  "-v              show the SMTP transcript on stderr (secrets hidden)" },
+	{ "C", 0, A_VALUE, F_DO, ID_C,
+	  "-C FILE         read this configuration file only" },
+	{ "a", 0, A_VALUE, F_DO, ID_A,
+	  "-a NAME         use this account (also --account=NAME)" },
+	{ "account", 1, A_VALUE, F_DO, ID_ACCOUNT, NULL },
+	{ "bm", 0, A_NONE, F_DO, ID_BM,
+	  "-bm             read the message from stdin and send it (default)" },
+	{ "b", 0, A_PREFIX, F_REFUSE, ID_B, NULL },
+	{ "o", 0, A_PREFIX, F_IGNORE, ID_O,
+	  "-oX...          sendmail options: accepted and ignored" },
+	{ "help", 1, A_NONE, F_DO, ID_HELP,
+	  "--help          show this help and exit" },
+	{ "version", 1, A_NONE, F_DO, ID_VERSION,
+	  "--version       show the version and exit" },
+};
+#define NFLAGS	(sizeof(flags) / sizeof(flags[0]))
+
+static const struct flag *
+find(const char *s, int is_long, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NFLAGS; i++)
+		if (flags[i].is_long == is_long &&
+		    strlen(flags[i].name) == len &&
+		    strncmp(flags[i].name, s, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+static int
+apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
+{
+	switch (f->id) {
+	case ID_T:		o->read_rcpts = 1; break;
+	case ID_I: case ID_OI: case ID_BM: case ID_O: break;
+	case ID_F: case ID_R:	o->from = val; break;
+	case ID_FULLNAME:	o->fullname = val; break;
+	case ID_V:		o->verbose++; break;
+	case ID_C:		o->conffile = val; break;
+	case ID_A: case ID_ACCOUNT: o->account = val; break;
+	case ID_HELP:		o->mode = MODE_HELP; break;
+	case ID_VERSION:	o->mode = MODE_VERSION; break;
+	case ID_B:
+		return err_set(e, EX_USAGE, "mode '-b%s' is not supported",
+		    val);
+	}
+	return 0;
+}
+
+/* "--name", "--name=value", "--name value" */
+static int
+parse_long(int argc, char **argv, int *i, struct opts *o, struct err *e)
+{
+	const char *s = argv[*i] + 2, *eq = strchr(s, '=');
+	size_t len = eq ? (size_t)(eq - s) : strlen(s);
+	const struct flag *f = find(s, 1, len);
+	const char *val = NULL;
+
+	if (f == NULL)
+		return err_set(e, EX_USAGE, "unknown option '--%.*s' "
+		    "(see smtps --help)", (int)len, s);
+	if (f->arg == A_NONE && eq)
+		return err_set(e, EX_USAGE, "option '--%s' takes no value",
+		    f->name);
+	if (f->arg == A_VALUE) {
+		if (eq)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return err_set(e, EX_USAGE,
+			    "option '--%s' needs a value", f->name);
+	}
+	return apply(f, val, o, e);
+}
+
+/* "-t", "-ti", "-oi", "-bm", "-fADDR", "-f ADDR", "-oem" */
+static int
+parse_short(int argc, char **argv, int *i, struct opts *o, struct err *e)
+{
+	const char *s = argv[*i] + 1;
+	const struct flag *f;
+
+	/* whole-word sendmail flags first: -oi, -bm */
+	if ((f = find(s, 0, strlen(s))) != NULL && strlen(s) > 1)
+		return apply(f, NULL, o, e);
+	while (*s != '\0') {
+		if ((f = find(s, 0, 1)) == NULL)
+			return err_set(e, EX_USAGE, "unknown option '-%c' "
+			    "(see smtps --help)", *s);
+		if (f->arg == A_PREFIX) {
+			if (f->act == F_IGNORE)
+				return 0;
+			return apply(f, s + 1, o, e);
+		}
+		if (f->arg == A_VALUE) {
+			if (s[1] != '\0')
+				return apply(f, s + 1, o, e);
+			if (*i + 1 >= argc)
+				return err_set(e, EX_USAGE,
+				    "option '-%c' needs a value", *s);
+			return apply(f, argv[++*i], o, e);
+		}
+		if (apply(f, NULL, o, e) == -1)
+			return -1;
+		s++;
+	}
+	return 0;
+}
+
+int
+flags_parse(int argc, char **argv, struct opts *o, struct err *e)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (a[1] == '-') {
+			if (parse_long(argc, argv, &i, o, e) == -1)
+				return -1;
+		} else if (parse_short(argc, argv, &i, o, e) == -1)
+			return -1;
+	}
+	o->rcpts = argv + i;
+	o->nrcpts = argc - i;
+	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)
+		return err_set(e, EX_USAGE, "no recipients given "
+		    "(name them as arguments or use -t)");
+	return 0;
+}
+
+void
+flags_usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: smtps [options] [--] recipient ...\n"
+	    "       smtps -t [options] < message\n\n"
+	    "Reads a message on stdin and submits it over TLS, as sendmail"
+	    " does.\n\noptions:\n", fp);
+	for (i = 0; i < NFLAGS; i++)
+		if (flags[i].help != NULL)
+			fprintf(fp, "  %s\n", flags[i].help);
+	fputs("\nconfiguration: ~/.config/smtps/mailrc or /etc/smtps/mailrc,"
+	    " msmtp syntax;\nsee smtps(1) and smtps-mailrc(5).\n", fp);
+}

@@ -1,0 +1,241 @@
+/*
+ * main.c - wires the pipeline and is the only place that exits.
+ *
+ * All local work happens before the first network byte: flags, config,
+ * password, the message spooled to disk with its headers rewritten, the
+ * envelope checked.  Then one SMTP session.  On success the spool file is
+ * removed; on any failure after spooling the message is appended to
+ * dead.letter so it is never lost, and the exit code says what happened.
+ */
+#include <sys/stat.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "addr.h"
+#include "flags.h"
+#include "hdr.h"
+#include "log.h"
+#include "msg.h"
+#include "queue.h"
+#include "secret.h"
+#include "smtp.h"
+#include "tls.h"
+
+struct run {
+	struct opts	 o;
+	struct account	 a;
+	char		 from[LIMIT_ADDR + 1];
+	char		*password;
+	struct spool	 sp;
+	struct addr_list rcpts;
+	char		 msgid_domain[LIMIT_DOMAIN + 1];
+	int		 spooled;	/* the whole message is in the spool */
+};
+
+static int
+die(const struct err *e)
+{
+	err_print(e);
+	return e->code ? e->code : EX_SOFTWARE;
+}
+
+/* envelope sender (-f, else the account's from) and the -F name */
+static int
+check_sender(struct run *r, struct err *e)
+{
+	const char *f = r->o.from != NULL ? r->o.from : r->a.from;
+	const char *p;
+
+	if (f == NULL)
+		return err_set(e, EX_CONFIG, "no envelope sender: set 'from' "
+		    "in account '%s' or use -f", r->a.name);
+	if (addr_path_check(f, strlen(f), 1, r->from, sizeof(r->from),
+	    e) == -1)
+		return err_prefix(e, "%s '%s'", r->o.from ? "-f" : "from",
+		    r->o.from ? "(argument)" : r->a.name);
+	for (p = r->o.fullname; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(e, EX_USAGE, "-F: full name contains a "
+			    "control character");
+	return 0;
+}
+
+static int
+add_arg_rcpts(struct run *r, struct err *e)
+{
+	char buf[LIMIT_ADDR + 1];
+	int i;
+
+	for (i = 0; i < r->o.nrcpts; i++) {
+		const char *s = r->o.rcpts[i];
+
+		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf), e) == -1)
+			return err_prefix(e, "recipient argument %d", i + 1);
+		addr_list_add(&r->rcpts, buf);
+	}
+	return 0;
+}
+
+/* -t recipients came from headers: check each for the envelope */
+static int
+check_hdr_rcpts(struct run *r, size_t from, struct err *e)
+{
+	char buf[LIMIT_ADDR + 1];
+	size_t i;
+
+	for (i = from; i < r->rcpts.n; i++) {
+		const char *s = r->rcpts.v[i];
+
+		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf),
+		    e) == -1) {
+			e->code = EX_DATAERR;
+			return err_prefix(e, "recipient '%s' from the headers",
+			    s);
+		}
+	}
+	if (r->rcpts.n == 0)
+		return err_set(e, EX_USAGE, "no recipients: none given as "
+		    "arguments%s", r->o.read_rcpts ? " and none in To, Cc or "
+		    "Bcc" : "");
+	if (r->rcpts.n > LIMIT_RCPTS)
+		return err_set(e, EX_USAGE, "too many recipients (limit %d)",
+		    LIMIT_RCPTS);
+	return 0;
+}
+
+static int
+spool_message(struct run *r, struct err *e)
+{
+	struct hdr_policy pol;
+	struct tm tm;
+	char unique[64];
+	const char *dom;
+	time_t now = time(NULL);
+	size_t nargs = r->rcpts.n;
+
+	dom = r->a.domain ? r->a.domain : addr_domain(r->from);
+	if (dom != NULL)
+		strlcpy(r->msgid_domain, dom, sizeof(r->msgid_domain));
+	else
+		smtp_local_name(r->msgid_domain, sizeof(r->msgid_domain));
+	snprintf(unique, sizeof(unique), "%llx.%lx.%08x%08x",
+	    (unsigned long long)now, (long)getpid(), arc4random(),
+	    arc4random());
+	localtime_r(&now, &tm);
+	memset(&pol, 0, sizeof(pol));
+	pol.read_rcpts = r->o.read_rcpts;
+	pol.from = r->from;
+	pol.fullname = r->o.fullname;
+	pol.msgid_domain = r->msgid_domain;
+	pol.unique = unique;
+	pol.now = now;
+	pol.tzoff_min = (int)(tm.tm_gmtoff / 60);
+	if (queue_spool_create(r->a.queue_dir, &r->sp, e) == -1 ||
+	    msg_read(STDIN_FILENO, &pol, &r->sp, &r->rcpts, e) == -1)
+		return -1;
+	r->spooled = 1;
+	return check_hdr_rcpts(r, nargs, e);
+}
+
+/* the message could not be sent: keep it in dead.letter, say so */
+static void
+keep_message(struct run *r, struct err *e)
+{
+	const char *dl = r->a.dead_letter;
+	struct err de;
+
+	err_clear(&de);
+	if (e->after_dot)
+		err_prefix(e, "connection lost after the message was sent; "
+		    "the server may have accepted it");
+	if (dl == NULL || strcmp(dl, "off") == 0) {
+		err_prefix(e, "message left in %s", r->sp.path);
+		close(r->sp.fd);
+		return;
+	}
+	if (queue_dead_letter(&r->sp, dl, r->from, &de) == -1) {
+		err_prefix(e, "%s; message left in %s", de.msg, r->sp.path);
+		close(r->sp.fd);
+		return;
+	}
+	queue_spool_remove(&r->sp);
+	snprintf(e->keptpath, sizeof(e->keptpath), "%s", dl);
+	e->kept = 1;
+	/* one line: what failed, why, where the message is */
+	{
+		char msg[LIMIT_ERR_MSG];
+
+		snprintf(msg, sizeof(msg), "%s; message saved in %s", e->msg,
+		    dl);
+		strlcpy(e->msg, msg, sizeof(e->msg));
+	}
+}
+
+static int
+run(struct run *r, struct err *e)
+{
+	struct envelope env;
+	int rc;
+
+	if (account_load(&r->o, &r->a, e) == -1 || check_sender(r, e) == -1 ||
+	    add_arg_rcpts(r, e) == -1 ||
+	    secret_get(&r->a, &r->password, e) == -1 ||
+	    tls_global_init(e) == -1)
+		return -1;
+	log_info("account %s: %s port %d, %s", r->a.name, r->a.host,
+	    r->a.port, !r->a.tls ? "no TLS" : r->a.tls_starttls ?
+	    "STARTTLS" : "implicit TLS");
+	if (spool_message(r, e) == -1) {
+		/* a complete message is kept; a half-read one is not mail */
+		if (r->spooled)
+			keep_message(r, e);
+		else if (r->sp.path[0] != '\0')
+			queue_spool_remove(&r->sp);
+		return -1;
+	}
+	env.from = r->from;
+	env.rcpts = r->rcpts.v;
+	env.nrcpts = r->rcpts.n;
+	rc = smtp_send(&r->a, r->password, &env, &r->sp, e);
+	if (rc == 0)
+		queue_spool_remove(&r->sp);
+	else
+		keep_message(r, e);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct run r;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	signal(SIGPIPE, SIG_IGN);
+	umask(077);
+	if (flags_parse(argc, argv, &r.o, &e) == -1)
+		return die(&e);
+	if (r.o.mode == MODE_HELP) {
+		flags_usage(stdout);
+		return 0;
+	}
+	if (r.o.mode == MODE_VERSION) {
+		printf("smtps %s\n", SMTPS_VERSION);
+		return 0;
+	}
+	log_init(r.o.verbose);
+	r.sp.fd = -1;
+	rc = run(&r, &e);
+	secret_free(r.password);
+	addr_list_free(&r.rcpts);
+	account_free(&r.a);
+	tls_global_deinit();
+	return rc == 0 ? 0 : die(&e);
+}

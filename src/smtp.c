@@ -1,0 +1,529 @@
+/*
+ * smtp.c - one SMTP submission session, read top to bottom in smtp_send().
+ *
+ * Every step is small and names its phase, so a failure says where it
+ * happened.  Each reply is read against a deadline (io_deadline); replies
+ * are classified temporary/permanent by err_from_reply() only.
+ *
+ * Recipients are all-or-nothing: the envelope (MAIL, every RCPT, DATA) is
+ * sent in one write when the server offers PIPELINING; if any RCPT is
+ * refused nothing is sent: RSET, or, when the server already said 354 to
+ * the pipelined DATA, the connection is dropped before any message byte
+ * (RFC 5321 says an unterminated DATA must not be delivered).  The one
+ * exception is 452 "too many recipients" for a tail of the list: the
+ * accepted ones get the message and the rest follow in a new transaction.
+ */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "dot.h"
+#include "io.h"
+#include "log.h"
+#include "net.h"
+#include "reply.h"
+#include "sasl.h"
+#include "secret.h"
+#include "smtp.h"
+#include "tls.h"
+
+struct session {
+	const struct account	*a;
+	const char		*password;
+	struct io		*io;
+	int			 fd;
+	struct tls		*tls;
+	struct caps		 caps;
+	struct reply		 r;
+	int			 timeout_ms;	/* each reply, connect */
+	int			 data_ms;	/* reply to the final dot */
+	int			 broken;	/* I/O failed: no QUIT */
+	char			 name[LIMIT_DOMAIN + 1];
+};
+
+/* outcome of one RCPT */
+enum rc_state { RC_OK, RC_TOOMANY, RC_REFUSED };
+
+void
+smtp_local_name(char *out, size_t outsz)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[LIMIT_DOMAIN + 1];
+	const char *p;
+
+	strlcpy(out, "localhost", outsz);
+	if (gethostname(host, sizeof(host)) == -1)
+		return;
+	host[sizeof(host) - 1] = '\0';
+	if (strchr(host, '.') == NULL) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		if (getaddrinfo(host, NULL, &hints, &res) == 0 &&
+		    res->ai_canonname != NULL)
+			strlcpy(host, res->ai_canonname, sizeof(host));
+		if (res != NULL)
+			freeaddrinfo(res);
+	}
+	if (strchr(host, '.') == NULL)
+		return;
+	for (p = host; *p != '\0'; p++)
+		if (!(*p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
+		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+			return;
+	strlcpy(out, host, outsz);
+}
+
+/* queue one command line (CRLF added); `secret` hides it in -v output */
+static int
+cmd(struct session *s, int secret, struct err *e, const char *fmt, ...)
+{
+	char line[LIMIT_REPLY_LINE + 3 * LIMIT_PASSWORD];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) - 2)
+		return err_set(e, EX_SOFTWARE, "command line too long");
+	log_proto(1, line, (size_t)n, secret);
+	memcpy(line + n, "\r\n", 2);
+	n = io_write(s->io, line, (size_t)n + 2, e);
+	if (secret)
+		secret_wipe(line, sizeof(line));
+	return n;
+}
+
+/* read one complete reply into s->r within ms */
+static int
+get_reply(struct session *s, int ms, const char *what, struct err *e)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	if (io_flush(s->io, e) == -1) {
+		s->broken = 1;
+		return err_prefix(e, "%s", what);
+	}
+	io_deadline(s->io, ms);
+	reply_init(&s->r);
+	do {
+		if (io_readline(s->io, &line, &len, e) == -1) {
+			s->broken = 1;
+			return err_prefix(e, "%s", what);
+		}
+		log_proto(0, line, len, 0);
+		rc = reply_feed(&s->r, line, len, e);
+		if (rc == -1) {
+			s->broken = 1;
+			return err_prefix(e, "%s", what);
+		}
+	} while (rc == 0);
+	return 0;
+}
+
+/* read a reply and demand class `want` (2 or 3) */
+static int
+expect(struct session *s, int want, enum err_phase ph, int ms,
+    const char *what, struct err *e)
+{
+	if (get_reply(s, ms, what, e) == -1)
+		return -1;
+	if (s->r.code / 100 == want)
+		return 0;
+	return err_from_reply(e, ph, s->r.code, s->r.text, s->r.len, what);
+}
+
+static int
+ehlo(struct session *s, struct err *e)
+{
+	if (cmd(s, 0, e, "EHLO %s", s->name) == -1 ||
+	    expect(s, 2, PH_EHLO, s->timeout_ms, "EHLO", e) == -1)
+		return -1;
+	reply_caps(&s->r, &s->caps);
+	return 0;
+}
+
+static int
+start_tls(struct session *s, struct err *e)
+{
+	const struct account *a = s->a;
+	struct tls_conf tc;
+	int warn = !a->tls_certcheck &&
+	    !(a->set & (1ULL << K_TLS_FINGERPRINT));
+
+	memset(&tc, 0, sizeof(tc));
+	tc.verify_name = a->tls_host_override ? a->tls_host_override : a->host;
+	tc.trust_file = a->tls_trust_file && strcmp(a->tls_trust_file,
+	    "system") != 0 ? a->tls_trust_file : NULL;
+	tc.fingerprint = (a->set & (1ULL << K_TLS_FINGERPRINT)) ?
+	    a->tls_fingerprint : NULL;
+	tc.certcheck = a->tls_certcheck;
+	tc.priorities = a->tls_priorities;
+	if (warn)
+		log_warn("tls_certcheck is off: the server's identity is not "
+		    "verified");
+	if ((s->tls = tls_start(s->fd, &tc, s->timeout_ms, e)) == NULL)
+		return -1;
+	io_set_transport(s->io, tls_transport(s->tls));
+	log_info("TLS established: %s", tls_describe(s->tls));
+	return 0;
+}
+
+/* bytes waiting on the socket right now (without reading them) */
+static int
+socket_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static int
+starttls(struct session *s, struct err *e)
+{
+	if (!(s->caps.flags & CAP_STARTTLS))
+		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
+		    "STARTTLS; refusing to continue without TLS", s->a->host);
+	if (cmd(s, 0, e, "STARTTLS") == -1 ||
+	    expect(s, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
+		return -1;
+	if (io_pending(s->io) > 0 || socket_readable(s->fd))
+		return err_set(e, EX_PROTOCOL, "server sent data after its "
+		    "STARTTLS reply, before the TLS handshake (possible "
+		    "injection attack); nothing was sent");
+	if (start_tls(s, e) == -1)
+		return -1;
+	memset(&s->caps, 0, sizeof(s->caps));	/* forget pre-TLS caps */
+	return ehlo(s, e);
+}
+
+static int
+auth_login_steps(struct session *s, int mech, struct err *e)
+{
+	char buf[3 * LIMIT_PASSWORD];
+	int step, rc = 0;
+
+	for (step = 0; step < 2 && rc == 0; step++) {
+		rc = expect(s, 3, PH_AUTH, s->timeout_ms, "AUTH", e);
+		if (rc == 0)
+			rc = sasl_step(mech, step, s->a->user, s->password,
+			    buf, sizeof(buf), e);
+		if (rc == 0)
+			rc = cmd(s, 1, e, "%s", buf);
+	}
+	secret_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+static int
+auth(struct session *s, struct err *e)
+{
+	char buf[3 * LIMIT_PASSWORD];
+	int mech, rc;
+
+	if (!(s->caps.flags & CAP_AUTH))
+		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
+		    "AUTH, but the account has a user", s->a->host);
+	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
+		return -1;
+	rc = sasl_initial(mech, s->a->user, s->password, buf, sizeof(buf), e);
+	if (rc == 0)
+		rc = cmd(s, 1, e, "%s", buf);
+	secret_wipe(buf, sizeof(buf));
+	if (rc == 0 && mech == AUTH_LOGIN)
+		rc = auth_login_steps(s, mech, e);
+	if (rc == 0)
+		rc = expect(s, 2, PH_AUTH, s->timeout_ms, "AUTH", e);
+	if (rc == 0)
+		log_info("authenticated as %s with %s", s->a->user,
+		    sasl_name(mech));
+	return rc;
+}
+
+/* queue MAIL FROM with its parameters */
+static int
+mail_from(struct session *s, const struct envelope *env,
+    const struct spool *sp, struct err *e)
+{
+	char params[64] = "";
+
+	if (s->caps.flags & CAP_SIZE) {
+		if (s->caps.size > 0 &&
+		    (unsigned long long)sp->size > s->caps.size)
+			return err_set(e, EX_DATAERR, "message is %lld bytes, "
+			    "server %s accepts at most %llu", (long long)
+			    sp->size, s->a->host, s->caps.size);
+		snprintf(params, sizeof(params), " SIZE=%lld",
+		    (long long)sp->size);
+	}
+	if (sp->eightbit && (s->caps.flags & CAP_8BITMIME))
+		strlcat(params, " BODY=8BITMIME", sizeof(params));
+	return cmd(s, 0, e, "MAIL FROM:<%s>%s", env->from, params);
+}
+
+/* is this 452 RCPT reply "too many recipients" (RFC 5321 4.5.3.1.10)? */
+static int
+too_many(const struct reply *r)
+{
+	return r->code == 452;
+}
+
+/*
+ * Read the RCPT replies for rcpts[first..last) into st[].  Returns the
+ * number accepted; refusals are described in e (all of them, one line).
+ */
+static long
+rcpt_replies(struct session *s, const struct envelope *env, size_t first,
+    size_t last, enum rc_state *st, struct err *e)
+{
+	char what[LIMIT_ADDR + 16], list[LIMIT_ERR_MSG] = "", vis[256];
+	size_t i;
+	long ok = 0;
+
+	for (i = first; i < last; i++) {
+		snprintf(what, sizeof(what), "RCPT TO:<%s>", env->rcpts[i]);
+		if (get_reply(s, s->timeout_ms, what, e) == -1)
+			return -1;
+		if (s->r.code / 100 == 2) {
+			st[i] = RC_OK;
+			ok++;
+			continue;
+		}
+		st[i] = too_many(&s->r) ? RC_TOOMANY : RC_REFUSED;
+		err_visible(vis, sizeof(vis), s->r.text, s->r.len);
+		snprintf(what, sizeof(what), "%s<%s> (%d %s)",
+		    list[0] ? "; " : "", env->rcpts[i], s->r.code, vis);
+		strlcat(list, what, sizeof(list));
+		if (e->code == 0 || e->code == EX_TEMPFAIL)
+			err_from_reply(e, PH_RCPT, s->r.code, s->r.text,
+			    s->r.len, "recipient");
+	}
+	if (list[0] != '\0') {
+		int code = e->code;
+
+		err_set(e, code, "recipient%s refused: %s",
+		    strchr(list, ';') ? "s" : "", list);
+	}
+	return ok;
+}
+
+/*
+ * Decide from st[] whether to go on: all accepted, or refusals are only a
+ * 452 tail after at least one accepted recipient.  Returns the index where
+ * the next transaction starts (== last when done), or -1: abort.
+ */
+static long
+rcpt_verdict(const enum rc_state *st, size_t first, size_t last)
+{
+	size_t i, tail = last;
+
+	for (i = first; i < last; i++)
+		if (st[i] == RC_REFUSED)
+			return -1;
+	while (tail > first && st[tail - 1] == RC_TOOMANY)
+		tail--;
+	for (i = first; i < tail; i++)
+		if (st[i] != RC_OK)
+			return -1;
+	return tail == first ? -1 : (long)tail;
+}
+
+static int
+send_body(struct session *s, struct spool *sp, struct err *e)
+{
+	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 8);
+	struct dot d;
+	ssize_t n;
+	int rc = 0;
+
+	dot_init(&d);
+	if (lseek(sp->fd, 0, SEEK_SET) == -1)
+		rc = err_set(e, EX_IOERR, "cannot rewind the spool file");
+	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
+		if (n == -1) {
+			rc = err_set(e, EX_IOERR, "cannot read the spool file");
+			break;
+		}
+		rc = io_write(s->io, out, dot_stuff(&d, in, (size_t)n, out), e);
+	}
+	if (rc == 0)
+		rc = io_write(s->io, out, dot_stuff_end(&d, out), e);
+	if (rc == 0)
+		log_proto(1, "<message body>", 14, 0);
+	free(in);
+	free(out);
+	return rc == 0 ? io_flush(s->io, e) : -1;
+}
+
+/* leave a transaction that will not be completed */
+static void
+abandon(struct session *s, int in_data)
+{
+	struct err ignore;
+
+	err_clear(&ignore);
+	if (in_data)
+		return;		/* caller drops the connection: no dot sent */
+	if (cmd(s, 0, &ignore, "RSET") == 0)
+		(void)get_reply(s, s->timeout_ms, "RSET", &ignore);
+}
+
+/*
+ * One transaction for rcpts[first..nrcpts).  Returns the index where the
+ * next transaction must start (nrcpts when all are done), or -1.
+ * *dropped is set when the connection must be closed without QUIT.
+ */
+static long
+transaction(struct session *s, const struct envelope *env, size_t first,
+    struct spool *sp, enum rc_state *st, int *dropped, struct err *e)
+{
+	int pipe = (s->caps.flags & CAP_PIPELINING) != 0, data_ok;
+	size_t i;
+	long next;
+
+	if (mail_from(s, env, sp, e) == -1 ||
+	    (!pipe && expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
+	    e) == -1))
+		return -1;
+	for (i = first; i < env->nrcpts; i++) {
+		if (cmd(s, 0, e, "RCPT TO:<%s>", env->rcpts[i]) == -1)
+			return -1;
+		if (!pipe && rcpt_replies(s, env, i, i + 1, st, e) == -1)
+			return -1;
+	}
+	if (pipe && cmd(s, 0, e, "DATA") == -1)
+		return -1;
+	if (pipe && expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
+	    e) == -1)
+		return -1;
+	if (pipe && rcpt_replies(s, env, first, env->nrcpts, st, e) == -1)
+		return -1;
+	next = rcpt_verdict(st, first, env->nrcpts);
+	if (!pipe && next != -1 && cmd(s, 0, e, "DATA") == -1)
+		return -1;
+	if (pipe || next != -1) {
+		struct err de;
+
+		err_clear(&de);
+		data_ok = expect(s, 3, PH_DATA, s->timeout_ms, "DATA",
+		    &de) == 0;
+		if (next != -1 && !data_ok) {
+			*e = de;
+			return -1;
+		}
+		if (next == -1) {
+			*dropped = data_ok;
+			abandon(s, data_ok);
+			return -1;
+		}
+	} else {
+		abandon(s, 0);
+		return -1;
+	}
+	err_clear(e);
+	if (send_body(s, sp, e) == -1)
+		return -1;
+	e->after_dot = 1;
+	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
+		/* a reply, even a refusal, means the server decided */
+		e->after_dot = s->broken;
+		return -1;
+	}
+	e->after_dot = 0;
+	return next;
+}
+
+static int
+connect_and_greet(struct session *s, struct err *e)
+{
+	const struct account *a = s->a;
+	int implicit = a->tls && !a->tls_starttls;
+
+	s->fd = net_connect(a->host, a->port, s->timeout_ms, e);
+	if (s->fd == -1)
+		return -1;
+	s->io = xcalloc(1, sizeof(*s->io));
+	io_init(s->io, net_transport(&s->fd));
+	s->io->timeout_ms = s->timeout_ms;
+	log_info("connected to %s port %d%s", a->host, a->port,
+	    implicit ? " (implicit TLS)" : "");
+	if (implicit && start_tls(s, e) == -1)
+		return -1;
+	if (expect(s, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
+	    ehlo(s, e) == -1)
+		return -1;
+	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
+		return -1;
+	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
+	    auth(s, e) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+finish(struct session *s, int quit)
+{
+	struct err ignore;
+
+	err_clear(&ignore);
+	quit = quit && !s->broken && s->io != NULL;
+	if (quit && cmd(s, 0, &ignore, "QUIT") == 0)
+		(void)get_reply(s, 2000, "QUIT", &ignore);
+	if (s->tls != NULL)
+		tls_close(s->tls, quit ? 1000 : 0);
+	if (s->fd != -1)
+		close(s->fd);
+	free(s->io);
+}
+
+int
+smtp_send(const struct account *a, const char *password,
+    const struct envelope *env, struct spool *sp, struct err *e)
+{
+	struct session s;
+	enum rc_state *st;
+	int dropped = 0, rc = -1;
+	long next = 0, done = 0;
+
+	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
+	    !a->tls && !a->allow_plaintext_auth)
+		return err_set(e, EX_CONFIG, "account '%s': refusing to send "
+		    "the password over a connection without TLS (set 'tls on',"
+		    " or 'allow_plaintext_auth on' if you really mean it)",
+		    a->name);
+	memset(&s, 0, sizeof(s));
+	s.a = a;
+	s.password = password ? password : "";
+	s.fd = -1;
+	s.timeout_ms = a->timeout > 0 ? a->timeout * 1000 : LIMIT_TIMEOUT_DEFAULT;
+	s.data_ms = a->timeout > 0 ? a->timeout * 1000 : LIMIT_TIMEOUT_DATA_END;
+	if (a->domain != NULL)
+		strlcpy(s.name, a->domain, sizeof(s.name));
+	else
+		smtp_local_name(s.name, sizeof(s.name));
+	st = xcalloc(env->nrcpts, sizeof(*st));
+	if (connect_and_greet(&s, e) == 0) {
+		while ((size_t)next < env->nrcpts && next != -1) {
+			done = next;
+			next = transaction(&s, env, (size_t)next, sp, st,
+			    &dropped, e);
+		}
+		rc = next == -1 ? -1 : 0;
+		if (rc == -1 && done > 0)
+			err_prefix(e, "delivered to %ld of %zu recipients "
+			    "(server limit per message), then", done,
+			    env->nrcpts);
+	}
+	finish(&s, !dropped && !e->after_dot);
+	free(st);
+	return rc;
+}
