@@ -18,7 +18,7 @@ enum f_arg { A_NONE, A_VALUE, A_PREFIX };  /* PREFIX: -oX, anything after */
 
 enum f_id {
 	ID_T, ID_I, ID_OI, ID_F, ID_R, ID_FULLNAME, ID_V, ID_C, ID_A,
-	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B
+	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B, ID_BODY
 };
 
 struct flag {
@@ -52,6 +52,9 @@ static const struct flag flags[] = {
 	{ "bm", 0, A_NONE, F_DO, ID_BM,
 	  "-bm             read the message from stdin and send it (default)" },
 	{ "b", 0, A_PREFIX, F_REFUSE, ID_B, NULL },
+	{ "B", 0, A_VALUE, F_IGNORE, ID_BODY,
+	  "-B TYPE         body type (7BIT, 8BITMIME): accepted and ignored,\n"
+	  "                  BODY=8BITMIME is sent when the body needs it" },
 	{ "o", 0, A_PREFIX, F_IGNORE, ID_O,
 	  "-oX...          sendmail options: accepted and ignored" },
 	{ "help", 1, A_NONE, F_DO, ID_HELP,
@@ -79,7 +82,7 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 {
 	switch (f->id) {
 	case ID_T:		o->read_rcpts = 1; break;
-	case ID_I: case ID_OI: case ID_BM: case ID_O: break;
+	case ID_I: case ID_OI: case ID_BM: case ID_O: case ID_BODY: break;
 	case ID_F: case ID_R:	o->from = val; break;
 	case ID_FULLNAME:	o->fullname = val; break;
 	case ID_V:		o->verbose++; break;

@@ -157,18 +157,17 @@ start_tls(struct session *s, struct err *e)
 {
 	const struct account *a = s->a;
 	struct tls_conf tc;
-	int warn = !a->tls_certcheck &&
-	    !(a->set & (1ULL << K_TLS_FINGERPRINT));
+	int pinned = (a->set & (1ULL << K_TLS_FINGERPRINT)) != 0;
 
 	memset(&tc, 0, sizeof(tc));
 	tc.verify_name = a->tls_host_override ? a->tls_host_override : a->host;
 	tc.trust_file = a->tls_trust_file && strcmp(a->tls_trust_file,
 	    "system") != 0 ? a->tls_trust_file : NULL;
-	tc.fingerprint = (a->set & (1ULL << K_TLS_FINGERPRINT)) ?
-	    a->tls_fingerprint : NULL;
-	tc.certcheck = a->tls_certcheck;
+	/* as in msmtp, a pinned certificate is trusted on its own */
+	tc.fingerprint = pinned ? a->tls_fingerprint : NULL;
+	tc.certcheck = a->tls_certcheck && !pinned;
 	tc.priorities = a->tls_priorities;
-	if (warn)
+	if (!a->tls_certcheck && !pinned)
 		log_warn("tls_certcheck is off: the server's identity is not "
 		    "verified");
 	if ((s->tls = tls_start(s->fd, &tc, s->timeout_ms, e)) == NULL)

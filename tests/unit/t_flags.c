@@ -71,6 +71,15 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--version")), 0);
 	T_EQ_INT(o.mode, MODE_VERSION);
 
+	/* cron: -FCronDaemon -i -B8BITMIME -oem root; systemd-cron: -B 8BITMIME */
+	T_EQ_INT(parse(&o, &e, ARGS("-FCronDaemon", "-i", "-B8BITMIME", "-oem",
+	    "root")), 0);
+	T_EQ_STR(o.fullname, "CronDaemon");
+	T_EQ_INT(o.nrcpts, 1);
+	T_EQ_STR(o.rcpts[0], "root");
+	T_EQ_INT(parse(&o, &e, ARGS("-B", "8BITMIME", "root")), 0);
+	T_EQ_INT(o.nrcpts, 1);
+
 	/* errors */
 	T_EQ_INT(parse(&o, &e, ARGS("-Z", "a@x")), -1);
 	T_EQ_INT(e.code, EX_USAGE);
