@@ -8,10 +8,11 @@
  * No I/O, no globals, no exit.  Errors: EX_CONFIG with
  * "FILE:LINE: message" (e.g. "mailrc:7: unknown keyword 'hots'").
  *
- * Syntax (msmtp's): one `keyword [value]` per line; `#` starts a comment
- * at the beginning of a line or after whitespace; values may be quoted with
- * "..." where \" and \\ escape; a value beginning with `~/` is expanded with
- * home; `defaults` starts the defaults section; `account NAME [: P1[,P2...]]`
+ * Syntax (msmtp's): one `keyword [value]` per line; a line whose first
+ * non-blank character is `#` is a comment (as in msmtp, a `#` later in a
+ * line is part of the value); values may be quoted with
+ * "..." where \" and \\ escape; a file-name value beginning with `~/` is
+ * expanded with home; `defaults` starts the defaults section; `account NAME [: P1[,P2...]]`
  * starts an account, copying P1.. (msmtp order); `account default : NAME`
  * names the default account.  An on/off keyword given without value means on.
  * Validation done here: keyword known, value syntax (port 1..65535, on|off,
@@ -59,6 +60,8 @@ struct account {
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */
+	char	*owned_file;		/* NULL, or an owned copy that `file`
+					   points to (set by account_load) */
 };
 
 struct conf {
@@ -66,6 +69,8 @@ struct conf {
 	size_t		 nacct;
 	char		*default_name;	/* from `account default : NAME`, or NULL */
 	int		 has_password;	/* some account sets `password` */
+	char		*ignored;	/* msmtp keywords accepted and ignored,
+					   "logfile, syslog", or NULL */
 };
 
 int	conf_parse(const char *buf, size_t len, const char *file,
