@@ -23,6 +23,8 @@
 #define LIMIT_RCPTS		4096	/* envelope recipients */
 #define LIMIT_ADDR		512	/* one envelope address (RFC 5321: 256) */
 #define LIMIT_CONF_FILE		(4 * 1024 * 1024) /* config file size */
+#define LIMIT_ACCOUNTS		256	/* accounts in a config file; parents of one */
+#define LIMIT_CONF_VALUE	8192	/* one value in the config file, bytes */
 #define LIMIT_PASSWORD		8192	/* password or passwordeval output */
 #define LIMIT_DOMAIN		255	/* host and domain names */
 

@@ -1,0 +1,322 @@
+/*
+ * account.c - find, read and check the config file, choose the account,
+ * apply the secure defaults once, validate (contract: account.h).
+ *
+ * File: -C FILE only FILE; else the user file ($XDG_CONFIG_HOME/smtps/mailrc
+ * when XDG_CONFIG_HOME is an absolute path, else ~/.config/smtps/mailrc),
+ * then SMTPS_SYSTEM_CONF (/etc/smtps/mailrc); the first that exists is read
+ * and no other.  None: EX_CONFIG "no configuration file: tried A, B".  The
+ * file must be a regular file of at most LIMIT_CONF_FILE bytes; its buffer
+ * is wiped after parsing (it may hold passwords).  A file that sets a
+ * password and is readable by group or others is refused, checked on the
+ * open descriptor (no race with a rename).
+ *
+ * Home directory: $HOME, else the password database.  Queue directory when
+ * not configured: $XDG_STATE_HOME/smtps/queue when XDG_STATE_HOME is
+ * absolute, else account_defaults' ~/.local/state/smtps/queue.
+ *
+ * Account choice (account.h): -a; `from` equal to the envelope sender
+ * (case-insensitive, <> around it ignored, first in file order); the account
+ * named "default" (which is what `account default : NAME` defines, see
+ * conf.c); the first account.
+ *
+ * Defaults: with `tls off` (explicit, or by default for a loopback host)
+ * tls_starttls is forced to 0 so no consumer can start TLS half-way.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "log.h"
+
+#ifndef SMTPS_SYSTEM_CONF
+#define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
+#endif
+
+#define BIT(k)	(1ULL << (k))
+
+int
+account_host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (host == NULL)
+		return 0;
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return 1;
+		if (IN6_IS_ADDR_V4MAPPED(&a6))
+			return a6.s6_addr[12] == 127;
+	}
+	return 0;
+}
+
+void
+account_defaults(struct account *a, const char *home)
+{
+	if (!(a->set & BIT(K_TLS)))
+		a->tls = !account_host_is_loopback(a->host);
+	if (!a->tls)
+		a->tls_starttls = 0;
+	else if (!(a->set & BIT(K_TLS_STARTTLS)))
+		a->tls_starttls = a->port != 0 && a->port != 465;
+	if (a->port == 0)
+		a->port = !a->tls ? 25 : a->tls_starttls ? 587 : 465;
+	if (!(a->set & BIT(K_TLS_CERTCHECK)))
+		a->tls_certcheck = 1;
+	if (a->auth == NULL)
+		a->auth = xstrdup(a->user != NULL ? "on" : "off");
+	if (home != NULL && *home != '\0') {
+		if (a->queue_dir == NULL)
+			xasprintf(&a->queue_dir, "%s/.local/state/smtps/queue",
+			    home);
+		if (a->dead_letter == NULL)
+			xasprintf(&a->dead_letter, "%s/dead.letter", home);
+	}
+}
+
+int
+account_validate(const struct account *a, struct err *e)
+{
+	char where[LIMIT_ERR_MSG / 2];
+
+	snprintf(where, sizeof(where), "account '%s' (%s:%d)",
+	    a->name ? a->name : "?", a->file ? a->file : "?", a->line);
+	if (a->host == NULL)
+		return err_set(e, EX_CONFIG, "%s: no host", where);
+	if (a->auth != NULL && strcmp(a->auth, "off") != 0) {
+		if (a->user == NULL)
+			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
+			    where, a->auth);
+		if (a->password == NULL && a->passwordeval == NULL)
+			return err_set(e, EX_CONFIG, "%s: no password for user "
+			    "'%s' (set password or passwordeval)", where,
+			    a->user);
+	}
+	if (a->queue_dir == NULL)
+		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
+		    "directory", where);
+	if (a->tls && !a->tls_certcheck && !(a->set & BIT(K_TLS_FINGERPRINT)))
+		log_warn("account '%s': tls_certcheck off without "
+		    "tls_fingerprint: the server's identity is not checked",
+		    a->name ? a->name : "?");
+	return 0;
+}
+
+/* $HOME, else the password database; caller frees */
+static char *
+home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h != NULL && *h != '\0')
+		return xstrdup(h);
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL &&
+	    *pw->pw_dir != '\0')
+		return xstrdup(pw->pw_dir);
+	return NULL;
+}
+
+/* open the first config file that exists; its name goes to path */
+static int
+open_conf(const struct opts *o, const char *home, char *path, size_t sz,
+    int *fd, struct err *e)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char cand[2][PATH_MAX], tried[LIMIT_ERR_MSG / 2] = "";
+	int i, n = 0;
+
+	if (o->conffile != NULL)
+		snprintf(cand[n++], sizeof(cand[0]), "%s", o->conffile);
+	else {
+		if (xdg != NULL && *xdg == '/')
+			snprintf(cand[n++], sizeof(cand[0]), "%s/smtps/mailrc",
+			    xdg);
+		else if (home != NULL)
+			snprintf(cand[n++], sizeof(cand[0]),
+			    "%s/.config/smtps/mailrc", home);
+		snprintf(cand[n++], sizeof(cand[0]), "%s", SMTPS_SYSTEM_CONF);
+	}
+	for (i = 0; i < n; i++) {
+		*fd = open(cand[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (*fd != -1) {
+			if (strlcpy(path, cand[i], sz) >= sz) {
+				close(*fd);
+				return err_set(e, EX_CONFIG, "config file name "
+				    "too long");
+			}
+			return 0;
+		}
+		if (errno != ENOENT && errno != ENOTDIR)
+			return err_set(e, EX_CONFIG, "cannot open %s: %s",
+			    cand[i], strerror(errno));
+		if (i > 0)
+			strlcat(tried, ", ", sizeof(tried));
+		strlcat(tried, cand[i], sizeof(tried));
+	}
+	return err_set(e, EX_CONFIG, "no configuration file: tried %s", tried);
+}
+
+/* whole file into *buf (NUL-terminated, *cap bytes allocated) */
+static int
+read_conf(int fd, const char *path, struct stat *st, char **buf,
+    size_t *len, size_t *cap, struct err *e)
+{
+	ssize_t r;
+
+	if (fstat(fd, st) == -1)
+		return err_set(e, EX_CONFIG, "cannot stat %s: %s", path,
+		    strerror(errno));
+	if (!S_ISREG(st->st_mode))
+		return err_set(e, EX_CONFIG, "%s: not a regular file", path);
+	if (st->st_size > LIMIT_CONF_FILE)
+		return err_set(e, EX_CONFIG, "%s: larger than %d bytes", path,
+		    LIMIT_CONF_FILE);
+	*cap = (size_t)st->st_size + 1;
+	*buf = xmalloc(*cap);
+	for (*len = 0; *len < *cap; *len += (size_t)r) {
+		r = read(fd, *buf + *len, *cap - *len);
+		if (r == -1 && errno == EINTR)
+			r = 0;
+		else if (r == -1)
+			return err_set(e, EX_CONFIG, "cannot read %s: %s", path,
+			    strerror(errno));
+		else if (r == 0)
+			break;
+	}
+	if (*len == *cap)
+		return err_set(e, EX_CONFIG, "%s: changed while being read",
+		    path);
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+static long
+find_name(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nacct; i++)
+		if (strcmp(c->acct[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long
+find_from(const struct conf *c, const char *from)
+{
+	size_t i, n = strlen(from);
+
+	if (n >= 2 && from[0] == '<' && from[n - 1] == '>') {
+		from++;
+		n -= 2;
+	}
+	for (i = 0; n > 0 && i < c->nacct; i++)
+		if (c->acct[i].from != NULL && strlen(c->acct[i].from) == n &&
+		    strncasecmp(c->acct[i].from, from, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long
+choose(const struct conf *c, const struct opts *o, const char *path,
+    struct err *e)
+{
+	char vis[LIMIT_ERR_MSG / 4];
+	long i;
+
+	if (o->account != NULL) {
+		if ((i = find_name(c, o->account)) >= 0)
+			return i;
+		err_visible(vis, sizeof(vis), o->account, strlen(o->account));
+		return err_set(e, EX_CONFIG, "account '%s' not found in %s",
+		    vis, path);
+	}
+	if (o->from != NULL && (i = find_from(c, o->from)) >= 0)
+		return i;
+	if ((i = find_name(c, "default")) >= 0)
+		return i;
+	if (c->nacct > 0)
+		return 0;
+	return err_set(e, EX_CONFIG, "%s: no account defined", path);
+}
+
+/* parse, check permissions, choose, copy the account to out */
+static int
+load_from(const struct opts *o, int fd, const char *path, const char *home,
+    struct account *out, struct err *e)
+{
+	struct conf c;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	long i;
+	int rc;
+
+	rc = read_conf(fd, path, &st, &buf, &len, &cap, e);
+	if (rc == 0)
+		rc = conf_parse(buf, len, path, home, &c, e);
+	freezero(buf, cap);
+	if (rc == -1)
+		return -1;
+	if (c.has_password && (st.st_mode & (S_IRGRP | S_IROTH)))
+		rc = err_set(e, EX_CONFIG, "%s: contains a password but is "
+		    "readable by group or others (chmod 600 %s)", path, path);
+	else if ((i = choose(&c, o, path, e)) < 0)
+		rc = -1;
+	else {
+		account_copy(out, &c.acct[i]);
+		if (c.ignored != NULL)
+			log_info("%s: msmtp keywords ignored: %s", path,
+			    c.ignored);
+	}
+	conf_free(&c);
+	return rc;
+}
+
+int
+account_load(const struct opts *o, struct account *out, struct err *e)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	char path[PATH_MAX], *home = home_dir();
+	int fd, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (open_conf(o, home, path, sizeof(path), &fd, e) == -1)
+		goto done;
+	rc = load_from(o, fd, path, home, out, e);
+	close(fd);
+	if (rc == -1)
+		goto done;
+	out->owned_file = xstrdup(path);
+	out->file = out->owned_file;
+	if (out->queue_dir == NULL && state != NULL && *state == '/')
+		xasprintf(&out->queue_dir, "%s/smtps/queue", state);
+	account_defaults(out, home);
+	if ((rc = account_validate(out, e)) == -1)
+		account_free(out);
+	else
+		log_info("using account '%s' from %s", out->name, path);
+done:
+	free(home);
+	return rc;
+}

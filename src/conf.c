@@ -1,0 +1,682 @@
+/*
+ * conf.c - PURE msmtp-compatible configuration parser (contract: conf.h).
+ *
+ * The buffer is read line by line (LF or CRLF).  A line is blank, a comment
+ * (first non-blank character `#`), or `keyword [value]`: the keyword ends at
+ * the first blank, the value is the rest of the line with surrounding blanks
+ * removed.  A value that begins with `"` must end with `"`; inside, \" and
+ * \\ are the only escapes (any other byte, a lone `"` included, is literal),
+ * so every msmtp value without those two sequences means the same here.
+ *
+ * Sections and inheritance, as msmtp does it:
+ *  - `defaults` switches to the defaults section; a new account starts as a
+ *    copy of the defaults as they are at that point of the file;
+ *  - `account NAME : P1, P2` then takes from each parent, in order, the
+ *    keywords that parent set itself or took from its own parents (not what
+ *    it took from the defaults); parents must be defined earlier;
+ *  - keywords before the first `account` or `defaults` form an account
+ *    named "default" (msmtp 1.2 compatibility);
+ *  - `account default : NAME` is an ordinary account named "default";
+ *    conf->default_name records NAME (the first parent).
+ * An account's `set` bits are the keywords given in its section, by its
+ * parents or by the defaults section: everything account_defaults() must
+ * leave alone.
+ *
+ * Values: empty string values mean "not set" (NULL) like msmtp; `host`,
+ * `port` and `timeout` need a value; on/off keywords take on, off or
+ * nothing (= on); numbers are decimal.  `~/` is expanded only in file-name
+ * values (tls_trust_file, queue_dir, dead_letter); `tls_trust_file system`
+ * means the system store and is stored as NULL (with the `set` bit).
+ * Control characters (other than tab) are refused in every value except
+ * `password`.  msmtp keywords that do not change where or how mail is sent
+ * (logfile, syslog, aliases, ...) are accepted and ignored and listed in
+ * conf->ignored; those that would (socket, proxy_host, tls_cert_file, eval,
+ * ...) are refused so that smtps never silently connects differently.
+ *
+ * Every error is EX_CONFIG "FILE:LINE: message"; on error *conf is left
+ * empty.  Line copies that may hold a password are wiped before release.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+
+enum store { S_NONE, S_STR, S_INT, S_FPR };
+
+#define CUR_NONE	(-1)		/* before any section */
+#define CUR_DEFAULTS	(-2)		/* in the `defaults` section */
+#define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
+#define VIS		96		/* bytes of a value quoted in errors */
+
+struct ps {
+	const char		*file;
+	const char		*home;
+	int			 line;
+	struct conf		*c;
+	struct account		 defs;	/* the defaults section */
+	unsigned long long	*own;	/* per account: keys it set or inherited
+					   from parents (not from defaults) */
+	long			 cur;	/* index in c->acct, or CUR_* */
+	struct err		*e;
+	char			 vb[VIS]; /* a value made printable */
+};
+
+struct kw;
+typedef int (*kw_fn)(struct ps *, const struct kw *, struct account *,
+    const char *);
+
+struct kw {
+	const char	*name;
+	enum conf_key	 key;		/* K__COUNT: no field */
+	enum store	 store;
+	int		 need;		/* value required */
+	size_t		 off;		/* field in struct account */
+	kw_fn		 parse;
+};
+
+
+static int perr(struct ps *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+perr(struct ps *p, const char *fmt, ...)
+{
+	char msg[LIMIT_ERR_MSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(p->e, EX_CONFIG, "%s:%d: %s", p->file, p->line, msg);
+}
+
+/* a value made printable for an error message */
+static const char *
+vis(struct ps *p, const char *s)
+{
+	err_visible(p->vb, sizeof(p->vb), s, strlen(s));
+	return p->vb;
+}
+
+static char **
+str_field(struct account *a, const struct kw *k)
+{
+	return (char **)(void *)((char *)a + k->off);
+}
+
+static int *
+int_field(struct account *a, const struct kw *k)
+{
+	return (int *)(void *)((char *)a + k->off);
+}
+
+static void
+str_release(char *s, int secret)
+{
+	if (s != NULL && secret)
+		freezero(s, strlen(s) + 1);
+	else
+		free(s);
+}
+
+/* replace a string field; NULL or "" -> NULL */
+static void
+set_str(struct account *a, const struct kw *k, const char *v)
+{
+	char **f = str_field(a, k);
+
+	str_release(*f, k->key == K_PASSWORD);
+	*f = (v != NULL && *v != '\0') ? xstrdup(v) : NULL;
+}
+
+/* ---- value parsers (one per kind of value) ---- */
+
+static int
+kw_str(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	(void)p;
+	set_str(a, k, v);
+	return 0;
+}
+
+static int
+kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+
+	if (strlen(v) > LIMIT_DOMAIN)
+		return perr(p, "value of '%s' is too long: '%s' (max %d bytes)",
+		    k->name, vis(p, v), LIMIT_DOMAIN);
+	set_str(a, k, v);
+	return 0;
+}
+
+/* file names: ~/ expanded; also `tls_trust_file system`, `dead_letter off` */
+static int
+kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	char *x;
+
+	if (k->key == K_TLS_TRUST_FILE && strcmp(v, "system") == 0)
+		v = NULL;
+	if (v == NULL || v[0] != '~' ||
+	    (k->key == K_DEAD_LETTER && strcmp(v, "off") == 0)) {
+		set_str(a, k, v);
+		return 0;
+	}
+	if (v[1] != '/' && v[1] != '\0')
+		return perr(p, "cannot expand '%s': only ~/ is supported",
+		    vis(p, v));
+	if (p->home == NULL || *p->home == '\0')
+		return perr(p, "cannot expand '%s': no home directory",
+		    vis(p, v));
+	xasprintf(&x, "%s%s", p->home, v + 1);
+	set_str(a, k, x);
+	free(x);
+	return 0;
+}
+
+static int
+kw_bool(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+
+	if (*v == '\0' || strcasecmp(v, "on") == 0)
+		*int_field(a, k) = 1;
+	else if (strcasecmp(v, "off") == 0)
+		*int_field(a, k) = 0;
+	else
+		return perr(p, "keyword '%s' expects on or off, got '%s'",
+		    k->name, vis(p, v));
+	return 0;
+}
+
+/* decimal digits only, in lo..hi; else -1 */
+static long long
+number(const char *v, long long lo, long long hi)
+{
+	const char *es = NULL;
+	long long n;
+
+	if (v[strspn(v, "0123456789")] != '\0')
+		return -1;
+	n = strtonum(v, lo, hi, &es);
+	return es != NULL ? -1 : n;
+}
+
+/* port 1-65535; timeout seconds or off (= 0) */
+static int
+kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	long long n = 0;
+
+	if (k->key == K_PORT) {
+		if ((n = number(v, 1, 65535)) < 0)
+			return perr(p, "invalid port '%s' (expected 1-65535)",
+			    vis(p, v));
+	} else if (strcasecmp(v, "off") != 0 &&
+	    (n = number(v, 1, MAX_TIMEOUT)) < 0)
+		return perr(p, "invalid timeout '%s' (expected seconds 1-%d "
+		    "or off)", vis(p, v), MAX_TIMEOUT);
+	*int_field(a, k) = (int)n;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *q = c != '\0' ? strchr(hex, tolower((unsigned char)c)) : NULL;
+
+	return q != NULL ? (int)(q - hex) : -1;
+}
+
+/* 32 hex pairs, optionally separated by single colons */
+static int
+kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	unsigned char fp[32];
+	const char *s = v;
+	size_t i;
+
+	if (*v == '\0') {			/* empty: no pinning */
+		a->set &= ~(1ULL << k->key);
+		memset(a->tls_fingerprint, 0, sizeof(a->tls_fingerprint));
+		return 0;
+	}
+	for (i = 0; i < sizeof(fp); i++) {
+		int hi, lo;
+
+		if (i > 0 && *s == ':')
+			s++;
+		if ((hi = hexval(s[0])) < 0 || (lo = hexval(s[1])) < 0)
+			break;
+		fp[i] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+	}
+	if (i < sizeof(fp) || *s != '\0')
+		return perr(p, "invalid tls_fingerprint '%s' (expected SHA-256: "
+		    "64 hex digits, colons allowed)", vis(p, v));
+	memcpy(a->tls_fingerprint, fp, sizeof(fp));
+	return 0;
+}
+
+static int
+kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	static const char *const ok[] = { "on", "off", "plain", "login" };
+	size_t i;
+
+	if (*v == '\0')
+		v = "on";
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (strcasecmp(v, ok[i]) == 0) {
+			set_str(a, k, ok[i]);
+			return 0;
+		}
+	}
+	return perr(p, "keyword 'auth' expects on, off, plain or login, "
+	    "got '%s'", vis(p, v));
+}
+
+/* remember the name once in conf->ignored ("a, b") */
+static int
+kw_ignore(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	char *old = p->c->ignored, *s;
+	size_t n = strlen(k->name);
+
+	(void)a; (void)v;
+	for (s = old; s != NULL && (s = strstr(s, k->name)) != NULL; s += n)
+		if ((s == old || s[-1] == ' ') && (s[n] == ',' || s[n] == '\0'))
+			return 0;
+	if (old == NULL)
+		p->c->ignored = xstrdup(k->name);
+	else {
+		xasprintf(&p->c->ignored, "%s, %s", old, k->name);
+		free(old);
+	}
+	return 0;
+}
+
+static int
+kw_refuse(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	(void)a;
+	if (*v == '\0' && strcmp(k->name, "eval") != 0)
+		return 0;			/* empty = msmtp's "disabled" */
+	if (strcmp(k->name, "protocol") == 0 && strcmp(v, "smtp") == 0)
+		return 0;
+	return perr(p, "keyword '%s %s' is not supported by smtps", k->name,
+	    vis(p, v));
+}
+
+#define F(k, st, need, field, fn) \
+	{ #field, k, st, need, offsetof(struct account, field), fn }
+#define X(name, fn)	{ name, K__COUNT, S_NONE, 0, 0, fn }
+
+/* THE keyword table: name, key, how it is stored, where, parser */
+static const struct kw kwtab[] = {
+	F(K_HOST, S_STR, 1, host, kw_name),
+	F(K_PORT, S_INT, 1, port, kw_num),
+	F(K_TLS, S_INT, 0, tls, kw_bool),
+	F(K_TLS_STARTTLS, S_INT, 0, tls_starttls, kw_bool),
+	F(K_TLS_TRUST_FILE, S_STR, 0, tls_trust_file, kw_path),
+	F(K_TLS_FINGERPRINT, S_FPR, 0, tls_fingerprint, kw_fpr),
+	F(K_TLS_CERTCHECK, S_INT, 0, tls_certcheck, kw_bool),
+	F(K_TLS_PRIORITIES, S_STR, 0, tls_priorities, kw_str),
+	F(K_TLS_HOST_OVERRIDE, S_STR, 0, tls_host_override, kw_name),
+	F(K_AUTH, S_STR, 0, auth, kw_auth),
+	F(K_USER, S_STR, 0, user, kw_str),
+	F(K_PASSWORD, S_STR, 0, password, kw_str),
+	F(K_PASSWORDEVAL, S_STR, 0, passwordeval, kw_str),
+	F(K_FROM, S_STR, 0, from, kw_str),
+	F(K_DOMAIN, S_STR, 0, domain, kw_name),
+	F(K_TIMEOUT, S_INT, 1, timeout, kw_num),
+	F(K_ALLOW_PLAINTEXT_AUTH, S_INT, 0, allow_plaintext_auth, kw_bool),
+	F(K_QUEUE_DIR, S_STR, 0, queue_dir, kw_path),
+	F(K_DEAD_LETTER, S_STR, 0, dead_letter, kw_path),
+	/* msmtp keywords that do not change where or how mail is sent */
+	X("logfile", kw_ignore),		X("logfile_time_format", kw_ignore),
+	X("syslog", kw_ignore),			X("aliases", kw_ignore),
+	X("auto_from", kw_ignore),		X("maildomain", kw_ignore),
+	X("dsn_notify", kw_ignore),		X("dsn_return", kw_ignore),
+	X("keepbcc", kw_ignore),		X("remove_bcc_headers", kw_ignore),
+	X("undisclosed_recipients", kw_ignore),	X("set_from_header", kw_ignore),
+	X("set_date_header", kw_ignore),	X("set_msgid_header", kw_ignore),
+	X("allow_from_override", kw_ignore),	X("ntlmdomain", kw_ignore),
+	X("tls_min_dh_prime_bits", kw_ignore),
+	/* msmtp keywords smtps would not honour: refused when given a value */
+	X("socket", kw_refuse),			X("source_ip", kw_refuse),
+	X("proxy_host", kw_refuse),		X("proxy_port", kw_refuse),
+	X("tls_cert_file", kw_refuse),		X("tls_key_file", kw_refuse),
+	X("tls_crl_file", kw_refuse),		X("eval", kw_refuse),
+	X("protocol", kw_refuse),		/* but `protocol smtp` is fine */
+};
+
+#define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
+
+static void
+copy_field(struct account *dst, const struct account *src,
+    const struct kw *k)
+{
+	unsigned long long bit = 1ULL << k->key;
+
+	switch (k->store) {
+	case S_STR:
+		set_str(dst, k, *str_field((struct account *)src, k));
+		break;
+	case S_INT:
+		*int_field(dst, k) = *int_field((struct account *)src, k);
+		break;
+	case S_FPR:
+		memcpy(dst->tls_fingerprint, src->tls_fingerprint,
+		    sizeof(dst->tls_fingerprint));
+		break;
+	case S_NONE:
+		return;
+	}
+	dst->set = (dst->set & ~bit) | (src->set & bit);
+}
+
+void
+account_copy(struct account *dst, const struct account *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->name = src->name ? xstrdup(src->name) : NULL;
+	for (i = 0; i < NKW; i++) {
+		if (kwtab[i].store == S_STR) {
+			char **f = str_field(dst, &kwtab[i]);
+
+			*f = *f ? xstrdup(*f) : NULL;
+		}
+	}
+	if (src->owned_file != NULL) {
+		dst->owned_file = xstrdup(src->owned_file);
+		if (src->file == src->owned_file)
+			dst->file = dst->owned_file;
+	}
+}
+
+void
+account_free(struct account *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < NKW; i++)
+		if (kwtab[i].store == S_STR)
+			str_release(*str_field(a, &kwtab[i]),
+			    kwtab[i].key == K_PASSWORD);
+	free(a->name);
+	free(a->owned_file);
+	explicit_bzero(a, sizeof(*a));
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nacct; i++)
+		account_free(&c->acct[i]);
+	free(c->acct);
+	free(c->default_name);
+	free(c->ignored);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- lines and sections ---- */
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	s += strspn(s, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* in place: "..." with \" and \\ escapes; anything else is literal */
+static int
+unquote(struct ps *p, char *v)
+{
+	size_t n = strlen(v), i, o = 0;
+
+	if (n == 0 || v[0] != '"')
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (v[i] == '\\' && i + 1 < n && (v[i + 1] == '"' ||
+		    v[i + 1] == '\\'))
+			v[o++] = v[++i];
+		else if (v[i] == '"' && i == n - 1) {
+			v[o] = '\0';
+			return 0;
+		} else
+			v[o++] = v[i];
+	}
+	return perr(p, "unterminated quote");
+}
+
+static int
+has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static long
+find_account(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nacct; i++)
+		if (strcmp(c->acct[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* append a copy of the defaults named `name`; returns its index */
+static long
+new_account(struct ps *p, const char *name)
+{
+	struct conf *c = p->c;
+	struct account *a;
+
+	c->acct = xreallocarray(c->acct, c->nacct + 1, sizeof(*c->acct));
+	p->own = xreallocarray(p->own, c->nacct + 1, sizeof(*p->own));
+	a = &c->acct[c->nacct];
+	account_copy(a, &p->defs);
+	free(a->name);
+	a->name = xstrdup(name);
+	a->file = p->file;
+	a->line = p->line;
+	p->own[c->nacct] = 0;
+	return (long)c->nacct++;
+}
+
+/* take from parent `pi` what it set itself or inherited from parents */
+static void
+inherit(struct ps *p, long ci, long pi)
+{
+	unsigned long long mask = p->own[pi];
+	size_t i;
+
+	for (i = 0; i < NKW; i++)
+		if (kwtab[i].store != S_NONE && (mask & (1ULL << kwtab[i].key)))
+			copy_field(&p->c->acct[ci], &p->c->acct[pi], &kwtab[i]);
+	p->own[ci] |= mask;
+}
+
+static int
+parse_parents(struct ps *p, long ci, char *list)
+{
+	char *tok, *next;
+	long pi;
+	int n = 0;
+
+	for (tok = list; tok != NULL; tok = next) {
+		if (++n > LIMIT_ACCOUNTS)
+			return perr(p, "too many parent accounts (max %d)",
+			    LIMIT_ACCOUNTS);
+		if ((next = strchr(tok, ',')) != NULL)
+			*next++ = '\0';
+		tok = trim(tok);
+		if (*tok == '\0')
+			return perr(p, "account '%s': missing parent account "
+			    "name", vis(p, p->c->acct[ci].name));
+		if ((pi = find_account(p->c, tok)) < 0 || pi == ci)
+			return perr(p, "unknown parent account '%s'",
+			    vis(p, tok));
+		if (n == 1 && strcmp(p->c->acct[ci].name, "default") == 0) {
+			free(p->c->default_name);
+			p->c->default_name = xstrdup(tok);
+		}
+		inherit(p, ci, pi);
+	}
+	return 0;
+}
+
+static int
+do_account(struct ps *p, char *v)
+{
+	char *name, *parents = strchr(v, ':');
+	long ci;
+
+	if (parents != NULL)
+		*parents++ = '\0';
+	name = trim(v);
+	if (*name == '\0')
+		return perr(p, "keyword 'account' needs an account name");
+	if (strchr(name, ',') != NULL)
+		return perr(p, "account name '%s' must not contain ',' or ':'",
+		    vis(p, name));
+	if (find_account(p->c, name) >= 0)
+		return perr(p, "account '%s' defined twice",
+		    vis(p, name));
+	if (p->c->nacct >= LIMIT_ACCOUNTS)
+		return perr(p, "too many accounts (max %d)", LIMIT_ACCOUNTS);
+	ci = new_account(p, name);
+	p->cur = ci;
+	if (parents == NULL)
+		return 0;
+	return parse_parents(p, ci, parents);
+}
+
+static int
+do_keyword(struct ps *p, const char *kwd, const char *v)
+{
+	const struct kw *k = NULL;
+	struct account *a;
+	size_t i;
+
+	for (i = 0; i < NKW && k == NULL; i++)
+		if (strcmp(kwtab[i].name, kwd) == 0)
+			k = &kwtab[i];
+	if (k == NULL)
+		return perr(p, "unknown keyword '%s'", vis(p, kwd));
+	if (strlen(v) > LIMIT_CONF_VALUE)
+		return perr(p, "value of '%s' is too long (max %d bytes)",
+		    k->name, LIMIT_CONF_VALUE);
+	if (k->need && *v == '\0')
+		return perr(p, "keyword '%s' needs a value", k->name);
+	if (k->key != K_PASSWORD && has_ctl(v))
+		return perr(p, "control character in the value of '%s'",
+		    k->name);
+	if (p->cur == CUR_NONE)			/* msmtp 1.2 compatibility */
+		p->cur = new_account(p, "default");
+	a = p->cur == CUR_DEFAULTS ? &p->defs : &p->c->acct[p->cur];
+	if (k->key != K__COUNT) {
+		a->set |= 1ULL << k->key;
+		if (p->cur >= 0)
+			p->own[p->cur] |= 1ULL << k->key;
+	}
+	if (k->parse(p, k, a, v) == -1)
+		return -1;
+	if (k->key == K_PASSWORD && a->password != NULL)
+		p->c->has_password = 1;
+	return 0;
+}
+
+static int
+do_line(struct ps *p, char *line)
+{
+	char *kwd, *v;
+
+	kwd = line + strspn(line, " \t");
+	if (*kwd == '\0' || *kwd == '#')
+		return 0;
+	v = kwd + strcspn(kwd, " \t");
+	if (*v != '\0')
+		*v++ = '\0';
+	v = trim(v);
+	if (unquote(p, v) == -1)
+		return -1;
+	if (strcmp(kwd, "defaults") == 0) {
+		if (*v != '\0')
+			return perr(p, "keyword 'defaults' takes no value");
+		p->cur = CUR_DEFAULTS;
+		return 0;
+	}
+	if (strcmp(kwd, "account") == 0) {
+		if (has_ctl(v))
+			return perr(p, "control character in the value of "
+			    "'account'");
+		return do_account(p, v);
+	}
+	return do_keyword(p, kwd, v);
+}
+
+int
+conf_parse(const char *buf, size_t len, const char *file, const char *home,
+    struct conf *c, struct err *e)
+{
+	const char *s = buf, *end = buf + len, *nl;
+	struct ps p;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	memset(&p, 0, sizeof(p));
+	p.file = file;
+	p.home = home;
+	p.c = c;
+	p.cur = CUR_NONE;
+	p.e = e;
+	while (s < end && rc == 0) {
+		size_t n;
+		char *line;
+
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		p.line++;
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, '\0', n) != NULL) {
+			rc = perr(&p, "NUL byte in line");
+			break;
+		}
+		line = xstrndup(s, n);
+		rc = do_line(&p, line);
+		freezero(line, n + 1);
+		s = nl ? nl + 1 : end;
+	}
+	account_free(&p.defs);
+	free(p.own);
+	if (rc == -1)
+		conf_free(c);
+	return rc;
+}
