@@ -14,6 +14,12 @@
  * it is not printable ASCII, or quoted when it has specials, or plain
  * "from" without a name.  Added fields go after the existing ones, in the
  * order Date, Message-ID, From.  Field names match case-insensitively.
+ * When policy->from is the null sender ("" or "<>") no From is added (there
+ * is no address to put in it; the server may add one).  policy->from is
+ * checked with addr_path_check(); a -F name with control characters or
+ * invalid UTF-8 -> EX_USAGE; unusable unique/msgid_domain -> EX_SOFTWARE.
+ * Only "To", "Cc" and "Bcc" are read under -t (not Resent-*).  On error,
+ * *out and *rcpts may hold part of the result; the caller frees them.
  *
  * hdr_split() decides where the header block ends in CRLF input: headers
  * are lines "name: value" (name = printable ASCII except ':' and space)
@@ -35,7 +41,7 @@
 #include "err.h"
 
 struct hdr_buf {
-	char	*p;
+	char	*p;		/* NUL-terminated after any hdr_buf_add */
 	size_t	 len, cap;
 };
 

@@ -1,0 +1,146 @@
+/*
+ * fuzz_hdr.c - libFuzzer target for the header scanner and rewrite policy
+ * (src/hdr.c).
+ *
+ * Invariants checked:
+ *  - hdr_split: the block end and body offset are in range and the body
+ *    offset skips exactly one CRLF or nothing; a prefix of the input, split
+ *    as still arriving, gives either "need more" or the same answer;
+ *  - hdr_rewrite (on the split block and on the raw input, with -t): on
+ *    success the output is a complete header block (hdr_split of it plus
+ *    a blank line ends where it should), has no Bcc, has Date, Message-ID
+ *    and From, no NUL, and every recipient passes addr_path_check; on
+ *    failure EX_DATAERR with a message naming a header;
+ *  - a -F name taken from the input: refused with EX_USAGE or written so
+ *    that the header block stays valid and no folded line passes column 78
+ *    except the one holding the address.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hdr.h"
+
+static void
+policy(struct hdr_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->read_rcpts = 1;
+	p->from = "sender@example.org";
+	p->fullname = "J\xc3\xb6rg";
+	p->msgid_domain = "host.example";
+	p->unique = "fuzz.1";
+	p->now = 1795829400;
+	p->tzoff_min = 60;
+}
+
+static void
+check_out(const struct hdr_buf *o, const struct addr_list *l)
+{
+	struct hdr_buf copy = { NULL, 0, 0 };
+	char buf[LIMIT_ADDR + 1];
+	struct err e;
+	size_t off, i;
+
+	if (o->len < 2 || memcmp(o->p + o->len - 2, "\r\n", 2) != 0 ||
+	    memchr(o->p, '\0', o->len) != NULL)
+		abort();
+	if (hdr_has(o->p, o->len, "Bcc") || !hdr_has(o->p, o->len, "Date") ||
+	    !hdr_has(o->p, o->len, "Message-ID") ||
+	    !hdr_has(o->p, o->len, "From"))
+		abort();
+	hdr_buf_add(&copy, o->p, o->len);
+	hdr_buf_add(&copy, "\r\n", 2);
+	if (hdr_split(copy.p, copy.len, 1, &off) != (long)o->len ||
+	    off != copy.len)
+		abort();
+	hdr_buf_free(&copy);
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (addr_path_check(l->v[i], strlen(l->v[i]), 0, buf,
+		    sizeof(buf), &e) == -1)
+			abort();
+}
+
+static void
+rewrite(const char *d, size_t n)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+
+	policy(&pol);
+	err_clear(&e);
+	if (hdr_rewrite(d, n, &pol, &out, &l, &e) == 0)
+		check_out(&out, &l);
+	else if (e.code != EX_DATAERR || strpbrk(e.msg, "\r\n") != NULL ||
+	    (strstr(e.msg, "header") == NULL))
+		abort();
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+static void
+split(const char *d, size_t size)
+{
+	size_t off, off2, k;
+	long r, r2;
+
+	r = hdr_split(d, size, 1, &off);
+	if (r < 0 || (size_t)r > size || off < (size_t)r || off > size)
+		abort();
+	if (off != (size_t)r && (off != (size_t)r + 2 ||
+	    memcmp(d + r, "\r\n", 2) != 0))
+		abort();
+	for (k = size / 2; k <= size; k += (size - k) / 2 + 1) {
+		r2 = hdr_split(d, k, 0, &off2);
+		if (r2 != -1 && (r2 != r || off2 != off))
+			abort();
+	}
+	rewrite(d, (size_t)r);
+}
+
+/* the input up to its first NUL (at most 600 bytes) as a -F name */
+static void
+fullname(const char *d, size_t size)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	char name[601];
+	size_t n = size < 600 ? size : 600, i, col = 0;
+
+	memcpy(name, d, n);
+	name[n] = '\0';
+	policy(&pol);
+	pol.fullname = name;
+	if (hdr_rewrite("", 0, &pol, &out, NULL, &e) == -1) {
+		if (e.code != EX_USAGE)
+			abort();
+		hdr_buf_free(&out);
+		return;
+	}
+	check_out(&out, NULL);
+	for (i = 0; i < out.len; i++) {
+		if (out.p[i] == '\r') {
+			if (col > 78 && memchr(out.p + i - col, '<', col) ==
+			    NULL)
+				abort();
+			col = 0;
+			i++;
+		} else
+			col++;
+	}
+	hdr_buf_free(&out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *d = (const char *)data;
+
+	split(d, size);
+	rewrite(d, size);
+	fullname(d, size);
+	return 0;
+}

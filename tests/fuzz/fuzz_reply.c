@@ -1,0 +1,65 @@
+/*
+ * fuzz_reply.c - libFuzzer target for the reply and capability parser.
+ * The input is cut into lines at '\n' (a trailing '\r' is dropped, as io
+ * does) and fed to reply_feed; each complete reply goes through
+ * reply_caps.  Invariants checked: a complete or pending reply keeps its
+ * fields in range, text is NUL-terminated within its buffer, errors carry
+ * a sysexits code and a message.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reply.h"
+
+static void
+check(const struct reply *r)
+{
+	if (r->nlines > 0 && (r->code < 200 || r->code > 599))
+		abort();
+	if (r->nlines > LIMIT_REPLY_LINES || r->len >= sizeof(r->text))
+		abort();
+	if (r->text[r->len] != '\0' || memchr(r->enh, '\0',
+	    sizeof(r->enh)) == NULL)
+		abort();
+	if (r->enh[0] != '\0' && (r->enh[0] - '0') != r->code / 100)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size, *nl;
+	struct reply r;
+	struct caps c;
+	struct err e;
+	size_t len;
+	int rc;
+
+	reply_init(&r);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		len = (size_t)((nl != NULL ? nl : end) - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		err_clear(&e);
+		rc = reply_feed(&r, p, len, &e);
+		if (rc == -1) {
+			if (e.code == 0 || e.msg[0] == '\0')
+				abort();
+			reply_init(&r);
+		} else {
+			check(&r);
+			if (rc == 1) {
+				reply_caps(&r, &c);
+				if (c.size != 0 && !(c.flags & CAP_SIZE))
+					abort();
+				if (c.auth != 0 && !(c.flags & CAP_AUTH))
+					abort();
+				reply_init(&r);
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return 0;
+}

@@ -1,0 +1,591 @@
+/*
+ * t_hdr.c - table tests for the header scanner and rewrite policy
+ * (src/hdr.c): where the header block ends (also when the input arrives
+ * in pieces), the exact rewritten block for each policy, -t recipients,
+ * the errors, and properties of the added From field (line lengths, the
+ * RFC 2047 encoded words decode back to the name).
+ *
+ * Expected Date values were computed with GNU date(1), e.g.
+ *   TZ=UTC-01:00 LC_ALL=C date -d @1709251199 '+%a, %-d %b %Y %T %z'
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hdr.h"
+#include "t.h"
+
+#define NOW	((time_t)1795829400)	/* Sat, 28 Nov 2026 01:30:00 UTC */
+#define D	"Date: Sat, 28 Nov 2026 01:30:00 +0000\r\n"
+#define M	"Message-ID: <u1.2@host.example>\r\n"
+#define F	"From: me@example.org\r\n"
+#define HAVE	"Date: x\r\nMessage-ID: <x@y>\r\nFrom: x@y\r\n"
+
+/* ---- hdr_split ---------------------------------------------------------- */
+
+struct scase {
+	const char	*in;
+	size_t		 len;		/* 0: strlen */
+	long		 want;		/* with complete = 1 */
+	size_t		 bodyoff;
+};
+
+static const struct scase scases[] = {
+	{ "Subject: x\r\n\r\nbody\r\n", 0, 12, 14 },
+	{ "Subject: x\r\nTo: a@b\r\n\r\n", 0, 21, 23 },
+	{ "body only\r\n", 0, 0, 0 },
+	{ "\r\nbody after a blank first line\r\n", 0, 0, 2 },
+	{ "", 0, 0, 0 },
+	{ "Subject: x\r\n", 0, 12, 12 },
+	{ "Subject: x", 0, 10, 10 },
+	{ "Subject: x\r\n folded\r\n\tagain\r\n\r\nb", 0, 29, 31 },
+	{ "Subject: x\r\nnot a header\r\nbody\r\n", 0, 12, 12 },
+	{ "Subject: x\r\n\r", 0, 12, 12 },
+	{ " leading space\r\n\r\nbody", 0, 0, 0 },
+	{ "\tleading tab: x\r\n", 0, 0, 0 },
+	{ "From nobody Mon Jan  1 00:00:00 2024\r\n", 0, 0, 0 },
+	{ "Sub ject: x\r\n\r\n", 0, 0, 0 },
+	{ "Subject : x\r\n\r\n", 0, 0, 0 },
+	{ ": no name\r\n\r\n", 0, 0, 0 },
+	{ "X-No-Colon-At-All", 0, 0, 0 },
+	{ "X-No-Colon\r\nSubject: x\r\n", 0, 0, 0 },
+	{ "a:b\r\n\tc\r\nd:e\r\n\r\n", 0, 14, 16 },
+	{ "Subject: caf\xc3\xa9\r\n\r\n", 0, 16, 18 },
+	{ "Sub\xc3\xa9ject: x\r\n\r\n", 0, 0, 0 },
+	{ "Subject: a\0b\r\n\r\n", 16, 14, 16 },
+	{ "Subject: a\rb\r\n\r\n", 0, 14, 16 },
+	{ "Subject: x\r\n\r\n\r\nsecond blank is body", 0, 12, 14 },
+	{ "http://example.com/ is a header by the rules\r\n\r\n", 0, 46, 48 },
+	{ "Subject: x\r\n.\r\n", 0, 12, 12 },
+};
+
+/* the whole input at once, then every prefix as if still arriving */
+static void
+test_split_case(const struct scase *c)
+{
+	size_t len = c->len ? c->len : strlen(c->in), off = 999, k;
+	long r;
+
+	r = hdr_split(c->in, len, 1, &off);
+	T_OK(r == c->want && off == c->bodyoff, "split [%.*s]: %ld/%zu, "
+	    "expected %ld/%zu", (int)len, c->in, r, off, c->want, c->bodyoff);
+	for (k = 0; k <= len; k++) {
+		off = 999;
+		r = hdr_split(c->in, k, 0, &off);
+		T_OK(r == -1 || (r == c->want && off == c->bodyoff),
+		    "split [%.*s] prefix %zu: %ld/%zu, expected -1 or %ld/%zu",
+		    (int)len, c->in, k, r, off, c->want, c->bodyoff);
+	}
+}
+
+/* input still arriving: decided as soon as the bytes allow, not before */
+static void
+test_split_partial(void)
+{
+	static const struct { const char *in; long want; } pc[] = {
+		{ "Subject: x\r\n\r\n", 12 },
+		{ "Subject: x\r\n\r", -1 },
+		{ "Subject: x\r\n", -1 },
+		{ "Subject: x\r\n more", -1 },
+		{ "Subject: x\r\nTo", -1 },
+		{ "Subject: x\r\nTo b", 12 },
+		{ "Subject: x\r\nbody\r\n", 12 },
+		{ "body line", 0 },
+		{ "X-No-Colon\r\n", 0 },
+		{ "X-No-Colon", -1 },
+		{ " folded first", 0 },
+		{ "\r", -1 },
+		{ "", -1 },
+	};
+	size_t i, off;
+
+	for (i = 0; i < sizeof(pc) / sizeof(pc[0]); i++)
+		T_OK(hdr_split(pc[i].in, strlen(pc[i].in), 0, &off) ==
+		    pc[i].want, "partial [%s] expected %ld", pc[i].in,
+		    pc[i].want);
+}
+
+/* ---- hdr_rewrite ------------------------------------------------------- */
+
+struct rcase {
+	const char	*in;
+	size_t		 len;		/* 0: strlen */
+	int		 t;		/* -t */
+	const char	*from;		/* NULL: "me@example.org" */
+	const char	*name;		/* -F */
+	const char	*want;		/* exact output, or NULL on error */
+	const char	*rcpts[6];	/* -t recipients, NULL-ended */
+	int		 code;		/* expected error code */
+	const char	*err;		/* expected error text */
+};
+
+static const struct rcase rcases[] = {
+	/* added fields, in order, after the existing ones */
+	{ "", 0, 0, NULL, NULL, D M F, { NULL }, 0, NULL },
+	{ "Subject: hi\r\n", 0, 0, NULL, NULL, "Subject: hi\r\n" D M F,
+	  { NULL }, 0, NULL },
+	{ "Subject: no final CRLF", 0, 0, NULL, NULL,
+	  "Subject: no final CRLF\r\n" D M F, { NULL }, 0, NULL },
+	{ HAVE, 0, 0, NULL, NULL, HAVE, { NULL }, 0, NULL },
+	{ "FROM: x@y\r\ndate: d\r\nmessage-id: <a@b>\r\n", 0, 0, NULL, NULL,
+	  "FROM: x@y\r\ndate: d\r\nmessage-id: <a@b>\r\n", { NULL }, 0, NULL },
+	{ "From: x@y\r\n", 0, 0, NULL, NULL, "From: x@y\r\n" D M, { NULL }, 0,
+	  NULL },
+	{ "Message-ID: <k@y>\r\n", 0, 0, NULL, NULL,
+	  "Message-ID: <k@y>\r\n" D F, { NULL }, 0, NULL },
+	{ "X-Date: no\r\nFromage: no\r\nMessage-IDs: no\r\n", 0, 0, NULL,
+	  NULL, "X-Date: no\r\nFromage: no\r\nMessage-IDs: no\r\n" D M F,
+	  { NULL }, 0, NULL },
+	/* Bcc removed, all of them, with their continuation lines */
+	{ HAVE "To: a@x\r\nBcc: secret@x,\r\n  other@x\r\nSubject: s\r\n"
+	  "BCC: more@x\r\nbcc:\r\n", 0, 0, NULL, NULL,
+	  HAVE "To: a@x\r\nSubject: s\r\n", { NULL }, 0, NULL },
+	{ "Bcc: only@x", 0, 0, NULL, NULL, D M F, { NULL }, 0, NULL },
+	{ HAVE "Bcc-Not: kept\r\nX-Bcc: kept\r\n", 0, 0, NULL, NULL,
+	  HAVE "Bcc-Not: kept\r\nX-Bcc: kept\r\n", { NULL }, 0, NULL },
+	/* -t: To, Cc and Bcc, all occurrences, duplicates once */
+	{ HAVE "To: A <a@x>, b@x\r\nCc: c@x\r\nBcc: d@x\r\n", 0, 1, NULL,
+	  NULL, HAVE "To: A <a@x>, b@x\r\nCc: c@x\r\n",
+	  { "a@x", "b@x", "c@x", "d@x" }, 0, NULL },
+	{ HAVE "To: a@x\r\nTO: A@X, b@x\r\ncc: B@x\r\n", 0, 1, NULL, NULL,
+	  HAVE "To: a@x\r\nTO: A@X, b@x\r\ncc: B@x\r\n", { "a@x", "b@x" }, 0,
+	  NULL },
+	{ HAVE "To: a@x,\r\n \"Doe, J\" <j@x>\r\n", 0, 1, NULL, NULL,
+	  HAVE "To: a@x,\r\n \"Doe, J\" <j@x>\r\n", { "a@x", "j@x" }, 0,
+	  NULL },
+	{ HAVE "To: undisclosed-recipients:;\r\nBcc: hidden@x\r\n", 0, 1,
+	  NULL, NULL, HAVE "To: undisclosed-recipients:;\r\n",
+	  { "hidden@x" }, 0, NULL },
+	{ HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  0, 1, NULL, NULL,
+	  HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  { "t@x" }, 0, NULL },
+	{ "To: a@x\r\nBcc: b@x", 0, 1, NULL, NULL, "To: a@x\r\n" D M F,
+	  { "a@x", "b@x" }, 0, NULL },
+	/* without -t, address syntax is not our business */
+	{ HAVE "To: John <john@x\r\n", 0, 0, NULL, NULL,
+	  HAVE "To: John <john@x\r\n", { NULL }, 0, NULL },
+	/* -t errors name the header as written */
+	{ HAVE "To: John <john@x\r\n", 0, 1, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "header 'To': unbalanced '<'" },
+	{ HAVE "cc: a@b@c\r\n", 0, 1, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "header 'cc': more than one '@'" },
+	{ HAVE "Bcc: \"open\r\n", 0, 1, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "header 'Bcc': unterminated quoted string" },
+	{ HAVE "To: a@x\r\n\tb@x\r\n", 0, 1, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "header 'To': expected ',' between addresses" },
+	/* NUL bytes, with or without -t */
+	{ "Subject: a\0b\r\n", 14, 0, NULL, NULL, NULL, { NULL }, EX_DATAERR,
+	  "NUL byte in header 'Subject'" },
+	{ "To: a@x\r\nBcc: a@x,\r\n b\0@x\r\n", 27, 1, NULL, NULL, NULL,
+	  { NULL }, EX_DATAERR, "NUL byte in header 'Bcc'" },
+	{ "X-\0: y\r\n", 8, 0, NULL, NULL, NULL, { NULL }, EX_DATAERR,
+	  "NUL byte in header 'X-'" },
+	/* not a header block at all */
+	{ " leading\r\n", 0, 0, NULL, NULL, NULL, { NULL }, EX_DATAERR,
+	  "malformed header line ' leading'" },
+	{ "Subject: x\r\nno colon\r\n", 0, 0, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "malformed header line 'no colon'" },
+	/* the null sender: no From is made up */
+	{ "", 0, 0, "", NULL, D M, { NULL }, 0, NULL },
+	{ "", 0, 0, "<>", "Name", D M, { NULL }, 0, NULL },
+	/* From with a -F name */
+	{ HAVE, 0, 0, NULL, NULL, HAVE, { NULL }, 0, NULL },
+	{ "", 0, 0, "<me@example.org>", NULL, D M F, { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "John Doe", D M
+	  "From: John Doe <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "  John  Doe  ", D M
+	  "From: John  Doe <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "   ", D M F, { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "", D M F, { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "Doe, John", D M
+	  "From: \"Doe, John\" <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "J. Doe", D M
+	  "From: \"J. Doe\" <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "a \"b\" \\c", D M
+	  "From: \"a \\\"b\\\" \\\\c\" <me@example.org>\r\n", { NULL }, 0,
+	  NULL },
+	{ "", 0, 0, NULL, "=?x?=", D M
+	  "From: \"=?x?=\" <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "O'Brien-Smith", D M
+	  "From: O'Brien-Smith <me@example.org>\r\n", { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "J\xc3\xb6rg M\xc3\xbcller", D M
+	  "From: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <me@example.org>\r\n",
+	  { NULL }, 0, NULL },
+	{ "", 0, 0, NULL, "\"Stra\xc3\x9f" "e\"", D M
+	  "From: =?UTF-8?B?IlN0cmHDn2Ui?= <me@example.org>\r\n", { NULL }, 0,
+	  NULL },
+	/* -F and -f that cannot be written */
+	{ "", 0, 0, NULL, "Evil\r\nBcc: x@y", NULL, { NULL }, EX_USAGE,
+	  "line break" },
+	{ "", 0, 0, NULL, "Evil\nBcc: x@y", NULL, { NULL }, EX_USAGE,
+	  "line break" },
+	{ "", 0, 0, NULL, "Bell\x07", NULL, { NULL }, EX_USAGE,
+	  "control character 0x07" },
+	{ "", 0, 0, NULL, "Tab\there", NULL, { NULL }, EX_USAGE,
+	  "control character 0x09" },
+	{ "", 0, 0, NULL, "Latin1 J\xf6rg", NULL, { NULL }, EX_USAGE,
+	  "not valid UTF-8" },
+	{ "", 0, 0, NULL, "overlong \xc0\xaf", NULL, { NULL }, EX_USAGE,
+	  "not valid UTF-8" },
+	{ "", 0, 0, NULL, "surrogate \xed\xa0\x80", NULL, { NULL },
+	  EX_USAGE, "not valid UTF-8" },
+	{ "", 0, 0, NULL, "cut \xe2\x82", NULL, { NULL }, EX_USAGE,
+	  "not valid UTF-8" },
+	{ "", 0, 0, "me@example.org\r\nBcc: x@y", NULL, NULL, { NULL },
+	  EX_USAGE, "From header: invalid address" },
+	{ "", 0, 0, "a b@example.org", NULL, NULL, { NULL }, EX_USAGE,
+	  "unquoted space" },
+};
+
+static void
+default_policy(struct hdr_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->from = "me@example.org";
+	p->msgid_domain = "host.example";
+	p->unique = "u1.2";
+	p->now = NOW;
+}
+
+static void
+test_rewrite_case(const struct rcase *c)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	size_t len = c->len ? c->len : strlen(c->in), n = 0, i, off;
+	int rc;
+
+	default_policy(&pol);
+	pol.read_rcpts = c->t;
+	if (c->from != NULL)
+		pol.from = c->from;
+	pol.fullname = c->name;
+	err_clear(&e);
+	rc = hdr_rewrite(c->in, len, &pol, &out, &l, &e);
+	if (c->want == NULL) {
+		T_OK(rc == -1, "rewrite [%s]: no error, expected '%s'", c->in,
+		    c->err);
+		T_EQ_INT(e.code, c->code);
+		T_OK(strstr(e.msg, c->err) != NULL, "rewrite [%s]: error "
+		    "'%s', expected '%s'", c->in, e.msg, c->err);
+		T_OK(strpbrk(e.msg, "\r\n\x07") == NULL, "raw bytes in '%s'",
+		    e.msg);
+		goto done;
+	}
+	T_OK(rc == 0, "rewrite [%s] failed: %s", c->in, e.msg);
+	T_EQ_MEM(out.len ? out.p : "", out.len, c->want, strlen(c->want));
+	while (n < 6 && c->rcpts[n] != NULL)
+		n++;
+	T_OK(l.n == n, "rewrite [%s]: %zu recipients, expected %zu", c->in,
+	    l.n, n);
+	for (i = 0; i < n && i < l.n; i++)
+		T_EQ_STR(l.v[i], c->rcpts[i]);
+	/* the output is itself a complete header block */
+	hdr_buf_add(&out, "\r\n", 2);
+	T_EQ_INT(hdr_split(out.p, out.len, 1, &off), (long)out.len - 2);
+done:
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+/* ---- Date and Message-ID ----------------------------------------------- */
+
+struct dcase {
+	time_t		 now;
+	int		 tzoff;
+	const char	*want;		/* NULL: error */
+};
+
+static const struct dcase dcases[] = {
+	{ NOW, 0, "Sat, 28 Nov 2026 01:30:00 +0000" },
+	{ 1709251199, 0, "Thu, 29 Feb 2024 23:59:59 +0000" },
+	{ 1709251199, 60, "Fri, 1 Mar 2024 00:59:59 +0100" },
+	{ 1709251199, -330, "Thu, 29 Feb 2024 18:29:59 -0530" },
+	{ 1767226200, -210, "Wed, 31 Dec 2025 20:40:00 -0330" },
+	{ 951868800, 345, "Wed, 1 Mar 2000 05:45:00 +0545" },
+	{ 0, 0, "Thu, 1 Jan 1970 00:00:00 +0000" },
+	{ NOW, 6000, NULL },
+	{ NOW, -6000, NULL },
+	{ 253402300799, 0, "Fri, 31 Dec 9999 23:59:59 +0000" },
+	{ 253402300799, 1, NULL },		/* year 10000 */
+	{ (time_t)-1, -1, "Wed, 31 Dec 1969 23:58:59 -0001" },
+	{ -2208988801, 0, NULL },		/* 1899 */
+	{ (time_t)-9000000000000000000LL, 0, NULL },
+};
+
+static void
+test_date(void)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	char want[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
+		default_policy(&pol);
+		pol.now = dcases[i].now;
+		pol.tzoff_min = dcases[i].tzoff;
+		out.len = 0;
+		if (dcases[i].want == NULL) {
+			T_EQ_INT(hdr_rewrite(HAVE + 9, strlen(HAVE) - 9, &pol,
+			    &out, NULL, &e), -1);
+			T_EQ_INT(e.code, EX_SOFTWARE);
+			continue;
+		}
+		T_EQ_INT(hdr_rewrite("Message-ID: <a@b>\r\nFrom: x@y\r\n", 30,
+		    &pol, &out, NULL, &e), 0);
+		snprintf(want, sizeof(want), "Message-ID: <a@b>\r\nFrom: x@y"
+		    "\r\nDate: %s\r\n", dcases[i].want);
+		T_EQ_MEM(out.p, out.len, want, strlen(want));
+	}
+	hdr_buf_free(&out);
+}
+
+static void
+test_msgid(void)
+{
+	static const char *bad[] = { "", "a b", "a>b", "a@b", "x\r\ny",
+	    "<x>", NULL };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	size_t i;
+
+	default_policy(&pol);
+	pol.msgid_domain = "[192.0.2.1]";
+	T_EQ_INT(hdr_rewrite("Date: d\r\nFrom: f@x\r\n", 20, &pol, &out,
+	    NULL, &e), 0);
+	T_OK(out.p != NULL && strstr(out.p, "\r\nMessage-ID: <u1.2@[192.0.2."
+	    "1]>\r\n") != NULL, "literal domain: %s", out.p);
+	for (i = 0; i <= sizeof(bad) / sizeof(bad[0]); i++) {
+		default_policy(&pol);
+		if (i < sizeof(bad) / sizeof(bad[0]))
+			pol.unique = bad[i];
+		else
+			pol.msgid_domain = "bad domain";
+		out.len = 0;
+		T_EQ_INT(hdr_rewrite("", 0, &pol, &out, NULL, &e), -1);
+		T_EQ_INT(e.code, EX_SOFTWARE);
+		T_OK(strstr(e.msg, "Message-ID") != NULL, "%s", e.msg);
+	}
+	hdr_buf_free(&out);
+}
+
+/* ---- the From field with long and non-ASCII names ---------------------- */
+
+static int
+b64val(char c)
+{
+	const char *a =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c ? strchr(a, c) : NULL;
+
+	return p ? (int)(p - a) : -1;
+}
+
+/* decode base64 s[0..n) into out; -1 on bad input */
+static long
+b64dec(const char *s, size_t n, unsigned char *out)
+{
+	size_t i, o = 0;
+
+	if (n % 4 != 0)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		int a = b64val(s[i]), b = b64val(s[i + 1]);
+		int c = s[i + 2] == '=' ? 0 : b64val(s[i + 2]);
+		int d = s[i + 3] == '=' ? 0 : b64val(s[i + 3]);
+
+		if (a < 0 || b < 0 || c < 0 || d < 0)
+			return -1;
+		out[o++] = (unsigned char)(a << 2 | b >> 4);
+		if (s[i + 2] != '=')
+			out[o++] = (unsigned char)(b << 4 | c >> 2);
+		if (s[i + 3] != '=')
+			out[o++] = (unsigned char)(c << 6 | d);
+	}
+	return (long)o;
+}
+
+/* starts with a UTF-8 continuation byte: a character was split */
+static int
+starts_mid_char(const unsigned char *p, long n)
+{
+	return n > 0 && (p[0] & 0xc0) == 0x80;
+}
+
+/*
+ * Write From for name; check the lines fit, unfold, and get the display
+ * name back (decoding encoded words, unquoting).
+ */
+static void
+check_from(const char *name, int want_encoded)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	char unf[4096], got[4096];
+	size_t i, u = 0, g = 0, col = 0, maxcol = 0;
+	const char *p, *lt;
+
+	default_policy(&pol);
+	pol.fullname = name;
+	T_EQ_INT(hdr_rewrite(HAVE + 9, strlen(HAVE) - 9 - 11, &pol, &out,
+	    NULL, &e), 0);
+	p = strstr(out.p, "From: ");
+	T_OK(p != NULL, "no From in %s", out.p);
+	if (p == NULL)
+		return;
+	/* line lengths, and unfolding: CRLF before WSP is removed */
+	for (i = 0; p[i] != '\0' && u < sizeof(unf) - 1; i++) {
+		if (p[i] == '\r' && p[i + 1] == '\n') {
+			if (col > maxcol)
+				maxcol = col;
+			col = 0;
+			if (p[i + 2] != '\0')
+				T_OK(p[i + 2] == ' ', "fold without space");
+			i++;
+			continue;
+		}
+		col++;
+		unf[u++] = p[i];
+	}
+	unf[u] = '\0';
+	T_OK(maxcol <= 78, "From line of %zu columns for '%s'", maxcol, name);
+	lt = strrchr(unf, '<');
+	T_OK(lt != NULL && strcmp(lt, "<me@example.org>") == 0, "addr: %s",
+	    unf);
+	if (lt == NULL)
+		return;
+	p = unf + 6;
+	T_EQ_INT(strncmp(p, "=?UTF-8?B?", 10) == 0, want_encoded);
+	while (p < lt - 1) {
+		if (strncmp(p, "=?UTF-8?B?", 10) == 0) {
+			const char *end = strstr(p + 10, "?=");
+			long n;
+
+			T_OK(end != NULL && end - p <= 75, "encoded word");
+			if (end == NULL)
+				break;
+			n = b64dec(p + 10, (size_t)(end - p - 10),
+			    (unsigned char *)got + g);
+			T_OK(n > 0 && !starts_mid_char((unsigned char *)got + g,
+			    n), "bad encoded word in %s", unf);
+			g += n > 0 ? (size_t)n : 0;
+			p = end + 2;
+			if (*p == ' ')
+				p++;	/* between encoded words: ignored */
+		} else if (*p == '"') {
+			for (p++; *p != '"' && *p != '\0'; p++) {
+				if (*p == '\\')
+					p++;
+				got[g++] = *p;
+			}
+			p++;
+		} else
+			got[g++] = *p++;
+	}
+	got[g] = '\0';
+	T_OK(strcmp(got, name) == 0, "name '%s' came back as '%s'", name,
+	    got);
+	hdr_buf_free(&out);
+}
+
+static void
+test_from_names(void)
+{
+	char name[600];
+	size_t i;
+
+	check_from("John Doe", 0);
+	check_from("Doe, John Q.", 0);
+	check_from("J\xc3\xb6rg M\xc3\xbcller", 1);
+	/* 60 two-byte characters: 120 bytes, several encoded words */
+	for (i = 0; i < 60; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[120] = '\0';
+	check_from(name, 1);
+	/* 3- and 4-byte characters never split between words */
+	for (i = 0; i < 40; i++)
+		memcpy(name + 7 * i, i % 2 ? "\xe2\x82\xac" "abc" "d" :
+		    "\xf0\x9f\x98\x80" "ab" "c", 7);
+	name[280] = '\0';
+	check_from(name, 1);
+	/* long ASCII names with spaces fold at the spaces */
+	name[0] = '\0';
+	for (i = 0; i < 30; i++)
+		strlcat(name, i ? " Word" : "Word", sizeof(name));
+	check_from(name, 0);
+	strlcat(name, ", Jr.", sizeof(name));
+	check_from(name, 0);
+	/* runs of spaces are kept (quoted), folding before a run */
+	name[0] = '\0';
+	for (i = 0; i < 20; i++)
+		strlcat(name, i ? "  Wo:rd" : "Wo:rd", sizeof(name));
+	check_from(name, 0);
+	memset(name, ' ', 100);
+	memcpy(name, "A", 1);
+	memcpy(name + 99, "B", 2);
+	check_from(name, 1);
+	/* a word too long for one line is encoded */
+	memset(name, 'x', 100);
+	name[100] = '\0';
+	check_from(name, 1);
+	memset(name, '"', 40);
+	name[40] = '\0';
+	check_from(name, 1);
+}
+
+static void
+test_has(void)
+{
+	static const char b[] = "Subject: s\r\nX-Bcc: y\r\n folded-Bcc: z\r\n"
+	    "to: a@b\r\nDate: now";
+
+	T_OK(hdr_has(b, sizeof(b) - 1, "subject"), "subject");
+	T_OK(hdr_has(b, sizeof(b) - 1, "TO"), "to");
+	T_OK(hdr_has(b, sizeof(b) - 1, "Date"), "last line, no CRLF");
+	T_OK(!hdr_has(b, sizeof(b) - 1, "Bcc"), "not in a value or fold");
+	T_OK(!hdr_has(b, sizeof(b) - 1, "folded-Bcc"), "continuation");
+	T_OK(!hdr_has(b, sizeof(b) - 1, "Subj"), "prefix");
+	T_OK(!hdr_has(b, 20, "to"), "length respected");
+	T_OK(!hdr_has("", 0, "Date"), "empty");
+}
+
+static void
+test_buf(void)
+{
+	struct hdr_buf b = { NULL, 0, 0 };
+	size_t i;
+
+	hdr_buf_add(&b, "", 0);
+	T_OK(b.p != NULL && b.len == 0 && b.p[0] == '\0', "empty add");
+	for (i = 0; i < 1000; i++)
+		hdr_buf_add(&b, "0123456789", 10);
+	T_EQ_INT(b.len, 10000);
+	T_OK(b.cap > b.len && b.p[b.len] == '\0', "terminated");
+	T_EQ_MEM(b.p + 9990, 10, "0123456789", 10);
+	hdr_buf_free(&b);
+	T_OK(b.p == NULL && b.len == 0 && b.cap == 0, "freed");
+}
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++)
+		test_split_case(&scases[i]);
+	test_split_partial();
+	for (i = 0; i < sizeof(rcases) / sizeof(rcases[0]); i++)
+		test_rewrite_case(&rcases[i]);
+	test_date();
+	test_msgid();
+	test_from_names();
+	test_has();
+	test_buf();
+	return t_done("t_hdr");
+}
