@@ -211,17 +211,6 @@ read_conf(int fd, const char *path, struct stat *st, char **buf,
 }
 
 static long
-find_name(const struct conf *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->nacct; i++)
-		if (strcmp(c->acct[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-static long
 find_from(const struct conf *c, const char *from)
 {
 	size_t i, n = strlen(from);
@@ -245,7 +234,7 @@ choose(const struct conf *c, const struct opts *o, const char *path,
 	long i;
 
 	if (o->account != NULL) {
-		if ((i = find_name(c, o->account)) >= 0)
+		if ((i = conf_find(c, o->account)) >= 0)
 			return i;
 		err_visible(vis, sizeof(vis), o->account, strlen(o->account));
 		return err_set(e, EX_CONFIG, "account '%s' not found in %s",
@@ -253,7 +242,7 @@ choose(const struct conf *c, const struct opts *o, const char *path,
 	}
 	if (o->from != NULL && (i = find_from(c, o->from)) >= 0)
 		return i;
-	if ((i = find_name(c, "default")) >= 0)
+	if ((i = conf_find(c, "default")) >= 0)
 		return i;
 	if (c->nacct > 0)
 		return 0;

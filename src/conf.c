@@ -479,8 +479,8 @@ has_ctl(const char *s)
 	return 0;
 }
 
-static long
-find_account(const struct conf *c, const char *name)
+long
+conf_find(const struct conf *c, const char *name)
 {
 	size_t i;
 
@@ -539,7 +539,7 @@ parse_parents(struct ps *p, long ci, char *list)
 		if (*tok == '\0')
 			return perr(p, "account '%s': missing parent account "
 			    "name", vis(p, p->c->acct[ci].name));
-		if ((pi = find_account(p->c, tok)) < 0 || pi == ci)
+		if ((pi = conf_find(p->c, tok)) < 0 || pi == ci)
 			return perr(p, "unknown parent account '%s'",
 			    vis(p, tok));
 		if (n == 1 && strcmp(p->c->acct[ci].name, "default") == 0) {
@@ -565,7 +565,7 @@ do_account(struct ps *p, char *v)
 	if (strchr(name, ',') != NULL)
 		return perr(p, "account name '%s' must not contain ',' or ':'",
 		    vis(p, name));
-	if (find_account(p->c, name) >= 0)
+	if (conf_find(p->c, name) >= 0)
 		return perr(p, "account '%s' defined twice",
 		    vis(p, name));
 	if (p->c->nacct >= LIMIT_ACCOUNTS)

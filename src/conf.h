@@ -75,6 +75,8 @@ struct conf {
 
 int	conf_parse(const char *buf, size_t len, const char *file,
 	    const char *home, struct conf *, struct err *);
+/* index of the account with this exact name, or -1 */
+long	conf_find(const struct conf *, const char *name);
 void	conf_free(struct conf *);	/* wipes passwords (freezero) */
 /* copy every field of src into dst (deep), used for inheritance */
 void	account_copy(struct account *dst, const struct account *src);

@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <time.h>
 
 #include "io.h"
@@ -211,4 +213,30 @@ io_pending(const struct io *io)
 	if (io->t.pending != NULL)
 		n += io->t.pending(io->t.ctx);
 	return n;
+}
+
+/* Wait for events on fd until the deadline: 0 ready, -1 timeout (errno
+ * ETIMEDOUT) or poll error. */
+int
+io_wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd pfd;
+	long long left;
+	int r;
+
+	for (;;) {
+		left = deadline - io_now_ms();
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
 }

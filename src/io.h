@@ -58,5 +58,11 @@ int	io_printf(struct io *, struct err *, const char *, ...)
 int	io_flush(struct io *, struct err *);
 size_t	io_pending(const struct io *);
 long long io_now_ms(void);	/* CLOCK_MONOTONIC in ms */
+/*
+ * Wait until fd is ready for `events` (POLLIN/POLLOUT) or the absolute
+ * deadline (io_now_ms() scale) passes: 0 ready, -1 timed out (errno
+ * ETIMEDOUT) or poll failed.  EINTR restarts the wait.
+ */
+int	io_wait_fd(int fd, short events, long long deadline);
 
 #endif

@@ -35,32 +35,6 @@
 
 #include "net.h"
 
-/* Wait for events on fd until the deadline: 0 ready, -1 timeout (errno
- * ETIMEDOUT) or poll error. */
-static int
-wait_fd(int fd, short events, long long deadline)
-{
-	struct pollfd pfd;
-	long long left;
-	int r;
-
-	for (;;) {
-		left = deadline - io_now_ms();
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
 static int
 gai_class(int rc)
 {
@@ -112,7 +86,7 @@ try_addr(const struct addrinfo *ai, long long deadline)
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 		if (errno != EINPROGRESS && errno != EINTR)
 			goto fail;
-		if (wait_fd(fd, POLLOUT, deadline) == -1)
+		if (io_wait_fd(fd, POLLOUT, deadline) == -1)
 			goto fail;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
 			goto fail;
@@ -198,7 +172,7 @@ net_read(void *ctx, void *buf, size_t len, int timeout_ms, struct err *e)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return net_neterr(e, errno, "waiting for");
-		if (wait_fd(fd, POLLIN, deadline) == -1)
+		if (io_wait_fd(fd, POLLIN, deadline) == -1)
 			return net_neterr(e, errno, "waiting for");
 	}
 }
@@ -223,7 +197,7 @@ net_write(void *ctx, const void *buf, size_t len, int timeout_ms,
 			continue;
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return net_neterr(e, errno, "sending to");
-		if (wait_fd(fd, POLLOUT, deadline) == -1)
+		if (io_wait_fd(fd, POLLOUT, deadline) == -1)
 			return net_neterr(e, errno, "sending to");
 	}
 	return 0;

@@ -76,23 +76,8 @@ tls_global_deinit(void)
 static int
 tls_wait(struct tls *t, long long deadline)
 {
-	struct pollfd pfd;
-	long long left;
-	int r;
-
-	pfd.fd = t->fd;
-	pfd.events = gnutls_record_get_direction(t->s) ? POLLOUT : POLLIN;
-	for (;;) {
-		left = deadline - io_now_ms();
-		if (left <= 0)
-			return -1;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-	}
+	return io_wait_fd(t->fd, gnutls_record_get_direction(t->s) ?
+	    POLLOUT : POLLIN, deadline);
 }
 
 static int
