@@ -67,7 +67,7 @@ unit: $(UNITS)
 	sh tests/run-unit.sh $(UNITS)
 
 bats: smtps
-	SMTPS=$${SMTPS:-$(CURDIR)/smtps} bats tests/bats
+	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/bats/run.sh
 
 check: deps-test
 	$(MAKE) all

@@ -2,8 +2,8 @@
 # setup-deps.sh build|test - install the Debian packages smtps needs.
 #
 #   build: compiler, pkg-config, GnuTLS and libbsd headers
-#   test:  build + gnutls-bin (certtool), bats, python3 (scripted server),
-#          mandoc (man page lint), faketime, openssl (fingerprints)
+#   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
+#          and tests/bats/msgcheck.py), mandoc (man page lint), faketime
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -11,7 +11,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime openssl"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime"
 
 case "${1:-}" in
 build) want=$BUILD ;;
@@ -29,7 +29,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	miss=""
 	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
 	if [ "$1" = test ]; then
-		for t in certtool bats python3 mandoc faketime openssl; do
+		for t in certtool bats python3 mandoc faketime; do
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
@@ -55,6 +55,10 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "setup-deps: installing:$missing"
+# a fresh image has no package lists at all: fetch them first
+if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	apt-get update -q
+fi
 # shellcheck disable=SC2086
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q

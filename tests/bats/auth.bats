@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# AUTH: mechanisms, failures and their exit codes, password sources, and
+# credentials never shown nor sent unencrypted.
+
+load helper
+
+setup_file() { common_setup_file; }
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "wrong password: 535 -> exit 77, nothing sent after AUTH" {
+	scenario <<EOF
+$(sc_tls)
+password another one
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'server said: 535 5\.7\.8'
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	refute_transcript 'C[:+] MAIL.*'
+	assert_no_message
+}
+
+@test "AUTH answered 454: temporary -> exit 75, message in dead.letter" {
+	scenario <<EOF
+$(sc_tls)
+on AUTH reply 454 4.7.0 Temporary authentication failure
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 75
+	assert_error_line '454 4\.7\.0 Temporary authentication failure'
+	refute_transcript 'C[:+] MAIL.*'
+	assert_dead_letter '^Subject: test message'
+}
+
+@test "AUTH LOGIN rejected: exit 77" {
+	scenario <<EOF
+$(sc_tls)
+ehlo AUTH LOGIN
+on AUTH reply 535 5.7.8 no
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_no_message
+}
+
+@test "user set but the server offers no AUTH: exit 69, no MAIL" {
+	scenario <<EOF
+$(sc_tls)
+ehlo PIPELINING
+ehlo 8BITMIME
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 69
+	assert_error_line '^smtps: .*AUTH'
+	assert_no_auth_no_mail
+}
+
+@test "auth plain but the server offers only LOGIN: exit 69, nothing sent" {
+	scenario <<EOF
+$(sc_tls)
+ehlo AUTH LOGIN
+EOF
+	start_server
+	write_config tls+auth "auth plain"
+	std_message
+	run_smtps bob@example.net
+	assert_status 69
+	assert_no_auth_no_mail
+}
+
+@test "no user: no AUTH is attempted" {
+	scenario <<EOF
+$(sc_tls)
+require_auth off
+EOF
+	start_server
+	write_config tls
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	refute_transcript 'C: AUTH.*'
+	assert_delivered 1
+}
+
+@test "plaintext loopback: AUTH refused without allow_plaintext_auth" {
+	scenario <<EOF
+$(sc_plain)
+ehlo AUTH PLAIN LOGIN
+user alice
+password s3cret pass
+EOF
+	start_server
+	write_config plain+auth
+	sed -i '/^allow_plaintext_auth/d' "$CFG"
+	std_message
+	run_smtps bob@example.net
+	# DESIGN.md: credentials never cross an unencrypted link.  The account
+	# itself is unusable as configured, so this is a config error (78),
+	# found before any network byte
+	assert_status 78
+	assert_error_line 'allow_plaintext_auth'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "plaintext loopback with allow_plaintext_auth on: AUTH and delivery" {
+	scenario <<EOF
+$(sc_plain)
+ehlo PIPELINING
+ehlo AUTH PLAIN LOGIN
+user alice
+password s3cret pass
+EOF
+	start_server
+	write_config plain+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	assert_delivered 1
+}
+
+@test "tls unset on loopback means plaintext (no STARTTLS attempted)" {
+	scenario <<EOF
+$(sc_starttls)
+require_auth off
+EOF
+	start_server
+	write_config plain
+	sed -i '/^tls /d' "$CFG"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	refute_transcript 'C: STARTTLS'
+	assert_delivered 1
+}
+
+@test "passwordeval supplies the password (trailing newline removed)" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls "user alice" "passwordeval \"echo 's3cret pass'\""
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	assert_delivered 1
+}
+
+@test "passwordeval failing: exit 78 before any network byte" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls "user alice" "passwordeval \"exit 3\""
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'passwordeval'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "config holding a password readable by others: exit 78, no connection" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls+auth
+	chmod 644 "$CFG"
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line "$(basename "$CFG")"
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "config holding a password readable by group: exit 78" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls+auth
+	chmod 640 "$CFG"
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "-v with AUTH PLAIN: credentials replaced by ***" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_stderr_match '^--> AUTH PLAIN \*\*\*$'
+	assert_stderr_match '^<-- 235 2\.7\.0 Authentication successful$'
+	refute_stderr_fixed "$(plain_b64)"
+	refute_stderr_fixed "$USER_PASS"
+	refute_stderr_fixed 's3cret'
+	refute_stderr_fixed "$(b64 "$USER_PASS")"
+}
+
+@test "-v with AUTH LOGIN: user and password lines replaced by ***" {
+	scenario <<EOF
+$(sc_tls)
+ehlo AUTH LOGIN
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_stderr_match '^--> AUTH LOGIN'
+	[ "$(grep -c '^--> \*\*\*$' "$T/stderr")" -eq 2 ] ||
+		fail "expected two '--> ***' lines (user, password)"
+	refute_stderr_fixed "$(b64 alice)"
+	refute_stderr_fixed "$(b64 "$USER_PASS")"
+	refute_stderr_fixed 's3cret'
+}
+
+@test "-v with a rejected AUTH: error shown, credentials still hidden" {
+	scenario <<EOF
+$(sc_tls)
+password wrong
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 77
+	refute_stderr_fixed "$(plain_b64)"
+	refute_stderr_fixed 's3cret'
+}

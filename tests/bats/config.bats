@@ -1,0 +1,267 @@
+#!/usr/bin/env bats
+# msmtp-compatible config through the real binary: an msmtprc with an
+# implicit-TLS and a STARTTLS account works unchanged; syntax features;
+# errors are FILE:LINE: ... with exit 78 and nothing sent.
+
+load helper
+
+setup_file() { common_setup_file; }
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+cfg() {
+	cat > "$CFG"
+	chmod 600 "$CFG"
+}
+
+assert_config_error() {
+	assert_status 78
+	[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "expected one line on stderr"
+	assert_error_line "^smtps: .*mailrc:$1: "
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected"
+}
+
+error_server() {
+	{ sc_plain; } > "$T/scenario"
+	start_server
+	std_message
+}
+
+@test "an msmtprc with STARTTLS and implicit-TLS accounts works unchanged" {
+	{ sc_starttls; } > "$T/scenario"
+	start_server
+	cp "$CERTS/ca.pem" "$HOME/ca.pem"
+	cfg <<EOF
+# Example for a user configuration file ~/.msmtprc
+#
+# Set default values for all following accounts.
+defaults
+auth           on
+tls            on
+tls_trust_file ~/ca.pem
+timeout        5
+
+# A STARTTLS provider
+account        work
+host           127.0.0.1
+port           $PORT
+tls_starttls   on
+from           alice@example.org
+user           alice
+password       "s3cret pass"
+
+# An implicit-TLS provider, same credentials, inherits from work
+account        smtps : work
+port           465
+tls_starttls   off
+
+# Set a default account
+account default : work
+EOF
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_before 'C: STARTTLS' 'C: AUTH PLAIN .*'
+	assert_delivered 1 --domain example.org
+}
+
+@test "msmtprc implicit-TLS account chosen with -a" {
+	{ sc_tls; } > "$T/scenario"
+	start_server
+	cfg <<EOF
+defaults
+tls on
+tls_trust_file $CERTS/ca.pem
+timeout 5
+
+account work
+host 127.0.0.1
+port 1
+tls_starttls on
+from work@example.org
+
+account smtps : work
+port $PORT
+tls_starttls off
+user alice
+password "s3cret pass"
+from alice@example.org
+
+account default : work
+EOF
+	std_message
+	run_smtps -a smtps bob@example.net
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<alice@example.org>' ||
+		fail "wrong sender: $(head -n 1 "$SRV/msg.1.env")"
+}
+
+@test "comments, quoting with escapes, keyword without value, ~ expansion" {
+	{ sc_tls; echo 'password pa"ss #word\'; } > "$T/scenario"
+	start_server
+	cp "$CERTS/ca.pem" "$HOME/ca.pem"
+	cfg <<EOF
+# comment line
+   # indented comment
+defaults
+tls
+tls_starttls off
+
+account test
+host 127.0.0.1
+port $PORT
+tls_trust_file ~/ca.pem
+from alice@example.org
+user alice
+password "pa\\"ss #word\\\\"
+domain client.example
+EOF
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64 alice 'pa"ss #word\')"
+}
+
+@test "a # after whitespace starts a comment (src/conf.h contract)" {
+	# NB: msmtp itself only knows whole-line comments; conf.h promises this
+	{ sc_plain; } > "$T/scenario"
+	start_server
+	cfg <<EOF
+account test   # the test account
+host 127.0.0.1 # loopback
+port $PORT
+tls off	# tab before the comment
+from alice@example.org
+EOF
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 1 --domain example.org
+}
+
+@test "error: unknown keyword -> FILE:LINE, 78" {
+	error_server
+	cfg <<EOF
+account test
+host 127.0.0.1
+port $PORT
+tls off
+hots typo
+from alice@example.org
+EOF
+	run_smtps bob@example.net
+	assert_config_error 5
+}
+
+@test "error: port out of range" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+port 70000
+EOF
+	run_smtps bob@example.net
+	assert_config_error 3
+}
+
+@test "error: bad on/off value" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+tls maybe
+EOF
+	run_smtps bob@example.net
+	assert_config_error 3
+}
+
+@test "error: malformed tls_fingerprint" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+tls_fingerprint 12:34:zz
+EOF
+	run_smtps bob@example.net
+	assert_config_error 3
+}
+
+@test "error: bad timeout" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+timeout soon
+EOF
+	run_smtps bob@example.net
+	assert_config_error 3
+}
+
+@test "error: duplicate account name" {
+	error_server
+	cfg <<EOF
+account a
+host 127.0.0.1
+
+account a
+host 127.0.0.1
+EOF
+	run_smtps bob@example.net
+	assert_config_error 4
+}
+
+@test "error: unterminated quote" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+password "oops
+EOF
+	run_smtps bob@example.net
+	assert_config_error 3
+}
+
+@test "error: inheriting from an unknown account" {
+	error_server
+	cfg <<'EOF'
+account test : nosuch
+host 127.0.0.1
+EOF
+	run_smtps bob@example.net
+	assert_config_error 1
+}
+
+@test "error: no host -> 78" {
+	error_server
+	cfg <<'EOF'
+account test
+from alice@example.org
+EOF
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'host'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected"
+}
+
+@test "error: no from and no -f -> 78" {
+	error_server
+	cfg <<EOF
+account test
+host 127.0.0.1
+port $PORT
+tls off
+EOF
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'from'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected"
+}
+
+@test "-C with a file that does not exist: 78" {
+	error_server
+	CFG=$T/does-not-exist
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'does-not-exist'
+}

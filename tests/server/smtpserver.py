@@ -1,0 +1,700 @@
+#!/usr/bin/env python3
+"""smtpserver.py SCENARIO OUTDIR - a scripted SMTP server for the smtps tests.
+
+Listens on 127.0.0.1, port 0 (the kernel picks a free one), plays the
+scenario file SCENARIO for `connections` connections one after the other,
+records the exact transcript, then exits.  Python 3 standard library only.
+
+Files written to OUTDIR:
+  pid          this process's PID (written before `port`)
+  port         the TCP port (appears atomically; wait for it)
+  transcript   one line per event:  "S: ..." server line, "C: ..." client
+               line, "C+ ..." client line that arrived in the same recv() as
+               the previous client line (pipelined), "-- ..." markers
+  msg.N        message N as delivered (dot-unstuffed, without the final dot)
+  msg.N.raw    message N exactly as received after DATA (dot-stuffed,
+               including the terminating ".\\r\\n")
+  msg.N.env    envelope of message N: the MAIL line, then one line per
+               accepted RCPT
+  accepted     number of connections accepted so far
+  served       number of connections finished (transcript complete)
+  tls          one line per TLS handshake: protocol version and cipher
+  log          the server's own errors (scenario syntax, tracebacks)
+
+The scenario format is described in tests/server/README.
+"""
+
+import base64
+import os
+import signal
+import socket
+import ssl
+import sys
+import time
+
+# ---------------------------------------------------------------- scenario
+
+DEFAULT_CAPS = ["PIPELINING", "SIZE 52428800", "8BITMIME", "ENHANCEDSTATUSCODES",
+                "AUTH PLAIN LOGIN"]
+
+ACTIONS = ("reply", "raw", "reply+silent", "silent", "close", "reset", "flood-line",
+           "flood-lines", "trickle")
+
+
+class ScenarioError(Exception):
+    pass
+
+
+def unescape(text):
+    """Turn the scenario escapes into bytes.  Returns a list of chunks:
+    `\\p` splits the text into separately written chunks (with a pause)."""
+    out = [bytearray()]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "\\" or i + 1 >= len(text):
+            out[-1] += ch.encode("utf-8")
+            i += 1
+            continue
+        nxt = text[i + 1]
+        i += 2
+        if nxt == "r":
+            out[-1] += b"\r"
+        elif nxt == "n":
+            out[-1] += b"\n"
+        elif nxt == "t":
+            out[-1] += b"\t"
+        elif nxt == "e":
+            out[-1] += b"\x1b"
+        elif nxt == "0":
+            out[-1] += b"\x00"
+        elif nxt == "s":
+            out[-1] += b" "
+        elif nxt == "\\":
+            out[-1] += b"\\"
+        elif nxt == "x":
+            try:
+                out[-1].append(int(text[i:i + 2], 16))
+            except ValueError:
+                raise ScenarioError("bad \\x escape in %r" % text)
+            i += 2
+        elif nxt == "p":
+            out.append(bytearray())
+        else:
+            raise ScenarioError("unknown escape \\%s in %r" % (nxt, text))
+    return [bytes(c) for c in out]
+
+
+class Rule:
+    def __init__(self, when, action, text):
+        self.nth = None
+        if "#" in when:
+            when, n = when.split("#", 1)
+            self.nth = int(n)
+        self.arg = None
+        if ":" in when:
+            when, self.arg = when.split(":", 1)
+            self.arg = self.arg.lower()
+        self.cmd = when.upper()
+        if self.cmd == "GREETING":
+            self.cmd = "greeting"
+        if action not in ACTIONS:
+            raise ScenarioError("unknown action %r" % action)
+        self.action = action
+        self.text = text
+        if action in ("reply", "raw", "reply+silent") and text is None:
+            raise ScenarioError("action %s needs text" % action)
+
+
+class Scenario:
+    def __init__(self):
+        self.mode = "plain"
+        self.cert = None
+        self.key = None
+        self.starttls = None
+        self.hostname = "localhost"
+        self.greeting = None
+        self.caps = None
+        self.caps_tls = None
+        self.user = None
+        self.password = None
+        self.require_auth = None
+        self.connections = 1
+        self.idle_timeout = 20.0
+        self.max_time = 180.0
+        self.max_rcpts = 0
+        self.tls_min = None
+        self.tls_max = None
+        self.rules = []
+
+    @classmethod
+    def load(cls, path):
+        sc = cls()
+        with open(path, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.rstrip("\r\n")
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                parts = line.strip().split(None, 1)
+                key = parts[0]
+                val = parts[1] if len(parts) > 1 else ""
+                try:
+                    sc.set(key, val)
+                except (ScenarioError, ValueError) as e:
+                    raise ScenarioError("%s:%d: %s" % (path, lineno, e))
+        sc.finish()
+        return sc
+
+    def set(self, key, val):
+        onoff = {"on": True, "off": False}
+        if key == "mode":
+            if val not in ("plain", "tls"):
+                raise ScenarioError("mode must be plain or tls")
+            self.mode = val
+        elif key == "cert":
+            self.cert = val
+        elif key == "key":
+            self.key = val
+        elif key == "starttls":
+            self.starttls = onoff[val]
+        elif key == "hostname":
+            self.hostname = val
+        elif key == "greeting":
+            self.greeting = val
+        elif key == "ehlo":
+            self.caps = (self.caps or []) + ([val] if val else [])
+        elif key == "ehlo_tls":
+            self.caps_tls = (self.caps_tls or []) + ([val] if val else [])
+        elif key == "user":
+            self.user = val
+        elif key == "password":
+            self.password = val
+        elif key == "require_auth":
+            self.require_auth = onoff[val]
+        elif key == "connections":
+            self.connections = int(val)
+        elif key == "idle_timeout":
+            self.idle_timeout = float(val)
+        elif key == "max_time":
+            self.max_time = float(val)
+        elif key == "max_rcpts":
+            self.max_rcpts = int(val)
+        elif key == "tls_min":
+            self.tls_min = val
+        elif key == "tls_max":
+            self.tls_max = val
+        elif key == "on":
+            p = val.split(None, 2)
+            if len(p) < 2:
+                raise ScenarioError("on WHEN ACTION [TEXT]")
+            self.rules.append(Rule(p[0], p[1], p[2] if len(p) > 2 else None))
+        else:
+            raise ScenarioError("unknown keyword %r" % key)
+
+    def finish(self):
+        if self.caps is None:
+            self.caps = list(DEFAULT_CAPS)
+        if self.caps_tls is None:
+            self.caps_tls = list(self.caps)
+        if self.starttls is None:
+            self.starttls = self.mode == "plain" and self.cert is not None
+        if self.require_auth is None:
+            self.require_auth = self.user is not None
+        if self.greeting is None:
+            self.greeting = "220 %s ESMTP smtps-test" % self.hostname
+        if (self.mode == "tls" or self.starttls) and not (self.cert and self.key):
+            raise ScenarioError("TLS needs cert and key")
+
+    def rule(self, cmd, arg, count):
+        for r in self.rules:
+            if r.cmd != cmd:
+                continue
+            if r.arg is not None and r.arg != (arg or "").lower():
+                continue
+            if r.nth is not None and r.nth != count:
+                continue
+            return r
+        return None
+
+
+# --------------------------------------------------------------- recording
+
+def visible(b):
+    """Bytes as a printable line: control and 8-bit bytes escaped."""
+    out = []
+    for c in b:
+        if c == 0x5c:
+            out.append("\\\\")
+        elif 0x20 <= c < 0x7f:
+            out.append(chr(c))
+        elif c == 0x0d:
+            out.append("\\r")
+        elif c == 0x0a:
+            out.append("\\n")
+        elif c == 0x09:
+            out.append("\\t")
+        else:
+            out.append("\\x%02x" % c)
+    return "".join(out)
+
+
+class Recorder:
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.f = open(os.path.join(outdir, "transcript"), "a", encoding="utf-8")
+        self.nmsg = 0
+
+    def line(self, text):
+        self.f.write(text + "\n")
+        self.f.flush()
+
+    def message(self, raw, envelope):
+        self.nmsg += 1
+        n = self.nmsg
+        base = os.path.join(self.outdir, "msg.%d" % n)
+        with open(base + ".raw", "wb") as f:
+            f.write(raw)
+        with open(base, "wb") as f:
+            f.write(undot(raw))
+        with open(base + ".env", "w", encoding="utf-8") as f:
+            for e in envelope:
+                f.write(visible(e) + "\n")
+        return n
+
+
+def undot(raw):
+    """Dot-stuffed data ending in CRLF.CRLF (or just .CRLF when empty) ->
+    the message: terminator removed, one leading dot removed per line."""
+    if raw == b".\r\n":
+        return b""
+    assert raw.endswith(b"\r\n.\r\n")
+    body = raw[:-3]
+    return (b"\r\n" + body).replace(b"\r\n.", b"\r\n")[2:]
+
+
+# ---------------------------------------------------------------- session
+
+class Closed(Exception):
+    """The connection is over; the transcript has its marker."""
+
+
+class Session:
+    def __init__(self, sc, sock, rec, counts):
+        self.sc = sc
+        self.sock = sock
+        self.rec = rec
+        self.counts = counts          # per server lifetime: CMD -> count
+        self.buf = b""
+        self.first_in_chunk = True    # next line is the first of a recv()
+        self.tls = False
+        self.caps = sc.caps
+        self.ehlo_done = False
+        self.authed = False
+        self.reset_tx()
+        sock.settimeout(sc.idle_timeout)
+
+    def reset_tx(self):
+        self.mail = None
+        self.rcpts = []
+
+    # -- low level
+    def send(self, data, note=None):
+        try:
+            self.sock.sendall(data)
+        except (OSError, ssl.SSLError) as e:
+            self.rec.line("-- error: send: %s" % e)
+            raise Closed()
+
+    def recv(self):
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            self.rec.line("-- timeout")
+            raise Closed()
+        except (OSError, ssl.SSLError) as e:
+            self.rec.line("-- error: recv: %s" % e)
+            raise Closed()
+        if not data:
+            if self.buf:
+                self.rec.line("C: %s [no CRLF]" % visible(self.buf))
+                self.buf = b""
+            self.rec.line("-- EOF")
+            raise Closed()
+        return data
+
+    def readline(self):
+        """Next client line without CRLF; marks pipelined lines."""
+        while b"\n" not in self.buf:
+            self.buf += self.recv()
+            self.first_in_chunk = True
+            if len(self.buf) > 1 << 20:
+                self.rec.line("C: %s... [line too long]" % visible(self.buf[:200]))
+                raise Closed()
+        line, self.buf = self.buf.split(b"\n", 1)
+        bare = not line.endswith(b"\r")
+        if not bare:
+            line = line[:-1]
+        tag = "C:" if self.first_in_chunk else "C+"
+        self.first_in_chunk = False
+        self.rec.line("%s %s%s" % (tag, visible(line), " [bare LF]" if bare else ""))
+        return line
+
+    def reply_lines(self, lines):
+        data = b""
+        for ln in lines:
+            self.rec.line("S: " + visible(ln))
+            data += ln + b"\r\n"
+        self.send(data)
+
+    def reply(self, text):
+        self.reply_lines([l.encode() for l in text.split("\n")])
+
+    # -- scenario actions
+    def act(self, cmd, arg, default):
+        """Answer a command: the matching rule's action, else `default`
+        (a string, lines separated by \\n).  Returns the reply bytes sent
+        (for code checks), or raises Closed."""
+        self.counts[cmd] = self.counts.get(cmd, 0) + 1
+        r = self.sc.rule(cmd, arg, self.counts[cmd])
+        if r is None:
+            self.reply(default)
+            return default.encode()
+        code = default[:3].encode()
+        if r.action == "reply":
+            chunks = unescape(r.text)
+            lines = b"".join(chunks).split(b"\n")
+            self.reply_lines(lines)
+            return b"\n".join(lines)
+        if r.action == "raw":
+            chunks = unescape(r.text)
+            for i, c in enumerate(chunks):
+                if i:
+                    time.sleep(0.3)
+                self.rec.line("S: [raw] " + visible(c))
+                self.send(c)
+            return b"".join(chunks)
+        if r.action == "reply+silent":
+            self.reply_lines(b"".join(unescape(r.text)).split(b"\n"))
+            self.rec.line("-- silent")
+            self.drain()
+        if r.action == "silent":
+            self.rec.line("-- silent")
+            self.drain()
+        if r.action == "close":
+            self.rec.line("-- close")
+            self.sock.close()
+            raise Closed()
+        if r.action == "reset":
+            self.rec.line("-- reset")
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                 b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.sock.close()
+            raise Closed()
+        if r.action == "flood-line":
+            self.rec.line("S: [flood-line]")
+            self.send(code + b" ")
+            chunk = b"x" * 65536
+            while True:
+                self.send(chunk)
+        if r.action == "flood-lines":
+            self.rec.line("S: [flood-lines]")
+            chunk = (code + b"-flood flood flood flood\r\n") * 2000
+            while True:
+                self.send(chunk)
+        if r.action == "trickle":
+            self.rec.line("S: [trickle]")
+            while True:
+                self.send(code + b"-still thinking\r\n")
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
+
+    def drain(self):
+        """Say nothing; record whatever the client sends until it goes."""
+        while True:
+            self.readline()
+
+    # -- TLS
+    def start_tls(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        # allow serving deliberately weak certificates (RSA-1024, SHA-1)
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        # a client that closes without close_notify after QUIT is fine: EOF
+        ctx.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+        vers = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+        if self.sc.tls_min:
+            ctx.minimum_version = vers[self.sc.tls_min]
+        if self.sc.tls_max:
+            ctx.maximum_version = vers[self.sc.tls_max]
+        ctx.load_cert_chain(self.sc.cert, self.sc.key)
+        try:
+            self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        except socket.timeout:
+            self.rec.line("-- TLS failed: timeout")
+            raise Closed()
+        except (OSError, ssl.SSLError) as e:
+            self.rec.line("-- TLS failed: %s" % e)
+            raise Closed()
+        self.rec.line("-- TLS")
+        with open(os.path.join(self.rec.outdir, "tls"), "a") as f:
+            f.write("%s %s\n" % (self.sock.version(), self.sock.cipher()[0]))
+        self.tls = True
+        self.caps = self.sc.caps_tls
+        self.ehlo_done = False
+        self.authed = False
+        self.buf = b""
+        self.first_in_chunk = True
+        self.reset_tx()
+
+    def offered(self):
+        caps = list(self.caps)
+        if self.sc.starttls and not self.tls:
+            caps.append("STARTTLS")
+        return caps
+
+    def cap(self, name):
+        for c in self.offered():
+            w = c.split()
+            if w and w[0].upper() == name:
+                return w[1:]
+        return None
+
+    # -- the conversation
+    def run(self):
+        if self.sc.mode == "tls":
+            self.start_tls()
+        self.act("greeting", None, self.sc.greeting)
+        while True:
+            line = self.readline()
+            word, _, rest = line.partition(b" ")
+            cmd = word.decode("latin-1").upper()
+            handler = getattr(self, "do_" + cmd, None) if cmd.isalpha() else None
+            if handler is None:
+                self.act("UNKNOWN", None, "500 5.5.2 Error: command not recognized")
+                continue
+            handler(rest)
+
+    def do_EHLO(self, arg):
+        lines = [self.sc.hostname] + self.offered()
+        text = "\n".join("250%s%s" % ("-" if i < len(lines) - 1 else " ", l)
+                         for i, l in enumerate(lines))
+        if self.act("EHLO", None, text).startswith(b"250"):
+            self.ehlo_done = True
+            self.reset_tx()
+
+    def do_HELO(self, arg):
+        if self.act("HELO", None, "250 " + self.sc.hostname).startswith(b"250"):
+            self.ehlo_done = True
+            self.reset_tx()
+
+    def do_STARTTLS(self, arg):
+        if self.tls or not self.sc.starttls:
+            self.act("STARTTLS", None, "502 5.5.1 Error: command not implemented")
+            return
+        if self.act("STARTTLS", None, "220 2.0.0 Ready to start TLS").startswith(b"220"):
+            self.start_tls()
+
+    def do_AUTH(self, arg):
+        mechs = [m.upper() for m in (self.cap("AUTH") or [])]
+        words = arg.split()
+        mech = words[0].decode("latin-1").upper() if words else ""
+        ir = words[1] if len(words) > 1 else None
+        if not mechs:
+            self.act("AUTH", None, "503 5.5.1 Error: authentication not enabled")
+            return
+        if self.authed:
+            self.act("AUTH", None, "503 5.5.1 Error: already authenticated")
+            return
+        if mech not in mechs or mech not in ("PLAIN", "LOGIN"):
+            self.act("AUTH", None, "504 5.5.4 Unsupported authentication mechanism")
+            return
+        try:
+            if mech == "PLAIN":
+                if ir is None:
+                    self.reply("334 ")
+                    ir = self.readline()
+                if ir == b"*":
+                    self.act("AUTH", None, "501 5.7.0 Authentication aborted")
+                    return
+                parts = base64.b64decode(ir, validate=True).split(b"\0")
+                if len(parts) != 3:
+                    raise ValueError("PLAIN needs three parts")
+                user, pw = parts[1], parts[2]
+            else:
+                if ir is None:
+                    self.reply("334 VXNlcm5hbWU6")
+                    ir = self.readline()
+                user = base64.b64decode(ir, validate=True)
+                self.reply("334 UGFzc3dvcmQ6")
+                pw = base64.b64decode(self.readline(), validate=True)
+        except ValueError:
+            self.act("AUTH", None, "501 5.5.2 Cannot decode response")
+            return
+        ok = (self.sc.user is not None and user == self.sc.user.encode()
+              and pw == (self.sc.password or "").encode())
+        default = ("235 2.7.0 Authentication successful" if ok else
+                   "535 5.7.8 Error: authentication failed")
+        if self.act("AUTH", None, default).startswith(b"235"):
+            self.authed = True
+
+    def do_MAIL(self, arg):
+        if not arg.upper().startswith(b"FROM:<") or b">" not in arg:
+            self.act("MAIL", None, "501 5.5.4 Syntax: MAIL FROM:<address>")
+            return
+        addr, _, params = arg[6:].partition(b">")
+        default = "250 2.1.0 Ok"
+        if not self.ehlo_done:
+            default = "503 5.5.1 Error: send HELO/EHLO first"
+        elif self.mail is not None:
+            default = "503 5.5.1 Error: nested MAIL command"
+        elif self.sc.require_auth and not self.authed:
+            default = "530 5.7.0 Authentication required"
+        else:
+            limit = self.cap("SIZE")
+            for p in params.split():
+                if p.upper().startswith(b"SIZE=") and limit:
+                    if int(limit[0]) and int(p[5:]) > int(limit[0]):
+                        default = "552 5.3.4 Message size exceeds fixed limit"
+        if self.act("MAIL", addr.decode("latin-1"), default).startswith(b"250"):
+            self.mail = b"MAIL FROM:" + arg[5:]
+
+    def do_RCPT(self, arg):
+        if not arg.upper().startswith(b"TO:<") or b">" not in arg:
+            self.act("RCPT", None, "501 5.5.4 Syntax: RCPT TO:<address>")
+            return
+        addr = arg[4:].partition(b">")[0]
+        default = "250 2.1.5 Ok"
+        if self.mail is None:
+            default = "503 5.5.1 Error: need MAIL command"
+        elif self.sc.max_rcpts and len(self.rcpts) >= self.sc.max_rcpts:
+            default = "452 4.5.3 Error: too many recipients"
+        if self.act("RCPT", addr.decode("latin-1"), default).startswith(b"250"):
+            self.rcpts.append(b"RCPT TO:" + arg[3:])
+
+    def do_DATA(self, arg):
+        if self.mail is None:
+            default = "503 5.5.1 Error: need MAIL command"
+        elif not self.rcpts:
+            default = "554 5.5.1 Error: no valid recipients"
+        else:
+            default = "354 End data with <CR><LF>.<CR><LF>"
+        if not self.act("DATA", None, default).startswith(b"354"):
+            return
+        raw = self.read_data()
+        n = self.rec.message(raw, [self.mail] + self.rcpts)
+        self.rec.line("-- message %d: %d bytes" % (n, len(undot(raw))))
+        self.rec.line("C: .")
+        self.act("DOT", None, "250 2.0.0 Ok: queued as %d" % n)
+        self.reset_tx()
+
+    def read_data(self):
+        """Bytes up to and including the CRLF.CRLF terminator (the CRLF
+        that ended the DATA line counts as the first CRLF)."""
+        data = bytearray(self.buf)
+        self.buf = b""
+        start = 0
+        while True:
+            if data.startswith(b".\r\n"):
+                end = 3
+                break
+            i = data.find(b"\r\n.\r\n", max(0, start - 4))
+            if i >= 0:
+                end = i + 5
+                break
+            start = len(data)
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except socket.timeout:
+                self.rec.line("-- timeout in DATA after %d bytes" % len(data))
+                raise Closed()
+            except (OSError, ssl.SSLError) as e:
+                self.rec.line("-- error in DATA after %d bytes: %s" % (len(data), e))
+                raise Closed()
+            if not chunk:
+                self.rec.line("-- EOF in DATA after %d bytes" % len(data))
+                raise Closed()
+            data += chunk
+        self.buf = bytes(data[end:])
+        self.first_in_chunk = True
+        return bytes(data[:end])
+
+    def do_RSET(self, arg):
+        self.act("RSET", None, "250 2.0.0 Ok")
+        self.reset_tx()
+
+    def do_NOOP(self, arg):
+        self.act("NOOP", None, "250 2.0.0 Ok")
+
+    def do_QUIT(self, arg):
+        self.act("QUIT", None, "221 2.0.0 Bye")
+        # let the client close first, so its last bytes are recorded
+        self.sock.settimeout(3)
+        while True:
+            self.readline()
+
+
+# ------------------------------------------------------------------ main
+
+def write_atomic(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.rename(tmp, path)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.stderr.write("usage: smtpserver.py SCENARIO OUTDIR\n")
+        return 64
+    scenario, outdir = sys.argv[1], sys.argv[2]
+    os.makedirs(outdir, exist_ok=True)
+    logf = open(os.path.join(outdir, "log"), "a")
+    try:
+        sc = Scenario.load(scenario)
+    except (OSError, ScenarioError) as e:
+        logf.write("scenario: %s\n" % e)
+        sys.stderr.write("smtpserver: %s\n" % e)
+        return 78
+
+    def give_up(signum, frame):
+        raise SystemExit(3)
+    signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(int(sc.max_time))
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(8)
+    write_atomic(os.path.join(outdir, "pid"), "%d\n" % os.getpid())
+    write_atomic(os.path.join(outdir, "port"), "%d\n" % ls.getsockname()[1])
+
+    rec = Recorder(outdir)
+    counts = {}
+    try:
+        for n in range(1, sc.connections + 1):
+            conn, _ = ls.accept()
+            write_atomic(os.path.join(outdir, "accepted"), "%d\n" % n)
+            sess = Session(sc, conn, rec, counts)
+            try:
+                sess.run()
+            except Closed:
+                pass
+            except Exception:
+                import traceback
+                traceback.print_exc(file=logf)
+                rec.line("-- server error (see log)")
+            finally:
+                for s in (sess.sock, conn):
+                    try:
+                        s.close()
+                    except OSError:
+                        pass
+                write_atomic(os.path.join(outdir, "served"), "%d\n" % n)
+    except SystemExit:
+        rec.line("-- max_time reached")
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
