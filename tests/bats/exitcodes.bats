@@ -168,15 +168,20 @@ EOF
 	[ ! -s "$SRV/transcript" ] || fail "connected before spooling"
 }
 
-@test "73: temporary failure and dead.letter cannot be written" {
+@test "75: temporary failure and dead.letter cannot be written: message left in the queue dir" {
+	# the delivery failure decides the exit code; the error line says
+	# where the message is, so it is not lost
 	serve <<'EOF'
 on MAIL reply 451 4.3.0 later
 EOF
 	: > "$HOME/notadir"
 	write_config plain "dead_letter $HOME/notadir/dead.letter"
 	run_smtps bob@example.net
-	assert_status 73
-	assert_error_line '^smtps: '
+	assert_status 75
+	assert_error_line 'message left in '
+	left=$(sed -n 's/.*message left in \([^:;]*\).*/\1/p' "$T/stderr" | head -n 1)
+	[ -s "$left" ] || fail "the message is not in '$left'"
+	grep -q '^Subject: test message' "$left" || fail "'$left' is not the message"
 }
 
 @test "74: reading the message fails (stdin is a directory)" {
