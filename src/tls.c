@@ -312,6 +312,32 @@ check_pin(struct tls *t, const gnutls_datum_t *leaf,
 	return 0;
 }
 
+/*
+ * A pinned certificate skips the chain checks, not the key-size rule of
+ * the medium profile: its key must give at least 112-bit security (RSA
+ * 2048, any usual ECDSA/EdDSA key).
+ */
+static int
+check_key(struct tls *t, const gnutls_datum_t *leaf, struct err *e)
+{
+	gnutls_x509_crt_t crt;
+	unsigned bits = 0;
+	int algo = -1;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return verify_fail(t, e, "cannot read the certificate");
+	if (gnutls_x509_crt_import(crt, leaf, GNUTLS_X509_FMT_DER) >= 0)
+		algo = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+	gnutls_x509_crt_deinit(crt);
+	if (algo < 0)
+		return verify_fail(t, e, "cannot read the certificate");
+	if (gnutls_pk_bits_to_sec_param((gnutls_pk_algorithm_t)algo, bits) <
+	    GNUTLS_SEC_PARAM_MEDIUM)
+		return verify_fail(t, e, "insecure certificate algorithm or "
+		    "key size");
+	return 0;
+}
+
 /* IP literal: chain checks by GnuTLS, then the leaf's IP SANs by us. */
 static int
 check_ip(const gnutls_datum_t *leaf, const unsigned char *ip, size_t iplen)
@@ -373,7 +399,8 @@ verify(struct tls *t, const struct tls_conf *c, struct err *e)
 	    (list = gnutls_certificate_get_peers(t->s, &n)) == NULL || n == 0)
 		return verify_fail(t, e, "the server sent no certificate");
 	if (c->fingerprint != NULL &&
-	    check_pin(t, &list[0], c->fingerprint, e) == -1)
+	    (check_pin(t, &list[0], c->fingerprint, e) == -1 ||
+	    check_key(t, &list[0], e) == -1))
 		return -1;
 	if (c->certcheck && check_chain(t, &list[0], c->verify_name, e) == -1)
 		return -1;
