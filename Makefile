@@ -54,6 +54,8 @@ T_sasl	= src/sasl.o src/secret.o src/err.o
 T_io	= src/io.o src/err.o
 T_flags	= src/flags.o src/err.o
 T_queue	= src/queue.o src/err.o
+T_alias	= src/alias.o src/addr.o src/err.o
+T_bs	= src/bs.o src/addr.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)

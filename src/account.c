@@ -84,6 +84,16 @@ account_defaults(struct account *a, const char *home)
 		a->tls_certcheck = 1;
 	if (a->auth == NULL)
 		a->auth = xstrdup(a->user != NULL ? "on" : "off");
+	if (!(a->set & BIT(K_QUEUE)))
+		a->queue = 1;
+	if (!(a->set & BIT(K_QUEUE_LIFETIME)))
+		a->queue_lifetime = LIMIT_QUEUE_LIFETIME;
+	if (!(a->set & BIT(K_QUEUE_BACKOFF_MIN)))
+		a->queue_backoff_min = LIMIT_QUEUE_BACKOFF_MIN;
+	if (!(a->set & BIT(K_QUEUE_BACKOFF_MAX)))
+		a->queue_backoff_max = a->queue_backoff_min >
+		    LIMIT_QUEUE_BACKOFF_MAX ? a->queue_backoff_min :
+		    LIMIT_QUEUE_BACKOFF_MAX;
 	if (home != NULL && *home != '\0') {
 		if (a->queue_dir == NULL)
 			xasprintf(&a->queue_dir, "%s/.local/state/smtps/queue",
@@ -114,6 +124,10 @@ account_validate(const struct account *a, struct err *e)
 	if (a->queue_dir == NULL)
 		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
 		    "directory", where);
+	if (a->queue_backoff_max < a->queue_backoff_min)
+		return err_set(e, EX_CONFIG, "%s: queue_backoff_max (%d s) is "
+		    "smaller than queue_backoff_min (%d s)", where,
+		    a->queue_backoff_max, a->queue_backoff_min);
 	if (a->tls && !a->tls_certcheck && !(a->set & BIT(K_TLS_FINGERPRINT)))
 		log_warn("account '%s': tls_certcheck off without "
 		    "tls_fingerprint: the server's identity is not checked",

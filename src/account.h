@@ -18,10 +18,13 @@
  *   tls_certcheck on; auth on when user is set; timeout 0 = defaults of
  *   limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
- *   (smtp uses the FQDN or "localhost").
+ *   (smtp uses the FQDN or "localhost"); queue on; queue_lifetime 5 days,
+ *   queue_backoff_min 60 s, queue_backoff_max 3600 s (or the minimum when
+ *   that is larger): LIMIT_QUEUE_* in limit.h.
  * Validation: host required; tls_certcheck off without tls_fingerprint is
  * allowed but warned; user without a password source is asked from
- * nothing (EX_CONFIG "no password for user X").
+ * nothing (EX_CONFIG "no password for user X"); queue_backoff_max smaller
+ * than queue_backoff_min -> EX_CONFIG.
  */
 #ifndef SMTPS_ACCOUNT_H
 #define SMTPS_ACCOUNT_H

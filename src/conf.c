@@ -226,6 +226,36 @@ kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	return 0;
 }
 
+/* queue_lifetime, queue_backoff_*: N, Ns, Nm, Nh or Nd */
+static int
+kw_dur(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	static const char suf[] = "smhd";
+	static const long long mul[] = { 1, 60, 3600, 86400 };
+	char num[32];
+	size_t n = strlen(v);
+	long long x, m = 1;
+	const char *q;
+
+	if (n > 0 && (q = strchr(suf, v[n - 1])) != NULL) {
+		m = mul[q - suf];
+		n--;
+	}
+	if (n == 0 || n >= sizeof(num))
+		x = -1;
+	else {
+		memcpy(num, v, n);
+		num[n] = '\0';
+		x = number(num, 1, LIMIT_QUEUE_MAX_DURATION);
+	}
+	if (x < 0 || x * m > LIMIT_QUEUE_MAX_DURATION)
+		return perr(p, "invalid duration '%s' for '%s' (expected "
+		    "seconds, or a number with s, m, h or d; at most 365d)",
+		    vis(p, v), k->name);
+	*int_field(a, k) = (int)(x * m);
+	return 0;
+}
+
 static int
 hexval(char c)
 {
@@ -340,6 +370,10 @@ static const struct kw kwtab[] = {
 	F(K_ALLOW_PLAINTEXT_AUTH, S_INT, 0, allow_plaintext_auth, kw_bool),
 	F(K_QUEUE_DIR, S_STR, 0, queue_dir, kw_path),
 	F(K_DEAD_LETTER, S_STR, 0, dead_letter, kw_path),
+	F(K_QUEUE, S_INT, 0, queue, kw_bool),
+	F(K_QUEUE_LIFETIME, S_INT, 1, queue_lifetime, kw_dur),
+	F(K_QUEUE_BACKOFF_MIN, S_INT, 1, queue_backoff_min, kw_dur),
+	F(K_QUEUE_BACKOFF_MAX, S_INT, 1, queue_backoff_max, kw_dur),
 	/* msmtp keywords that do not change where or how mail is sent */
 	X("logfile", kw_ignore),		X("logfile_time_format", kw_ignore),
 	X("syslog", kw_ignore),			X("aliases", kw_ignore),

@@ -17,7 +17,9 @@
  * names the default account.  An on/off keyword given without value means on.
  * Validation done here: keyword known, value syntax (port 1..65535, on|off,
  * timeout seconds or off, tls_fingerprint as SHA-256 hex with or without
- * colons, auth on|off|plain|login), duplicate account names.
+ * colons, auth on|off|plain|login, queue_lifetime/queue_backoff_min/
+ * queue_backoff_max as a duration: seconds, or a number with suffix s, m,
+ * h or d, 1 s .. 365 d), duplicate account names.
  * Semantic checks (host present, ...) are account.c's.
  */
 #ifndef SMTPS_CONF_H
@@ -32,7 +34,8 @@ enum conf_key {
 	K_TLS_FINGERPRINT, K_TLS_CERTCHECK, K_TLS_PRIORITIES,
 	K_TLS_HOST_OVERRIDE, K_AUTH, K_USER, K_PASSWORD, K_PASSWORDEVAL,
 	K_FROM, K_DOMAIN, K_TIMEOUT, K_ALLOW_PLAINTEXT_AUTH,
-	K_QUEUE_DIR, K_DEAD_LETTER,
+	K_QUEUE_DIR, K_DEAD_LETTER, K_QUEUE, K_QUEUE_LIFETIME,
+	K_QUEUE_BACKOFF_MIN, K_QUEUE_BACKOFF_MAX,
 	K__COUNT
 };
 
@@ -57,6 +60,10 @@ struct account {
 	int	 allow_plaintext_auth;	/* 0/1, smtps-only */
 	char	*queue_dir;		/* smtps-only */
 	char	*dead_letter;		/* smtps-only; "off" disables */
+	int	 queue;			/* smtps-only; 0/1: keep and retry */
+	int	 queue_lifetime;	/* smtps-only; seconds */
+	int	 queue_backoff_min;	/* smtps-only; seconds */
+	int	 queue_backoff_max;	/* smtps-only; seconds */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */

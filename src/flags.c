@@ -4,7 +4,8 @@
  * Each row names a flag (the text after "-" or "--"), whether it takes a
  * value, what smtps does with it and the --help line.  Parsing follows
  * sendmail: options come first, the first non-option argument (or "--")
- * starts the recipients.  Single-letter flags without a value may be
+ * starts the recipients; an option-like argument after the recipients is
+ * refused (it would otherwise be mailed to).  Single-letter flags without a value may be
  * clustered ("-ti"); a value may be attached ("-fme@x") or separate
  * ("-f me@x").  Nothing here prints or exits.
  */
@@ -18,7 +19,8 @@ enum f_arg { A_NONE, A_VALUE, A_PREFIX };  /* PREFIX: -oX, anything after */
 
 enum f_id {
 	ID_T, ID_I, ID_OI, ID_F, ID_R, ID_FULLNAME, ID_V, ID_C, ID_A,
-	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B, ID_BODY
+	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B, ID_BODY,
+	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON
 };
 
 struct flag {
@@ -51,7 +53,19 @@ static const struct flag flags[] = {
 	{ "account", 1, A_VALUE, F_DO, ID_ACCOUNT, NULL },
 	{ "bm", 0, A_NONE, F_DO, ID_BM,
 	  "-bm             read the message from stdin and send it (default)" },
+	{ "bp", 0, A_NONE, F_DO, ID_BP,
+	  "-bp             list the queue (same as mailq)" },
 	{ "b", 0, A_PREFIX, F_REFUSE, ID_B, NULL },
+	{ "q", 0, A_PREFIX, F_DO, ID_Q,
+	  "-q              deliver every queued message now (-q30m: the same)" },
+	{ "qI", 0, A_VALUE, F_DO, ID_QI,
+	  "-qI ID          deliver the queued message ID now" },
+	{ "queue-delete", 1, A_VALUE, F_DO, ID_QDELETE,
+	  "--queue-delete ID  remove the queued message ID (not delivered)" },
+	{ "no-queue", 1, A_NONE, F_DO, ID_NOQUEUE,
+	  "--no-queue      do not queue: a temporary failure exits 75 and\n"
+	  "                  the message goes to dead.letter" },
+	{ "flush-daemon", 1, A_VALUE, F_DO, ID_DAEMON, NULL },
 	{ "B", 0, A_VALUE, F_IGNORE, ID_BODY,
 	  "-B TYPE         body type (7BIT, 8BITMIME): accepted and ignored,\n"
 	  "                  BODY=8BITMIME is sent when the body needs it" },
@@ -77,6 +91,25 @@ find(const char *s, int is_long, size_t len)
 	return NULL;
 }
 
+/* "-q", "-q30m" (flush once now), "-qIID" (one entry) */
+static int
+apply_q(const char *val, struct opts *o, struct err *e)
+{
+	if (val[0] == 'I') {
+		if (val[1] == '\0')
+			return err_set(e, EX_USAGE, "option '-qI' needs a "
+			    "queue ID");
+		o->mode = MODE_FLUSH_ONE;
+		o->queue_id = val + 1;
+		return 0;
+	}
+	if (val[strspn(val, "0123456789smhdw")] != '\0')
+		return err_set(e, EX_USAGE, "option '-q%s' is not supported "
+		    "(use -q, -qTIME or -qI ID)", val);
+	o->mode = MODE_FLUSH;
+	return 0;
+}
+
 static int
 apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 {
@@ -93,6 +126,12 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_B:
 		return err_set(e, EX_USAGE, "mode '-b%s' is not supported",
 		    val);
+	case ID_BP:		o->mode = MODE_LIST; break;
+	case ID_Q:		return apply_q(val, o, e);
+	case ID_QI:		o->mode = MODE_FLUSH_ONE; o->queue_id = val; break;
+	case ID_QDELETE:	o->mode = MODE_DELETE; o->queue_id = val; break;
+	case ID_NOQUEUE:	o->no_queue = 1; break;
+	case ID_DAEMON:		o->mode = MODE_DAEMON; o->flush_dir = val; break;
 	}
 	return 0;
 }
@@ -131,9 +170,15 @@ parse_short(int argc, char **argv, int *i, struct opts *o, struct err *e)
 	const char *s = argv[*i] + 1;
 	const struct flag *f;
 
-	/* whole-word sendmail flags first: -oi, -bm */
-	if ((f = find(s, 0, strlen(s))) != NULL && strlen(s) > 1)
-		return apply(f, NULL, o, e);
+	/* whole-word sendmail flags first: -oi, -bm, -bp, -qI ID */
+	if ((f = find(s, 0, strlen(s))) != NULL && strlen(s) > 1) {
+		if (f->arg != A_VALUE)
+			return apply(f, NULL, o, e);
+		if (*i + 1 >= argc)
+			return err_set(e, EX_USAGE, "option '-%s' needs a "
+			    "value", s);
+		return apply(f, argv[++*i], o, e);
+	}
 	while (*s != '\0') {
 		if ((f = find(s, 0, 1)) == NULL)
 			return err_set(e, EX_USAGE, "unknown option '-%c' "
@@ -161,14 +206,21 @@ parse_short(int argc, char **argv, int *i, struct opts *o, struct err *e)
 int
 flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 {
-	int i;
+	int i, dashdash = 0;
 
 	memset(o, 0, sizeof(*o));
+	if (argc > 0 && argv[0] != NULL) {
+		const char *base = strrchr(argv[0], '/');
+
+		if (strcmp(base != NULL ? base + 1 : argv[0], "mailq") == 0)
+			o->mode = MODE_LIST;
+	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (strcmp(a, "--") == 0) {
 			i++;
+			dashdash = 1;
 			break;
 		}
 		if (a[0] != '-' || a[1] == '\0')
@@ -181,6 +233,16 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	}
 	o->rcpts = argv + i;
 	o->nrcpts = argc - i;
+	/* "bob@x -f me" would mail "-f": refuse instead of guessing */
+	for (; i < argc && !dashdash; i++)
+		if (argv[i][0] == '-')
+			return err_set(e, EX_USAGE, "option '%s' after the "
+			    "recipients: put options first (recipients that "
+			    "start with '-' go after '--')", argv[i]);
+	if (o->mode != MODE_SEND && o->mode != MODE_HELP &&
+	    o->mode != MODE_VERSION && o->nrcpts > 0)
+		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
+		    "--queue-delete) take no recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)
 		return err_set(e, EX_USAGE, "no recipients given "
 		    "(name them as arguments or use -t)");
@@ -193,7 +255,8 @@ flags_usage(FILE *fp)
 	size_t i;
 
 	fputs("usage: smtps [options] [--] recipient ...\n"
-	    "       smtps -t [options] < message\n\n"
+	    "       smtps -t [options] < message\n"
+	    "       smtps -bp | -q | -qI ID | --queue-delete ID  (mailq)\n\n"
 	    "Reads a message on stdin and submits it over TLS, as sendmail"
 	    " does.\n\noptions:\n", fp);
 	for (i = 0; i < NFLAGS; i++)

@@ -7,7 +7,10 @@
  *
  * flags_parse() never exits and never prints: it fills struct opts or the
  * error (EX_USAGE with one line naming the bad flag).  Strings in opts point
- * into argv (not copied).
+ * into argv (not copied).  Invoked as "mailq" (argv[0]'s last component)
+ * the mode is MODE_LIST.  Queue modes (-bp, -q, -qI, --queue-delete) take
+ * no recipients; -q with a time (-q30m, sendmail's daemon interval) means
+ * "flush once now".
  */
 #ifndef SMTPS_FLAGS_H
 #define SMTPS_FLAGS_H
@@ -19,6 +22,11 @@ enum opts_mode {
 	MODE_SEND = 0,		/* default, also -bm */
 	MODE_HELP,		/* --help */
 	MODE_VERSION,		/* --version */
+	MODE_LIST,		/* -bp, or invoked as mailq: list the queue */
+	MODE_FLUSH,		/* -q, -qTIME: deliver every entry now */
+	MODE_FLUSH_ONE,		/* -qI ID: deliver one entry now */
+	MODE_DELETE,		/* --queue-delete ID */
+	MODE_DAEMON,		/* --flush-daemon DIR (internal, hidden) */
 };
 
 struct opts {
@@ -31,6 +39,9 @@ struct opts {
 	const char	*account;	/* -a NAME / --account=NAME */
 	char	       **rcpts;		/* recipient arguments (into argv) */
 	int		 nrcpts;
+	int		 no_queue;	/* --no-queue: temporary failure = 75 */
+	const char	*queue_id;	/* -qI ID, --queue-delete ID */
+	const char	*flush_dir;	/* --flush-daemon DIR */
 };
 
 int	flags_parse(int argc, char **argv, struct opts *, struct err *);

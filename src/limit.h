@@ -28,6 +28,29 @@
 #define LIMIT_PASSWORD		8192	/* password or passwordeval output */
 #define LIMIT_DOMAIN		255	/* host and domain names */
 
+/* the retry queue (defaults of the queue_* keywords, seconds) */
+#define LIMIT_QUEUE_LIFETIME	(5 * 24 * 3600)	/* give up after 5 days */
+#define LIMIT_QUEUE_BACKOFF_MIN	60		/* first retry after ~1 min */
+#define LIMIT_QUEUE_BACKOFF_MAX	3600		/* retries at most ~1 h apart */
+#define LIMIT_QUEUE_JITTER_PCT	10		/* +-10 % on every delay */
+#define LIMIT_QUEUE_MAX_DURATION (365 * 24 * 3600) /* largest duration value */
+#define LIMIT_QUEUE_ENV		(LIMIT_RCPTS * (LIMIT_ADDR + 8) + 16384)
+						/* an entry's .env file, bytes */
+#define LIMIT_QUEUE_ENTRIES	100000		/* entries one scan looks at */
+#define LIMIT_QUEUE_ID		64		/* queue ID, bytes */
+#define LIMIT_QUEUE_TMP_AGE	(24 * 3600)	/* stale tmp/orphan files */
+#define LIMIT_FLUSH_RESCAN	30		/* flusher rescans at least this
+						   often (new entries), seconds */
+#define LIMIT_FLUSH_BUSY	2		/* recheck an entry locked by
+						   another process, seconds */
+
+/* aliases and -bs (smtps as an SMTP server on stdin/stdout) */
+#define LIMIT_ALIASES		100000	/* entries in an aliases file */
+#define LIMIT_ALIAS_DEPTH	32	/* nesting of alias expansion */
+#define LIMIT_ALIAS_STEPS	100000	/* lookups in one expansion */
+#define LIMIT_BS_LINE		4096	/* one -bs command line, bytes */
+#define LIMIT_BS_ERRORS		50	/* bad -bs commands before 421 */
+
 /* messages */
 #define LIMIT_ERR_MSG		1024	/* struct err message */
 #define LIMIT_ERR_REPLY		1024	/* struct err server reply (made visible) */

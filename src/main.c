@@ -3,12 +3,18 @@
  *
  * All local work happens before the first network byte: flags, config,
  * password, the message spooled to disk with its headers rewritten, the
- * envelope checked.  Then one SMTP session.  On success the spool file is
- * removed; on any failure after spooling the message is appended to
- * dead.letter so it is never lost, and the exit code says what happened.
+ * envelope checked, and (queueing on, the default) the message committed
+ * to the queue as an entry.  Then one SMTP session.  Delivered: the entry
+ * is removed and due entries of the same account follow over the same
+ * session.  Temporary failure: the entry stays, one "queued" line, exit 0,
+ * and a detached flusher retries it.  Permanent failure (or queueing off
+ * and any failure): the message is appended to dead.letter, and the exit
+ * code says what happened.  The queue commands (-bp/mailq, -q, -qI,
+ * --queue-delete, the internal --flush-daemon) are dispatched here too.
  */
 #include <sys/stat.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 #include "account.h"
 #include "addr.h"
 #include "flags.h"
+#include "flush.h"
 #include "hdr.h"
 #include "log.h"
 #include "msg.h"
@@ -33,6 +40,8 @@ struct run {
 	char		 from[LIMIT_ADDR + 1];
 	char		*password;
 	struct spool	 sp;
+	struct qentry	 qe;
+	int		 queueing;	/* the message is a queue entry */
 	struct addr_list rcpts;
 	char		 msgid_domain[LIMIT_DOMAIN + 1];
 	int		 spooled;	/* the whole message is in the spool */
@@ -143,6 +152,19 @@ spool_message(struct run *r, struct err *e)
 	return check_hdr_rcpts(r, nargs, e);
 }
 
+/* keep the spool file as DIR/ID.kept: not an entry, never cleaned */
+static void
+leave_message(struct run *r)
+{
+	char kept[sizeof(r->sp.path)];
+
+	close(r->sp.fd);
+	r->sp.fd = -1;
+	snprintf(kept, sizeof(kept), "%s/%s.kept", r->sp.dir, r->sp.id);
+	if (rename(r->sp.path, kept) == 0)
+		strlcpy(r->sp.path, kept, sizeof(r->sp.path));
+}
+
 /* the message could not be sent: keep it in dead.letter, say so */
 static void
 keep_message(struct run *r, struct err *e)
@@ -155,13 +177,13 @@ keep_message(struct run *r, struct err *e)
 		err_prefix(e, "connection lost after the message was sent; "
 		    "the server may have accepted it");
 	if (dl == NULL || strcmp(dl, "off") == 0) {
+		leave_message(r);
 		err_prefix(e, "message left in %s", r->sp.path);
-		close(r->sp.fd);
 		return;
 	}
 	if (queue_dead_letter(&r->sp, dl, r->from, &de) == -1) {
+		leave_message(r);
 		err_prefix(e, "%s; message left in %s", de.msg, r->sp.path);
-		close(r->sp.fd);
 		return;
 	}
 	queue_spool_remove(&r->sp);
@@ -177,12 +199,90 @@ keep_message(struct run *r, struct err *e)
 	}
 }
 
+/* make the spooled message a queue entry, before any network byte */
+static int
+commit(struct run *r, struct err *e)
+{
+	char real[PATH_MAX];
+	size_t i;
+
+	queue_entry_init(&r->qe);
+	r->qe.created = time(NULL);
+	r->qe.next = r->qe.created;
+	r->qe.config = xstrdup(realpath(r->a.file, real) ? real : r->a.file);
+	r->qe.account = xstrdup(r->a.name);
+	r->qe.from = xstrdup(r->from);
+	r->qe.rcpts = xcalloc(r->rcpts.n, sizeof(char *));
+	for (i = 0; i < r->rcpts.n; i++)
+		r->qe.rcpts[i] = xstrdup(r->rcpts.v[i]);
+	r->qe.nrcpts = r->rcpts.n;
+	r->qe.size = (long long)r->sp.size;
+	r->qe.eightbit = r->sp.eightbit;
+	if (queue_commit(&r->sp, &r->qe, e) == -1)
+		return -1;
+	r->queueing = 1;
+	return 0;
+}
+
+/* the first attempt's outcome for a queued message */
+static int
+settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
+{
+	int delay;
+
+	switch (flush_settle(r->sp.dir, &r->qe, &r->a, &r->sp, rc, st, 1,
+	    &delay, e)) {
+	case FLUSH_DELIVERED:
+		return 0;
+	case FLUSH_QUEUED:
+		fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
+		    r->qe.id, r->qe.error, e->after_dot ? " (the connection "
+		    "was lost after the final dot: the server may have "
+		    "accepted it, a duplicate is possible)" : "", delay);
+		err_clear(e);
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/* one session: the message, then due entries of this account */
+static int
+deliver(struct run *r, struct err *e)
+{
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n };
+	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
+	struct smtp *s;
+	int rc = -1;
+
+	if ((s = smtp_open(&r->a, r->password, e)) != NULL)
+		rc = smtp_deliver(s, &env, &r->sp, r->queueing, st, e);
+	if (r->queueing) {
+		rc = settle(r, rc, st, e);
+		if (rc == 0 && smtp_usable(s))
+			flush_due(s, &r->a, r->qe.config, r->sp.dir);
+		smtp_close(s);
+		close(r->sp.fd);
+		r->sp.fd = -1;
+		/* entries left (ours, or one a killed smtps left): make
+		   sure a flusher will retry them */
+		queue_unlock(&r->qe);
+		flush_spawn(r->sp.dir);
+		free(st);
+		return rc == -1 ? -1 : 0;
+	}
+	smtp_close(s);
+	if (rc == 0)
+		queue_spool_remove(&r->sp);
+	else
+		keep_message(r, e);
+	free(st);
+	return rc;
+}
+
 static int
 run(struct run *r, struct err *e)
 {
-	struct envelope env;
-	int rc;
-
 	if (account_load(&r->o, &r->a, e) == -1 || check_sender(r, e) == -1 ||
 	    add_arg_rcpts(r, e) == -1 ||
 	    secret_get(&r->a, &r->password, e) == -1 ||
@@ -199,14 +299,61 @@ run(struct run *r, struct err *e)
 			queue_spool_remove(&r->sp);
 		return -1;
 	}
-	env.from = r->from;
-	env.rcpts = r->rcpts.v;
-	env.nrcpts = r->rcpts.n;
-	rc = smtp_send(&r->a, r->password, &env, &r->sp, e);
-	if (rc == 0)
+	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
 		queue_spool_remove(&r->sp);
-	else
-		keep_message(r, e);
+		return err_prefix(e, "nothing was sent or kept");
+	}
+	return deliver(r, e);
+}
+
+/* the queue directory for the queue commands: the account's, else the
+   default one (so mailq works without a config file) */
+static char *
+queue_dir_for(struct run *r)
+{
+	const char *st = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	struct err e;
+	char *d = NULL;
+
+	err_clear(&e);
+	if (account_load(&r->o, &r->a, &e) == 0)
+		return xstrdup(r->a.queue_dir);
+	if (st != NULL && *st == '/')
+		xasprintf(&d, "%s/smtps/queue", st);
+	else if (h != NULL && *h != '\0')
+		xasprintf(&d, "%s/.local/state/smtps/queue", h);
+	return d;
+}
+
+static int
+run_queue_cmd(struct run *r, struct err *e)
+{
+	char *dir;
+	int rc = 0;
+
+	if (r->o.mode == MODE_DAEMON) {
+		if (tls_global_init(e) == -1)
+			return -1;
+		return flush_daemon(r->o.flush_dir);
+	}
+	if ((dir = queue_dir_for(r)) == NULL)
+		return err_set(e, EX_CONFIG, "no queue directory: no config "
+		    "and no home directory");
+	if (r->o.mode == MODE_LIST)
+		rc = flush_list(dir, stdout, e);
+	else if (r->o.mode == MODE_DELETE)
+		rc = flush_delete(dir, r->o.queue_id, e);
+	else if (tls_global_init(e) == 0) {
+		rc = flush_run(dir, r->o.mode == MODE_FLUSH_ONE ?
+		    r->o.queue_id : NULL, stdout, e);
+		if (rc > 0) {	/* per-entry outcomes are on stdout */
+			err_set(e, rc, "some messages were not delivered");
+			rc = -1;
+		}
+		flush_spawn(dir);
+	} else
+		rc = -1;
+	free(dir);
 	return rc;
 }
 
@@ -232,7 +379,14 @@ main(int argc, char **argv)
 	}
 	log_init(r.o.verbose);
 	r.sp.fd = -1;
-	rc = run(&r, &e);
+	queue_entry_init(&r.qe);
+	if (r.o.mode != MODE_SEND) {
+		rc = run_queue_cmd(&r, &e);
+		if (r.o.mode == MODE_DAEMON)
+			return rc == -1 ? die(&e) : rc;
+	} else
+		rc = run(&r, &e);
+	queue_entry_free(&r.qe);
 	secret_free(r.password);
 	addr_list_free(&r.rcpts);
 	account_free(&r.a);

@@ -34,10 +34,11 @@ wflush(struct wbuf *w, struct err *e)
 
 		if (r == -1 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return err_set(e, EX_IOERR, "cannot write the spool "
-			    "file: %s", r == 0 ? "short write" :
-			    strerror(errno));
+		if (r <= 0)	/* disk full: the caller may retry later */
+			return err_set(e, r < 0 && (errno == ENOSPC ||
+			    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+			    "cannot write the spool file: %s", r == 0 ?
+			    "short write" : strerror(errno));
 		off += (size_t)r;
 	}
 	w->n = 0;
@@ -191,7 +192,8 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	if (wflush(w, e) == -1)
 		goto done;
 	if (fsync(sp->fd) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1) {
-		err_set(e, EX_IOERR, "cannot sync the spool file: %s",
+		err_set(e, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL :
+		    EX_IOERR, "cannot sync the spool file: %s",
 		    strerror(errno));
 		goto done;
 	}

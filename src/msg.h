@@ -8,7 +8,8 @@
  * removed, Date/Message-ID/From added, -t recipients collected), writes
  * headers, blank line and body to the spool, and makes sure the spool ends
  * with CRLF.  The spool is fsync'ed and rewound.  More than LIMIT_MESSAGE
- * bytes -> EX_DATAERR; write errors -> EX_IOERR/EX_CANTCREAT.
+ * bytes -> EX_DATAERR; disk full -> EX_TEMPFAIL; other write errors ->
+ * EX_IOERR.
  */
 #ifndef SMTPS_MSG_H
 #define SMTPS_MSG_H

@@ -1,16 +1,27 @@
 /*
- * queue.c - spool files and dead.letter.
+ * queue.c - the durable queue (contract: queue.h).
  *
- * For now the queue directory holds one spool file per running smtps:
- * created 0600 before any network byte, removed after delivery.  When a
- * message cannot be delivered it is appended to dead.letter (mbox), so
- * nothing is lost.  The durable retry queue (issue 4) builds on this.
+ * Crash safety: files are written under tmp/, fsync'ed, then renamed into
+ * the queue directory, and the directory is fsync'ed.  ID.env is renamed
+ * LAST, so a kill -9 at any moment leaves either no entry or a complete
+ * one; leftovers without an ID.env are never delivered and queue_clean()
+ * removes them.  ID.env is replaced (never edited) on update; a process
+ * that locked the old file notices (inode check in queue_lock).
+ *
+ * The .env format, one "key value" per line, first line "smtps-queue 1":
+ *   created T / config PATH / account NAME / from ADDR / size N /
+ *   eightbit 0|1 / attempts N / next T / error TEXT / rcpt ADDR (repeated)
+ * Unknown keys are ignored (newer versions may add some).  Values never
+ * hold control characters: the error text is made printable first.
  */
 #include <sys/stat.h>
 #include <sys/file.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +29,18 @@
 #include <unistd.h>
 
 #include "queue.h"
+
+static int writeall(int, const char *, size_t);
+
+/* disk full is temporary (the caller may retry), anything else is not */
+static int
+oserr(struct err *e, const char *what, const char *path)
+{
+	int sv = errno;
+
+	return err_set(e, sv == ENOSPC || sv == EDQUOT ? EX_TEMPFAIL :
+	    EX_CANTCREAT, "%s %s: %s", what, path, strerror(sv));
+}
 
 /* mkdir -p with mode 0700 for each created component */
 static int
@@ -33,32 +56,62 @@ mkdirs(const char *dir, struct err *e)
 			continue;
 		p[i] = '\0';
 		if (mkdir(p, 0700) == -1 && errno != EEXIST)
-			return err_set(e, EX_CANTCREAT, "cannot create %s: %s",
-			    p, strerror(errno));
+			return oserr(e, "cannot create", p);
 		p[i] = '/';
 	}
 	if (mkdir(p, 0700) == -1 && errno != EEXIST)
-		return err_set(e, EX_CANTCREAT, "cannot create %s: %s", p,
-		    strerror(errno));
+		return oserr(e, "cannot create", p);
 	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+queue_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n < LIMIT_QUEUE_ID && id[0] != '.' &&
+	    id[strspn(id, "0123456789abcdefABCDEF.")] == '\0';
 }
 
 int
 queue_spool_create(const char *dir, struct spool *sp, struct err *e)
 {
-	int n;
+	char tmp[sizeof(sp->path)], real[PATH_MAX];
 
 	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
 	if (mkdirs(dir, e) == -1)
 		return -1;
-	n = snprintf(sp->path, sizeof(sp->path), "%s/msg.XXXXXX", dir);
-	if (n < 0 || (size_t)n >= sizeof(sp->path))
+	/* absolute: the flusher runs in / */
+	if (realpath(dir, real) != NULL)
+		dir = real;
+	if (strlcpy(sp->dir, dir, sizeof(sp->dir)) >= sizeof(sp->dir))
 		return err_set(e, EX_CANTCREAT, "queue path too long");
-	/* mkstemp creates the file 0600 */
-	if ((sp->fd = mkostemp(sp->path, O_CLOEXEC)) == -1)
-		return err_set(e, EX_CANTCREAT, "cannot create spool file in "
-		    "%s: %s", dir, strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	if (mkdirs(tmp, e) == -1)
+		return -1;
+	snprintf(sp->id, sizeof(sp->id), "%010llx.%06lx.%08x",
+	    (unsigned long long)time(NULL), (unsigned long)getpid() & 0xffffff,
+	    arc4random());
+	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", tmp, sp->id);
+	sp->fd = open(sp->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (sp->fd == -1) {
+		oserr(e, "cannot create spool file", sp->path);
+		sp->path[0] = '\0';
+		return err_prefix(e, "queue directory %s", dir);
+	}
 	return 0;
 }
 
@@ -71,6 +124,446 @@ queue_spool_remove(struct spool *sp)
 	if (sp->path[0] != '\0')
 		unlink(sp->path);
 	sp->path[0] = '\0';
+}
+
+void
+queue_entry_init(struct qentry *qe)
+{
+	memset(qe, 0, sizeof(*qe));
+	qe->lockfd = -1;
+}
+
+void
+queue_unlock(struct qentry *qe)
+{
+	if (qe->lockfd != -1)
+		close(qe->lockfd);
+	qe->lockfd = -1;
+}
+
+void
+queue_entry_free(struct qentry *qe)
+{
+	size_t i;
+
+	queue_unlock(qe);
+	for (i = 0; i < qe->nrcpts; i++)
+		free(qe->rcpts[i]);
+	free(qe->rcpts);
+	free(qe->config);
+	free(qe->account);
+	free(qe->from);
+	queue_entry_init(qe);
+}
+
+/* the .env text of qe into a malloc'ed buffer */
+static char *
+env_format(const struct qentry *qe, size_t *len)
+{
+	char vis[LIMIT_ERR_MSG], *buf, *p;
+	size_t i, cap = 1024 + LIMIT_ERR_MSG * 4;
+	int n;
+
+	cap += strlen(qe->config) + strlen(qe->account) + strlen(qe->from);
+	for (i = 0; i < qe->nrcpts; i++)
+		cap += strlen(qe->rcpts[i]) + 8;
+	p = buf = xmalloc(cap);
+	err_visible(vis, sizeof(vis), qe->error, strlen(qe->error));
+	n = snprintf(p, cap, "smtps-queue 1\ncreated %lld\nconfig %s\n"
+	    "account %s\nfrom %s\nsize %lld\neightbit %d\nattempts %d\n"
+	    "next %lld\nerror %s\n", (long long)qe->created, qe->config,
+	    qe->account, qe->from, qe->size, qe->eightbit, qe->attempts,
+	    (long long)qe->next, vis);
+	p += n;
+	for (i = 0; i < qe->nrcpts; i++)
+		p += snprintf(p, cap - (size_t)(p - buf), "rcpt %s\n",
+		    qe->rcpts[i]);
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+static void
+env_set(struct qentry *qe, const char *k, const char *v)
+{
+	const char *es = NULL;
+
+	if (strcmp(k, "created") == 0)
+		qe->created = strtonum(v, 0, (long long)1 << 62, &es);
+	else if (strcmp(k, "next") == 0)
+		qe->next = strtonum(v, 0, (long long)1 << 62, &es);
+	else if (strcmp(k, "size") == 0)
+		qe->size = strtonum(v, 0, LIMIT_MESSAGE, &es);
+	else if (strcmp(k, "attempts") == 0)
+		qe->attempts = (int)strtonum(v, 0, 1000000, &es);
+	else if (strcmp(k, "eightbit") == 0)
+		qe->eightbit = strcmp(v, "1") == 0;
+	else if (strcmp(k, "config") == 0 && qe->config == NULL)
+		qe->config = xstrdup(v);
+	else if (strcmp(k, "account") == 0 && qe->account == NULL)
+		qe->account = xstrdup(v);
+	else if (strcmp(k, "from") == 0 && qe->from == NULL)
+		qe->from = xstrdup(v);
+	else if (strcmp(k, "error") == 0)
+		strlcpy(qe->error, v, sizeof(qe->error));
+	else if (strcmp(k, "rcpt") == 0 && qe->nrcpts < LIMIT_RCPTS) {
+		qe->rcpts = xreallocarray(qe->rcpts, qe->nrcpts + 1,
+		    sizeof(*qe->rcpts));
+		qe->rcpts[qe->nrcpts++] = xstrdup(v);
+	}
+}
+
+/* parse the .env text (NUL-terminated) into qe */
+static int
+env_parse(char *buf, const char *id, struct qentry *qe, struct err *e)
+{
+	char *line, *next;
+
+	if (strncmp(buf, "smtps-queue 1\n", 14) != 0)
+		return err_set(e, EX_DATAERR, "queue entry %s: not a version 1 "
+		    "entry", id);
+	for (line = buf + 14; *line != '\0'; line = next) {
+		char *sp;
+
+		if ((next = strchr(line, '\n')) == NULL)
+			return err_set(e, EX_DATAERR, "queue entry %s: "
+			    "truncated", id);
+		*next++ = '\0';
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		env_set(qe, line, sp + 1);
+	}
+	strlcpy(qe->id, id, sizeof(qe->id));
+	if (qe->config == NULL || qe->account == NULL || qe->from == NULL ||
+	    qe->nrcpts == 0 || qe->created == 0)
+		return err_set(e, EX_DATAERR, "queue entry %s: incomplete", id);
+	return 0;
+}
+
+static int
+env_read_fd(int fd, const char *id, struct qentry *qe, struct err *e)
+{
+	char *buf = xmalloc(LIMIT_QUEUE_ENV + 1);
+	size_t len = 0;
+	ssize_t n;
+	int rc;
+
+	while (len < LIMIT_QUEUE_ENV &&
+	    (n = read(fd, buf + len, LIMIT_QUEUE_ENV - len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(buf);
+			return err_set(e, EX_IOERR, "queue entry %s: %s", id,
+			    strerror(errno));
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	rc = env_parse(buf, id, qe, e);
+	free(buf);
+	return rc;
+}
+
+int
+queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
+{
+	char path[4096];
+	int fd, rc;
+
+	queue_entry_init(qe);
+	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_set(e, errno == ENOENT ? EX_USAGE : EX_IOERR,
+		    "queue entry %s: %s", id, errno == ENOENT ?
+		    "no such entry" : strerror(errno));
+	rc = env_read_fd(fd, id, qe, e);
+	close(fd);
+	return rc;
+}
+
+int
+queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
+{
+	char path[4096];
+	struct stat a, b;
+	int fd;
+
+	queue_entry_init(qe);
+	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		return err_set(e, errno == ENOENT ? EX_USAGE : EX_IOERR,
+		    "queue entry %s: %s", id, errno == ENOENT ?
+		    "no such entry" : strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return 1;
+	}
+	/* replaced or removed since we opened it: not ours */
+	if (fstat(fd, &a) == -1 || stat(path, &b) == -1 ||
+	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+		close(fd);
+		return 1;
+	}
+	if (env_read_fd(fd, id, qe, e) == -1) {
+		close(fd);
+		return -1;
+	}
+	qe->lockfd = fd;
+	return 0;
+}
+
+/* write qe to tmp/ID.env, locked; returns the fd or -1 */
+static int
+env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
+    struct err *e)
+{
+	size_t len;
+	char *buf = env_format(qe, &len);
+	int fd;
+
+	snprintf(tmp, tmpsz, "%s/tmp/%s.env", dir, qe->id);
+	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || flock(fd, LOCK_EX) == -1 ||
+	    writeall(fd, buf, len) == -1 || fsync(fd) == -1) {
+		oserr(e, "cannot write", tmp);
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		fd = -1;
+	}
+	free(buf);
+	return fd;
+}
+
+int
+queue_commit(struct spool *sp, struct qentry *qe, struct err *e)
+{
+	char tmpenv[4096], env[4096], msg[4096];
+	int fd;
+
+	strlcpy(qe->id, sp->id, sizeof(qe->id));
+	snprintf(env, sizeof(env), "%s/%s.env", sp->dir, sp->id);
+	snprintf(msg, sizeof(msg), "%s/%s.msg", sp->dir, sp->id);
+	if ((fd = env_write_tmp(sp->dir, qe, tmpenv, sizeof(tmpenv), e)) == -1)
+		return err_prefix(e, "cannot queue the message");
+	if (rename(sp->path, msg) == -1) {
+		oserr(e, "cannot queue the message: rename to", msg);
+		goto fail;
+	}
+	strlcpy(sp->path, msg, sizeof(sp->path));
+	if (rename(tmpenv, env) == -1) {
+		oserr(e, "cannot queue the message: rename to", env);
+		goto fail;
+	}
+	if (fsync_dir(sp->dir) == -1) {
+		oserr(e, "cannot queue the message: sync", sp->dir);
+		unlink(env);
+		goto fail;
+	}
+	qe->lockfd = fd;
+	return 0;
+fail:
+	unlink(tmpenv);
+	close(fd);
+	return -1;
+}
+
+int
+queue_update(const char *dir, struct qentry *qe, struct err *e)
+{
+	char tmp[4096], env[4096];
+	int fd;
+
+	snprintf(env, sizeof(env), "%s/%s.env", dir, qe->id);
+	if ((fd = env_write_tmp(dir, qe, tmp, sizeof(tmp), e)) == -1)
+		return -1;
+	if (rename(tmp, env) == -1) {
+		oserr(e, "cannot update", env);
+		unlink(tmp);
+		close(fd);
+		return -1;
+	}
+	(void)fsync_dir(dir);
+	queue_unlock(qe);
+	qe->lockfd = fd;
+	return 0;
+}
+
+void
+queue_remove(const char *dir, struct qentry *qe)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s.env", dir, qe->id);
+	unlink(path);
+	(void)fsync_dir(dir);
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, qe->id);
+	unlink(path);
+	queue_unlock(qe);
+}
+
+int
+queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
+    struct err *e)
+{
+	struct stat st;
+
+	memset(sp, 0, sizeof(*sp));
+	strlcpy(sp->id, qe->id, sizeof(sp->id));
+	strlcpy(sp->dir, dir, sizeof(sp->dir));
+	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", dir, qe->id);
+	if ((sp->fd = open(sp->path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(sp->fd, &st) == -1) {
+		err_set(e, EX_IOERR, "queue entry %s: cannot open %s: %s",
+		    qe->id, sp->path, strerror(errno));
+		if (sp->fd != -1)
+			close(sp->fd);
+		sp->fd = -1;
+		return -1;
+	}
+	sp->size = st.st_size;
+	sp->eightbit = qe->eightbit;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+queue_scan(const char *dir, char ***ids, size_t *n, struct err *e)
+{
+	DIR *d;
+	struct dirent *de;
+
+	*ids = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return err_set(e, EX_IOERR, "cannot read queue directory %s: "
+		    "%s", dir, strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL && *n < LIMIT_QUEUE_ENTRIES) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".env") != 0)
+			continue;
+		de->d_name[l - 4] = '\0';
+		if (!queue_id_valid(de->d_name))
+			continue;
+		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof(**ids), cmp_str);
+	return 0;
+}
+
+void
+queue_ids_free(char **ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* unlink `name` in dir when older than the limit; `orphan`: only a .msg
+   whose .env does not exist */
+static void
+clean_one(const char *dir, const char *name, int orphan, time_t now)
+{
+	char path[4096];
+	struct stat st;
+	size_t l = strlen(name);
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    now - st.st_mtime < LIMIT_QUEUE_TMP_AGE)
+		return;
+	if (orphan) {
+		char env[4096];
+
+		if (l < 5 || strcmp(name + l - 4, ".msg") != 0)
+			return;
+		snprintf(env, sizeof(env), "%s/%.*s.env", dir, (int)(l - 4),
+		    name);
+		if (access(env, F_OK) == 0 || errno != ENOENT)
+			return;
+	}
+	unlink(path);
+}
+
+void
+queue_clean(const char *dir)
+{
+	char tmp[4096];
+	struct dirent *de;
+	time_t now = time(NULL);
+	DIR *d;
+	int pass;
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	for (pass = 0; pass < 2; pass++) {
+		if ((d = opendir(pass == 0 ? tmp : dir)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				clean_one(pass == 0 ? tmp : dir, de->d_name,
+				    pass == 1, now);
+		closedir(d);
+	}
+}
+
+int
+queue_backoff(int attempts, int min, int max, unsigned int rnd)
+{
+	long long d = min > 0 ? min : 1, j;
+	int i;
+
+	for (i = 1; i < attempts && d < max; i++)
+		d *= 2;
+	if (d > max)
+		d = max;
+	/* jitter in [-pct, +pct] percent */
+	j = d * LIMIT_QUEUE_JITTER_PCT / 100;
+	if (j > 0)
+		d += (long long)(rnd % (unsigned int)(2 * j + 1)) - j;
+	return d < 1 ? 1 : (int)d;
+}
+
+void
+queue_log(const char *dir, const char *id, const char *fmt, ...)
+{
+	char path[4096], line[LIMIT_ERR_MSG * 2], msg[LIMIT_ERR_MSG + 512];
+	char vis[sizeof(msg) * 2], date[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_visible(vis, sizeof(vis), msg, strlen(msg));
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	n = snprintf(line, sizeof(line), "%s %s: %s\n", date, id, vis);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = (int)strlen(line);
+	snprintf(path, sizeof(path), "%s/log", dir);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;
+	(void)writeall(fd, line, (size_t)n);
+	close(fd);
 }
 
 /* write all, or -1 */

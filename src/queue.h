@@ -1,30 +1,105 @@
 /*
- * queue.h - spool files and dead.letter.
+ * queue.h - the durable queue: spool files, entries, locks, dead.letter.
  *
- * queue_spool_create(): make the queue directory (0700, parents too) and
- * create a new spool file there, mode 0600, opened read/write; its path
- * goes into sp->path.  Failure -> EX_CANTCREAT.
- * queue_spool_remove(): unlink after delivery.
+ * Layout of a queue directory (created 0700, parents too):
+ *   tmp/ID.msg, tmp/ID.env   being written; never an entry
+ *   ID.msg                   the message, CRLF, headers already rewritten
+ *   ID.env                   envelope and state (text, see queue.c); an
+ *                            entry exists iff its ID.env exists
+ *   flush.lock               held (flock) by the one running flusher; holds
+ *                            its PID as text
+ *   log                      one line per queue event (flusher, give-ups)
+ * IDs are "TTTTTTTTTT.PPPPPP.RRRRRRRR" in hex (time, pid, random): they
+ * sort by creation time and are safe file names (queue_id_valid).
+ *
+ * queue_spool_create(): make the directories, create tmp/ID.msg (0600,
+ * O_EXCL) opened read/write; sp->id, sp->dir, sp->path filled.  Failure ->
+ * EX_CANTCREAT, or EX_TEMPFAIL when the disk is full.
+ * queue_spool_remove(): close and unlink sp->path (tmp or committed .msg).
+ * queue_commit(): make the spooled message an entry, before any network
+ * byte: write tmp/ID.env (flock'ed first, fsync), rename tmp/ID.msg to
+ * ID.msg, rename tmp/ID.env to ID.env, fsync the directory.  The entry
+ * appears already locked by the caller (qe->lockfd).  On failure nothing
+ * is left (no .env, no .msg) and the error is EX_TEMPFAIL (disk full) or
+ * EX_CANTCREAT; sp->path still names the tmp spool.
+ * queue_lock(): open ID.env, take its flock without blocking, check it is
+ * still the entry's file (not replaced meanwhile), read it into qe.
+ * Returns 0 (locked, qe filled), 1 (another process holds it), -1 (gone or
+ * unreadable; e filled).
+ * queue_read(): read an entry without locking (listing, scanning).
+ * queue_update(): rewrite ID.env atomically from qe (attempts, next retry,
+ * error, remaining recipients), keeping the lock.
+ * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
+ * queue_unlock(): release the lock (close qe->lockfd).
+ * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit).
+ * queue_scan(): the IDs of all entries, sorted (= by age); caller frees
+ * with queue_ids_free().  A missing directory is an empty queue.
+ * queue_clean(): remove tmp files and .msg files without .env older than
+ * LIMIT_QUEUE_TMP_AGE (left by a killed process).
+ * queue_backoff(): delay before retry number `attempts` (1 = first):
+ * min * 2^(attempts-1), at most max, +-LIMIT_QUEUE_JITTER_PCT % jitter,
+ * at least 1 s.  `rnd` is a random 32-bit number (tests pass fixed ones).
+ * queue_log(): append "YYYY-mm-ddTHH:MM:SS ID: text" to DIR/log; errors
+ * are ignored (logging must not lose mail).
  * queue_dead_letter(): append the spooled message to the mbox file `path`
  * (created 0600): a "From SENDER DATE" line, the message with CRLF turned
- * back into LF and body lines starting with "From " quoted as ">From ",
- * then a blank line; fcntl lock while appending.  Failure -> EX_CANTCREAT.
+ * back into LF and lines starting with "From " quoted as ">From ", then a
+ * blank line; flock while appending.  Failure -> EX_CANTCREAT/EX_IOERR.
  */
 #ifndef SMTPS_QUEUE_H
 #define SMTPS_QUEUE_H
 
 #include <sys/types.h>
+#include <time.h>
 #include "err.h"
 
 struct spool {
-	char	path[4096];
+	char	id[LIMIT_QUEUE_ID];
+	char	dir[2048];		/* the queue directory */
+	char	path[4096];		/* the message file now */
 	int	fd;
 	off_t	size;			/* bytes in the spool file (CRLF form) */
 	int	eightbit;		/* body or headers have bytes >= 0x80 */
 };
 
+/* one entry's envelope and state: the .env file */
+struct qentry {
+	char	  id[LIMIT_QUEUE_ID];
+	time_t	  created;
+	char	 *config;		/* config file (absolute path) */
+	char	 *account;		/* account name in it */
+	char	 *from;			/* envelope sender, "" = null sender */
+	char	**rcpts;		/* recipients still to deliver */
+	size_t	  nrcpts;
+	int	  attempts;		/* failed attempts so far */
+	time_t	  next;			/* next attempt not before this */
+	long long size;
+	int	  eightbit;
+	char	  error[LIMIT_ERR_MSG];	/* last error, "" = none */
+	int	  lockfd;		/* -1, or the locked .env */
+};
+
 int	queue_spool_create(const char *dir, struct spool *, struct err *);
 void	queue_spool_remove(struct spool *);
+int	queue_commit(struct spool *, struct qentry *, struct err *);
+int	queue_lock(const char *dir, const char *id, struct qentry *,
+	    struct err *);
+int	queue_read(const char *dir, const char *id, struct qentry *,
+	    struct err *);
+int	queue_update(const char *dir, struct qentry *, struct err *);
+void	queue_remove(const char *dir, struct qentry *);
+void	queue_unlock(struct qentry *);
+int	queue_open_msg(const char *dir, const struct qentry *, struct spool *,
+	    struct err *);
+int	queue_scan(const char *dir, char ***ids, size_t *n, struct err *);
+void	queue_ids_free(char **, size_t);
+void	queue_clean(const char *dir);
+void	queue_entry_init(struct qentry *);
+void	queue_entry_free(struct qentry *);	/* also unlocks */
+int	queue_id_valid(const char *id);
+int	queue_backoff(int attempts, int min, int max, unsigned int rnd);
+void	queue_log(const char *dir, const char *id, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 int	queue_dead_letter(const struct spool *, const char *path,
 	    const char *sender, struct err *);
 

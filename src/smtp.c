@@ -1,17 +1,19 @@
 /*
- * smtp.c - one SMTP submission session, read top to bottom in smtp_send().
+ * smtp.c - SMTP submission sessions (contract: smtp.h), read top to bottom
+ * in smtp_open() and transaction().
  *
  * Every step is small and names its phase, so a failure says where it
  * happened.  Each reply is read against a deadline (io_deadline); replies
  * are classified temporary/permanent by err_from_reply() only.
  *
- * Recipients are all-or-nothing: the envelope (MAIL, every RCPT, DATA) is
- * sent in one write when the server offers PIPELINING; if any RCPT is
- * refused nothing is sent: RSET, or, when the server already said 354 to
- * the pipelined DATA, the connection is dropped before any message byte
- * (RFC 5321 says an unterminated DATA must not be delivered).  The one
- * exception is 452 "too many recipients" for a tail of the list: the
- * accepted ones get the message and the rest follow in a new transaction.
+ * The envelope (MAIL, every RCPT, DATA) is sent in one write when the
+ * server offers PIPELINING.  When a transaction must be abandoned (a
+ * refused RCPT), nothing is sent: RSET, or, when the server already said
+ * 354 to the pipelined DATA, the connection is dropped before any message
+ * byte (RFC 5321 says an unterminated DATA must not be delivered).  Partial
+ * deliveries: a 452 "too many recipients" tail (the rest follow in a new
+ * transaction) and, when the caller can queue the rest, temporary
+ * refusals (those recipients are deferred).
  */
 #include <sys/socket.h>
 
@@ -34,7 +36,7 @@
 #include "smtp.h"
 #include "tls.h"
 
-struct session {
+struct smtp {
 	const struct account	*a;
 	const char		*password;
 	struct io		*io;
@@ -48,8 +50,8 @@ struct session {
 	char			 name[LIMIT_DOMAIN + 1];
 };
 
-/* outcome of one RCPT */
-enum rc_state { RC_OK, RC_TOOMANY, RC_REFUSED };
+/* outcome of one RCPT in one transaction */
+enum rc_state { RC_OK, RC_TOOMANY, RC_TEMP, RC_PERM };
 
 void
 smtp_local_name(char *out, size_t outsz)
@@ -82,7 +84,7 @@ smtp_local_name(char *out, size_t outsz)
 
 /* queue one command line (CRLF added); `secret` hides it in -v output */
 static int
-cmd(struct session *s, int secret, struct err *e, const char *fmt, ...)
+cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 {
 	char line[LIMIT_REPLY_LINE + 3 * LIMIT_PASSWORD];
 	va_list ap;
@@ -103,7 +105,7 @@ cmd(struct session *s, int secret, struct err *e, const char *fmt, ...)
 
 /* read one complete reply into s->r within ms */
 static int
-get_reply(struct session *s, int ms, const char *what, struct err *e)
+get_reply(struct smtp *s, int ms, const char *what, struct err *e)
 {
 	const char *line;
 	size_t len;
@@ -132,7 +134,7 @@ get_reply(struct session *s, int ms, const char *what, struct err *e)
 
 /* read a reply and demand class `want` (2 or 3) */
 static int
-expect(struct session *s, int want, enum err_phase ph, int ms,
+expect(struct smtp *s, int want, enum err_phase ph, int ms,
     const char *what, struct err *e)
 {
 	if (get_reply(s, ms, what, e) == -1)
@@ -143,7 +145,7 @@ expect(struct session *s, int want, enum err_phase ph, int ms,
 }
 
 static int
-ehlo(struct session *s, struct err *e)
+ehlo(struct smtp *s, struct err *e)
 {
 	if (cmd(s, 0, e, "EHLO %s", s->name) == -1 ||
 	    expect(s, 2, PH_EHLO, s->timeout_ms, "EHLO", e) == -1)
@@ -153,7 +155,7 @@ ehlo(struct session *s, struct err *e)
 }
 
 static int
-start_tls(struct session *s, struct err *e)
+start_tls(struct smtp *s, struct err *e)
 {
 	const struct account *a = s->a;
 	struct tls_conf tc;
@@ -187,7 +189,7 @@ socket_readable(int fd)
 }
 
 static int
-starttls(struct session *s, struct err *e)
+starttls(struct smtp *s, struct err *e)
 {
 	if (!(s->caps.flags & CAP_STARTTLS))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
@@ -206,7 +208,7 @@ starttls(struct session *s, struct err *e)
 }
 
 static int
-auth_login_steps(struct session *s, int mech, struct err *e)
+auth_login_steps(struct smtp *s, int mech, struct err *e)
 {
 	char buf[3 * LIMIT_PASSWORD];
 	int step, rc = 0;
@@ -224,7 +226,7 @@ auth_login_steps(struct session *s, int mech, struct err *e)
 }
 
 static int
-auth(struct session *s, struct err *e)
+auth(struct smtp *s, struct err *e)
 {
 	char buf[3 * LIMIT_PASSWORD];
 	int mech, rc;
@@ -250,7 +252,7 @@ auth(struct session *s, struct err *e)
 
 /* queue MAIL FROM with its parameters */
 static int
-mail_from(struct session *s, const struct envelope *env,
+mail_from(struct smtp *s, const struct envelope *env,
     const struct spool *sp, struct err *e)
 {
 	char params[64] = "";
@@ -269,42 +271,40 @@ mail_from(struct session *s, const struct envelope *env,
 	return cmd(s, 0, e, "MAIL FROM:<%s>%s", env->from, params);
 }
 
-/* is this 452 RCPT reply "too many recipients" (RFC 5321 4.5.3.1.10)? */
-static int
-too_many(const struct reply *r)
-{
-	return r->code == 452;
-}
-
 /*
- * Read the RCPT replies for rcpts[first..last) into st[].  Returns the
- * number accepted; refusals are described in e (all of them, one line).
+ * Read the RCPT replies for the recipients idx[0..n) into rc[].  Returns
+ * the number accepted; refusals are described in e (all, one line).
  */
 static long
-rcpt_replies(struct session *s, const struct envelope *env, size_t first,
-    size_t last, enum rc_state *st, struct err *e)
+rcpt_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
+    size_t n, enum rc_state *rc, struct err *e)
 {
 	char what[LIMIT_ADDR + 16], list[LIMIT_ERR_MSG] = "", vis[256];
-	size_t i;
+	size_t k;
 	long ok = 0;
 
-	for (i = first; i < last; i++) {
-		snprintf(what, sizeof(what), "RCPT TO:<%s>", env->rcpts[i]);
+	for (k = 0; k < n; k++) {
+		const char *to = env->rcpts[idx[k]];
+		int code;
+
+		snprintf(what, sizeof(what), "RCPT TO:<%s>", to);
 		if (get_reply(s, s->timeout_ms, what, e) == -1)
 			return -1;
-		if (s->r.code / 100 == 2) {
-			st[i] = RC_OK;
+		code = s->r.code;
+		if (code / 100 == 2) {
+			rc[k] = RC_OK;
 			ok++;
 			continue;
 		}
-		st[i] = too_many(&s->r) ? RC_TOOMANY : RC_REFUSED;
+		rc[k] = code == 452 ? RC_TOOMANY : code / 100 == 4 ? RC_TEMP :
+		    RC_PERM;
 		err_visible(vis, sizeof(vis), s->r.text, s->r.len);
 		snprintf(what, sizeof(what), "%s<%s> (%d %s)",
-		    list[0] ? "; " : "", env->rcpts[i], s->r.code, vis);
+		    list[0] ? "; " : "", to, code, vis);
 		strlcat(list, what, sizeof(list));
 		if (e->code == 0 || e->code == EX_TEMPFAIL)
-			err_from_reply(e, PH_RCPT, s->r.code, s->r.text,
-			    s->r.len, "recipient");
+			err_from_reply(e, PH_RCPT, code, s->r.text, s->r.len,
+			    "recipient");
 	}
 	if (list[0] != '\0') {
 		int code = e->code;
@@ -316,28 +316,31 @@ rcpt_replies(struct session *s, const struct envelope *env, size_t first,
 }
 
 /*
- * Decide from st[] whether to go on: all accepted, or refusals are only a
- * 452 tail after at least one accepted recipient.  Returns the index where
- * the next transaction starts (== last when done), or -1: abort.
+ * Go on with the accepted recipients?  No (-1) when one is refused
+ * permanently, none is accepted, or one is refused temporarily and
+ * `partial` is off.  A 452 that is not part of the tail counts as an
+ * ordinary temporary refusal.
  */
-static long
-rcpt_verdict(const enum rc_state *st, size_t first, size_t last)
+static int
+rcpt_verdict(enum rc_state *rc, size_t n, long ok, int partial)
 {
-	size_t i, tail = last;
+	size_t k, tail = n;
 
-	for (i = first; i < last; i++)
-		if (st[i] == RC_REFUSED)
-			return -1;
-	while (tail > first && st[tail - 1] == RC_TOOMANY)
+	while (tail > 0 && rc[tail - 1] == RC_TOOMANY)
 		tail--;
-	for (i = first; i < tail; i++)
-		if (st[i] != RC_OK)
+	for (k = 0; k < n; k++) {
+		if (rc[k] == RC_PERM)
 			return -1;
-	return tail == first ? -1 : (long)tail;
+		if (rc[k] == RC_TOOMANY && k < tail)
+			rc[k] = RC_TEMP;
+		if (rc[k] == RC_TEMP && !partial)
+			return -1;
+	}
+	return ok > 0 ? 0 : -1;
 }
 
 static int
-send_body(struct session *s, struct spool *sp, struct err *e)
+send_body(struct smtp *s, struct spool *sp, struct err *e)
 {
 	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 8);
 	struct dot d;
@@ -365,7 +368,7 @@ send_body(struct session *s, struct spool *sp, struct err *e)
 
 /* leave a transaction that will not be completed */
 static void
-abandon(struct session *s, int in_data)
+abandon(struct smtp *s, int in_data)
 {
 	struct err ignore;
 
@@ -376,73 +379,101 @@ abandon(struct session *s, int in_data)
 		(void)get_reply(s, s->timeout_ms, "RSET", &ignore);
 }
 
-/*
- * One transaction for rcpts[first..nrcpts).  Returns the index where the
- * next transaction must start (nrcpts when all are done), or -1.
- * *dropped is set when the connection must be closed without QUIT.
- */
-static long
-transaction(struct session *s, const struct envelope *env, size_t first,
-    struct spool *sp, enum rc_state *st, int *dropped, struct err *e)
+/* MAIL, RCPTs, DATA; replies into rc[]; 0: go on with the body */
+static int
+envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
+    size_t n, struct spool *sp, int partial, enum rc_state *rc,
+    struct err *e)
 {
-	int pipe = (s->caps.flags & CAP_PIPELINING) != 0, data_ok;
-	size_t i;
-	long next;
+	int pipe = (s->caps.flags & CAP_PIPELINING) != 0, go;
+	struct err de;
+	size_t k;
+	long ok = 0;
 
 	if (mail_from(s, env, sp, e) == -1 ||
 	    (!pipe && expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
 	    e) == -1))
 		return -1;
-	for (i = first; i < env->nrcpts; i++) {
-		if (cmd(s, 0, e, "RCPT TO:<%s>", env->rcpts[i]) == -1)
-			return -1;
-		if (!pipe && rcpt_replies(s, env, i, i + 1, st, e) == -1)
-			return -1;
-	}
-	if (pipe && cmd(s, 0, e, "DATA") == -1)
-		return -1;
-	if (pipe && expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
-	    e) == -1)
-		return -1;
-	if (pipe && rcpt_replies(s, env, first, env->nrcpts, st, e) == -1)
-		return -1;
-	next = rcpt_verdict(st, first, env->nrcpts);
-	if (!pipe && next != -1 && cmd(s, 0, e, "DATA") == -1)
-		return -1;
-	if (pipe || next != -1) {
-		struct err de;
+	for (k = 0; k < n; k++) {
+		long r;
 
-		err_clear(&de);
-		data_ok = expect(s, 3, PH_DATA, s->timeout_ms, "DATA",
-		    &de) == 0;
-		if (next != -1 && !data_ok) {
-			*e = de;
+		if (cmd(s, 0, e, "RCPT TO:<%s>", env->rcpts[idx[k]]) == -1)
 			return -1;
-		}
-		if (next == -1) {
-			*dropped = data_ok;
-			abandon(s, data_ok);
+		if (!pipe && (r = rcpt_replies(s, env, idx + k, 1, rc + k,
+		    e)) == -1)
 			return -1;
-		}
-	} else {
+		if (!pipe)
+			ok += r;
+	}
+	if (pipe && (cmd(s, 0, e, "DATA") == -1 || expect(s, 2, PH_MAIL,
+	    s->timeout_ms, "MAIL FROM", e) == -1 ||
+	    (ok = rcpt_replies(s, env, idx, n, rc, e)) == -1))
+		return -1;
+	go = rcpt_verdict(rc, n, ok, partial) == 0;
+	if (!pipe && !go) {
 		abandon(s, 0);
 		return -1;
 	}
-	err_clear(e);
-	if (send_body(s, sp, e) == -1)
+	if (!pipe && cmd(s, 0, e, "DATA") == -1)
 		return -1;
+	err_clear(&de);
+	if (expect(s, 3, PH_DATA, s->timeout_ms, "DATA", &de) == 0 && go)
+		return 0;
+	if (go)
+		*e = de;		/* DATA itself was refused */
+	else if (de.code == 0) {	/* 354 to a pipelined DATA: drop */
+		s->broken = 1;
+		return -1;
+	} else
+		abandon(s, 0);
+	return -1;
+}
+
+/*
+ * One transaction for the recipients idx[0..n).  On success marks the
+ * accepted ones SMTP_DONE and the temporarily refused ones SMTP_DEFERRED
+ * (their refusal goes to *def) and returns 0; else -1.
+ */
+static int
+transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
+    size_t n, struct spool *sp, int partial, enum smtp_rcpt *st,
+    struct err *def, struct err *e)
+{
+	enum rc_state *rc = xcalloc(n, sizeof(*rc));
+	struct err re;
+	size_t k;
+	int ret = -1;
+
+	err_clear(&re);
+	if (envelope_out(s, env, idx, n, sp, partial, rc, &re) == -1) {
+		*e = re;
+		goto done;
+	}
+	if (send_body(s, sp, e) == -1)
+		goto done;
 	e->after_dot = 1;
 	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
 		/* a reply, even a refusal, means the server decided */
 		e->after_dot = s->broken;
-		return -1;
+		goto done;
 	}
 	e->after_dot = 0;
-	return next;
+	for (k = 0; k < n; k++) {
+		if (rc[k] == RC_OK)
+			st[idx[k]] = SMTP_DONE;
+		else if (rc[k] == RC_TEMP) {
+			st[idx[k]] = SMTP_DEFERRED;
+			*def = re;
+		}
+	}
+	ret = 0;
+done:
+	free(rc);
+	return ret;
 }
 
 static int
-connect_and_greet(struct session *s, struct err *e)
+connect_and_greet(struct smtp *s, struct err *e)
 {
 	const struct account *a = s->a;
 	int implicit = a->tls && !a->tls_starttls;
@@ -468,13 +499,22 @@ connect_and_greet(struct session *s, struct err *e)
 	return 0;
 }
 
-static void
-finish(struct session *s, int quit)
+int
+smtp_usable(const struct smtp *s)
+{
+	return s != NULL && !s->broken && s->io != NULL;
+}
+
+void
+smtp_close(struct smtp *s)
 {
 	struct err ignore;
+	int quit;
 
+	if (s == NULL)
+		return;
 	err_clear(&ignore);
-	quit = quit && !s->broken && s->io != NULL;
+	quit = smtp_usable(s);
 	if (quit && cmd(s, 0, &ignore, "QUIT") == 0)
 		(void)get_reply(s, 2000, "QUIT", &ignore);
 	if (s->tls != NULL)
@@ -482,47 +522,77 @@ finish(struct session *s, int quit)
 	if (s->fd != -1)
 		close(s->fd);
 	free(s->io);
+	free(s);
+}
+
+struct smtp *
+smtp_open(const struct account *a, const char *password, struct err *e)
+{
+	struct smtp *s;
+
+	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
+	    !a->tls && !a->allow_plaintext_auth) {
+		err_set(e, EX_CONFIG, "account '%s': refusing to send the "
+		    "password over a connection without TLS (set 'tls on', or "
+		    "'allow_plaintext_auth on' if you really mean it)",
+		    a->name);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->a = a;
+	s->password = password ? password : "";
+	s->fd = -1;
+	s->timeout_ms = a->timeout > 0 ? a->timeout * 1000 :
+	    LIMIT_TIMEOUT_DEFAULT;
+	s->data_ms = a->timeout > 0 ? a->timeout * 1000 :
+	    LIMIT_TIMEOUT_DATA_END;
+	if (a->domain != NULL)
+		strlcpy(s->name, a->domain, sizeof(s->name));
+	else
+		smtp_local_name(s->name, sizeof(s->name));
+	if (connect_and_greet(s, e) == -1) {
+		s->broken = 1;
+		smtp_close(s);
+		return NULL;
+	}
+	return s;
 }
 
 int
-smtp_send(const struct account *a, const char *password,
-    const struct envelope *env, struct spool *sp, struct err *e)
+smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
+    int partial, enum smtp_rcpt *st, struct err *e)
 {
-	struct session s;
-	enum rc_state *st;
-	int dropped = 0, rc = -1;
-	long next = 0, done = 0;
+	size_t *idx = xcalloc(env->nrcpts, sizeof(*idx)), n, i, done = 0;
+	struct err def;
+	int rc = 0;
 
-	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
-	    !a->tls && !a->allow_plaintext_auth)
-		return err_set(e, EX_CONFIG, "account '%s': refusing to send "
-		    "the password over a connection without TLS (set 'tls on',"
-		    " or 'allow_plaintext_auth on' if you really mean it)",
-		    a->name);
-	memset(&s, 0, sizeof(s));
-	s.a = a;
-	s.password = password ? password : "";
-	s.fd = -1;
-	s.timeout_ms = a->timeout > 0 ? a->timeout * 1000 : LIMIT_TIMEOUT_DEFAULT;
-	s.data_ms = a->timeout > 0 ? a->timeout * 1000 : LIMIT_TIMEOUT_DATA_END;
-	if (a->domain != NULL)
-		strlcpy(s.name, a->domain, sizeof(s.name));
-	else
-		smtp_local_name(s.name, sizeof(s.name));
-	st = xcalloc(env->nrcpts, sizeof(*st));
-	if (connect_and_greet(&s, e) == 0) {
-		while ((size_t)next < env->nrcpts && next != -1) {
-			done = next;
-			next = transaction(&s, env, (size_t)next, sp, st,
-			    &dropped, e);
+	err_clear(&def);
+	for (;;) {
+		for (n = 0, i = 0; i < env->nrcpts; i++)
+			if (st[i] == SMTP_PENDING)
+				idx[n++] = i;
+		if (n == 0)
+			break;
+		if (!smtp_usable(s)) {
+			rc = err_set(e, EX_TEMPFAIL, "connection to %s lost",
+			    s->a->host);
+			break;
 		}
-		rc = next == -1 ? -1 : 0;
-		if (rc == -1 && done > 0)
-			err_prefix(e, "delivered to %ld of %zu recipients "
-			    "(server limit per message), then", done,
-			    env->nrcpts);
+		if ((rc = transaction(s, env, idx, n, sp, partial, st, &def,
+		    e)) == -1)
+			break;
 	}
-	finish(&s, !dropped && !e->after_dot);
-	free(st);
+	for (n = 0, i = 0; i < env->nrcpts; i++) {
+		done += st[i] == SMTP_DONE;
+		n += st[i] == SMTP_DEFERRED;
+	}
+	if (rc == 0 && n > 0) {
+		*e = def;
+		rc = -1;
+	}
+	if (rc == -1 && done > 0)
+		err_prefix(e, "delivered to %zu of %zu recipients, then", done,
+		    env->nrcpts);
+	free(idx);
 	return rc;
 }

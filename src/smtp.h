@@ -1,14 +1,32 @@
 /*
- * smtp.h - one SMTP submission session, top to bottom.
+ * smtp.h - SMTP submission sessions, top to bottom.
  *
- * smtp_send(): connect (net), implicit TLS or plain then STARTTLS (tls),
- * EHLO, AUTH, MAIL FROM (SIZE=, BODY=8BITMIME), RCPT TO each recipient,
- * DATA (pipelined when offered), dot-stuffed body streamed from the spool,
- * QUIT.  All-or-nothing on recipients: any refused RCPT -> RSET, nothing
- * sent, every refused recipient named in the error; except 452 "too many
- * recipients": the accepted ones get the message, the rest follow in new
- * transactions on the same connection.  Each read has a deadline.
- * err->after_dot is set when the connection failed after the final dot.
+ * smtp_open(): connect (net), implicit TLS or plain then STARTTLS (tls),
+ * greeting, EHLO, AUTH.  Returns the session or NULL (e filled).  Refuses
+ * (EX_CONFIG) to authenticate without TLS unless allow_plaintext_auth.
+ *
+ * smtp_deliver(): one message on an open session: MAIL FROM (SIZE=,
+ * BODY=8BITMIME), RCPT TO each recipient whose st[i] is SMTP_PENDING, DATA
+ * (pipelined when offered), the dot-stuffed body streamed from the spool.
+ * st[] (one per recipient) is updated: SMTP_DONE when the server took the
+ * message for it, SMTP_DEFERRED when it was refused temporarily and
+ * `partial` allowed delivering to the others.  Recipient rules:
+ *  - any 5xx RCPT: RSET (or drop the connection before any message byte
+ *    when a pipelined DATA was already accepted), nobody in that
+ *    transaction gets the message, every refused recipient is named,
+ *    EX_NOUSER;
+ *  - 452 "too many recipients" for a tail of the list: the accepted ones
+ *    get the message, the rest follow in a new transaction;
+ *  - other 4xx: with `partial`, the accepted ones get the message and the
+ *    refused ones are SMTP_DEFERRED; without it, RSET and nobody gets it.
+ * Returns 0 when every recipient is SMTP_DONE, else -1 with e describing
+ * the failure (EX_TEMPFAIL for deferred recipients); st[] still says who
+ * got it.  err->after_dot is set when the connection failed after the
+ * final dot (the server may have taken the message: a retry may
+ * duplicate it).  Each read has a deadline.
+ *
+ * smtp_usable(): the session can carry another message.
+ * smtp_close(): QUIT when usable, close, free.  NULL is allowed.
  */
 #ifndef SMTPS_SMTP_H
 #define SMTPS_SMTP_H
@@ -22,8 +40,16 @@ struct envelope {
 	size_t		  nrcpts;
 };
 
-int	smtp_send(const struct account *, const char *password,
-	    const struct envelope *, struct spool *, struct err *);
+enum smtp_rcpt { SMTP_PENDING = 0, SMTP_DONE, SMTP_DEFERRED };
+
+struct smtp;
+
+struct smtp	*smtp_open(const struct account *, const char *password,
+		    struct err *);
+int	smtp_deliver(struct smtp *, const struct envelope *, struct spool *,
+	    int partial, enum smtp_rcpt *st, struct err *);
+int	smtp_usable(const struct smtp *);
+void	smtp_close(struct smtp *);
 
 /*
  * The name smtps gives itself (EHLO, fallback Message-ID domain): the

@@ -86,6 +86,14 @@ EOF
 	grep -q '^RCPT TO:<-x@example.net>' "$SRV/msg.1.env" || fail "not delivered"
 }
 
+@test "an option after the recipients is refused (64), never mailed to" {
+	plain_server
+	run_smtps bob@example.net -f eve@example.org
+	assert_status 64
+	assert_error_line "option '-f' after the recipients"
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected"
+}
+
 @test "-v: transcript on stderr, '-->' sent and '<--' received, in order" {
 	plain_server
 	run_smtps -v bob@example.net

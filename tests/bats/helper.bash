@@ -151,6 +151,10 @@ write_config() {
 		echo "domain client.example"
 		echo "queue_dir $HOME/queue"
 		echo "dead_letter $HOME/dead.letter"
+		# these suites test one synchronous attempt (exit 75 and
+		# dead.letter on a temporary failure); queue.bats turns the
+		# retry queue (the default) back on
+		echo "queue off"
 		echo
 		echo "account test"
 		echo "host 127.0.0.1"

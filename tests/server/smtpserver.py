@@ -120,6 +120,7 @@ class Scenario:
         self.password = None
         self.require_auth = None
         self.connections = 1
+        self.port = 0
         self.idle_timeout = 20.0
         self.max_time = 180.0
         self.max_rcpts = 0
@@ -173,6 +174,8 @@ class Scenario:
             self.require_auth = onoff[val]
         elif key == "connections":
             self.connections = int(val)
+        elif key == "port":
+            self.port = int(val)
         elif key == "idle_timeout":
             self.idle_timeout = float(val)
         elif key == "max_time":
@@ -663,7 +666,9 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.bind(("127.0.0.1", 0))
+    if sc.port:
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", sc.port))
     ls.listen(8)
     write_atomic(os.path.join(outdir, "pid"), "%d\n" % os.getpid())
     write_atomic(os.path.join(outdir, "port"), "%d\n" % ls.getsockname()[1])

@@ -159,6 +159,25 @@ test_errors(void)
 	    "smtps");
 	FAILS("account a\nprotocol lmtp\n",
 	    "rc:2: keyword 'protocol lmtp' is not supported by smtps");
+	FAILS("account a\nqueue maybe\n",
+	    "rc:2: keyword 'queue' expects on or off, got 'maybe'");
+	FAILS("account a\nqueue_lifetime\n",
+	    "rc:2: keyword 'queue_lifetime' needs a value");
+	FAILS("account a\nqueue_lifetime 5x\n",
+	    "rc:2: invalid duration '5x' for 'queue_lifetime' (expected "
+	    "seconds, or a number with s, m, h or d; at most 365d)");
+	FAILS("account a\nqueue_backoff_min 0\n",
+	    "rc:2: invalid duration '0' for 'queue_backoff_min' (expected "
+	    "seconds, or a number with s, m, h or d; at most 365d)");
+	FAILS("account a\nqueue_backoff_max 366d\n",
+	    "rc:2: invalid duration '366d' for 'queue_backoff_max' (expected "
+	    "seconds, or a number with s, m, h or d; at most 365d)");
+	FAILS("account a\nqueue_backoff_max d\n",
+	    "rc:2: invalid duration 'd' for 'queue_backoff_max' (expected "
+	    "seconds, or a number with s, m, h or d; at most 365d)");
+	FAILS("account a\nqueue_backoff_max -5\n",
+	    "rc:2: invalid duration '-5' for 'queue_backoff_max' (expected "
+	    "seconds, or a number with s, m, h or d; at most 365d)");
 	FAILS("account a\nqueue_dir ~bob/q\n",
 	    "rc:2: cannot expand '~bob/q': only ~/ is supported");
 	fails("account a\nqueue_dir ~/q\n", 24, NULL,
@@ -267,7 +286,11 @@ test_fields(void)
 	    "timeout 45\n"
 	    "allow_plaintext_auth\n"
 	    "queue_dir ~/q\n"
-	    "dead_letter /var/dead\n";
+	    "dead_letter /var/dead\n"
+	    "queue off\n"
+	    "queue_lifetime 2d\n"
+	    "queue_backoff_min 90s\n"
+	    "queue_backoff_max 2h\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -302,6 +325,10 @@ test_fields(void)
 	T_EQ_INT(a->allow_plaintext_auth, 1);
 	T_EQ_STR(a->queue_dir, HOME "/q");
 	T_EQ_STR(a->dead_letter, "/var/dead");
+	T_EQ_INT(a->queue, 0);
+	T_EQ_INT(a->queue_lifetime, 2 * 86400);
+	T_EQ_INT(a->queue_backoff_min, 90);
+	T_EQ_INT(a->queue_backoff_max, 7200);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);

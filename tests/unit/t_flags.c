@@ -61,10 +61,13 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("-i", "--", "-odd@x", "b@y")), 0);
 	T_EQ_INT(o.nrcpts, 2);
 	T_EQ_STR(o.rcpts[0], "-odd@x");
-	/* first non-option starts the recipients */
-	T_EQ_INT(parse(&o, &e, ARGS("a@x", "-t")), 0);
+	/* first non-option starts the recipients; options after it: refused */
+	T_EQ_INT(parse(&o, &e, ARGS("a@x", "-t")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_STR(e.msg, "option '-t' after the recipients: put options first "
+	    "(recipients that start with '-' go after '--')");
+	T_EQ_INT(parse(&o, &e, ARGS("a@x", "b@y")), 0);
 	T_EQ_INT(o.nrcpts, 2);
-	T_EQ_INT(o.read_rcpts, 0);
 
 	T_EQ_INT(parse(&o, &e, ARGS("--help")), 0);
 	T_EQ_INT(o.mode, MODE_HELP);
@@ -97,5 +100,41 @@ main(void)
 	T_EQ_INT(e.code, EX_USAGE);
 	T_EQ_INT(parse(&o, &e, ARGS("-tZ")), -1);
 	T_EQ_STR(e.msg, "unknown option '-Z' (see smtps --help)");
+	/* the queue commands */
+	T_EQ_INT(parse(&o, &e, ARGS("-bp")), 0);
+	T_EQ_INT(o.mode, MODE_LIST);
+	T_EQ_INT(parse(&o, &e, ARGS("-q")), 0);
+	T_EQ_INT(o.mode, MODE_FLUSH);
+	T_EQ_INT(parse(&o, &e, ARGS("-q30m")), 0);
+	T_EQ_INT(o.mode, MODE_FLUSH);
+	T_EQ_INT(parse(&o, &e, ARGS("-qI", "0abc.12.ff")), 0);
+	T_EQ_INT(o.mode, MODE_FLUSH_ONE);
+	T_EQ_STR(o.queue_id, "0abc.12.ff");
+	T_EQ_INT(parse(&o, &e, ARGS("-qI0abc")), 0);
+	T_EQ_INT(o.mode, MODE_FLUSH_ONE);
+	T_EQ_STR(o.queue_id, "0abc");
+	T_EQ_INT(parse(&o, &e, ARGS("-qI")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_INT(parse(&o, &e, ARGS("-qRbob")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-delete", "0abc")), 0);
+	T_EQ_INT(o.mode, MODE_DELETE);
+	T_EQ_STR(o.queue_id, "0abc");
+	T_EQ_INT(parse(&o, &e, ARGS("--no-queue", "b@y")), 0);
+	T_EQ_INT(o.no_queue, 1);
+	T_EQ_INT(o.mode, MODE_SEND);
+	T_EQ_INT(parse(&o, &e, ARGS("-bp", "b@y")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_INT(parse(&o, &e, ARGS("--flush-daemon", "/q")), 0);
+	T_EQ_INT(o.mode, MODE_DAEMON);
+	T_EQ_STR(o.flush_dir, "/q");
+	{
+		char *mq[] = { (char *)"/usr/bin/mailq", NULL };
+
+		err_clear(&e);
+		T_EQ_INT(flags_parse(1, mq, &o, &e), 0);
+		T_EQ_INT(o.mode, MODE_LIST);
+	}
+
 	return t_done("t_flags");
 }

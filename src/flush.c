@@ -1,0 +1,590 @@
+/*
+ * flush.c - delivering queued messages (contract: flush.h).
+ *
+ * An entry names its config file and account; each attempt reads that
+ * config again and runs passwordeval again, so a flusher started hours
+ * ago uses today's settings.  Entries of one account share a session
+ * (struct conn) within a pass; when the connection cannot be opened, the
+ * other entries of that account are deferred with the same error instead
+ * of hammering the server.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "flush.h"
+#include "secret.h"
+
+/* a session for one (config, account) pair */
+struct conn {
+	char		*config, *name;	/* the key; NULL: none yet */
+	struct account	 a;
+	int		 have_a;	/* a is loaded (and owned) */
+	char		*password;
+	struct smtp	*s;
+	int		 borrowed;	/* s and a belong to the caller */
+	int		 failed;	/* open failed: openerr says why */
+	struct err	 openerr;
+};
+
+static void
+conn_drop(struct conn *c)
+{
+	if (!c->borrowed) {
+		smtp_close(c->s);
+		if (c->have_a)
+			account_free(&c->a);
+		secret_free(c->password);
+	}
+	free(c->config);
+	free(c->name);
+	memset(c, 0, sizeof(*c));
+}
+
+/* a session for qe's account: reuse, or load the account and connect */
+static struct smtp *
+conn_get(struct conn *c, const struct qentry *qe, struct err *e)
+{
+	struct opts o;
+
+	if (c->config != NULL && strcmp(c->config, qe->config) == 0 &&
+	    strcmp(c->name, qe->account) == 0) {
+		if (c->failed) {
+			*e = c->openerr;
+			return NULL;
+		}
+		if (smtp_usable(c->s) || c->borrowed)
+			return c->s;
+	}
+	if (c->borrowed)	/* another account: not for this session */
+		return err_set(e, EX_SOFTWARE, "wrong session"), NULL;
+	conn_drop(c);
+	c->config = xstrdup(qe->config);
+	c->name = xstrdup(qe->account);
+	memset(&o, 0, sizeof(o));
+	o.conffile = qe->config;
+	o.account = qe->account;
+	if (account_load(&o, &c->a, &c->openerr) == 0) {
+		c->have_a = 1;
+		if (secret_get(&c->a, &c->password, &c->openerr) == 0)
+			c->s = smtp_open(&c->a, c->password, &c->openerr);
+	}
+	if (c->s == NULL) {
+		c->failed = 1;
+		*e = c->openerr;
+	}
+	return c->s;
+}
+
+static const char *
+dead_letter_path(const struct account *a, char *buf, size_t sz)
+{
+	const char *h = getenv("HOME");
+
+	if (a != NULL)
+		return a->dead_letter;
+	if (h == NULL || *h == '\0')
+		return NULL;
+	snprintf(buf, sz, "%s/dead.letter", h);
+	return buf;
+}
+
+/* keep the rest for a retry: drop delivered recipients, schedule */
+static enum flush_res
+defer(const char *dir, struct qentry *qe, const struct account *a,
+    const enum smtp_rcpt *st, int *delay, struct err *e)
+{
+	struct err ue;
+	size_t i, n = 0;
+
+	for (i = 0; i < qe->nrcpts; i++) {
+		if (st != NULL && st[i] == SMTP_DONE)
+			free(qe->rcpts[i]);
+		else
+			qe->rcpts[n++] = qe->rcpts[i];
+	}
+	qe->nrcpts = n;
+	qe->attempts++;
+	*delay = queue_backoff(qe->attempts, a ? a->queue_backoff_min :
+	    LIMIT_QUEUE_BACKOFF_MIN, a ? a->queue_backoff_max :
+	    LIMIT_QUEUE_BACKOFF_MAX, arc4random());
+	qe->next = time(NULL) + *delay;
+	if (e->reply[0] != '\0')
+		snprintf(qe->error, sizeof(qe->error), "%s [server said: %s]",
+		    e->msg, e->reply);
+	else
+		strlcpy(qe->error, e->msg, sizeof(qe->error));
+	err_clear(&ue);
+	if (queue_update(dir, qe, &ue) == -1)
+		queue_log(dir, qe->id, "cannot update the entry: %s", ue.msg);
+	queue_log(dir, qe->id, "deferred (attempt %d): %s%s; retrying in %d s",
+	    qe->attempts, qe->error, e->after_dot ? " (the connection was "
+	    "lost after the final dot: a duplicate is possible)" : "", *delay);
+	return FLUSH_QUEUED;
+}
+
+/* give up: dead.letter (unless off), remove */
+static enum flush_res
+bounce(const char *dir, struct qentry *qe, const struct account *a,
+    struct spool *sp, int *delay, struct err *e)
+{
+	char buf[4096];
+	const char *dl = dead_letter_path(a, buf, sizeof(buf));
+	struct err de;
+
+	err_clear(&de);
+	if (dl != NULL && strcmp(dl, "off") != 0) {
+		if (queue_dead_letter(sp, dl, qe->from, &de) == -1) {
+			queue_log(dir, qe->id, "failed: %s; cannot save it: %s; "
+			    "kept in the queue", e->msg, de.msg);
+			qe->attempts++;
+			*delay = LIMIT_QUEUE_BACKOFF_MAX;
+			qe->next = time(NULL) + *delay;
+			strlcpy(qe->error, de.msg, sizeof(qe->error));
+			(void)queue_update(dir, qe, &de);
+			err_prefix(e, "%s; message kept in the queue as %s",
+			    de.msg, qe->id);
+			e->code = de.code;
+			return FLUSH_KEPT;
+		}
+		queue_log(dir, qe->id, "failed: %s; saved in %s", e->msg, dl);
+		snprintf(buf, sizeof(buf), "%s; message saved in %s", e->msg,
+		    dl);
+		strlcpy(e->msg, buf, sizeof(e->msg));
+		e->kept = 1;
+	} else
+		queue_log(dir, qe->id, "failed: %s; dropped (dead_letter off)",
+		    e->msg);
+	queue_remove(dir, qe);
+	return FLUSH_BOUNCED;
+}
+
+/* a problem on this machine the user can fix: retry rather than bounce */
+static int
+local_problem(int code)
+{
+	return code == EX_CONFIG || code == EX_NOPERM || code == EX_OSERR ||
+	    code == EX_IOERR || code == EX_CANTCREAT || code == EX_SOFTWARE;
+}
+
+enum flush_res
+flush_settle(const char *dir, struct qentry *qe, const struct account *a,
+    struct spool *sp, int rc, const enum smtp_rcpt *st, int first,
+    int *delay, struct err *e)
+{
+	time_t now = time(NULL);
+	long life = a ? a->queue_lifetime : LIMIT_QUEUE_LIFETIME;
+	int keep;
+
+	*delay = 0;
+	if (rc == 0) {
+		queue_remove(dir, qe);
+		queue_log(dir, qe->id, "delivered to %zu recipient%s",
+		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
+		return FLUSH_DELIVERED;
+	}
+	keep = err_is_temporary(e->code) || (!first && local_problem(e->code));
+	if (keep && now - qe->created < life)
+		return defer(dir, qe, a, st, delay, e);
+	if (keep)
+		err_prefix(e, "gave up after %ld s in the queue (queue_lifetime"
+		    " %ld s)", (long)(now - qe->created), life);
+	return bounce(dir, qe, a, sp, delay, e);
+}
+
+/* one attempt for a locked entry; returns the outcome */
+static enum flush_res
+attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
+    struct err *e)
+{
+	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
+	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts };
+	struct spool sp;
+	struct smtp *s;
+	enum flush_res r;
+	int rc = -1;
+
+	sp.fd = -1;
+	if (queue_open_msg(dir, qe, &sp, e) == 0 &&
+	    (s = conn_get(c, qe, e)) != NULL)
+		rc = smtp_deliver(s, &env, &sp, 1, st, e);
+	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
+		/* the message file is gone: nothing left to deliver */
+		queue_log(dir, qe->id, "removed: %s", e->msg);
+		queue_remove(dir, qe);
+		free(st);
+		return FLUSH_BOUNCED;
+	}
+	r = flush_settle(dir, qe, c->have_a || c->borrowed ? &c->a : NULL,
+	    &sp, rc, st, 0, delay, e);
+	if (sp.fd != -1)
+		close(sp.fd);
+	free(st);
+	return r;
+}
+
+void
+flush_due(struct smtp *s, const struct account *a, const char *config,
+    const char *dir)
+{
+	struct conn c;
+	struct qentry qe;
+	struct err e;
+	char **ids;
+	size_t n, i;
+	int delay;
+
+	err_clear(&e);
+	if (queue_scan(dir, &ids, &n, &e) == -1)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.borrowed = 1;
+	c.s = s;
+	c.a = *a;
+	c.config = xstrdup(config);
+	c.name = xstrdup(a->name);
+	for (i = 0; i < n && smtp_usable(s); i++) {
+		int due;
+
+		if (queue_read(dir, ids[i], &qe, &e) == -1)
+			continue;
+		due = qe.next <= time(NULL) && strcmp(qe.config, config) == 0 &&
+		    strcmp(qe.account, a->name) == 0;
+		queue_entry_free(&qe);
+		if (!due || queue_lock(dir, ids[i], &qe, &e) != 0)
+			continue;
+		err_clear(&e);
+		(void)attempt(dir, &qe, &c, &delay, &e);
+		queue_entry_free(&qe);
+	}
+	conn_drop(&c);
+	queue_ids_free(ids, n);
+}
+
+/* -q, -qI: one report line for entry ID; returns its exit code */
+static int
+run_one(const char *dir, const char *id, struct conn *c, FILE *out)
+{
+	struct qentry qe;
+	struct err e;
+	int delay, r, code;
+
+	err_clear(&e);
+	if ((r = queue_lock(dir, id, &qe, &e)) == 1) {
+		fprintf(out, "%s: skipped: being delivered by another "
+		    "process\n", id);
+		return EX_TEMPFAIL;
+	}
+	if (r == -1) {
+		fprintf(out, "%s: %s\n", id, e.msg);
+		return e.code;
+	}
+	switch (attempt(dir, &qe, c, &delay, &e)) {
+	case FLUSH_DELIVERED:
+		fprintf(out, "%s: delivered\n", id);
+		code = 0;
+		break;
+	case FLUSH_QUEUED:
+		fprintf(out, "%s: deferred: %s; retrying in %d s\n", id,
+		    qe.error, delay);
+		code = EX_TEMPFAIL;
+		break;
+	default:
+		fprintf(out, "%s: failed: %s%s%s%s\n", id, e.msg,
+		    e.reply[0] ? " [server said: " : "", e.reply,
+		    e.reply[0] ? "]" : "");
+		code = e.code ? e.code : EX_SOFTWARE;
+		break;
+	}
+	queue_entry_free(&qe);
+	fflush(out);
+	return code;
+}
+
+int
+flush_run(const char *dir, const char *id, FILE *out, struct err *e)
+{
+	struct conn c;
+	char **ids;
+	size_t n, i;
+	int code, worst = 0;
+
+	if (id != NULL && !queue_id_valid(id))
+		return err_set(e, EX_USAGE, "invalid queue ID '%.64s'", id);
+	if (queue_scan(dir, &ids, &n, e) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	if (id == NULL && n == 0)
+		fprintf(out, "Mail queue is empty\n");
+	for (i = 0; i < n; i++) {
+		if (id != NULL && strcmp(ids[i], id) != 0)
+			continue;
+		code = run_one(dir, ids[i], &c, out);
+		if (code != 0 && (worst == 0 || worst == EX_TEMPFAIL))
+			worst = code;
+		if (id != NULL)
+			break;
+	}
+	conn_drop(&c);
+	if (id != NULL && i == n)
+		err_set(e, EX_USAGE, "no queue entry %s in %s", id, dir);
+	queue_ids_free(ids, n);
+	if (id != NULL && i == n)
+		return -1;
+	return worst;
+}
+
+int
+flush_delete(const char *dir, const char *id, struct err *e)
+{
+	struct qentry qe;
+	int r;
+
+	if (!queue_id_valid(id))
+		return err_set(e, EX_USAGE, "invalid queue ID '%.64s'", id);
+	if ((r = queue_lock(dir, id, &qe, e)) == 1)
+		return err_set(e, EX_TEMPFAIL, "queue entry %s is being "
+		    "delivered right now; try again", id);
+	if (r == -1 && e->code == EX_USAGE)
+		return err_prefix(e, "%s", dir);
+	if (r == -1) {		/* unreadable: remove it all the same */
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s.env", dir, id);
+		if (unlink(path) == -1)
+			return -1;
+		strlcpy(qe.id, id, sizeof(qe.id));
+	}
+	queue_remove(dir, &qe);
+	queue_log(dir, id, "deleted by the user (--queue-delete)");
+	queue_entry_free(&qe);
+	return 0;
+}
+
+/* ---- the detached flusher ---- */
+
+static size_t count_entries(const char *);
+
+void
+flush_spawn(const char *dir)
+{
+	char self[PATH_MAX], lock[4096];
+	ssize_t n;
+	pid_t pid;
+	int fd, st;
+
+	if (count_entries(dir) == 0)
+		return;
+	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);		/* a flusher runs */
+		return;
+	}
+	if (fd != -1)
+		close(fd);
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return;
+	self[n] = '\0';
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return;
+	if (pid == 0) {
+		char *argv[] = { self, (char *)"--flush-daemon", (char *)dir,
+		    NULL };
+
+		if (setsid() == -1 || fork() != 0)
+			_exit(0);
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		closefrom(3);
+		if (chdir("/") == -1)
+			_exit(1);
+		execv(self, argv);
+		_exit(1);
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * One daemon pass: try every due entry.  Returns the number of entries
+ * left and sets *wake to when the next one is due.
+ */
+static size_t
+daemon_pass(const char *dir, time_t *wake)
+{
+	struct conn c;
+	struct qentry qe;
+	struct err e;
+	char **ids;
+	size_t n, i, left = 0;
+	int delay, r;
+
+	err_clear(&e);
+	*wake = time(NULL) + LIMIT_FLUSH_RESCAN;
+	if (queue_scan(dir, &ids, &n, &e) == -1)
+		return 1;
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < n; i++) {
+		time_t now = time(NULL);
+
+		if (queue_read(dir, ids[i], &qe, &e) == -1)
+			continue;		/* removed meanwhile */
+		left++;
+		if (qe.next > now) {
+			if (qe.next < *wake)
+				*wake = qe.next;
+			queue_entry_free(&qe);
+			continue;
+		}
+		queue_entry_free(&qe);
+		if ((r = queue_lock(dir, ids[i], &qe, &e)) == 1 &&
+		    now + LIMIT_FLUSH_BUSY < *wake)
+			*wake = now + LIMIT_FLUSH_BUSY;
+		if (r != 0)
+			continue;
+		err_clear(&e);
+		if (attempt(dir, &qe, &c, &delay, &e) == FLUSH_QUEUED ||
+		    qe.lockfd != -1) {
+			if (qe.next < *wake)
+				*wake = qe.next;
+		} else
+			left--;
+		queue_entry_free(&qe);
+	}
+	conn_drop(&c);
+	queue_ids_free(ids, n);
+	return left;
+}
+
+static size_t
+count_entries(const char *dir)
+{
+	struct err e;
+	char **ids;
+	size_t n;
+
+	err_clear(&e);
+	if (queue_scan(dir, &ids, &n, &e) == -1)
+		return 0;
+	queue_ids_free(ids, n);
+	return n;
+}
+
+int
+flush_daemon(const char *dir)
+{
+	char lock[4096], pid[32];
+	time_t wake, now;
+	int fd, n;
+
+	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return EX_CANTCREAT;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+		return 0;			/* another flusher runs */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0)
+		(void)pwrite(fd, pid, (size_t)n, 0);
+	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
+	queue_clean(dir);
+	for (;;) {
+		if (daemon_pass(dir, &wake) == 0) {
+			/* an entry committed before our unlock is seen by
+			   this rescan; one after it starts its own flusher */
+			flock(fd, LOCK_UN);
+			if (count_entries(dir) == 0 ||
+			    flock(fd, LOCK_EX | LOCK_NB) == -1)
+				break;
+			continue;
+		}
+		now = time(NULL);
+		if (wake > now)
+			sleep((unsigned int)(wake - now));
+	}
+	queue_log(dir, "flusher", "queue empty, exiting");
+	close(fd);
+	return 0;
+}
+
+/* ---- mailq ---- */
+
+static void
+age(char *buf, size_t sz, long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, sz, "%ld s", s);
+	else if (s < 7200)
+		snprintf(buf, sz, "%ld min", s / 60);
+	else if (s < 172800)
+		snprintf(buf, sz, "%ld h", s / 3600);
+	else
+		snprintf(buf, sz, "%ld days", s / 86400);
+}
+
+static void
+list_one(const struct qentry *qe, FILE *out)
+{
+	char a[32], nx[32];
+	time_t now = time(NULL);
+	size_t i;
+
+	age(a, sizeof(a), (long)(now - qe->created));
+	age(nx, sizeof(nx), (long)(qe->next - now));
+	fprintf(out, "%s  %lld bytes  age %s  from <%s>  (account %s)\n",
+	    qe->id, qe->size, a, qe->from, qe->account);
+	for (i = 0; i < qe->nrcpts; i++)
+		fprintf(out, "    to <%s>\n", qe->rcpts[i]);
+	fprintf(out, "    attempts %d, next retry %s%s\n", qe->attempts,
+	    qe->next <= now ? "now" : "in ", qe->next <= now ? "" : nx);
+	if (qe->error[0] != '\0')
+		fprintf(out, "    last error: %s\n", qe->error);
+}
+
+int
+flush_list(const char *dir, FILE *out, struct err *e)
+{
+	struct qentry qe;
+	struct err re;
+	char **ids;
+	size_t n, i, shown = 0;
+
+	if (queue_scan(dir, &ids, &n, e) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		err_clear(&re);
+		if (queue_read(dir, ids[i], &qe, &re) == -1) {
+			if (re.code != EX_USAGE)	/* not just gone */
+				fprintf(out, "%s  (unreadable: %s)\n", ids[i],
+				    re.msg);
+			queue_entry_free(&qe);
+			continue;
+		}
+		list_one(&qe, out);
+		queue_entry_free(&qe);
+		shown++;
+	}
+	if (shown == 0)
+		fprintf(out, "Mail queue is empty\n");
+	else
+		fprintf(out, "%zu message%s in %s\n", shown, shown == 1 ? "" :
+		    "s", dir);
+	queue_ids_free(ids, n);
+	return 0;
+}

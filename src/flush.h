@@ -1,0 +1,63 @@
+/*
+ * flush.h - delivering queued messages: the outcome of an attempt, the
+ * detached flusher, -q / -qI, flushing over an open session, mailq,
+ * --queue-delete.
+ *
+ * flush_settle(): apply the outcome of a delivery attempt (rc and st[] of
+ * smtp_deliver, or rc -1 with e when no session could be opened) to a
+ * locked entry.  Delivered to everyone -> the entry is removed
+ * (FLUSH_DELIVERED).  A temporary failure (and, when `first` is 0, a local
+ * problem such as a broken config, a failing passwordeval or rejected
+ * credentials, which the user can fix) -> the recipients that got the
+ * message are dropped from the entry, attempts+1, next retry after
+ * queue_backoff() (FLUSH_QUEUED, *delay set).  A permanent failure, or any
+ * failure once the entry is older than queue_lifetime -> the message is
+ * appended to dead_letter (just logged when it is "off"), the entry
+ * removed (FLUSH_BOUNCED); when dead.letter cannot be written the entry
+ * stays (FLUSH_KEPT).  Every event is logged to DIR/log; e->msg is
+ * extended with where the message went.  `a` may be NULL (account could
+ * not be loaded): limit.h defaults and ~/dead.letter are used.
+ *
+ * flush_due(): after a successful delivery, deliver the due entries of the
+ * same config file and account over the still-open session (silently;
+ * logged).  Stops when the session breaks.
+ * flush_run(): -q (id NULL: every entry, due or not) and -qI ID; one line
+ * per entry on `out`.  Returns 0 when all were delivered (or the queue is
+ * empty), else the exit code of the worst outcome (75 when some stay
+ * queued); e is filled for a failure that is not about one entry.
+ * flush_spawn(): when DIR holds entries and no flusher runs, start the
+ * detached flusher for DIR (absolute path): the
+ * binary re-executed as "smtps --flush-daemon DIR", double fork, setsid,
+ * stdio on /dev/null, other descriptors closed.  Never fails loudly.
+ * flush_daemon(): the flusher.  Exits at once when another holds
+ * DIR/flush.lock; else retries due entries, sleeps until the next is due
+ * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the
+ * queue is empty (unlock, rescan, relock: no entry is ever left without a
+ * flusher).  Returns the exit code.
+ * flush_list(): the mailq listing on `out`; "Mail queue is empty" when so.
+ * flush_delete(): remove entry ID (fails if it is being delivered).
+ */
+#ifndef SMTPS_FLUSH_H
+#define SMTPS_FLUSH_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "flags.h"
+#include "queue.h"
+#include "smtp.h"
+
+enum flush_res { FLUSH_DELIVERED, FLUSH_QUEUED, FLUSH_BOUNCED, FLUSH_KEPT };
+
+enum flush_res flush_settle(const char *dir, struct qentry *,
+	    const struct account *, struct spool *, int rc,
+	    const enum smtp_rcpt *st, int first, int *delay, struct err *);
+void	flush_due(struct smtp *, const struct account *, const char *config,
+	    const char *dir);
+int	flush_run(const char *dir, const char *id, FILE *out, struct err *);
+void	flush_spawn(const char *dir);
+int	flush_daemon(const char *dir);
+int	flush_list(const char *dir, FILE *out, struct err *);
+int	flush_delete(const char *dir, const char *id, struct err *);
+
+#endif

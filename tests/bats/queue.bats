@@ -1,0 +1,398 @@
+#!/usr/bin/env bats
+# The durable queue (issue 4): queued on temporary failure, retried by the
+# detached flusher, mailq, -q, -qI, --queue-delete, --no-queue, lifetime,
+# per-recipient outcome, crash safety (kill -9) and a full disk.
+#
+# Flushers started by a test are stopped in teardown by the PID they
+# write into flush.lock (checked against /proc/PID/cmdline first).
+
+load helper
+
+setup_file() { common_setup_file; }
+setup() {
+	common_setup
+	Q=$HOME/queue
+	MNT=
+}
+teardown() {
+	kill_flusher
+	common_teardown
+	if [ -n "$MNT" ]; then umount "$MNT" 2>/dev/null || true; fi
+}
+
+# the running flusher of $Q, if any: its PID
+flusher_pid() {
+	local pid
+	pid=$(cat "$Q/flush.lock" 2>/dev/null) || return 1
+	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+	tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "--flush-daemon $Q" || return 1
+	echo "$pid"
+}
+kill_flusher() {
+	local pid
+	pid=$(flusher_pid) || return 0
+	kill "$pid" 2>/dev/null || true
+}
+
+# config for the scripted server on $PORT with short retry delays
+qconfig() {
+	write_config plain "queue on" "queue_backoff_min 1" \
+	    "queue_backoff_max 2" "$@"
+}
+
+# a scenario that listens on $PORT (chosen before the server exists)
+start_server_on_port() {
+	{ sc_plain; echo "port $PORT"; echo "connections ${1:-100}";
+	  echo "max_time 120"; cat; } > "$T/scenario"
+	start_server
+}
+
+# send a message with a unique Subject/Message-ID token; extra args to smtps
+send_tok() {
+	local tok=$1
+	shift
+	printf 'Subject: %s\nMessage-ID: <%s@test>\n\nbody of %s\n' \
+	    "$tok" "$tok" "$tok" > "$T/in.$tok"
+	timeout -k 5 30 "$SMTPS" -C "$CFG" "$@" bob@example.net \
+	    < "$T/in.$tok" > "$T/out.$tok" 2> "$T/err.$tok"
+}
+
+entries() {
+	ls "$Q"/*.env 2>/dev/null | wc -l
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.2 s
+wait_until() {
+	local n=$(( $1 * 5 ))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+queue_empty() { [ "$(entries)" -eq 0 ]; }
+have_msgs() { [ -e "$SRV/msg.$1" ]; }
+
+# how many delivered messages carry Message-ID <tok@test>
+count_tok() {
+	grep -l "^Message-ID: <$1@test>" "$SRV"/msg.[0-9]* 2>/dev/null |
+	    grep -vc '\.\(raw\|env\)$' || true
+}
+
+@test "server down, then up: queued (exit 0, one line), delivered once by the flusher" {
+	PORT=$(free_port)
+	qconfig
+	send_tok t1 || fail "exit status $? (expected 0)"
+	grep -Eq '^smtps: queued [0-9a-f.]+: cannot connect to 127\.0\.0\.1 port [0-9]+: .*; retrying in [0-9]+ s$' "$T/err.t1" ||
+		fail "no queued line: $(cat "$T/err.t1")"
+	[ "$(wc -l < "$T/err.t1")" -eq 1 ] || fail "more than one line on stderr"
+	[ "$(entries)" -eq 1 ] || fail "no queue entry"
+	flusher_pid > /dev/null || fail "no flusher running"
+	start_server_on_port < /dev/null
+	wait_until 30 queue_empty || fail "not delivered within 30 s"
+	wait_until 10 have_msgs 1 || fail "no message"
+	[ "$(count_tok t1)" -eq 1 ] || fail "delivered $(count_tok t1) times"
+	[ ! -e "$SRV/msg.2" ] || fail "a second message"
+	grep -q "delivered to 1 recipient" "$Q/log" || fail "log: $(cat "$Q/log")"
+	wait_until 10 eval '! flusher_pid > /dev/null' || fail "flusher did not exit"
+}
+
+@test "bar: 5 messages while the server is down arrive by themselves; mailq shows them draining" {
+	PORT=$(free_port)
+	qconfig
+	# the default, as a new user has it: no queue keyword at all
+	sed -i '/^queue on$/d; /^queue off$/d' "$CFG"
+	! grep -q '^queue ' "$CFG" || fail "config still sets queue"
+	for i in 1 2 3 4 5; do send_tok bar$i || fail "send $i: $?"; done
+	run_smtps -bp
+	assert_status 0
+	[ "$(grep -c '^    to <bob@example.net>' "$T/stdout")" -eq 5 ] || fail "mailq: $output"
+	grep -q '^5 messages in ' "$T/stdout" || fail "mailq: $output"
+	start_server_on_port < /dev/null
+	seen=5 drained=0
+	for _ in $(seq 1 150); do
+		n=$("$SMTPS" -C "$CFG" -bp | grep -c '^    to <' || true)
+		[ "$n" -le "$seen" ] || fail "queue grew from $seen to $n"
+		seen=$n
+		if [ "$n" -eq 0 ]; then drained=1; break; fi
+		sleep 0.2
+	done
+	[ "$drained" -eq 1 ] || fail "queue not drained in 30 s"
+	"$SMTPS" -C "$CFG" -bp | grep -qx 'Mail queue is empty' || fail "mailq not empty"
+	for i in 1 2 3 4 5; do
+		[ "$(count_tok bar$i)" -eq 1 ] || fail "bar$i delivered $(count_tok bar$i) times"
+	done
+}
+
+@test "20 concurrent smtps while the server is down, then up: each exactly once" {
+	PORT=$(free_port)
+	qconfig
+	pids=
+	for i in $(seq 1 20); do
+		send_tok c$i & pids="$pids $!"
+	done
+	for p in $pids; do wait "$p" || fail "an smtps exited $?"; done
+	[ "$(entries)" -eq 20 ] || fail "$(entries) entries, expected 20"
+	start_server_on_port < /dev/null
+	wait_until 60 queue_empty || fail "queue not empty after 60 s: $(entries)"
+	for i in $(seq 1 20); do
+		[ "$(count_tok c$i)" -eq 1 ] || fail "c$i delivered $(count_tok c$i) times"
+	done
+	[ ! -e "$SRV/msg.21" ] || fail "more than 20 messages"
+	for f in "$SRV"/msg.*.raw; do
+		[ "$(tail -c 5 "$f" | od -An -c | tr -d ' ')" = '\r\n.\r\n' ] ||
+			fail "$f does not end with CRLF.CRLF"
+	done
+}
+
+@test "kill -9 at random points of spooling and delivery (60 runs): nothing lost, nothing partial, no duplicate except after the final dot" {
+	scenario <<EOF
+$(sc_plain)
+connections 1000
+max_time 170
+on DOT raw \\p\\p250 2.0.0 Ok\\r\\n
+EOF
+	start_server
+	qconfig
+	head -c 300000 /dev/urandom | base64 -w 76 > "$T/body"
+	: > "$T/runs"
+	for i in $(seq 1 60); do
+		d1=$((RANDOM % 100)) d2=$((RANDOM % 1200))
+		mkfifo "$T/fifo"
+		"$SMTPS" -C "$CFG" bob@example.net < "$T/fifo" 2> "$T/err.k$i" &
+		pid=$!
+		{ printf 'Subject: k%s\nMessage-ID: <k%s@test>\n\n' "$i" "$i"
+		  sleep "0.0$((RANDOM % 10))"; cat "$T/body"; } > "$T/fifo" 2> /dev/null &
+		wpid=$!
+		sleep "$(printf %d.%03d $(((d1 + d2) / 1000)) $(((d1 + d2) % 1000)))"
+		kill -9 "$pid" 2>/dev/null || true
+		rc=0; wait "$pid" || rc=$?
+		wait "$wpid" 2>/dev/null || true
+		rm -f "$T/fifo"
+		echo "k$i $rc" >> "$T/runs"
+	done
+	# deliver whatever is left, then let any flusher finish
+	timeout 60 "$SMTPS" -C "$CFG" -q > "$T/q.out" 2>&1 || true
+	wait_until 60 queue_empty || fail "queue not empty: $(ls "$Q")"
+	server_idle 10 || true
+	killed=$(grep -vc ' 0$' "$T/runs" || true)
+	echo "# $killed of 60 runs killed" >&3
+	"$PYTHON" - "$T/body" "$SRV" "$T/runs" <<'PY' || fail "check failed"
+import os, re, sys
+body = open(sys.argv[1], "rb").read().replace(b"\n", b"\r\n")
+srv = sys.argv[2]
+runs = dict(l.split() for l in open(sys.argv[3]))
+tr = open(os.path.join(srv, "transcript"), encoding="utf-8").read().splitlines()
+seen = {}
+n = 1
+bad = 0
+while os.path.exists(os.path.join(srv, "msg.%d" % n)):
+    raw = open(os.path.join(srv, "msg.%d.raw" % n), "rb").read()
+    msg = open(os.path.join(srv, "msg.%d" % n), "rb").read()
+    if not raw.endswith(b"\r\n.\r\n"):
+        print("msg.%d.raw lacks the final dot" % n); bad += 1
+    m = re.search(rb"^Message-ID: <(k\d+)@test>", msg, re.M)
+    tok = m.group(1).decode() if m else None
+    if tok is None or msg.split(b"\r\n\r\n", 1)[1] != body:
+        print("msg.%d is not a complete message" % n); bad += 1
+    # what the client did after this message's final dot
+    i = tr.index("-- message %d: %d bytes" % (n, len(msg)))
+    after = next((l for l in tr[i + 2:] if l.startswith(("C: ", "C+ ", "-- "))), "")
+    seen.setdefault(tok, []).append((n, after))
+    n += 1
+for tok, rc in runs.items():
+    got = seen.get(tok, [])
+    if rc == "0" and not got:
+        print("%s: exit 0 but never delivered" % tok); bad += 1
+    for (k, after) in got[:-1]:
+        # a duplicate is only allowed when the client vanished after the dot
+        if not after.startswith(("-- EOF", "-- error", "-- reset")):
+            print("%s: delivered again although msg.%d ended with %r" % (tok, k, after)); bad += 1
+dups = sum(len(v) - 1 for v in seen.values())
+print("# %d messages, %d distinct, %d after-dot duplicates" % (n - 1, len(seen), dups))
+sys.exit(1 if bad else 0)
+PY
+}
+
+@test "queue on a full filesystem: exit 75, nothing half-written" {
+	MNT=$T/full
+	mkdir -p "$MNT"
+	mount -t tmpfs -o size=128k tmpfs "$MNT" 2>/dev/null || { MNT=; skip "cannot mount a tmpfs"; }
+	PORT=$(free_port)
+	qconfig "queue_dir $MNT/queue"
+	Q=$MNT/queue
+	head -c 400000 /dev/urandom | base64 > "$T/big"
+	{ printf 'Subject: big\n\n'; cat "$T/big"; } > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 75
+	assert_error_line 'No space left on device'
+	[ -z "$(find "$MNT/queue" -type f)" ] || fail "files left: $(find "$MNT/queue" -type f)"
+	[ ! -e "$HOME/dead.letter" ] || fail "a dead.letter was written"
+}
+
+@test "queue_lifetime: given up, message in dead.letter, logged, entry removed" {
+	PORT=$(free_port)
+	qconfig "queue_lifetime 2s"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_stderr_match '^smtps: queued '
+	dl_has_msg() { grep -q '^Subject: test message' "$HOME/dead.letter" 2>/dev/null; }
+	wait_until 30 dl_has_msg || fail "no dead.letter after 30 s"
+	wait_until 10 queue_empty || fail "entry not removed"
+	head -n 1 "$HOME/dead.letter" | grep -q '^From alice@example.org ' || fail "no mbox From line"
+	grep -q 'gave up after' "$Q/log" || fail "log: $(cat "$Q/log")"
+}
+
+@test "mailq (-bp and the mailq name): entries with ID, size, sender, recipients, attempts, error" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	run_smtps -bp
+	assert_status 0
+	[ "$output" = "Mail queue is empty" ] || fail "empty queue: '$output'"
+	std_message
+	run_smtps bob@example.net carol@example.net
+	assert_status 0
+	id=$(sed -n 's/^smtps: queued \([^:]*\):.*/\1/p' "$T/stderr")
+	[ -n "$id" ] || fail "no ID in: $stderr"
+	ln -s "$SMTPS" "$T/mailq"
+	for how in bp name; do
+		if [ $how = bp ]; then run_smtps -bp; else
+			"$T/mailq" -C "$CFG" > "$T/stdout" 2>&1; status=$?; output=$(cat "$T/stdout"); fi
+		assert_status 0
+		grep -Eq "^$id  [0-9]+ bytes  age [0-9]+ s  from <alice@example.org>  \(account [a-z]+\)\$" "$T/stdout" || fail "$how: $output"
+		grep -qx '    to <bob@example.net>' "$T/stdout" || fail "$how: $output"
+		grep -qx '    to <carol@example.net>' "$T/stdout" || fail "$how: $output"
+		grep -Eq '^    attempts 1, next retry in [0-9]+ (s|min)$' "$T/stdout" || fail "$how: $output"
+		grep -Eq '^    last error: cannot connect to 127\.0\.0\.1 port [0-9]+: ' "$T/stdout" || fail "$how: $output"
+		grep -qx "1 message in $Q" "$T/stdout" || fail "$how: $output"
+	done
+}
+
+@test "--no-queue and 'queue off': temporary failure exits 75, dead.letter, nothing queued" {
+	PORT=$(free_port)
+	qconfig
+	std_message
+	run_smtps --no-queue bob@example.net
+	assert_status 75
+	assert_dead_letter '^Subject: test message'
+	queue_empty || fail "queued although --no-queue"
+	rm -f "$HOME/dead.letter"
+	qconfig "queue off"
+	run_smtps bob@example.net
+	assert_status 75
+	assert_dead_letter '^Subject: test message'
+	queue_empty || fail "queued although queue off"
+	! flusher_pid > /dev/null || fail "a flusher was started"
+}
+
+@test "-q delivers every entry now and reports each; -qI one; --queue-delete" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	for i in 1 2 3; do send_tok q$i || fail "send $i"; done
+	ids=$(sed -n 's/^smtps: queued \([^:]*\):.*/\1/p' "$T"/err.q1 "$T"/err.q2 "$T"/err.q3)
+	set -- $ids
+	[ $# -eq 3 ] || fail "expected 3 IDs: $ids"
+	run_smtps --queue-delete "$3"
+	assert_status 0
+	run_smtps --queue-delete "$3"
+	assert_status 64
+	run_smtps -qI '../x'
+	assert_status 64
+	start_server_on_port < /dev/null
+	run_smtps -qI "$1"
+	assert_status 0
+	[ "$output" = "$1: delivered" ] || fail "-qI: $output"
+	[ "$(entries)" -eq 1 ] || fail "expected one entry left"
+	run_smtps -q
+	assert_status 0
+	[ "$output" = "$2: delivered" ] || fail "-q: $output"
+	queue_empty || fail "queue not empty"
+	server_idle 5 || true
+	[ "$(count_tok q1)" -eq 1 ] && [ "$(count_tok q2)" -eq 1 ] || fail "q1/q2 not delivered once"
+	[ "$(count_tok q3)" -eq 0 ] || fail "deleted q3 was delivered"
+	run_smtps -q
+	assert_status 0
+	[ "$output" = "Mail queue is empty" ] || fail "-q on empty queue: $output"
+}
+
+@test "-q when the server is still down: deferred, exit 75, entry kept" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	send_tok d1 || fail "send"
+	run_smtps -q
+	assert_status 75
+	grep -Eq '^[0-9a-f.]+: deferred: cannot connect to .*; retrying in [0-9]+ s$' "$T/stdout" || fail "$output"
+	[ "$(entries)" -eq 1 ] || fail "entry gone"
+}
+
+@test "per recipient: one 451, one accepted -> delivered to one, the other queued (exit 0)" {
+	scenario <<EOF
+$(sc_plain)
+connections 5
+on RCPT:later@example.net reply 451 4.3.0 try again later
+EOF
+	start_server
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	std_message
+	run_smtps bob@example.net later@example.net
+	assert_status 0
+	assert_stderr_match '^smtps: queued [0-9a-f.]+: delivered to 1 of 2 recipients, then: recipient refused: <later@example.net> \(451 4\.3\.0 try again later\).*; retrying in [0-9]+ s$'
+	assert_delivered 1
+	[ "$(grep -c '^RCPT' "$SRV/msg.1.env")" -eq 1 ] && grep -q 'bob@example.net' "$SRV/msg.1.env" ||
+		fail "msg.1 envelope: $(cat "$SRV/msg.1.env")"
+	[ "$(entries)" -eq 1 ] || fail "no entry"
+	grep -qx 'rcpt later@example.net' "$Q"/*.env || fail "entry lacks the deferred recipient"
+	! grep -qx 'rcpt bob@example.net' "$Q"/*.env || fail "entry keeps the delivered recipient"
+}
+
+@test "per recipient: one 550 with queueing on -> nobody, both named, dead.letter, exit 67" {
+	scenario <<EOF
+$(sc_plain)
+on RCPT:nobody@example.net reply 550 5.1.1 no such user
+on RCPT:later@example.net reply 451 4.3.0 later
+EOF
+	start_server
+	qconfig
+	std_message
+	run_smtps bob@example.net nobody@example.net later@example.net
+	assert_status 67
+	assert_error_line '<nobody@example.net> \(550 5\.1\.1 no such user\)'
+	assert_error_line '<later@example.net> \(451 4\.3\.0 later\)'
+	assert_no_message
+	assert_dead_letter '^Subject: test message'
+	queue_empty || fail "entry left"
+}
+
+@test "connection lost after the final dot: queued, 'a duplicate is possible'" {
+	scenario <<EOF
+$(sc_plain)
+on DOT close
+EOF
+	start_server
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_stderr_match '^smtps: queued .*a duplicate is possible.*; retrying in [0-9]+ s$'
+	[ "$(entries)" -eq 1 ] || fail "not queued"
+	grep -q 'a duplicate is possible' "$Q/log" || fail "not logged"
+}
+
+@test "a successful delivery also sends due entries over the same connection" {
+	PORT=$(free_port)
+	qconfig
+	send_tok old || fail "send"
+	kill_flusher
+	wait_until 10 eval '! flusher_pid > /dev/null' || fail "flusher still runs"
+	sleep 2.5	# the entry becomes due
+	start_server_on_port 1 < /dev/null
+	send_tok new || fail "send new: $(cat "$T/err.new")"
+	server_done 10 || fail "server still running"
+	[ "$(count_tok new)" -eq 1 ] && [ "$(count_tok old)" -eq 1 ] || fail "not both delivered"
+	[ "$(grep -c '^-- message' "$SRV/transcript")" -eq 2 ] || fail "not two messages"
+	[ "$(grep -c '^S: 220 ' "$SRV/transcript")" -eq 1 ] || fail "more than one connection"
+	queue_empty || fail "queue not empty"
+}

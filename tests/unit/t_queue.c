@@ -1,0 +1,131 @@
+/*
+ * t_queue.c - the queue: retry schedule, IDs, and an entry's life in a
+ * temporary directory (commit, lock, update, read back, remove).
+ */
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "queue.h"
+
+static void
+test_backoff(void)
+{
+	int i, d;
+
+	/* no jitter when rnd hits the middle: rnd % (2j+1) == j */
+	T_EQ_INT(queue_backoff(1, 60, 3600, 6), 60);
+	T_EQ_INT(queue_backoff(2, 60, 3600, 12), 120);
+	T_EQ_INT(queue_backoff(3, 60, 3600, 24), 240);
+	T_EQ_INT(queue_backoff(7, 60, 3600, 360), 3600);
+	T_EQ_INT(queue_backoff(50, 60, 3600, 360), 3600);
+	T_EQ_INT(queue_backoff(1000000, 60, 3600, 360), 3600);
+	/* the extremes of the jitter: -10 % and +10 % */
+	T_EQ_INT(queue_backoff(1, 60, 3600, 0), 54);
+	T_EQ_INT(queue_backoff(1, 60, 3600, 12), 66);
+	/* always within +-10 %, never below 1 s */
+	for (i = 0; i < 1000; i++) {
+		d = queue_backoff(1 + i % 12, 60, 3600, arc4random());
+		T_OK(d >= 54 && d <= 3960, "backoff %d out of range", d);
+	}
+	T_EQ_INT(queue_backoff(1, 1, 2, 12345), 1);
+	T_EQ_INT(queue_backoff(5, 1, 2, 0), 2);
+}
+
+static void
+test_ids(void)
+{
+	T_OK(queue_id_valid("006b0a36e3.00515d.26d575c2"), "valid id");
+	T_OK(!queue_id_valid(""), "empty id");
+	T_OK(!queue_id_valid("../etc/passwd"), "path in id");
+	T_OK(!queue_id_valid(".hidden"), "leading dot");
+	T_OK(!queue_id_valid("abc/def"), "slash in id");
+	T_OK(!queue_id_valid("abc def"), "space in id");
+	T_OK(!queue_id_valid("0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789"), "too long");
+}
+
+static void
+test_entry(void)
+{
+	char dir[] = "/tmp/t_queue.XXXXXX", **ids;
+	char *rcpts[] = { (char *)"a@x", (char *)"b@y" };
+	struct spool sp;
+	struct qentry qe, got, other;
+	struct err e;
+	size_t n;
+
+	err_clear(&e);
+	T_OK(mkdtemp(dir) != NULL, "mkdtemp");
+	T_EQ_INT(queue_spool_create(dir, &sp, &e), 0);
+	T_EQ_INT(write(sp.fd, "Subject: x\r\n\r\nhi\r\n", 18), 18);
+	sp.size = 18;
+	/* not an entry before commit */
+	T_EQ_INT(queue_scan(dir, &ids, &n, &e), 0);
+	T_EQ_INT(n, 0);
+	queue_ids_free(ids, n);
+	queue_entry_init(&qe);
+	qe.created = 1000;
+	qe.next = 1000;
+	qe.config = (char *)"/etc/rc";
+	qe.account = (char *)"acct";
+	qe.from = (char *)"";
+	qe.rcpts = rcpts;
+	qe.nrcpts = 2;
+	qe.size = 18;
+	T_EQ_INT(queue_commit(&sp, &qe, &e), 0);
+	T_OK(qe.lockfd != -1, "committed entry is locked");
+	T_EQ_INT(queue_scan(dir, &ids, &n, &e), 0);
+	T_EQ_INT(n, 1);
+	T_EQ_STR(ids[0], sp.id);
+	/* locked by us: another open file description cannot lock it */
+	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 1);
+	/* update keeps it locked and is read back */
+	qe.attempts = 3;
+	qe.next = 2000;
+	strlcpy(qe.error, "bad\r\nthing", sizeof(qe.error));
+	qe.nrcpts = 1;
+	T_EQ_INT(queue_update(dir, &qe, &e), 0);
+	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 1);
+	T_EQ_INT(queue_read(dir, sp.id, &got, &e), 0);
+	T_EQ_INT(got.created, 1000);
+	T_EQ_INT(got.next, 2000);
+	T_EQ_INT(got.attempts, 3);
+	T_EQ_STR(got.config, "/etc/rc");
+	T_EQ_STR(got.account, "acct");
+	T_EQ_STR(got.from, "");
+	T_EQ_INT(got.nrcpts, 1);
+	T_EQ_STR(got.rcpts[0], "a@x");
+	T_EQ_STR(got.error, "bad\\r\\nthing");
+	T_EQ_INT(got.size, 18);
+	queue_entry_free(&got);
+	/* unlocked: now someone else may take it */
+	queue_unlock(&qe);
+	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 0);
+	T_EQ_INT(other.nrcpts, 1);
+	queue_remove(dir, &other);
+	queue_entry_free(&other);
+	T_EQ_INT(queue_scan(dir, &ids, &n, &e), 0);
+	T_EQ_INT(n, 0);
+	queue_ids_free(ids, n);
+	T_EQ_INT(queue_read(dir, sp.id, &got, &e), -1);
+	queue_entry_free(&got);
+	close(sp.fd);
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		T_EQ_INT(system(cmd), 0);
+	}
+}
+
+int
+main(void)
+{
+	test_backoff();
+	test_ids();
+	test_entry();
+	return t_done("t_queue");
+}
