@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -59,13 +60,23 @@ resolve(const char *host, const char *port, struct addrinfo **res,
     struct err *e)
 {
 	struct addrinfo hints;
+	const char *node = host;
 	int rc;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, res)) == 0)
+	/*
+	 * RFC 6761 6.3: "localhost" and names under it are the loopback
+	 * addresses, whatever /etc/hosts or DNS say (a chroot or container
+	 * may have no /etc/hosts).  A NULL node without AI_PASSIVE gives
+	 * exactly the loopback addresses.
+	 */
+	if (strcasecmp(host, "localhost") == 0 || (strlen(host) > 10 &&
+	    strcasecmp(host + strlen(host) - 10, ".localhost") == 0))
+		node = NULL;
+	if ((rc = getaddrinfo(node, port, &hints, res)) == 0)
 		return 0;
 	*res = NULL;
 	return err_set(e, gai_class(rc), "cannot resolve %s: %s", host,

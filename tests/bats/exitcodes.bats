@@ -84,6 +84,14 @@ EOF
 	assert_error_line 'nonexistent\.invalid'
 }
 
+@test "names under .localhost are loopback without /etc/hosts or DNS (RFC 6761)" {
+	serve < /dev/null
+	write_config plain "host mail.LOCALHOST"
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 1
+}
+
 @test "69: MAIL refused with 550" {
 	serve <<'EOF'
 ehlo 8BITMIME
