@@ -80,6 +80,7 @@ test_entry(void)
 	T_EQ_INT(queue_scan(dir, &ids, &n, &e), 0);
 	T_EQ_INT(n, 1);
 	T_EQ_STR(ids[0], sp.id);
+	queue_ids_free(ids, n);
 	/* locked by us: another open file description cannot lock it */
 	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 1);
 	/* update keeps it locked and is read back */
