@@ -31,43 +31,74 @@ dot_init(struct dot *d)
 	d->lastnl = 1;
 }
 
+/* bytes >= 0x80 and NULs of a block, in a loop the compiler vectorises */
 static void
-count(struct dot *d, unsigned char c)
+count_block(struct dot *d, const char *in, size_t n)
 {
-	if (c >= 0x80)
-		d->eightbit++;
-	else if (c == '\0')
-		d->nul++;
+	unsigned long long hi = 0, nul = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hi += (unsigned char)in[i] >= 0x80;
+		nul += in[i] == '\0';
+	}
+	d->eightbit += hi;
+	d->nul += nul;
 }
 
+/* next occurrence of c at or after p, reusing the last search (*cache) */
+static const char *
+next_of(const char *p, const char *end, int c, const char **cache, int *valid)
+{
+	if (!*valid || (*cache != NULL && *cache < p)) {
+		*cache = memchr(p, c, (size_t)(end - p));
+		*valid = 1;
+	}
+	return *cache;
+}
+
+/*
+ * Block copy between line ends: memchr finds the next CR and the next LF
+ * (each search continues from the last one, so a chunk is scanned once
+ * per character), the bytes between are copied with memcpy.
+ */
 size_t
 dot_crlf(struct dot *d, const char *in, size_t inlen, char *out)
 {
-	size_t i, o = 0;
+	const char *p = in, *end = in + inlen, *cr = NULL, *lf = NULL, *s;
+	int crv = 0, lfv = 0;
+	size_t o = 0;
 
-	for (i = 0; i < inlen; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		count(d, c);
+	count_block(d, in, inlen);
+	while (p < end) {
 		if (d->cr) {
 			/* the held CR ends a line, with this LF or alone */
 			d->cr = 0;
 			out[o++] = '\r';
 			out[o++] = '\n';
 			d->lastnl = 1;
-			if (c == '\n')
-				continue;
+			if (*p == '\n' && ++p == end)
+				break;
 		}
-		if (c == '\r') {
+		next_of(p, end, '\r', &cr, &crv);
+		next_of(p, end, '\n', &lf, &lfv);
+		s = cr != NULL && (lf == NULL || cr < lf) ? cr : lf;
+		if (s == NULL)
+			s = end;
+		memcpy(out + o, p, (size_t)(s - p));
+		o += (size_t)(s - p);
+		if (s > p)
+			d->lastnl = 0;
+		if (s == end)
+			break;
+		if (*s == '\r')
 			d->cr = 1;
-		} else if (c == '\n') {
+		else {
 			out[o++] = '\r';
 			out[o++] = '\n';
 			d->lastnl = 1;
-		} else {
-			out[o++] = (char)c;
-			d->lastnl = 0;
 		}
+		p = s + 1;
 	}
 	return o;
 }
@@ -87,18 +118,28 @@ dot_crlf_end(struct dot *d, char *out)
 size_t
 dot_stuff(struct dot *d, const char *in, size_t inlen, char *out)
 {
-	size_t i, o = 0;
+	size_t i = 0, o = 0, end;
+	const char *nl;
 
-	for (i = 0; i < inlen; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		count(d, c);
-		if (d->bol && c == '.')
+	count_block(d, in, inlen);
+	while (i < inlen) {
+		if (d->bol && in[i] == '.')
 			out[o++] = '.';
-		out[o++] = (char)c;
-		d->lastnl = c == '\n' && d->cr;
-		d->bol = c == '\n';
-		d->cr = c == '\r';
+		nl = memchr(in + i, '\n', inlen - i);
+		end = nl != NULL ? (size_t)(nl - in) + 1 : inlen;
+		memcpy(out + o, in + i, end - i);
+		o += end - i;
+		if (nl != NULL) {
+			/* CRLF when the byte before the LF is a CR */
+			d->lastnl = end - i >= 2 ? in[end - 2] == '\r' : d->cr;
+			d->bol = 1;
+			d->cr = 0;
+		} else {
+			d->lastnl = 0;
+			d->bol = 0;
+			d->cr = in[end - 1] == '\r';
+		}
+		i = end;
 	}
 	return o;
 }
