@@ -7,6 +7,9 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/smtps
 SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR	?=
 
 CC	?= cc
@@ -46,8 +49,8 @@ src/%.o: src/%.c src/*.h Makefile
 # tested while others are unfinished
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
-T_conf	= src/conf.o src/secret.o src/err.o
-T_account = src/account.o src/conf.o src/secret.o src/log.o src/err.o
+T_conf	= src/conf.o src/secret.o src/logline.o src/err.o
+T_account = src/account.o src/conf.o src/secret.o src/log.o src/logline.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sasl	= src/sasl.o src/secret.o src/err.o
@@ -56,6 +59,7 @@ T_flags	= src/flags.o src/err.o
 T_queue	= src/queue.o src/err.o
 T_alias	= src/alias.o src/addr.o src/err.o
 T_bs	= src/bs.o src/addr.o src/err.o
+T_logline = src/logline.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)
@@ -106,6 +110,16 @@ demo: deps-test
 	$(MAKE) all
 	sh tests/demo.sh
 
+# benchmark against msmtp (issue 6; tests/bench/run.sh): prints a table,
+# never fails the build, not part of `make check`.  BENCH_QUICK=1: smoke run
+BENCH_BIN = tests/tmp/bench/bin
+BENCH_TOOLS = $(patsubst tests/bench/%.c,$(BENCH_BIN)/%,$(wildcard tests/bench/*.c))
+$(BENCH_BIN)/%: tests/bench/%.c
+	@mkdir -p $(BENCH_BIN)
+	$(CC) -std=c11 -O2 -g $(WARN) -o $@ $< `pkg-config --cflags --libs gnutls`
+bench: smtps $(BENCH_TOOLS)
+	-SMTPS=$${SMTPS:-$(CURDIR)/smtps} BENCH_BIN=$(CURDIR)/$(BENCH_BIN) sh tests/bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
@@ -116,10 +130,39 @@ install: all
 	install -d $(DESTDIR)$(SYSCONFDIR)/smtps
 	[ -e $(DESTDIR)$(SYSCONFDIR)/smtps/mailrc ] || \
 	  install -m 0644 mailrc.sample $(DESTDIR)$(SYSCONFDIR)/smtps/mailrc
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	  $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 completions/smtps.bash $(DESTDIR)$(BASHCOMPDIR)/smtps
+	install -m 0644 completions/_smtps $(DESTDIR)$(ZSHCOMPDIR)/_smtps
+	install -m 0644 completions/smtps.fish $(DESTDIR)$(FISHCOMPDIR)/smtps.fish
+
+# sendmail, mailq and newaliases as links to smtps (SBINDIR/sendmail,
+# BINDIR/mailq, BINDIR/newaliases); an existing sendmail that is not smtps
+# is left alone unless FORCE=1
+install-sendmail: install
+	@t=$(DESTDIR)$(SBINDIR)/sendmail; \
+	if [ -e "$$t" ] && [ "$$(readlink "$$t")" != "$(BINDIR)/smtps" ] && \
+	   [ "$(FORCE)" != 1 ]; then \
+	  echo "smtps: $$t exists and is not smtps; make install-sendmail FORCE=1 replaces it" >&2; \
+	  exit 1; fi
+	install -d $(DESTDIR)$(SBINDIR)
+	ln -sf $(BINDIR)/smtps $(DESTDIR)$(SBINDIR)/sendmail
+	ln -sf $(BINDIR)/smtps $(DESTDIR)$(BINDIR)/mailq
+	ln -sf $(BINDIR)/smtps $(DESTDIR)$(BINDIR)/newaliases
+	for n in sendmail newaliases; do \
+	  ln -sf smtps $(DESTDIR)$(BASHCOMPDIR)/$$n; \
+	  ln -sf smtps.fish $(DESTDIR)$(FISHCOMPDIR)/$$n.fish; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/smtps $(DESTDIR)$(MANDIR)/man1/smtps.1 \
-	  $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5 $(DESTDIR)$(SHAREDIR)/mailrc.sample
+	  $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5 $(DESTDIR)$(SHAREDIR)/mailrc.sample \
+	  $(DESTDIR)$(BASHCOMPDIR)/smtps $(DESTDIR)$(ZSHCOMPDIR)/_smtps \
+	  $(DESTDIR)$(FISHCOMPDIR)/smtps.fish
+	for f in $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(BINDIR)/mailq \
+	  $(DESTDIR)$(BINDIR)/newaliases; do \
+	  [ "$$(readlink "$$f")" != "$(BINDIR)/smtps" ] || rm -f "$$f"; done
+	for n in sendmail newaliases; do \
+	  rm -f $(DESTDIR)$(BASHCOMPDIR)/$$n $(DESTDIR)$(FISHCOMPDIR)/$$n.fish; done
 
 lint-man:
 	mandoc -Tlint -Wwarning man/smtps.1 man/smtps-mailrc.5
@@ -131,4 +174,4 @@ clean: clean-obj
 	rm -rf tests/tmp
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize \
-	fuzz demo install uninstall lint-man clean clean-obj
+	fuzz bench demo install install-sendmail uninstall lint-man clean clean-obj

@@ -44,7 +44,14 @@ _smtps_confwords()
 _smtps()
 {
 	local cur prev i w
-	local flags="-t -i -oi -f -r -F -v -C -a --account= -bm -B -o --help --version --"
+	local flags="-t -i -oi -f -r -F -v -C -a --account= -bm -bp -bs -bi -bv -q -qI
+	    --queue-delete --no-queue -B -o -N -R -V -n -X -L -h -O -G -U -m
+	    -Am -Ac -d --debug -P --pretend -S --serverinfo --file= --read-recipients --host=
+	    --port= --tls --tls= --tls-starttls --tls-starttls= --tls-trust-file=
+	    --tls-fingerprint= --tls-certcheck --tls-certcheck= --auth --auth=
+	    --user= --passwordeval= --from= --domain= --maildomain= --timeout=
+	    --aliases= --logfile= --syslog --syslog= --dsn-notify= --dsn-return=
+	    --help --version --"
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=""
@@ -73,7 +80,7 @@ _smtps()
 		w=${COMP_WORDS[i]}
 		case $w in
 		--) return 0 ;;
-		-f|-r|-F|-C|-a|-B|--account) ((i++)) ;;
+		-f|-r|-F|-C|-a|-B|-N|-R|-V|-X|-L|-h|-O|-qI|--queue-delete|--account) ((i++)) ;;
 		=) ;;
 		-*) ;;
 		*)
@@ -101,19 +108,32 @@ _smtps()
 		mapfile -t COMPREPLY < <(compgen -W "7BIT 8BITMIME" -- "$cur")
 		return 0
 		;;
-	-F)
+	-N)
+		mapfile -t COMPREPLY < <(compgen -W "never success failure delay
+		    success,failure failure,delay success,failure,delay" -- "$cur")
+		return 0
+		;;
+	-R)
+		mapfile -t COMPREPLY < <(compgen -W "full hdrs" -- "$cur")
+		return 0
+		;;
+	-X)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return 0
+		;;
+	-F|-V|-L|-h|-O|-qI|--queue-delete)
 		return 0
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$flags" -- "$cur")
-		# no space after --account= so the name can follow
-		if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == --account= ]]; then
+		# no space after --account= (or any --name=) so the value can follow
+		if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == --*= ]]; then
 			compopt -o nospace 2>/dev/null
 		fi
 	fi
 	return 0
 }
 
-complete -F _smtps smtps sendmail
+complete -F _smtps smtps sendmail newaliases

@@ -29,6 +29,8 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <netdb.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -86,6 +88,10 @@ account_defaults(struct account *a, const char *home)
 		a->auth = xstrdup(a->user != NULL ? "on" : "off");
 	if (!(a->set & BIT(K_QUEUE)))
 		a->queue = 1;
+	if (!(a->set & BIT(K_ALLOW_FROM_OVERRIDE)))
+		a->allow_from_override = 1;
+	if (!(a->set & BIT(K_REMOVE_BCC_HEADERS)))
+		a->remove_bcc_headers = 1;
 	if (!(a->set & BIT(K_QUEUE_LIFETIME)))
 		a->queue_lifetime = LIMIT_QUEUE_LIFETIME;
 	if (!(a->set & BIT(K_QUEUE_BACKOFF_MIN)))
@@ -224,19 +230,125 @@ read_conf(int fd, const char *path, struct stat *st, char **buf,
 	return 0;
 }
 
+/* the canonical name of host (for %C), else host itself */
+static void
+canon_name(const char *host, char *out, size_t sz)
+{
+	struct addrinfo hints, *res = NULL;
+
+	strlcpy(out, host, sz);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_CANONNAME;
+	if (getaddrinfo(host, NULL, &hints, &res) == 0 && res != NULL &&
+	    res->ai_canonname != NULL)
+		strlcpy(out, res->ai_canonname, sz);
+	if (res != NULL)
+		freeaddrinfo(res);
+}
+
+/* the value of %U, %H, %C or %M (msmtp's `from` substitutions) */
+static void
+subst_value(char c, char *v, size_t sz)
+{
+	const char *s = NULL;
+	struct passwd *pw;
+	char host[LIMIT_DOMAIN + 1] = "";
+	FILE *f;
+
+	v[0] = '\0';
+	if (c == 'U') {
+		if ((s = getenv("USER")) == NULL || *s == '\0')
+			s = getenv("LOGNAME");
+		if ((s == NULL || *s == '\0') &&
+		    (pw = getpwuid(getuid())) != NULL)
+			s = pw->pw_name;
+		strlcpy(v, s ? s : "", sz);
+		return;
+	}
+	if (c == 'M') {
+		if ((f = fopen("/etc/mailname", "r")) != NULL) {
+			if (fgets(v, (int)sz, f) == NULL)
+				v[0] = '\0';
+			v[strcspn(v, "\r\n")] = '\0';
+			fclose(f);
+		}
+		return;
+	}
+	if ((s = getenv("HOSTNAME")) != NULL && *s != '\0')
+		strlcpy(host, s, sizeof(host));
+	else if (gethostname(host, sizeof(host)) == 0)
+		host[sizeof(host) - 1] = '\0';
+	if (c == 'C')
+		canon_name(host, v, sz);
+	else
+		strlcpy(v, host, sz);
+}
+
+/* `from` with %U %H %C %M replaced; the caller frees */
+static char *
+from_subst(const char *in)
+{
+	char out[LIMIT_ADDR * 2 + 1] = "", v[LIMIT_DOMAIN + 1], one[2];
+
+	for (; *in != '\0'; in++) {
+		if (in[0] == '%' && in[1] != '\0' && strchr("UHCM", in[1])) {
+			subst_value(*++in, v, sizeof(v));
+			strlcat(out, v, sizeof(out));
+			continue;
+		}
+		one[0] = *in;
+		one[1] = '\0';
+		strlcat(out, one, sizeof(out));
+	}
+	return xstrdup(out);
+}
+
+static int
+from_matches(const char *pattern, const char *from)
+{
+	char *p = from_subst(pattern);
+	int m;
+
+	if (strpbrk(p, "?*[") != NULL)
+		m = fnmatch(p, from, FNM_CASEFOLD) == 0;
+	else
+		m = strcasecmp(p, from) == 0;
+	free(p);
+	return m;
+}
+
+/*
+ * The account whose `from` matches the envelope sender: equal (any case),
+ * or matching a wildcard `from` (msmtp: ?, *, [), after %U %H %C %M
+ * substitution; then the same with a "+detail" removed from the local
+ * part (ann+lists@x chooses the account of ann@x).
+ */
 static long
 find_from(const struct conf *c, const char *from)
 {
+	char f[LIMIT_ADDR + 1], *plus, *at;
 	size_t i, n = strlen(from);
+	int pass;
 
 	if (n >= 2 && from[0] == '<' && from[n - 1] == '>') {
 		from++;
 		n -= 2;
 	}
-	for (i = 0; n > 0 && i < c->nacct; i++)
-		if (c->acct[i].from != NULL && strlen(c->acct[i].from) == n &&
-		    strncasecmp(c->acct[i].from, from, n) == 0)
-			return (long)i;
+	if (n == 0 || n >= sizeof(f))
+		return -1;
+	memcpy(f, from, n);
+	f[n] = '\0';
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < c->nacct; i++)
+			if (c->acct[i].from != NULL &&
+			    from_matches(c->acct[i].from, f))
+				return (long)i;
+		if ((at = strrchr(f, '@')) == NULL ||
+		    (plus = memchr(f, '+', (size_t)(at - f))) == NULL ||
+		    plus == f)
+			break;
+		memmove(plus, at, strlen(at) + 1);
+	}
 	return -1;
 }
 
@@ -261,6 +373,33 @@ choose(const struct conf *c, const struct opts *o, const char *path,
 	if (c->nacct > 0)
 		return 0;
 	return err_set(e, EX_CONFIG, "%s: no account defined", path);
+}
+
+/* msmtp long options (--host=H) and -N/-R: keywords set after the file */
+static int
+apply_overrides(const struct opts *o, struct account *a, const char *home,
+    struct err *e)
+{
+	char kw[64];
+	size_t j;
+	int i;
+
+	for (i = 0; i < o->novr; i++) {
+		strlcpy(kw, o->ovr[i].name, sizeof(kw));
+		for (j = 0; kw[j] != '\0'; j++)
+			if (kw[j] == '-')
+				kw[j] = '_';
+		if (conf_override(a, kw, o->ovr[i].value, home, e) == -1)
+			return err_prefix(e, "option --%s", o->ovr[i].name);
+	}
+	if (o->dsn_notify != NULL &&
+	    conf_override(a, "dsn_notify", o->dsn_notify, home, e) == -1)
+		return err_prefix(e, "-N");
+	if (o->dsn_return != NULL &&
+	    conf_override(a, "dsn_return", strcasecmp(o->dsn_return, "hdrs")
+	    == 0 ? "headers" : o->dsn_return, home, e) == -1)
+		return err_prefix(e, "-R");
+	return 0;
 }
 
 /* parse, check permissions, choose, copy the account to out */
@@ -288,6 +427,7 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 		rc = -1;
 	else {
 		account_copy(out, &c.acct[i]);
+		rc = apply_overrides(o, out, home, e);
 		if (c.ignored != NULL)
 			log_info("%s: msmtp keywords ignored: %s", path,
 			    c.ignored);
@@ -312,6 +452,12 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 		goto done;
 	out->owned_file = xstrdup(path);
 	out->file = out->owned_file;
+	if (out->from != NULL && strchr(out->from, '%') != NULL) {
+		char *f = from_subst(out->from);
+
+		free(out->from);
+		out->from = f;
+	}
 	if (out->queue_dir == NULL && state != NULL && *state == '/')
 		xasprintf(&out->queue_dir, "%s/smtps/queue", state);
 	account_defaults(out, home);

@@ -7,16 +7,22 @@
  * sets `password` and is readable by group or others -> EX_CONFIG.
  *
  * Account choice: -a NAME; else the account whose `from` equals the
- * envelope sender (-f), case-insensitively; else `account default : NAME`;
- * else an account named "default"; else the first account.
+ * envelope sender (-f), case-insensitively, or matches it as a wildcard
+ * pattern (?, *, [), `from` taken after %U %H %C %M substitution; then the
+ * same with a "+detail" removed from the sender's local part; else
+ * `account default : NAME`; else an account named "default"; else the
+ * first account.  The chosen account's `from` is returned substituted.
+ * Command-line keyword options (opts->ovr, -N, -R) are applied to the
+ * chosen account before the defaults (conf_override).
  *
  * Secure defaults (DESIGN.md section 4), applied when not set explicitly:
  *   tls        on, except host is loopback (localhost, 127.0.0.0/8, ::1)
  *   tls_starttls  port 465 -> off (implicit TLS); other port -> on
  *   port       465 if tls and not tls_starttls explicitly on; 587 with
  *              tls_starttls on; 25 with tls off
- *   tls_certcheck on; auth on when user is set; timeout 0 = defaults of
- *   limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
+ *   tls_certcheck on; allow_from_override on; remove_bcc_headers on;
+ *   set_*_header auto; auth on when user is set;
+ *   timeout 0 = defaults of limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
  *   (smtp uses the FQDN or "localhost"); queue on; queue_lifetime 5 days,
  *   queue_backoff_min 60 s, queue_backoff_max 3600 s (or the minimum when

@@ -29,8 +29,8 @@
  * means the system store and is stored as NULL (with the `set` bit).
  * Control characters (other than tab) are refused in every value except
  * `password`.  msmtp keywords that do not change where or how mail is sent
- * (logfile, syslog, aliases, ...) are accepted and ignored and listed in
- * conf->ignored; those that would (socket, proxy_host, tls_cert_file, eval,
+ * and are not implemented (auto_from, keepbcc, set_*_header, ...) are
+ * accepted and ignored and listed in conf->ignored; those that would (socket, proxy_host, tls_cert_file, eval,
  * ...) are refused so that smtps never silently connects differently.
  *
  * Every error is EX_CONFIG "FILE:LINE: message"; on error *conf is left
@@ -46,6 +46,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "logline.h"
 
 enum store { S_NONE, S_STR, S_INT, S_FPR };
 
@@ -333,6 +334,97 @@ kw_ignore(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	return 0;
 }
 
+/* set_*_header: auto (0), on (1; From only), off (2) */
+static int
+kw_tristate(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	int on_ok = k->key == K_SET_FROM_HEADER;
+
+	if (*v == '\0' || strcasecmp(v, "auto") == 0)
+		*int_field(a, k) = 0;
+	else if (on_ok && strcasecmp(v, "on") == 0)
+		*int_field(a, k) = 1;
+	else if (strcasecmp(v, "off") == 0)
+		*int_field(a, k) = 2;
+	else
+		return perr(p, "keyword '%s' expects auto%s or off, got '%s'",
+		    k->name, on_ok ? ", on" : "", vis(p, v));
+	return 0;
+}
+
+/* syslog: on (LOG_USER), off, or a facility name */
+static int
+kw_syslog(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (strcasecmp(v, "off") == 0)
+		v = NULL;
+	else if (*v == '\0' || strcasecmp(v, "on") == 0)
+		v = "LOG_USER";
+	else if (logline_facility(v) < 0)
+		return perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
+		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
+/* dsn_notify: off, never, or success,failure,delay in any order */
+static int
+kw_notify(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	char up[64];
+	size_t i, n = strlen(v);
+	int never = 0, other = 0;
+	const char *w;
+
+	if (*v == '\0' || strcasecmp(v, "off") == 0) {
+		set_str(a, k, NULL);
+		return 0;
+	}
+	for (i = 0; i < n && i < sizeof(up) - 1; i++)
+		up[i] = (char)toupper((unsigned char)v[i]);
+	up[i] = '\0';
+	for (w = up; n < sizeof(up) && *w != '\0'; w += strcspn(w, ",")) {
+		size_t l = strcspn(w += *w == ',', ",");
+
+		if (l == 5 && strncmp(w, "NEVER", l) == 0)
+			never++;
+		else if ((l == 7 && strncmp(w, "SUCCESS", l) == 0) ||
+		    (l == 7 && strncmp(w, "FAILURE", l) == 0) ||
+		    (l == 5 && strncmp(w, "DELAY", l) == 0))
+			other++;
+		else
+			break;
+	}
+	if (n >= sizeof(up) || *w != '\0' || never + other == 0 ||
+	    (never && (never > 1 || other)))
+		return perr(p, "keyword 'dsn_notify' expects off, never, or "
+		    "a comma list of success, failure, delay; got '%s'",
+		    vis(p, v));
+	set_str(a, k, up);
+	return 0;
+}
+
+/* dsn_return: off, headers, full */
+static int
+kw_return(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (*v == '\0' || strcasecmp(v, "off") == 0)
+		v = NULL;
+	else if (strcasecmp(v, "headers") == 0 || strcasecmp(v, "hdrs") == 0)
+		v = "HDRS";
+	else if (strcasecmp(v, "full") == 0)
+		v = "FULL";
+	else
+		return perr(p, "keyword 'dsn_return' expects off, headers or "
+		    "full, got '%s'", vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
 static int
 kw_refuse(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
@@ -374,15 +466,24 @@ static const struct kw kwtab[] = {
 	F(K_QUEUE_LIFETIME, S_INT, 1, queue_lifetime, kw_dur),
 	F(K_QUEUE_BACKOFF_MIN, S_INT, 1, queue_backoff_min, kw_dur),
 	F(K_QUEUE_BACKOFF_MAX, S_INT, 1, queue_backoff_max, kw_dur),
+	F(K_ALIASES, S_STR, 0, aliases, kw_path),
+	F(K_MAILDOMAIN, S_STR, 0, maildomain, kw_name),
+	F(K_LOGFILE, S_STR, 0, logfile, kw_path),
+	F(K_LOGFILE_TIME_FORMAT, S_STR, 0, logfile_time_format, kw_str),
+	F(K_SYSLOG, S_STR, 0, syslog, kw_syslog),
+	F(K_DSN_NOTIFY, S_STR, 0, dsn_notify, kw_notify),
+	F(K_DSN_RETURN, S_STR, 0, dsn_return, kw_return),
+	F(K_FROM_FULL_NAME, S_STR, 0, from_full_name, kw_str),
+	F(K_ALLOW_FROM_OVERRIDE, S_INT, 0, allow_from_override, kw_bool),
+	F(K_SET_FROM_HEADER, S_INT, 0, set_from_header, kw_tristate),
+	F(K_SET_DATE_HEADER, S_INT, 0, set_date_header, kw_tristate),
+	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, kw_tristate),
+	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, kw_bool),
+	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients, kw_bool),
 	/* msmtp keywords that do not change where or how mail is sent */
-	X("logfile", kw_ignore),		X("logfile_time_format", kw_ignore),
-	X("syslog", kw_ignore),			X("aliases", kw_ignore),
-	X("auto_from", kw_ignore),		X("maildomain", kw_ignore),
-	X("dsn_notify", kw_ignore),		X("dsn_return", kw_ignore),
-	X("keepbcc", kw_ignore),		X("remove_bcc_headers", kw_ignore),
-	X("undisclosed_recipients", kw_ignore),	X("set_from_header", kw_ignore),
-	X("set_date_header", kw_ignore),	X("set_msgid_header", kw_ignore),
-	X("allow_from_override", kw_ignore),	X("ntlmdomain", kw_ignore),
+	X("auto_from", kw_ignore),		X("set_to_header", kw_ignore),
+	X("keepbcc", kw_ignore),
+	X("ntlmdomain", kw_ignore),
 	X("tls_min_dh_prime_bits", kw_ignore),
 	/* msmtp keywords smtps would not honour: refused when given a value */
 	X("socket", kw_refuse),			X("source_ip", kw_refuse),
@@ -644,6 +745,95 @@ do_keyword(struct ps *p, const char *kwd, const char *v)
 	if (k->key == K_PASSWORD && a->password != NULL)
 		p->c->has_password = 1;
 	return 0;
+}
+
+/* one keyword's value as text for conf_format (buf for numbers) */
+static const char *
+show_value(const struct account *a, const struct kw *k, char *buf,
+    size_t sz)
+{
+	const unsigned char *fp = a->tls_fingerprint;
+	size_t i;
+	int n;
+
+	switch (k->store) {
+	case S_STR: {
+		const char *v = *str_field((struct account *)a, k);
+
+		if (v != NULL && k->key == K_PASSWORD)
+			return "***";
+		return v != NULL ? v : "(not set)";
+	}
+	case S_INT:
+		n = *int_field((struct account *)a, k);
+		if (k->parse == kw_bool)
+			return n ? "on" : "off";
+		if (k->parse == kw_tristate)
+			return n == 1 ? "on" : n == 2 ? "off" : "auto";
+		if (n == 0)
+			return k->key == K_TIMEOUT ? "off" : "(not set)";
+		snprintf(buf, sz, "%d", n);
+		return buf;
+	case S_FPR:
+		if (!(a->set & (1ULL << K_TLS_FINGERPRINT)))
+			return "(not set)";
+		for (i = 0; i < 32 && 3 * i + 3 <= sz; i++)
+			snprintf(buf + (i ? 3 * i - 1 : 0), sz - (i ? 3 * i - 1 :
+			    0), "%s%02X", i ? ":" : "", fp[i]);
+		return buf;
+	case S_NONE:
+		break;
+	}
+	return "";
+}
+
+char *
+conf_format(const struct account *a)
+{
+	char *out = NULL, *line, buf[128];
+	size_t i;
+
+	xasprintf(&out, "%-22s %s\n", "account", a->name ? a->name : "?");
+	for (i = 0; i < NKW; i++) {
+		const struct kw *k = &kwtab[i];
+		char *old = out;
+
+		if (k->store == S_NONE)
+			continue;
+		xasprintf(&line, "%-22s %s\n", k->name,
+		    show_value(a, k, buf, sizeof(buf)));
+		xasprintf(&out, "%s%s", old, line);
+		free(old);
+		free(line);
+	}
+	return out;
+}
+
+int
+conf_override(struct account *a, const char *kw, const char *value,
+    const char *home, struct err *e)
+{
+	struct conf c;
+	struct ps p;
+	char msg[LIMIT_ERR_MSG];
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	p.file = "";
+	p.home = home;
+	p.c = &c;
+	p.e = e;
+	p.cur = CUR_DEFAULTS;
+	p.defs = *a;
+	rc = do_keyword(&p, kw, value);
+	*a = p.defs;
+	free(c.ignored);
+	if (rc == -1) {			/* drop the ":0: " of "FILE:LINE: " */
+		strlcpy(msg, e->msg + strlen(":0: "), sizeof(msg));
+		err_set(e, EX_USAGE, "%s", msg);
+	}
+	return rc;
 }
 
 static int

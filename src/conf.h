@@ -19,7 +19,12 @@
  * timeout seconds or off, tls_fingerprint as SHA-256 hex with or without
  * colons, auth on|off|plain|login, queue_lifetime/queue_backoff_min/
  * queue_backoff_max as a duration: seconds, or a number with suffix s, m,
- * h or d, 1 s .. 365 d), duplicate account names.
+ * h or d, 1 s .. 365 d), syslog (on, off or LOG_USER, LOG_MAIL,
+ * LOG_LOCAL0..7; stored as the facility name, off = NULL), dsn_notify
+ * (off, never, or a comma list of success, failure, delay; stored upper
+ * case for NOTIFY=), dsn_return (off, headers, full; stored as HDRS/FULL),
+ * set_from_header (auto, on, off), set_date_header and set_msgid_header
+ * (auto, off), stored as 0/1/2 (HDR_AUTO/ON/OFF), duplicate account names.
  * Semantic checks (host present, ...) are account.c's.
  */
 #ifndef SMTPS_CONF_H
@@ -36,6 +41,10 @@ enum conf_key {
 	K_FROM, K_DOMAIN, K_TIMEOUT, K_ALLOW_PLAINTEXT_AUTH,
 	K_QUEUE_DIR, K_DEAD_LETTER, K_QUEUE, K_QUEUE_LIFETIME,
 	K_QUEUE_BACKOFF_MIN, K_QUEUE_BACKOFF_MAX,
+	K_ALIASES, K_MAILDOMAIN, K_LOGFILE, K_LOGFILE_TIME_FORMAT, K_SYSLOG,
+	K_DSN_NOTIFY, K_DSN_RETURN, K_FROM_FULL_NAME, K_ALLOW_FROM_OVERRIDE,
+	K_SET_FROM_HEADER, K_SET_DATE_HEADER, K_SET_MSGID_HEADER,
+	K_REMOVE_BCC_HEADERS, K_UNDISCLOSED_RECIPIENTS,
 	K__COUNT
 };
 
@@ -64,6 +73,20 @@ struct account {
 	int	 queue_lifetime;	/* smtps-only; seconds */
 	int	 queue_backoff_min;	/* smtps-only; seconds */
 	int	 queue_backoff_max;	/* smtps-only; seconds */
+	char	*aliases;		/* aliases file (alias.h) or NULL */
+	char	*maildomain;		/* qualifies bare recipients */
+	char	*logfile;		/* "-" = stdout; NULL = none */
+	char	*logfile_time_format;	/* strftime; NULL = msmtp's */
+	char	*syslog;		/* "LOG_USER", "LOG_MAIL"...; NULL = off */
+	char	*dsn_notify;		/* "SUCCESS,FAILURE" ...; NULL = none */
+	char	*dsn_return;		/* "FULL" or "HDRS"; NULL = none */
+	char	*from_full_name;	/* default of -F */
+	int	 allow_from_override;	/* 0/1: -f may replace `from` */
+	int	 set_from_header;	/* HDR_AUTO/ON/OFF (hdr.h) */
+	int	 set_date_header;	/* HDR_AUTO/OFF */
+	int	 set_msgid_header;	/* HDR_AUTO/OFF */
+	int	 remove_bcc_headers;	/* 0/1 */
+	int	 undisclosed_recipients; /* 0/1 */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */
@@ -82,6 +105,19 @@ struct conf {
 
 int	conf_parse(const char *buf, size_t len, const char *file,
 	    const char *home, struct conf *, struct err *);
+/*
+ * Set one keyword on an already parsed account, as if the line "kw value"
+ * ended its section (command-line options such as --host).  Same checks
+ * as in a file; errors are EX_USAGE without a FILE:LINE prefix.
+ */
+int	conf_override(struct account *, const char *kw, const char *value,
+	    const char *home, struct err *);
+/*
+ * The account as text, one "keyword value" line per keyword of the table
+ * (first line "account NAME"), the password shown as ***, unset values as
+ * "(not set)".  For -P/--pretend.  The caller frees the string.
+ */
+char	*conf_format(const struct account *);
 /* index of the account with this exact name, or -1 */
 long	conf_find(const struct conf *, const char *name);
 void	conf_free(struct conf *);	/* wipes passwords (freezero) */

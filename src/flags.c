@@ -11,16 +11,21 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "flags.h"
 
 enum f_act { F_DO, F_IGNORE, F_REFUSE };
-enum f_arg { A_NONE, A_VALUE, A_PREFIX };  /* PREFIX: -oX, anything after */
+enum f_arg { A_NONE, A_VALUE, A_PREFIX,	/* PREFIX: -oX, anything after */
+	A_OPTIONAL };			/* long only: --tls or --tls=off */
 
 enum f_id {
 	ID_T, ID_I, ID_OI, ID_F, ID_R, ID_FULLNAME, ID_V, ID_C, ID_A,
 	ID_ACCOUNT, ID_BM, ID_O, ID_HELP, ID_VERSION, ID_B, ID_BODY,
-	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON
+	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON,
+	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
+	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
+	ID_BV
 };
 
 struct flag {
@@ -70,7 +75,78 @@ static const struct flag flags[] = {
 	  "-B TYPE         body type (7BIT, 8BITMIME): accepted and ignored,\n"
 	  "                  BODY=8BITMIME is sent when the body needs it" },
 	{ "o", 0, A_PREFIX, F_IGNORE, ID_O,
-	  "-oX...          sendmail options: accepted and ignored" },
+	  "-o...           sendmail options (-oem, -odb): accepted and ignored" },
+	{ "bs", 0, A_NONE, F_DO, ID_BS,
+	  "-bs             speak SMTP on stdin/stdout, relay each message" },
+	{ "bv", 0, A_NONE, F_DO, ID_BV,
+	  "-bv             ask the server about each recipient, send nothing" },
+	{ "bi", 0, A_NONE, F_DO, ID_BI,
+	  "-bi             check the aliases file (same as newaliases)" },
+	{ "N", 0, A_VALUE, F_DO, ID_N,
+	  "-N DSN          DSN notify: never, or success,failure,delay" },
+	{ "R", 0, A_VALUE, F_DO, ID_RET,
+	  "-R RET          DSN return: full or hdrs" },
+	{ "V", 0, A_VALUE, F_DO, ID_ENVID,
+	  "-V ENVID        DSN envelope ID" },
+	{ "n", 0, A_NONE, F_DO, ID_NOALIAS,
+	  "-n              do not expand aliases" },
+	{ "X", 0, A_VALUE, F_IGNORE, ID_IGNORE,
+	  "-X FILE         traffic log: accepted and ignored (use -v)" },
+	{ "L", 0, A_VALUE, F_IGNORE, ID_IGNORE,
+	  "-L TAG          syslog tag: accepted and ignored" },
+	{ "h", 0, A_VALUE, F_IGNORE, ID_IGNORE,
+	  "-h N            hop count: accepted and ignored" },
+	{ "O", 0, A_VALUE, F_IGNORE, ID_IGNORE,
+	  "-O OPT=VALUE    sendmail option: accepted and ignored" },
+	{ "G", 0, A_NONE, F_IGNORE, ID_IGNORE,
+	  "-G              gateway submission: accepted and ignored" },
+	{ "U", 0, A_NONE, F_IGNORE, ID_IGNORE,
+	  "-U              initial submission: accepted and ignored" },
+	{ "m", 0, A_NONE, F_IGNORE, ID_IGNORE,
+	  "-m              send to me too: accepted and ignored" },
+	{ "Am", 0, A_NONE, F_IGNORE, ID_IGNORE,
+	  "-Am, -Ac        sendmail.cf choice: accepted and ignored" },
+	{ "Ac", 0, A_NONE, F_IGNORE, ID_IGNORE, NULL },
+	{ "d", 0, A_NONE, F_DO, ID_DEBUG,
+	  "-d, --debug     same as -v" },
+	{ "debug", 1, A_NONE, F_DO, ID_DEBUG, NULL },
+	{ "P", 0, A_NONE, F_DO, ID_PRETEND,
+	  "-P, --pretend   print the account that would be used, send nothing" },
+	{ "pretend", 1, A_NONE, F_DO, ID_PRETEND, NULL },
+	{ "S", 0, A_NONE, F_DO, ID_SERVERINFO,
+	  "-S, --serverinfo  print the server's TLS certificates and\n"
+	  "                  capabilities (no AUTH, no mail)" },
+	{ "serverinfo", 1, A_NONE, F_DO, ID_SERVERINFO, NULL },
+	{ "file", 1, A_VALUE, F_DO, ID_FILE,
+	  "--file=FILE     same as -C FILE" },
+	{ "read-recipients", 1, A_NONE, F_DO, ID_READRCPT,
+	  "--read-recipients  same as -t" },
+	{ "host", 1, A_VALUE, F_DO, ID_KW,
+	  "--host=HOST, --port=N, --tls[=on|off], --tls-starttls[=on|off],\n"
+	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, --tls-certcheck[=on|off],\n"
+	  "  --auth[=on|off|plain|login], --user=NAME, --passwordeval=CMD,\n"
+	  "  --from=ADDR, --domain=NAME, --maildomain=NAME, --timeout=SEC,\n"
+	  "  --aliases=FILE, --logfile=FILE, --syslog[=FACILITY],\n"
+	  "  --dsn-notify=DSN, --dsn-return=RET\n"
+	  "                  msmtp's options: set that keyword for this run" },
+	{ "port", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "tls", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "tls-starttls", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "tls-trust-file", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "tls-fingerprint", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "tls-certcheck", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "auth", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "user", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "passwordeval", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "from", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "domain", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "maildomain", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "timeout", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "aliases", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "logfile", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "syslog", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "dsn-notify", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "dsn-return", 1, A_VALUE, F_DO, ID_KW, NULL },
 	{ "help", 1, A_NONE, F_DO, ID_HELP,
 	  "--help          show this help and exit" },
 	{ "version", 1, A_NONE, F_DO, ID_VERSION,
@@ -110,10 +186,76 @@ apply_q(const char *val, struct opts *o, struct err *e)
 	return 0;
 }
 
+/* RFC 3461: -N never | success,failure,delay; -R full|hdrs; -V xtext */
+static int
+check_dsn(enum f_id id, const char *v, struct err *e)
+{
+	const char *w;
+	size_t n;
+	int never = 0, other = 0;
+
+	if (id == ID_RET)
+		return strcasecmp(v, "full") == 0 || strcasecmp(v, "hdrs") == 0 ?
+		    0 : err_set(e, EX_USAGE, "-R: expected full or hdrs");
+	if (id == ID_ENVID) {
+		for (w = v; *w != '\0'; w++)
+			if (*w <= ' ' || *w >= 0x7f)
+				break;
+		return *w == '\0' && *v != '\0' && w - v <= LIMIT_ENVID ? 0 :
+		    err_set(e, EX_USAGE, "-V: the envelope ID must be 1-%d "
+		    "printable ASCII characters", LIMIT_ENVID);
+	}
+	for (w = v; ; w += n + 1) {
+		n = strcspn(w, ",");
+		if (n == 5 && strncasecmp(w, "never", n) == 0)
+			never++;
+		else if ((n == 7 && (strncasecmp(w, "success", n) == 0 ||
+		    strncasecmp(w, "failure", n) == 0)) ||
+		    (n == 5 && strncasecmp(w, "delay", n) == 0))
+			other++;
+		else
+			return err_set(e, EX_USAGE, "-N: expected never, or a "
+			    "comma list of success, failure, delay");
+		if (w[n] == '\0')
+			break;
+	}
+	return never && (never > 1 || other) ? err_set(e, EX_USAGE,
+	    "-N: 'never' cannot be combined") : 0;
+}
+
+static int
+add_override(const struct flag *f, const char *val, struct opts *o,
+    struct err *e)
+{
+	if (o->novr >= FLAGS_MAX_OVERRIDES)
+		return err_set(e, EX_USAGE, "too many options (max %d)",
+		    FLAGS_MAX_OVERRIDES);
+	o->ovr[o->novr].name = f->name;
+	o->ovr[o->novr++].value = val != NULL ? val : "";
+	return 0;
+}
+
 static int
 apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 {
 	switch (f->id) {
+	case ID_BS:		o->mode = MODE_SMTP; break;
+	case ID_BI:		o->mode = MODE_ALIASES; break;
+	case ID_BV:		o->mode = MODE_VERIFY; break;
+	case ID_N: case ID_RET: case ID_ENVID:
+		if (check_dsn(f->id, val, e) == -1)
+			return -1;
+		*(f->id == ID_N ? &o->dsn_notify : f->id == ID_RET ?
+		    &o->dsn_return : &o->envid) = val;
+		break;
+	case ID_IGNORE:		break;
+	case ID_NOALIAS:	o->no_aliases = 1; break;
+	case ID_DEBUG:		o->verbose++; break;
+	case ID_PRETEND:	o->mode = MODE_PRETEND; break;
+	case ID_SERVERINFO:	o->mode = MODE_SERVERINFO; break;
+	case ID_FILE:		o->conffile = val; break;
+	case ID_READRCPT:	o->read_rcpts = 1; break;
+	case ID_KW:		return add_override(f, val, o, e);
 	case ID_T:		o->read_rcpts = 1; break;
 	case ID_I: case ID_OI: case ID_BM: case ID_O: case ID_BODY: break;
 	case ID_F: case ID_R:	o->from = val; break;
@@ -151,6 +293,8 @@ parse_long(int argc, char **argv, int *i, struct opts *o, struct err *e)
 	if (f->arg == A_NONE && eq)
 		return err_set(e, EX_USAGE, "option '--%s' takes no value",
 		    f->name);
+	if (f->arg == A_OPTIONAL)
+		val = eq ? eq + 1 : "";
 	if (f->arg == A_VALUE) {
 		if (eq)
 			val = eq + 1;
@@ -212,8 +356,11 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	if (argc > 0 && argv[0] != NULL) {
 		const char *base = strrchr(argv[0], '/');
 
-		if (strcmp(base != NULL ? base + 1 : argv[0], "mailq") == 0)
+		base = base != NULL ? base + 1 : argv[0];
+		if (strcmp(base, "mailq") == 0)
 			o->mode = MODE_LIST;
+		else if (strcmp(base, "newaliases") == 0)
+			o->mode = MODE_ALIASES;
 	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -240,9 +387,12 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 			    "recipients: put options first (recipients that "
 			    "start with '-' go after '--')", argv[i]);
 	if (o->mode != MODE_SEND && o->mode != MODE_HELP &&
-	    o->mode != MODE_VERSION && o->nrcpts > 0)
+	    o->mode != MODE_VERSION && o->mode != MODE_PRETEND &&
+	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
-		    "--queue-delete) take no recipients");
+		    "--queue-delete), -bs, -bi and -S take no recipients");
+	if (o->mode == MODE_VERIFY && o->nrcpts == 0)
+		return err_set(e, EX_USAGE, "-bv needs recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)
 		return err_set(e, EX_USAGE, "no recipients given "
 		    "(name them as arguments or use -t)");

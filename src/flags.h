@@ -8,9 +8,16 @@
  * flags_parse() never exits and never prints: it fills struct opts or the
  * error (EX_USAGE with one line naming the bad flag).  Strings in opts point
  * into argv (not copied).  Invoked as "mailq" (argv[0]'s last component)
- * the mode is MODE_LIST.  Queue modes (-bp, -q, -qI, --queue-delete) take
- * no recipients; -q with a time (-q30m, sendmail's daemon interval) means
+ * the mode is MODE_LIST, as "newaliases" MODE_ALIASES.  Queue modes (-bp,
+ * -q, -qI, --queue-delete), -bs and -bi take no recipients; -q with a time (-q30m, sendmail's daemon interval) means
  * "flush once now".
+ *
+ * -N, -R and -V are checked here (RFC 3461 syntax: -N never or a list of
+ * success, failure, delay; -R full or hdrs; -V printable ASCII, at most
+ * LIMIT_ENVID bytes).  msmtp's long options that name a config keyword
+ * (--host, --port, --tls[=on|off], --auth[=...], --user, --from, ...) are
+ * collected in ovr[] and applied by account_load() after the chosen
+ * account's own keywords, so the secure defaults still follow them.
  */
 #ifndef SMTPS_FLAGS_H
 #define SMTPS_FLAGS_H
@@ -27,6 +34,18 @@ enum opts_mode {
 	MODE_FLUSH_ONE,		/* -qI ID: deliver one entry now */
 	MODE_DELETE,		/* --queue-delete ID */
 	MODE_DAEMON,		/* --flush-daemon DIR (internal, hidden) */
+	MODE_SMTP,		/* -bs: SMTP server on stdin/stdout */
+	MODE_ALIASES,		/* -bi, or invoked as newaliases */
+	MODE_PRETEND,		/* -P/--pretend: print the account, send nothing */
+	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
+	MODE_VERIFY,		/* -bv: ask the server about the recipients */
+};
+
+/* msmtp long options that set a config keyword (--host=H -> host H) */
+#define FLAGS_MAX_OVERRIDES	32
+struct opts_override {
+	const char	*name;		/* option name: "host", "tls-starttls" */
+	const char	*value;		/* "" for --tls without a value */
 };
 
 struct opts {
@@ -42,6 +61,12 @@ struct opts {
 	int		 no_queue;	/* --no-queue: temporary failure = 75 */
 	const char	*queue_id;	/* -qI ID, --queue-delete ID */
 	const char	*flush_dir;	/* --flush-daemon DIR */
+	const char	*dsn_notify;	/* -N: never or success,failure,delay */
+	const char	*dsn_return;	/* -R: full or hdrs */
+	const char	*envid;		/* -V: DSN envelope ID */
+	int		 no_aliases;	/* -n */
+	struct opts_override ovr[FLAGS_MAX_OVERRIDES];
+	int		 novr;		/* applied in order after the config */
 };
 
 int	flags_parse(int argc, char **argv, struct opts *, struct err *);

@@ -78,6 +78,7 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 		c->have_a = 1;
 		if (secret_get(&c->a, &c->password, &c->openerr) == 0)
 			c->s = smtp_open(&c->a, c->password, &c->openerr);
+		smtp_keep_open(c->s);	/* several entries may follow */
 	}
 	if (c->s == NULL) {
 		c->failed = 1;
@@ -208,7 +209,7 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
     struct err *e)
 {
 	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
-	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts };
+	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, NULL };
 	struct spool sp;
 	struct smtp *s;
 	enum flush_res r;
@@ -233,6 +234,43 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 	return r;
 }
 
+/* is entry `id` due now, and for this config file and account? */
+static int
+entry_due(const char *dir, const char *id, const struct account *a,
+    const char *config)
+{
+	struct qentry qe;
+	struct err e;
+	int due;
+
+	err_clear(&e);
+	if (queue_read(dir, id, &qe, &e) == -1)
+		return 0;
+	due = qe.next <= time(NULL) && strcmp(qe.config, config) == 0 &&
+	    strcmp(qe.account, a->name) == 0;
+	queue_entry_free(&qe);
+	return due;
+}
+
+int
+flush_any_due(const struct account *a, const char *config, const char *dir,
+    const char *except)
+{
+	struct err e;
+	char **ids;
+	size_t n, i;
+	int any = 0;
+
+	err_clear(&e);
+	if (queue_scan(dir, &ids, &n, &e) == -1)
+		return 0;
+	for (i = 0; i < n && !any; i++)
+		any = strcmp(ids[i], except) != 0 &&
+		    entry_due(dir, ids[i], a, config);
+	queue_ids_free(ids, n);
+	return any;
+}
+
 void
 flush_due(struct smtp *s, const struct account *a, const char *config,
     const char *dir)
@@ -254,14 +292,8 @@ flush_due(struct smtp *s, const struct account *a, const char *config,
 	c.config = xstrdup(config);
 	c.name = xstrdup(a->name);
 	for (i = 0; i < n && smtp_usable(s); i++) {
-		int due;
-
-		if (queue_read(dir, ids[i], &qe, &e) == -1)
-			continue;
-		due = qe.next <= time(NULL) && strcmp(qe.config, config) == 0 &&
-		    strcmp(qe.account, a->name) == 0;
-		queue_entry_free(&qe);
-		if (!due || queue_lock(dir, ids[i], &qe, &e) != 0)
+		if (!entry_due(dir, ids[i], a, config) ||
+		    queue_lock(dir, ids[i], &qe, &e) != 0)
 			continue;
 		err_clear(&e);
 		(void)attempt(dir, &qe, &c, &delay, &e);

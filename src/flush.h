@@ -56,6 +56,9 @@ void	flush_due(struct smtp *, const struct account *, const char *config,
 	    const char *dir);
 int	flush_run(const char *dir, const char *id, FILE *out, struct err *);
 void	flush_spawn(const char *dir);
+/* does DIR hold a due entry of this account other than `except` (an ID)? */
+int	flush_any_due(const struct account *, const char *config,
+	    const char *dir, const char *except);
 int	flush_daemon(const char *dir);
 int	flush_list(const char *dir, FILE *out, struct err *);
 int	flush_delete(const char *dir, const char *id, struct err *);

@@ -510,7 +510,9 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	    rcpts, e) == -1)
 		return err_prefix(e, "header '%s'",
 		    field_show(f, show, sizeof(show)));
-	if (bcc)
+	if ((bcc && !pol->keep_bcc) || (pol->undisclosed && (bcc ||
+	    name_is(f, "To") || name_is(f, "Cc"))) ||
+	    (pol->set_from == HDR_ON && name_is(f, "From")))
 		return 0;
 	hdr_buf_add(out, f->p, f->len);
 	buf_str(out, "\r\n");
@@ -534,11 +536,16 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 		from |= name_is(&f, "From");
 		pos = f.next;
 	}
-	if (!date && add_date(out, pol->now, pol->tzoff_min, e) == -1)
+	if (pol->set_from == HDR_ON)
+		from = 0;			/* the old one was dropped */
+	if (pol->undisclosed)
+		buf_str(out, "To: undisclosed-recipients:;\r\n");
+	if (!date && pol->set_date != HDR_OFF &&
+	    add_date(out, pol->now, pol->tzoff_min, e) == -1)
 		return -1;
-	if (!msgid && add_msgid(out, pol, e) == -1)
+	if (!msgid && pol->set_msgid != HDR_OFF && add_msgid(out, pol, e) == -1)
 		return -1;
-	if (!from && add_from(out, pol, e) == -1)
+	if (!from && pol->set_from != HDR_OFF && add_from(out, pol, e) == -1)
 		return -1;
 	return 0;
 }

@@ -18,6 +18,11 @@
  * is no address to put in it; the server may add one).  policy->from is
  * checked with addr_path_check(); a -F name with control characters or
  * invalid UTF-8 -> EX_USAGE; unusable unique/msgid_domain -> EX_SOFTWARE.
+ * msmtp's keywords change this: set_from (HDR_ON: an existing From is
+ * replaced by the added one; HDR_OFF: none is added), set_date and
+ * set_msgid (HDR_OFF: not added), keep_bcc (Bcc kept), undisclosed (To,
+ * Cc and Bcc removed and "To: undisclosed-recipients:;" added after the
+ * other fields; -t still reads them first).
  * Only "To", "Cc" and "Bcc" are read under -t (not Resent-*).  On error,
  * *out and *rcpts may hold part of the result; the caller frees them.
  *
@@ -53,7 +58,15 @@ struct hdr_policy {
 	const char	*unique;	/* unique left part for Message-ID */
 	time_t		 now;
 	int		 tzoff_min;	/* local UTC offset in minutes */
+	/* msmtp's header keywords; all 0 = the defaults described above */
+	int		 set_from;	/* HDR_AUTO, HDR_ON (replace), HDR_OFF */
+	int		 set_date;	/* HDR_AUTO or HDR_OFF (never add) */
+	int		 set_msgid;	/* HDR_AUTO or HDR_OFF */
+	int		 keep_bcc;	/* remove_bcc_headers off */
+	int		 undisclosed;	/* To/Cc/Bcc removed, one
+					   "To: undisclosed-recipients:;" */
 };
+enum { HDR_AUTO = 0, HDR_ON = 1, HDR_OFF = 2 };
 
 /*
  * Length of the header block at the start of buf (excluding the blank

@@ -12,6 +12,8 @@
 #define LIMIT_REPLY_LINES	128	/* lines in one (multi-line) reply */
 #define LIMIT_REPLY_TEXT	8192	/* stored text of one reply, all lines */
 #define LIMIT_IO_BUF		65536	/* io read buffer and write buffer, bytes */
+#define LIMIT_BDAT_PIPELINED	(1024 * 1024) /* largest message sent with
+					   BDAT before the RCPT replies */
 
 /* timeouts (milliseconds) used when the account has no `timeout` */
 #define LIMIT_TIMEOUT_DEFAULT	(30 * 1000)	/* connect, handshake, each reply */
@@ -50,6 +52,7 @@
 #define LIMIT_ALIAS_STEPS	100000	/* lookups in one expansion */
 #define LIMIT_BS_LINE		4096	/* one -bs command line, bytes */
 #define LIMIT_BS_ERRORS		50	/* bad -bs commands before 421 */
+#define LIMIT_ENVID		100	/* -V envelope ID (RFC 3461: 100) */
 
 /* messages */
 #define LIMIT_ERR_MSG		1024	/* struct err message */

@@ -24,6 +24,7 @@
 
 #include "account.h"
 #include "addr.h"
+#include "dropin.h"
 #include "flags.h"
 #include "flush.h"
 #include "hdr.h"
@@ -31,6 +32,7 @@
 #include "msg.h"
 #include "queue.h"
 #include "secret.h"
+#include "serve.h"
 #include "smtp.h"
 #include "tls.h"
 
@@ -45,6 +47,8 @@ struct run {
 	struct addr_list rcpts;
 	char		 msgid_domain[LIMIT_DOMAIN + 1];
 	int		 spooled;	/* the whole message is in the spool */
+	int		 infd;		/* the message: 0 = stdin; -bs: a file */
+	int		 queued;	/* kept in the queue for a retry */
 };
 
 static int
@@ -58,9 +62,14 @@ die(const struct err *e)
 static int
 check_sender(struct run *r, struct err *e)
 {
-	const char *f = r->o.from != NULL ? r->o.from : r->a.from;
+	const char *f = r->o.from != NULL && r->a.allow_from_override ?
+	    r->o.from : r->a.from;
 	const char *p;
 
+	if (f != NULL && f == r->a.from && strpbrk(f, "?*[") != NULL)
+		return err_set(e, EX_CONFIG, "the 'from' of account '%s' is a "
+		    "pattern (%s): give the envelope sender with -f", r->a.name,
+		    f);
 	if (f == NULL)
 		return err_set(e, EX_CONFIG, "no envelope sender: set 'from' "
 		    "in account '%s' or use -f", r->a.name);
@@ -140,16 +149,24 @@ spool_message(struct run *r, struct err *e)
 	memset(&pol, 0, sizeof(pol));
 	pol.read_rcpts = r->o.read_rcpts;
 	pol.from = r->from;
-	pol.fullname = r->o.fullname;
+	pol.fullname = r->o.fullname ? r->o.fullname : r->a.from_full_name;
 	pol.msgid_domain = r->msgid_domain;
 	pol.unique = unique;
 	pol.now = now;
 	pol.tzoff_min = (int)(tm.tm_gmtoff / 60);
+	pol.set_from = r->a.set_from_header;
+	pol.set_date = r->a.set_date_header;
+	pol.set_msgid = r->a.set_msgid_header;
+	pol.keep_bcc = !r->a.remove_bcc_headers;
+	pol.undisclosed = r->a.undisclosed_recipients;
 	if (queue_spool_create(r->a.queue_dir, &r->sp, e) == -1 ||
-	    msg_read(STDIN_FILENO, &pol, &r->sp, &r->rcpts, e) == -1)
+	    msg_read(r->infd, &pol, &r->sp, &r->rcpts, e) == -1)
 		return -1;
 	r->spooled = 1;
-	return check_hdr_rcpts(r, nargs, e);
+	if (check_hdr_rcpts(r, nargs, e) == -1)
+		return -1;
+	/* aliases, then bare names qualified: never RCPT TO:<root> */
+	return dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
 }
 
 /* keep the spool file as DIR/ID.kept: not an entry, never cleaned */
@@ -250,13 +267,19 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 static int
 deliver(struct run *r, struct err *e)
 {
-	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n };
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
+	    r->o.envid };
 	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
 	struct smtp *s;
 	int rc = -1;
 
-	if ((s = smtp_open(&r->a, r->password, e)) != NULL)
+	if ((s = smtp_open(&r->a, r->password, e)) != NULL) {
+		/* due entries follow over this session: no QUIT with our dot */
+		if (r->queueing && flush_any_due(&r->a, r->qe.config,
+		    r->sp.dir, r->sp.id))
+			smtp_keep_open(s);
 		rc = smtp_deliver(s, &env, &r->sp, r->queueing, st, e);
+	}
 	if (r->queueing) {
 		rc = settle(r, rc, st, e);
 		if (rc == 0 && smtp_usable(s))
@@ -269,6 +292,7 @@ deliver(struct run *r, struct err *e)
 		queue_unlock(&r->qe);
 		flush_spawn(r->sp.dir);
 		free(st);
+		r->queued = rc == 1;
 		return rc == -1 ? -1 : 0;
 	}
 	smtp_close(s);
@@ -280,9 +304,38 @@ deliver(struct run *r, struct err *e)
 	return rc;
 }
 
+/* the logfile/syslog line of this attempt (when configured) */
+static void
+log_attempt(struct run *r, int rc, const struct err *e)
+{
+	struct logline l;
+
+	memset(&l, 0, sizeof(l));
+	l.tls = r->a.tls ? (r->a.tls_starttls ? "starttls" : "on") : NULL;
+	l.auth = r->a.auth && strcmp(r->a.auth, "off") != 0 ? r->a.auth :
+	    NULL;
+	l.user = r->a.user;
+	l.from = r->from;
+	l.rcpts = r->rcpts.v;
+	l.nrcpts = r->rcpts.n;
+	l.size = (long long)r->sp.size;
+	l.queue_id = r->queueing ? r->qe.id : NULL;
+	l.outcome = rc == 0 ? (r->queued ? "queued" : "delivered") :
+	    e->kept ? "saved" : "failed";
+	l.reply = e->reply[0] ? e->reply : NULL;
+	l.error = rc == 0 ? NULL : e->msg;
+	l.exitcode = rc == 0 ? 0 : e->code;
+	/* -bs: stdout is the SMTP channel, not a log */
+	if (r->infd != 0 && r->a.logfile && strcmp(r->a.logfile, "-") == 0)
+		return;
+	dropin_log(&r->a, &l);
+}
+
 static int
 run(struct run *r, struct err *e)
 {
+	int rc;
+
 	if (account_load(&r->o, &r->a, e) == -1 || check_sender(r, e) == -1 ||
 	    add_arg_rcpts(r, e) == -1 ||
 	    secret_get(&r->a, &r->password, e) == -1 ||
@@ -303,7 +356,112 @@ run(struct run *r, struct err *e)
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
 	}
-	return deliver(r, e);
+	rc = deliver(r, e);
+	log_attempt(r, rc, e);
+	return rc;
+}
+
+/* -bs: relay one message received on stdin through run() */
+static int
+bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
+    int fd, char *text, size_t textsz)
+{
+	struct run *base = ctx, r;
+	struct err e;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	err_clear(&e);
+	r.o = base->o;
+	r.o.mode = MODE_SEND;
+	r.o.from = from;
+	r.o.read_rcpts = 0;
+	r.o.nrcpts = 0;
+	r.infd = fd;
+	r.sp.fd = -1;
+	queue_entry_init(&r.qe);
+	for (i = 0; i < rcpts->n; i++)
+		addr_list_add(&r.rcpts, rcpts->v[i]);
+	rc = run(&r, &e);
+	if (rc == 0)
+		snprintf(text, textsz, "%s", r.queued ? "queued for a retry "
+		    "(temporary failure)" : "delivered");
+	else
+		snprintf(text, textsz, "%s%s%s", e.msg, e.reply[0] ?
+		    " [server said: " : "", e.reply[0] ? e.reply : "");
+	queue_entry_free(&r.qe);
+	secret_free(r.password);
+	addr_list_free(&r.rcpts);
+	account_free(&r.a);
+	return rc == 0 ? 0 : e.code ? e.code : EX_SOFTWARE;
+}
+
+/* -bv: one line per recipient, "addr: deliverable|refused (reply)" */
+static int
+run_verify(struct run *r, struct err *e)
+{
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL };
+	int *codes = xcalloc(r->rcpts.n, sizeof(*codes)), worst = 0;
+	char **texts = xcalloc(r->rcpts.n, sizeof(*texts));
+	struct smtp *s;
+	size_t i;
+
+	if (secret_get(&r->a, &r->password, e) == -1 ||
+	    tls_global_init(e) == -1 ||
+	    (s = smtp_open(&r->a, r->password, e)) == NULL)
+		worst = -1;
+	else {
+		if (smtp_verify(s, &env, codes, texts, e) == -1)
+			worst = -1;
+		smtp_close(s);
+	}
+	for (i = 0; worst != -1 && i < r->rcpts.n; i++) {
+		printf("%s: %s (%d %s)\n", r->rcpts.v[i], codes[i] / 100 == 2 ?
+		    "deliverable" : codes[i] / 100 == 4 ? "refused for now" :
+		    "refused", codes[i], texts[i] ? texts[i] : "");
+		if (codes[i] / 100 == 5)
+			worst = EX_NOUSER;
+		else if (codes[i] / 100 != 2 && worst == 0)
+			worst = EX_TEMPFAIL;
+	}
+	for (i = 0; i < r->rcpts.n; i++)
+		free(texts[i]);
+	free(texts);
+	free(codes);
+	if (worst > 0)
+		return err_set(e, worst, "-bv: %s", worst == EX_NOUSER ?
+		    "some recipients were refused" : "some recipients were "
+		    "refused for now");
+	return worst;
+}
+
+/* -bi/newaliases, -P/--pretend, -S/--serverinfo: look, send nothing */
+static int
+run_info(struct run *r, struct err *e)
+{
+	if (account_load(&r->o, &r->a, e) == -1)
+		return -1;
+	if (r->o.mode == MODE_ALIASES)
+		return dropin_aliases_check(&r->a, stdout, e);
+	if (r->o.mode == MODE_SERVERINFO) {
+		char *info;
+
+		if (tls_global_init(e) == -1 ||
+		    (info = smtp_serverinfo(&r->a, e)) == NULL)
+			return -1;
+		fputs(info, stdout);
+		free(info);
+		return 0;
+	}
+	if (check_sender(r, e) == -1 || add_arg_rcpts(r, e) == -1 ||
+	    dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
+	    e) == -1)
+		return -1;
+	if (r->o.mode == MODE_VERIFY)
+		return run_verify(r, e);
+	dropin_pretend(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
+	return 0;
 }
 
 /* the queue directory for the queue commands: the account's, else the
@@ -380,7 +538,16 @@ main(int argc, char **argv)
 	log_init(r.o.verbose);
 	r.sp.fd = -1;
 	queue_entry_init(&r.qe);
-	if (r.o.mode != MODE_SEND) {
+	if (r.o.mode == MODE_SMTP) {
+		char host[LIMIT_DOMAIN + 1];
+
+		smtp_local_name(host, sizeof(host));
+		rc = serve_bs(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
+		    &e);
+	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_PRETEND ||
+	    r.o.mode == MODE_SERVERINFO || r.o.mode == MODE_VERIFY)
+		rc = run_info(&r, &e);
+	else if (r.o.mode != MODE_SEND) {
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;

@@ -16,6 +16,7 @@
  * refusals (those recipients are deferred).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netdb.h>
 #include <poll.h>
@@ -47,8 +48,14 @@ struct smtp {
 	int			 timeout_ms;	/* each reply, connect */
 	int			 data_ms;	/* reply to the final dot */
 	int			 broken;	/* I/O failed: no QUIT */
+	int			 auth_mech;	/* AUTH sent, reply not read */
+	int			 keep_open;	/* more messages will follow */
+	int			 quit_sent;	/* QUIT went with the final dot */
+	int			 noauth;	/* -S: look, never authenticate */
 	char			 name[LIMIT_DOMAIN + 1];
 };
+
+static struct smtp *new_session(const struct account *, const char *);
 
 /* outcome of one RCPT in one transaction */
 enum rc_state { RC_OK, RC_TOOMANY, RC_TEMP, RC_PERM };
@@ -105,7 +112,7 @@ cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 
 /* read one complete reply into s->r within ms */
 static int
-get_reply(struct smtp *s, int ms, const char *what, struct err *e)
+read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 {
 	const char *line;
 	size_t len;
@@ -130,6 +137,31 @@ get_reply(struct smtp *s, int ms, const char *what, struct err *e)
 		}
 	} while (rc == 0);
 	return 0;
+}
+
+/*
+ * Read the next reply.  A pipelined AUTH's reply comes first: when it is
+ * not 235, that is the failure, and the replies to the commands queued
+ * behind it are never read (the session ends without QUIT).
+ */
+static int
+get_reply(struct smtp *s, int ms, const char *what, struct err *e)
+{
+	if (s->auth_mech != 0) {
+		int mech = s->auth_mech;
+
+		s->auth_mech = 0;
+		if (read_reply(s, s->timeout_ms, "AUTH", e) == -1)
+			return -1;
+		if (s->r.code / 100 != 2) {
+			s->broken = 1;
+			return err_from_reply(e, PH_AUTH, s->r.code, s->r.text,
+			    s->r.len, "AUTH");
+		}
+		log_info("authenticated as %s with %s", s->a->user,
+		    sasl_name(mech));
+	}
+	return read_reply(s, ms, what, e);
 }
 
 /* read a reply and demand class `want` (2 or 3) */
@@ -240,6 +272,15 @@ auth(struct smtp *s, struct err *e)
 	if (rc == 0)
 		rc = cmd(s, 1, e, "%s", buf);
 	secret_wipe(buf, sizeof(buf));
+	/*
+	 * One round trip fewer: with PIPELINING, PLAIN's single line travels
+	 * with MAIL/RCPT/DATA and its reply is read first (get_reply).
+	 */
+	if (rc == 0 && mech == AUTH_PLAIN &&
+	    (s->caps.flags & CAP_PIPELINING)) {
+		s->auth_mech = mech;
+		return 0;
+	}
 	if (rc == 0 && mech == AUTH_LOGIN)
 		rc = auth_login_steps(s, mech, e);
 	if (rc == 0)
@@ -250,12 +291,42 @@ auth(struct smtp *s, struct err *e)
 	return rc;
 }
 
+/* RET= and ENVID= (RFC 3461) when asked for and offered; else a -v note */
+static void
+dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
+{
+	const unsigned char *c;
+	char hex[4];
+
+	if (!(s->caps.flags & CAP_DSN)) {
+		if (s->a->dsn_return || s->a->dsn_notify || env->envid)
+			log_info("server %s does not offer DSN: delivery status "
+			    "notification requests (-N, -R, -V) dropped",
+			    s->a->host);
+		return;
+	}
+	if (s->a->dsn_return != NULL) {
+		strlcat(p, " RET=", sz);
+		strlcat(p, s->a->dsn_return, sz);
+	}
+	if (env->envid == NULL)
+		return;
+	strlcat(p, " ENVID=", sz);
+	for (c = (const unsigned char *)env->envid; *c != '\0'; c++) {
+		if (*c < 33 || *c > 126 || *c == '+' || *c == '=')
+			snprintf(hex, sizeof(hex), "+%02X", *c);
+		else
+			snprintf(hex, sizeof(hex), "%c", *c);
+		strlcat(p, hex, sz);
+	}
+}
+
 /* queue MAIL FROM with its parameters */
 static int
 mail_from(struct smtp *s, const struct envelope *env,
     const struct spool *sp, struct err *e)
 {
-	char params[64] = "";
+	char params[64 + 3 * LIMIT_ENVID] = "";
 
 	if (s->caps.flags & CAP_SIZE) {
 		if (s->caps.size > 0 &&
@@ -268,6 +339,7 @@ mail_from(struct smtp *s, const struct envelope *env,
 	}
 	if (sp->eightbit && (s->caps.flags & CAP_8BITMIME))
 		strlcat(params, " BODY=8BITMIME", sizeof(params));
+	dsn_params(s, env, params, sizeof(params));
 	return cmd(s, 0, e, "MAIL FROM:<%s>%s", env->from, params);
 }
 
@@ -363,7 +435,7 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 		log_proto(1, "<message body>", 14, 0);
 	free(in);
 	free(out);
-	return rc == 0 ? io_flush(s->io, e) : -1;
+	return rc;
 }
 
 /* leave a transaction that will not be completed */
@@ -389,6 +461,8 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	struct err de;
 	size_t k;
 	long ok = 0;
+	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	    NULL;
 
 	if (mail_from(s, env, sp, e) == -1 ||
 	    (!pipe && expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
@@ -397,7 +471,8 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	for (k = 0; k < n; k++) {
 		long r;
 
-		if (cmd(s, 0, e, "RCPT TO:<%s>", env->rcpts[idx[k]]) == -1)
+		if (cmd(s, 0, e, "RCPT TO:<%s>%s%s", env->rcpts[idx[k]],
+		    notify ? " NOTIFY=" : "", notify ? notify : "") == -1)
 			return -1;
 		if (!pipe && (r = rcpt_replies(s, env, idx + k, 1, rc + k,
 		    e)) == -1)
@@ -434,6 +509,86 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
  * accepted ones SMTP_DONE and the temporarily refused ones SMTP_DEFERRED
  * (their refusal goes to *def) and returns 0; else -1.
  */
+/*
+ * CHUNKING (RFC 3030) for one recipient: MAIL, RCPT, "BDAT size LAST" and
+ * the message (as spooled: CRLF, no dot-stuffing) leave in one flight.
+ * All-or-nothing still holds with a single recipient: when its RCPT is
+ * refused the transaction has no recipient and the server refuses the
+ * chunk.  Larger messages wait for the replies (DATA), so a refusal
+ * does not cost the whole upload.
+ */
+static int
+use_bdat(const struct smtp *s, size_t n, const struct spool *sp)
+{
+	return n == 1 && (s->caps.flags & CAP_CHUNKING) &&
+	    (s->caps.flags & CAP_PIPELINING) && sp->size >= 0 &&
+	    sp->size <= LIMIT_BDAT_PIPELINED;
+}
+
+static int
+send_chunk(struct smtp *s, struct spool *sp, struct err *e)
+{
+	char *in = xmalloc(LIMIT_IO_BUF), line[64];
+	struct stat sb;
+	ssize_t n;
+	int rc = 0;
+
+	if (fstat(sp->fd, &sb) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1)
+		rc = err_set(e, EX_IOERR, "cannot read the spool file");
+	if (rc == 0) {
+		snprintf(line, sizeof(line), "BDAT %lld LAST",
+		    (long long)sb.st_size);
+		rc = cmd(s, 0, e, "%s", line);
+	}
+	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
+		if (n == -1)
+			rc = err_set(e, EX_IOERR, "cannot read the spool file");
+		else
+			rc = io_write(s->io, in, (size_t)n, e);
+	}
+	if (rc == 0)
+		log_proto(1, "<message body>", 14, 0);
+	free(in);
+	return rc;
+}
+
+static int
+bdat_transaction(struct smtp *s, const struct envelope *env,
+    const size_t *idx, struct spool *sp, enum smtp_rcpt *st, struct err *e)
+{
+	enum rc_state rc = RC_PERM;
+	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	    NULL;
+	struct err re, be;
+	long ok;
+
+	err_clear(&re);
+	err_clear(&be);
+	if (mail_from(s, env, sp, e) == -1 ||
+	    cmd(s, 0, e, "RCPT TO:<%s>%s%s", env->rcpts[idx[0]],
+	    notify ? " NOTIFY=" : "", notify ? notify : "") == -1 ||
+	    send_chunk(s, sp, e) == -1)
+		return -1;
+	if (!s->keep_open && cmd(s, 0, e, "QUIT") == 0)
+		s->quit_sent = 1;
+	if (expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM", e) == -1 ||
+	    (ok = rcpt_replies(s, env, idx, 1, &rc, &re)) == -1) {
+		s->broken = 1;		/* replies behind it are not read */
+		if (re.code != 0 && e->code == 0)
+			*e = re;
+		return -1;
+	}
+	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message",
+	    &be) == -1 || ok == 0) {
+		*e = ok == 0 ? re : be;
+		/* lost after the whole chunk went out: it may have arrived */
+		e->after_dot = ok != 0 && s->broken;
+		return -1;
+	}
+	st[idx[0]] = SMTP_DONE;
+	return 0;
+}
+
 static int
 transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
     size_t n, struct spool *sp, int partial, enum smtp_rcpt *st,
@@ -445,12 +600,22 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	int ret = -1;
 
 	err_clear(&re);
+	if (use_bdat(s, n, sp)) {
+		free(rc);
+		return bdat_transaction(s, env, idx, sp, st, e);
+	}
 	if (envelope_out(s, env, idx, n, sp, partial, rc, &re) == -1) {
 		*e = re;
 		goto done;
 	}
 	if (send_body(s, sp, e) == -1)
 		goto done;
+	/* the last message of the session: QUIT leaves with the dot */
+	for (k = 0; k < n && rc[k] != RC_TOOMANY; k++)
+		;
+	if (!s->keep_open && k == n && (s->caps.flags & CAP_PIPELINING) &&
+	    cmd(s, 0, e, "QUIT") == 0)
+		s->quit_sent = 1;
 	e->after_dot = 1;
 	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
 		/* a reply, even a refusal, means the server decided */
@@ -493,8 +658,8 @@ connect_and_greet(struct smtp *s, struct err *e)
 		return -1;
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
 		return -1;
-	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
-	    auth(s, e) == -1)
+	if (!s->noauth && a->user != NULL &&
+	    strcasecmp(a->auth ? a->auth : "on", "off") && auth(s, e) == -1)
 		return -1;
 	return 0;
 }
@@ -502,7 +667,14 @@ connect_and_greet(struct smtp *s, struct err *e)
 int
 smtp_usable(const struct smtp *s)
 {
-	return s != NULL && !s->broken && s->io != NULL;
+	return s != NULL && !s->broken && !s->quit_sent && s->io != NULL;
+}
+
+void
+smtp_keep_open(struct smtp *s)
+{
+	if (s != NULL)
+		s->keep_open = 1;
 }
 
 void
@@ -517,6 +689,9 @@ smtp_close(struct smtp *s)
 	quit = smtp_usable(s);
 	if (quit && cmd(s, 0, &ignore, "QUIT") == 0)
 		(void)get_reply(s, 2000, "QUIT", &ignore);
+	else if (s->quit_sent && !s->broken)
+		(void)read_reply(s, 2000, "QUIT", &ignore);
+	quit = quit || (s->quit_sent && !s->broken);
 	if (s->tls != NULL)
 		tls_close(s->tls, quit ? 1000 : 0);
 	if (s->fd != -1)
@@ -538,6 +713,55 @@ smtp_open(const struct account *a, const char *password, struct err *e)
 		    a->name);
 		return NULL;
 	}
+	s = new_session(a, password);
+	if (connect_and_greet(s, e) == -1) {
+		s->broken = 1;
+		smtp_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+char *
+smtp_serverinfo(const struct account *a, struct err *e)
+{
+	struct smtp *s = new_session(a, NULL);
+	char *out = NULL, *tls, *ehlo_text;
+	const char *p, *nl;
+
+	s->noauth = 1;
+	if (connect_and_greet(s, e) == -1) {
+		s->broken = 1;
+		smtp_close(s);
+		return NULL;
+	}
+	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
+	    "none\n");
+	xasprintf(&out, "SMTP server:    %s port %d (%s)\n%scapabilities:\n",
+	    a->host, a->port, !a->tls ? "no TLS" : a->tls_starttls ?
+	    "STARTTLS" : "implicit TLS", tls);
+	free(tls);
+	/* the EHLO reply after its first line, one capability per line */
+	ehlo_text = xstrndup(s->r.text, s->r.len);
+	for (p = strchr(ehlo_text, '\n'); p != NULL; p = nl) {
+		char vis[LIMIT_REPLY_LINE * 4 + 1], *old = out;
+
+		nl = strchr(++p, '\n');
+		err_visible(vis, sizeof(vis), p, nl ? (size_t)(nl - p) :
+		    strlen(p));
+		xasprintf(&out, "%s    %s\n", old, vis);
+		free(old);
+	}
+	free(ehlo_text);
+	smtp_close(s);
+	return out;
+}
+
+static struct smtp *
+new_session(const struct account *a, const char *password)
+{
+	struct smtp *s;
+
 	s = xcalloc(1, sizeof(*s));
 	s->a = a;
 	s->password = password ? password : "";
@@ -550,11 +774,6 @@ smtp_open(const struct account *a, const char *password, struct err *e)
 		strlcpy(s->name, a->domain, sizeof(s->name));
 	else
 		smtp_local_name(s->name, sizeof(s->name));
-	if (connect_and_greet(s, e) == -1) {
-		s->broken = 1;
-		smtp_close(s);
-		return NULL;
-	}
 	return s;
 }
 
@@ -595,4 +814,27 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 		    env->nrcpts);
 	free(idx);
 	return rc;
+}
+
+int
+smtp_verify(struct smtp *s, const struct envelope *env, int *codes,
+    char **texts, struct err *e)
+{
+	char what[LIMIT_ADDR + 16], vis[LIMIT_ERR_REPLY];
+	size_t i;
+
+	if (cmd(s, 0, e, "MAIL FROM:<%s>", env->from) == -1 ||
+	    expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM", e) == -1)
+		return -1;
+	for (i = 0; i < env->nrcpts; i++) {
+		snprintf(what, sizeof(what), "RCPT TO:<%s>", env->rcpts[i]);
+		if (cmd(s, 0, e, "%s", what) == -1 ||
+		    get_reply(s, s->timeout_ms, what, e) == -1)
+			return -1;
+		codes[i] = s->r.code;
+		err_visible(vis, sizeof(vis), s->r.text, s->r.len);
+		texts[i] = xstrdup(vis);
+	}
+	return cmd(s, 0, e, "RSET") == -1 ? -1 :
+	    expect(s, 2, PH_RSET, s->timeout_ms, "RSET", e);
 }

@@ -6,7 +6,10 @@
  * (EX_CONFIG) to authenticate without TLS unless allow_plaintext_auth.
  *
  * smtp_deliver(): one message on an open session: MAIL FROM (SIZE=,
- * BODY=8BITMIME), RCPT TO each recipient whose st[i] is SMTP_PENDING, DATA
+ * BODY=8BITMIME; RET= from the account's dsn_return and ENVID= from
+ * env->envid when the server offers DSN), RCPT TO (NOTIFY= from dsn_notify
+ * when DSN is offered; without DSN these requests are dropped with a -v
+ * note, unlike msmtp, which fails) each recipient whose st[i] is SMTP_PENDING, DATA
  * (pipelined when offered), the dot-stuffed body streamed from the spool.
  * st[] (one per recipient) is updated: SMTP_DONE when the server took the
  * message for it, SMTP_DEFERRED when it was refused temporarily and
@@ -25,6 +28,18 @@
  * final dot (the server may have taken the message: a retry may
  * duplicate it).  Each read has a deadline.
  *
+ * smtp_serverinfo(): -S/--serverinfo: connect, TLS as the account says
+ * (verified as always), EHLO, then QUIT; never AUTH, never mail.  Returns
+ * text the caller frees: server, TLS version and cipher, the certificate
+ * chain (tls_serverinfo), and the EHLO capabilities (AUTH mechanisms
+ * among them), all made visible; NULL with e filled on failure.
+ *
+ * smtp_keep_open(): more messages will follow on this session.  Without
+ * it, QUIT is sent together with the final dot of the last transaction
+ * (one round trip fewer) and the session then carries no more messages.
+ * With PIPELINING and AUTH PLAIN, the AUTH line is sent with the first
+ * MAIL/RCPT/DATA group and its reply read first.
+ *
  * smtp_usable(): the session can carry another message.
  * smtp_close(): QUIT when usable, close, free.  NULL is allowed.
  */
@@ -38,6 +53,8 @@ struct envelope {
 	const char	 *from;		/* "" = null sender */
 	char		**rcpts;
 	size_t		  nrcpts;
+	const char	 *envid;	/* -V: DSN ENVID= (xtext-encoded here),
+					   or NULL */
 };
 
 enum smtp_rcpt { SMTP_PENDING = 0, SMTP_DONE, SMTP_DEFERRED };
@@ -49,6 +66,16 @@ struct smtp	*smtp_open(const struct account *, const char *password,
 int	smtp_deliver(struct smtp *, const struct envelope *, struct spool *,
 	    int partial, enum smtp_rcpt *st, struct err *);
 int	smtp_usable(const struct smtp *);
+void	smtp_keep_open(struct smtp *);
+char	*smtp_serverinfo(const struct account *, struct err *);
+/*
+ * -bv: MAIL FROM, one RCPT per recipient (not pipelined), then RSET; no
+ * message is sent.  codes[i] gets the reply code of recipient i and
+ * texts[i] its text made visible (malloc'ed, caller frees).  Returns -1
+ * (e filled) when MAIL or the connection fails.
+ */
+int	smtp_verify(struct smtp *, const struct envelope *, int *codes,
+	    char **texts, struct err *);
 void	smtp_close(struct smtp *);
 
 /*

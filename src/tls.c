@@ -566,3 +566,83 @@ tls_close(struct tls *t, int timeout_ms)
 	    tls_wait(t, deadline) == 0);
 	tls_free(t);
 }
+
+/* --- -S/--serverinfo: the peer's certificate chain as text --- */
+
+/* append "label: text" with text made visible (certificate fields are
+   attacker-controlled) */
+static void
+info_add(char **out, const char *label, const char *text, size_t len)
+{
+	char vis[1024], *old = *out;
+
+	err_visible(vis, sizeof(vis), text, len);
+	xasprintf(out, "%s%s%s\n", old, label, vis);
+	free(old);
+}
+
+static void
+info_time(char **out, const char *label, time_t t)
+{
+	char buf[64];
+	struct tm tm;
+
+	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		strlcpy(buf, "(unknown)", sizeof(buf));
+	info_add(out, label, buf, strlen(buf));
+}
+
+static void
+info_cert(char **out, const gnutls_datum_t *der, unsigned i)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t dn;
+	unsigned char fp[32];
+	char hex[3 * sizeof(fp) + 1], head[64];
+	size_t n = sizeof(fp), k;
+
+	snprintf(head, sizeof(head), "certificate %u%s:", i + 1,
+	    i == 0 ? " (server)" : "");
+	info_add(out, head, "", 0);
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return;
+	if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
+		info_add(out, "    ", "(cannot be parsed)", 18);
+		gnutls_x509_crt_deinit(crt);
+		return;
+	}
+	if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
+		info_add(out, "    subject:     ", (char *)dn.data, dn.size);
+		gnutls_free(dn.data);
+	}
+	if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0) {
+		info_add(out, "    issuer:      ", (char *)dn.data, dn.size);
+		gnutls_free(dn.data);
+	}
+	info_time(out, "    valid from:  ",
+	    gnutls_x509_crt_get_activation_time(crt));
+	info_time(out, "    valid until: ",
+	    gnutls_x509_crt_get_expiration_time(crt));
+	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, der, fp, &n) >= 0) {
+		for (k = 0; k < n && k < sizeof(fp); k++)
+			snprintf(hex + (k ? 3 * k - 1 : 0), sizeof(hex) -
+			    (k ? 3 * k - 1 : 0), "%s%02X", k ? ":" : "", fp[k]);
+		info_add(out, "    SHA-256:     ", hex, strlen(hex));
+	}
+	gnutls_x509_crt_deinit(crt);
+}
+
+char *
+tls_serverinfo(struct tls *t)
+{
+	const gnutls_datum_t *chain;
+	unsigned n = 0, i;
+	char *out = xstrdup("");
+
+	info_add(&out, "TLS:            ", t->desc, strlen(t->desc));
+	chain = gnutls_certificate_get_peers(t->s, &n);
+	for (i = 0; chain != NULL && i < n; i++)
+		info_cert(&out, &chain[i], i);
+	return out;
+}

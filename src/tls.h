@@ -39,6 +39,13 @@ struct transport tls_transport(struct tls *);
 /* "TLS1.3 / AES-256-GCM" for -v; static buffer inside struct tls */
 const char	*tls_describe(struct tls *);
 void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
+/*
+ * -S/--serverinfo: the TLS version and cipher, then for each certificate
+ * the server sent: subject, issuer, validity (UTC) and SHA-256 fingerprint
+ * of the DER form.  Certificate text is made visible (err_visible).
+ * Returns a string the caller frees.
+ */
+char		*tls_serverinfo(struct tls *);
 int		 tls_global_init(struct err *);
 void		 tls_global_deinit(void);
 

@@ -290,6 +290,20 @@ assert_transcript_order_is() {
 		fail "transcript differs from the expected one (diff above)"
 }
 
+# assert_sequence RE...: transcript lines matching each RE (ERE, whole
+# line) appear in this order (other lines may come between)
+assert_sequence() {
+	local line re n=0
+	local -a want=("$@")
+	while IFS= read -r line; do
+		[ "$n" -lt "${#want[@]}" ] || break
+		re=${want[$n]}
+		if [[ $line =~ ^($re)$ ]]; then n=$((n + 1)); fi
+	done < "$SRV/transcript"
+	[ "$n" -eq "${#want[@]}" ] ||
+		fail "transcript lacks /${want[$n]}/ after /${want[$((n - 1))]:-start}/ (in order: $*)"
+}
+
 # no AUTH and no message reached the server
 assert_no_auth_no_mail() {
 	refute_transcript 'C[:+] AUTH.*'

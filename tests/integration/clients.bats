@@ -112,17 +112,19 @@ sys.exit(0 if abs(time.time() - t) < 600 else 1)
 PY
 }
 
-# cron: the body alone, to an unqualified local name; the server's default
-# domain (myorigin example.org) and alias root@ -> admin@ deliver it
+# cron: the body alone, to an unqualified local name; smtps qualifies it
+# with the envelope sender's domain (no maildomain set: example.org) and
+# the server's alias root@ -> admin@ delivers it
 @test "cron style: echo body | smtps root reaches root's alias with Date, Message-ID, From added" {
 	echo 'disk almost full' | message
 	run_smtps -v root
 	assert_status 0
-	printf '%s\n' "$stderr" | grep -q '^--> RCPT TO:<root>$' || fail "RCPT TO:<root> not sent"
+	printf '%s\n' "$stderr" | grep -q '^--> RCPT TO:<root@example.org>$' ||
+		fail "RCPT TO:<root@example.org> not sent"
 	wait_mail admin@example.org 1
 	local f=$MAIL_FILES
-	"$PYTHON" "$MAILDIR_PY" trace "$f" | grep -qx 'X-Original-To: root' ||
-		fail "the server did not get the bare name root"
+	"$PYTHON" "$MAILDIR_PY" trace "$f" | grep -qx 'X-Original-To: root@example.org' ||
+		fail "the server did not get root@example.org"
 	"$PYTHON" "$MAILDIR_PY" trace "$f" | grep -qx 'Delivered-To: admin@example.org' ||
 		fail "alias root -> admin not used"
 	assert_trace "$f" pf465

@@ -251,14 +251,14 @@ class Recorder:
         self.f.write(text + "\n")
         self.f.flush()
 
-    def message(self, raw, envelope):
+    def message(self, raw, envelope, dotted=True):
         self.nmsg += 1
         n = self.nmsg
         base = os.path.join(self.outdir, "msg.%d" % n)
         with open(base + ".raw", "wb") as f:
             f.write(raw)
         with open(base, "wb") as f:
-            f.write(undot(raw))
+            f.write(undot(raw) if dotted else raw)
         with open(base + ".env", "w", encoding="utf-8") as f:
             for e in envelope:
                 f.write(visible(e) + "\n")
@@ -299,6 +299,7 @@ class Session:
     def reset_tx(self):
         self.mail = None
         self.rcpts = []
+        self.chunks = b""
 
     # -- low level
     def send(self, data, note=None):
@@ -590,6 +591,48 @@ class Session:
         self.act("DOT", None, "250 2.0.0 Ok: queued as %d" % n)
         self.reset_tx()
 
+    def do_BDAT(self, arg):
+        """RFC 3030: BDAT size [LAST]; the chunk is read whatever the
+        reply, so the session stays in step."""
+        w = arg.split()
+        try:
+            size = int(w[0])
+            last = len(w) == 2 and w[1].upper() == b"LAST"
+            assert len(w) == 1 or last
+        except (ValueError, IndexError, AssertionError):
+            self.act("BDAT", None, "501 5.5.4 Syntax: BDAT size [LAST]")
+            return
+        data = bytearray(self.buf)
+        while len(data) < size:
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except (OSError, ssl.SSLError, socket.timeout) as e:
+                self.rec.line("-- error in BDAT after %d bytes: %s" % (len(data), e))
+                raise Closed()
+            if not chunk:
+                self.rec.line("-- EOF in BDAT after %d bytes" % len(data))
+                raise Closed()
+            data += chunk
+        self.buf = bytes(data[size:])
+        self.first_in_chunk = not self.buf
+        self.rec.line("-- chunk: %d bytes%s" % (size, " LAST" if last else ""))
+        if self.mail is None:
+            self.act("BDAT", None, "503 5.5.1 Error: need MAIL command")
+            return
+        if not self.rcpts:
+            self.act("BDAT", None, "554 5.5.1 Error: no valid recipients")
+            self.reset_tx()
+            return
+        self.chunks = getattr(self, "chunks", b"") + bytes(data[:size])
+        if not last:
+            self.act("BDAT", None, "250 2.0.0 %d bytes ok" % size)
+            return
+        raw, self.chunks = self.chunks, b""
+        n = self.rec.message(raw, [self.mail] + self.rcpts, dotted=False)
+        self.rec.line("-- message %d: %d bytes" % (n, len(raw)))
+        self.act("BDAT", None, "250 2.0.0 Ok: queued as %d" % n)
+        self.reset_tx()
+
     def read_data(self):
         """Bytes up to and including the CRLF.CRLF terminator (the CRLF
         that ended the DATA line counts as the first CRLF)."""
@@ -618,7 +661,8 @@ class Session:
                 raise Closed()
             data += chunk
         self.buf = bytes(data[end:])
-        self.first_in_chunk = True
+        # bytes after the final dot that came with it were pipelined
+        self.first_in_chunk = not self.buf
         return bytes(data[:end])
 
     def do_RSET(self, arg):

@@ -122,6 +122,23 @@ test_errors(void)
 	FAILS("account a\nauth cram-md5\n",
 	    "rc:2: keyword 'auth' expects on, off, plain or login, got "
 	    "'cram-md5'");
+	FAILS("account a\nsyslog LOG_KERN\n", "rc:2: keyword 'syslog' expects "
+	    "on, off, LOG_USER, LOG_MAIL or LOG_LOCAL0..7, got 'LOG_KERN'");
+	FAILS("account a\ndsn_notify never,failure\n", "rc:2: keyword "
+	    "'dsn_notify' expects off, never, or a comma list of success, "
+	    "failure, delay; got 'never,failure'");
+	FAILS("account a\ndsn_notify success,,delay\n", "rc:2: keyword "
+	    "'dsn_notify' expects off, never, or a comma list of success, "
+	    "failure, delay; got 'success,,delay'");
+	FAILS("account a\ndsn_notify always\n", "rc:2: keyword "
+	    "'dsn_notify' expects off, never, or a comma list of success, "
+	    "failure, delay; got 'always'");
+	FAILS("account a\nset_date_header on\n", "rc:2: keyword "
+	    "'set_date_header' expects auto or off, got 'on'");
+	FAILS("account a\nset_from_header maybe\n", "rc:2: keyword "
+	    "'set_from_header' expects auto, on or off, got 'maybe'");
+	FAILS("account a\ndsn_return body\n", "rc:2: keyword 'dsn_return' "
+	    "expects off, headers or full, got 'body'");
 	FAILS("account a\nhost \"smtp.example.com\n", "rc:2: unterminated quote");
 	FAILS("account a\nhost \"\n", "rc:2: unterminated quote");
 	FAILS("account a\npassword \"abc\\\"\n", "rc:2: unterminated quote");
@@ -290,7 +307,21 @@ test_fields(void)
 	    "queue off\n"
 	    "queue_lifetime 2d\n"
 	    "queue_backoff_min 90s\n"
-	    "queue_backoff_max 2h\n";
+	    "queue_backoff_max 2h\n"
+	    "aliases ~/aliases\n"
+	    "maildomain example.com\n"
+	    "logfile -\n"
+	    "logfile_time_format %Y-%m-%d\n"
+	    "syslog LOG_LOCAL3\n"
+	    "dsn_notify failure,Delay\n"
+	    "dsn_return headers\n"
+	    "from_full_name \"Alice Doe\"\n"
+	    "allow_from_override off\n"
+	    "set_from_header on\n"
+	    "set_date_header off\n"
+	    "set_msgid_header auto\n"
+	    "remove_bcc_headers off\n"
+	    "undisclosed_recipients on\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -329,6 +360,19 @@ test_fields(void)
 	T_EQ_INT(a->queue_lifetime, 2 * 86400);
 	T_EQ_INT(a->queue_backoff_min, 90);
 	T_EQ_INT(a->queue_backoff_max, 7200);
+	T_EQ_STR(a->aliases, HOME "/aliases");
+	T_EQ_STR(a->maildomain, "example.com");
+	T_EQ_STR(a->logfile, "-");
+	T_EQ_STR(a->logfile_time_format, "%Y-%m-%d");
+	T_EQ_STR(a->syslog, "LOG_LOCAL3");
+	T_EQ_STR(a->dsn_notify, "FAILURE,DELAY");
+	T_EQ_STR(a->dsn_return, "HDRS");
+	T_EQ_STR(a->from_full_name, "Alice Doe");
+	T_EQ_INT(a->set_from_header, 1);
+	T_EQ_INT(a->set_date_header, 2);
+	T_EQ_INT(a->set_msgid_header, 0);
+	T_EQ_INT(a->remove_bcc_headers, 0);
+	T_EQ_INT(a->undisclosed_recipients, 1);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
@@ -564,9 +608,14 @@ test_msmtp_keywords(void)
 	struct err e;
 
 	T_EQ_INT(parse(rc, &c, &e), 0);
-	T_EQ_STR(c.ignored, "logfile, syslog, aliases, auto_from");
+	T_EQ_STR(c.ignored, "auto_from");
 	T_EQ_INT(c.nacct, 1);
-	T_EQ_INT(c.acct[0].set, BIT(K_HOST));
+	/* logfile, syslog and aliases are kept (empty logfile = unset) */
+	T_EQ_INT(c.acct[0].set, BIT(K_HOST) | BIT(K_LOGFILE) | BIT(K_SYSLOG) |
+	    BIT(K_ALIASES));
+	T_EQ_STR(c.acct[0].syslog, "LOG_USER");
+	T_EQ_STR(c.acct[0].aliases, "/etc/aliases");
+	T_OK(c.acct[0].logfile == NULL, "empty logfile unsets it");
 	conf_free(&c);
 }
 
@@ -689,6 +738,49 @@ test_golden(const char *dir)
 	}
 }
 
+/* command-line overrides (--host=...) and the -P listing */
+static void
+test_override_format(void)
+{
+	struct conf c;
+	struct err e;
+	struct account *a;
+	char *text;
+
+	T_EQ_INT(parse("account a\nhost h\npassword s3cret\n", &c, &e), 0);
+	a = &c.acct[0];
+	T_EQ_INT(conf_override(a, "host", "other.example", HOME, &e), 0);
+	T_EQ_STR(a->host, "other.example");
+	T_EQ_INT(conf_override(a, "tls", "", HOME, &e), 0);
+	T_EQ_INT(a->tls, 1);
+	T_OK(ISSET(a, K_TLS), "override sets the bit");
+	T_EQ_INT(conf_override(a, "aliases", "~/al", HOME, &e), 0);
+	T_EQ_STR(a->aliases, HOME "/al");
+	T_EQ_INT(conf_override(a, "port", "0", HOME, &e), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_STR(e.msg, "invalid port '0' (expected 1-65535)");
+	T_EQ_INT(conf_override(a, "hots", "x", HOME, &e), -1);
+	T_EQ_STR(e.msg, "unknown keyword 'hots'");
+	text = conf_format(a);
+	T_OK(strstr(text, "account                a\n") == text, "%s", text);
+	T_OK(strstr(text, "\nhost                   other.example\n") != NULL,
+	    "%s", text);
+	T_OK(strstr(text, "\npassword               ***\n") != NULL, "%s", text);
+	T_OK(strstr(text, "s3cret") == NULL, "password shown: %s", text);
+	T_OK(strstr(text, "\ntls                    on\n") != NULL, "%s", text);
+	T_OK(strstr(text, "\nuser                   (not set)\n") != NULL,
+	    "%s", text);
+	free(text);
+	T_EQ_INT(conf_override(a, "tls_fingerprint", "0123456789abcdef0123456789"
+	    "abcdef0123456789abcdef0123456789abcdef", HOME, &e), 0);
+	text = conf_format(a);
+	T_OK(strstr(text, "\ntls_fingerprint        01:23:45:67:89:AB:CD:EF:"
+	    "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:"
+	    "CD:EF\n") != NULL, "%s", text);
+	free(text);
+	conf_free(&c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -700,6 +792,7 @@ main(int argc, char **argv)
 	test_inheritance();
 	test_implicit_default();
 	test_msmtp_keywords();
+	test_override_format();
 	test_copy();
 	test_golden(argc > 1 ? argv[1] : "tests/unit/data/conf");
 	return t_done("t_conf");

@@ -94,8 +94,64 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--account")), -1);
 	T_EQ_STR(e.msg, "option '--account' needs a value");
 	T_EQ_INT(parse(&o, &e, ARGS("--help=x")), -1);
-	T_EQ_INT(parse(&o, &e, ARGS("-bs")), -1);
-	T_EQ_STR(e.msg, "mode '-bs' is not supported");
+	T_EQ_INT(parse(&o, &e, ARGS("-bx")), -1);
+	T_EQ_STR(e.msg, "mode '-bx' is not supported");
+	/* issue 5: -bs, -bi, DSN, ignored sendmail flags, msmtp options */
+	T_EQ_INT(parse(&o, &e, ARGS("-bs")), 0);
+	T_EQ_INT(o.mode, MODE_SMTP);
+	T_EQ_INT(parse(&o, &e, ARGS("-bs", "a@x")), -1);
+	T_EQ_INT(parse(&o, &e, ARGS("-bv", "a@x")), 0);
+	T_EQ_INT(o.mode, MODE_VERIFY);
+	T_EQ_INT(parse(&o, &e, ARGS("-bv")), -1);
+	T_EQ_STR(e.msg, "-bv needs recipients");
+	T_EQ_INT(parse(&o, &e, ARGS("-bi")), 0);
+	T_EQ_INT(o.mode, MODE_ALIASES);
+	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,FAILURE,delay", "-R", "hdrs",
+	    "-V", "id-1", "a@x")), 0);
+	T_EQ_STR(o.dsn_notify, "success,FAILURE,delay");
+	T_EQ_STR(o.dsn_return, "hdrs");
+	T_EQ_STR(o.envid, "id-1");
+	T_EQ_INT(parse(&o, &e, ARGS("-Nnever", "a@x")), 0);
+	T_EQ_STR(o.dsn_notify, "never");
+	T_EQ_INT(parse(&o, &e, ARGS("-N", "never,success", "a@x")), -1);
+	T_EQ_STR(e.msg, "-N: 'never' cannot be combined");
+	T_EQ_INT(parse(&o, &e, ARGS("-N", "sometimes", "a@x")), -1);
+	T_EQ_STR(e.msg, "-N: expected never, or a comma list of success, "
+	    "failure, delay");
+	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,", "a@x")), -1);
+	T_EQ_INT(parse(&o, &e, ARGS("-R", "body", "a@x")), -1);
+	T_EQ_STR(e.msg, "-R: expected full or hdrs");
+	T_EQ_INT(parse(&o, &e, ARGS("-V", "a b", "a@x")), -1);
+	T_EQ_INT(parse(&o, &e, ARGS("-X", "/tmp/log", "-L", "tag", "-h", "5",
+	    "-O", "DeliveryMode=b", "-G", "-U", "-Am", "-Ac", "-m", "-n", "a@x")),
+	    0);
+	T_EQ_INT(o.no_aliases, 1);
+	T_EQ_INT(o.nrcpts, 1);
+	T_EQ_INT(parse(&o, &e, ARGS("-d", "--debug", "-P", "a@x")), 0);
+	T_EQ_INT(o.verbose, 2);
+	T_EQ_INT(o.mode, MODE_PRETEND);
+	T_EQ_INT(parse(&o, &e, ARGS("--file=/x", "--read-recipients")), 0);
+	T_EQ_STR(o.conffile, "/x");
+	T_EQ_INT(o.read_rcpts, 1);
+	T_EQ_INT(parse(&o, &e, ARGS("--host=h.example", "--port", "2525",
+	    "--tls", "--tls-starttls=off", "--auth=plain", "a@x")), 0);
+	T_EQ_INT(o.novr, 5);
+	T_EQ_STR(o.ovr[0].name, "host");
+	T_EQ_STR(o.ovr[0].value, "h.example");
+	T_EQ_STR(o.ovr[1].value, "2525");
+	T_EQ_STR(o.ovr[2].name, "tls");
+	T_EQ_STR(o.ovr[2].value, "");
+	T_EQ_STR(o.ovr[3].value, "off");
+	T_EQ_STR(o.ovr[4].value, "plain");
+	T_EQ_INT(parse(&o, &e, ARGS("--tls", "on", "a@x")), 0);
+	T_EQ_INT(o.nrcpts, 2);		/* --tls takes its value only with = */
+	{
+		char *na[] = { (char *)"/usr/sbin/newaliases", NULL };
+
+		err_clear(&e);
+		T_EQ_INT(flags_parse(1, na, &o, &e), 0);
+		T_EQ_INT(o.mode, MODE_ALIASES);
+	}
 	T_EQ_INT(parse(&o, &e, ARGS("-i")), -1);
 	T_EQ_INT(e.code, EX_USAGE);
 	T_EQ_INT(parse(&o, &e, ARGS("-tZ")), -1);

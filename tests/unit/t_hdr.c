@@ -572,11 +572,58 @@ test_buf(void)
 	T_OK(b.p == NULL && b.len == 0 && b.cap == 0, "freed");
 }
 
+/* msmtp's header keywords: set_*_header, remove_bcc_headers,
+   undisclosed_recipients */
+static void
+one_policy(const char *in, int set_from, int set_date, int set_msgid,
+    int keep_bcc, int undisclosed, const char *want, size_t nrcpt)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+
+	default_policy(&pol);
+	pol.read_rcpts = 1;
+	pol.set_from = set_from;
+	pol.set_date = set_date;
+	pol.set_msgid = set_msgid;
+	pol.keep_bcc = keep_bcc;
+	pol.undisclosed = undisclosed;
+	T_EQ_INT(hdr_rewrite(in, strlen(in), &pol, &out, &l, &e), 0);
+	T_EQ_MEM(out.len ? out.p : "", out.len, want, strlen(want));
+	T_EQ_INT((long)l.n, (long)nrcpt);
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+static void
+test_policies(void)
+{
+	static const char in[] = "From: Old <old@example.org>\r\n"
+	    "To: a@x\r\nCc: b@x\r\nBcc: c@x\r\nSubject: s\r\n";
+
+	one_policy(in, HDR_ON, HDR_AUTO, HDR_AUTO, 0, 0,
+	    "To: a@x\r\nCc: b@x\r\nSubject: s\r\n" D M F, 3);
+	one_policy(in, HDR_OFF, HDR_OFF, HDR_OFF, 0, 0,
+	    "From: Old <old@example.org>\r\nTo: a@x\r\nCc: b@x\r\n"
+	    "Subject: s\r\n", 3);
+	one_policy("Subject: s\r\n", HDR_OFF, HDR_OFF, HDR_OFF, 0, 0,
+	    "Subject: s\r\n", 0);
+	one_policy(in, HDR_AUTO, HDR_OFF, HDR_AUTO, 1, 0,
+	    "From: Old <old@example.org>\r\nTo: a@x\r\nCc: b@x\r\n"
+	    "Bcc: c@x\r\nSubject: s\r\n" M, 3);
+	one_policy(in, HDR_AUTO, HDR_AUTO, HDR_AUTO, 0, 1,
+	    "From: Old <old@example.org>\r\nSubject: s\r\n"
+	    "To: undisclosed-recipients:;\r\n" D M, 3);
+}
+
 int
 main(void)
 {
 	size_t i;
 
+	test_policies();
 	for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++)
 		test_split_case(&scases[i]);
 	test_split_partial();

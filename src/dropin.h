@@ -1,0 +1,39 @@
+/*
+ * dropin.h - the sendmail/msmtp drop-in features that need I/O, kept out
+ * of main.c: aliases file loading and recipient expansion, the logfile and
+ * syslog line of each attempt.  The pure parts live in alias.c and
+ * logline.c.
+ *
+ * dropin_aliases(): read the account's `aliases` file (when set; at most
+ * LIMIT_CONF_FILE bytes; missing or unreadable -> EX_CONFIG naming it),
+ * then replace *rcpts by its expansion (alias_expand): bare names are
+ * qualified with `maildomain`, else the envelope sender's domain.
+ * With use_aliases 0 (-n) bare names are only qualified.
+ * dropin_pretend(): -P/--pretend: the resolved account (conf_format, the
+ * password masked), the envelope sender and the recipients after aliases.
+ * dropin_aliases_check(): `smtps -bi` / newaliases: parse the file and
+ * print "FILE: N aliases" (and a warning for a name defined twice) to fp.
+ *
+ * dropin_log(): when the account has `logfile` and/or `syslog`, write one
+ * line (logline.h) for this attempt: appended to the file (created 0600,
+ * O_APPEND, one write) or to stdout for "-"; to syslog(3) with the
+ * account's facility, priority LOG_INFO on success and LOG_ERR otherwise.
+ * A logfile that cannot be written gets one warning on stderr and never
+ * changes the exit code.
+ */
+#ifndef SMTPS_DROPIN_H
+#define SMTPS_DROPIN_H
+
+#include <stdio.h>
+#include "addr.h"
+#include "conf.h"
+#include "logline.h"
+
+int	dropin_aliases(const struct account *, const char *from,
+	    int use_aliases, struct addr_list *rcpts, struct err *);
+void	dropin_pretend(const struct account *, const char *from,
+	    const struct addr_list *rcpts, int read_rcpts, FILE *);
+int	dropin_aliases_check(const struct account *, FILE *, struct err *);
+void	dropin_log(const struct account *, struct logline *);
+
+#endif
