@@ -42,7 +42,7 @@ flag_of() {
 
 @test "every flag of the table is in the manual" {
 	command -v mandoc >/dev/null || skip "mandoc not installed"
-	mandoc -Tascii "$REPO/man/smtps.1" | col -b > "$T/man"
+	mandoc -Tascii "$REPO/man/smtps.1" | sed "s/.\x08//g" > "$T/man"
 	local l bad=
 	while read -r l; do
 		has_flag "$(flag_of $l)" "$T/man" || bad="$bad $(flag_of $l)"
