@@ -80,6 +80,7 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -s S -l serverinfo -d 'Print the server TLS certificates and capabilities'
     complete -c $cmd -l file -r -F -d 'Read only this configuration file'
     complete -c $cmd -l read-recipients -d 'Same as -t'
+    complete -c $cmd -l read-envelope-from -d 'Envelope sender from the From header'
     complete -c $cmd -l host -x -a '(__fish_print_hostnames)' -d 'SMTP server'
     complete -c $cmd -l port -x -d 'Port'
     complete -c $cmd -l tls -f -a 'on off' -d 'TLS on or off'

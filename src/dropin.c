@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,4 +181,81 @@ dropin_log(const struct account *a, struct logline *l)
 		syslog(l->exitcode == 0 ? LOG_INFO : LOG_ERR, "%s", line);
 		closelog();
 	}
+}
+
+/* the value of the first From: field of a CRLF or LF header block */
+static int
+from_field(const char *hb, size_t len, char **val)
+{
+	size_t pos = 0, end;
+
+	while (pos < len) {
+		const char *nl = memchr(hb + pos, '\n', len - pos);
+
+		end = nl ? (size_t)(nl - hb) + 1 : len;
+		if (end - pos >= 5 && strncasecmp(hb + pos, "From:", 5) == 0) {
+			size_t e2 = end;
+
+			/* continuation lines */
+			while (e2 < len && (hb[e2] == ' ' || hb[e2] == '\t')) {
+				nl = memchr(hb + e2, '\n', len - e2);
+				e2 = nl ? (size_t)(nl - hb) + 1 : len;
+			}
+			*val = xstrndup(hb + pos + 5, e2 - pos - 5);
+			return 0;
+		}
+		pos = end;
+	}
+	return -1;
+}
+
+int
+dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
+    struct err *e)
+{
+	static char buf[LIMIT_HEADER_BLOCK];
+	struct addr_list l = { NULL, 0 };
+	FILE *tmp;
+	size_t n, hlen = 0;
+	char *val = NULL;
+	int rc;
+
+	if ((tmp = tmpfile()) == NULL)
+		return err_set(e, EX_CANTCREAT, "--read-envelope-from: cannot "
+		    "create a temporary file: %s", strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		if (fwrite(buf, 1, n, tmp) != n)
+			break;
+		if (hlen == 0)
+			hlen = n;
+	}
+	if (ferror(stdin) || ferror(tmp) || fflush(tmp) == EOF ||
+	    fseek(tmp, 0, SEEK_SET) == -1) {
+		fclose(tmp);
+		return err_set(e, EX_IOERR, "--read-envelope-from: reading the "
+		    "message: %s", strerror(errno));
+	}
+	/* the header block is at the start of the first chunk read */
+	if (fread(buf, 1, hlen, tmp) != hlen || fseek(tmp, 0, SEEK_SET) == -1 ||
+	    from_field(buf, hlen, &val) == -1) {
+		fclose(tmp);
+		return err_set(e, EX_DATAERR, "--read-envelope-from: the "
+		    "message has no From: header");
+	}
+	rc = addr_list_parse(val, strlen(val), &l, e);
+	free(val);
+	if (rc == 0 && (l.n == 0 || strlcpy(from, l.v[0], fromsz) >= fromsz))
+		rc = err_set(e, EX_DATAERR, "--read-envelope-from: no usable "
+		    "address in the From: header");
+	addr_list_free(&l);
+	if (rc == -1) {
+		fclose(tmp);
+		return err_prefix(e, "--read-envelope-from");
+	}
+	*fd = dup(fileno(tmp));
+	fclose(tmp);		/* may move the shared offset: rewind after */
+	if (*fd == -1 || lseek(*fd, 0, SEEK_SET) == -1)
+		return err_set(e, EX_OSERR, "--read-envelope-from: %s",
+		    strerror(errno));
+	return 0;
 }

@@ -14,6 +14,12 @@
  * dropin_aliases_check(): `smtps -bi` / newaliases: parse the file and
  * print "FILE: N aliases" (and a warning for a name defined twice) to fp.
  *
+ * dropin_read_envelope_from(): --read-envelope-from: copy stdin to an
+ * unlinked temporary file, take the first address of its first From:
+ * header (in the first LIMIT_HEADER_BLOCK bytes) as the envelope sender
+ * and return in *fd a descriptor of the copy at offset 0.  No From or no
+ * address -> EX_DATAERR.
+ *
  * dropin_log(): when the account has `logfile` and/or `syslog`, write one
  * line (logline.h) for this attempt: appended to the file (created 0600,
  * O_APPEND, one write) or to stdout for "-"; to syslog(3) with the
@@ -35,5 +41,7 @@ void	dropin_pretend(const struct account *, const char *from,
 	    const struct addr_list *rcpts, int read_rcpts, FILE *);
 int	dropin_aliases_check(const struct account *, FILE *, struct err *);
 void	dropin_log(const struct account *, struct logline *);
+int	dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
+	    struct err *);
 
 #endif

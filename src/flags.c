@@ -25,7 +25,7 @@ enum f_id {
 	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON,
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
-	ID_BV
+	ID_BV, ID_READFROM
 };
 
 struct flag {
@@ -121,6 +121,8 @@ static const struct flag flags[] = {
 	  "--file=FILE     same as -C FILE" },
 	{ "read-recipients", 1, A_NONE, F_DO, ID_READRCPT,
 	  "--read-recipients  same as -t" },
+	{ "read-envelope-from", 1, A_NONE, F_DO, ID_READFROM,
+	  "--read-envelope-from  the envelope sender is the From: address" },
 	{ "host", 1, A_VALUE, F_DO, ID_KW,
 	  "--host=HOST, --port=N, --tls[=on|off], --tls-starttls[=on|off],\n"
 	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, --tls-certcheck[=on|off],\n"
@@ -242,6 +244,7 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_BS:		o->mode = MODE_SMTP; break;
 	case ID_BI:		o->mode = MODE_ALIASES; break;
 	case ID_BV:		o->mode = MODE_VERIFY; break;
+	case ID_READFROM:	o->read_envelope_from = 1; break;
 	case ID_N: case ID_RET: case ID_ENVID:
 		if (check_dsn(f->id, val, e) == -1)
 			return -1;

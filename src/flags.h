@@ -65,6 +65,7 @@ struct opts {
 	const char	*dsn_return;	/* -R: full or hdrs */
 	const char	*envid;		/* -V: DSN envelope ID */
 	int		 no_aliases;	/* -n */
+	int		 read_envelope_from; /* --read-envelope-from */
 	struct opts_override ovr[FLAGS_MAX_OVERRIDES];
 	int		 novr;		/* applied in order after the config */
 };

@@ -551,8 +551,18 @@ main(int argc, char **argv)
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else
-		rc = run(&r, &e);
+	} else {
+		static char hfrom[LIMIT_ADDR + 1];
+
+		rc = 0;
+		if (r.o.read_envelope_from) {
+			rc = dropin_read_envelope_from(&r.infd, hfrom,
+			    sizeof(hfrom), &e);
+			r.o.from = hfrom;
+		}
+		if (rc == 0)
+			rc = run(&r, &e);
+	}
 	queue_entry_free(&r.qe);
 	secret_free(r.password);
 	addr_list_free(&r.rcpts);

@@ -175,3 +175,32 @@ EOF2
 	assert_status 0
 	grep -q '^Bcc: carol@example.net' "$SRV/msg.1" || fail "Bcc removed"
 }
+
+@test "--read-envelope-from: the From address is the envelope sender and chooses the account" {
+	two_accounts
+	message <<'EOF2'
+From: "Ann" <ann@home.example>
+To: bob@example.net
+Subject: r
+
+x
+EOF2
+	run_smtps --read-envelope-from -t
+	assert_status 0
+	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<ann@home.example>' ||
+		fail "sender: $(head -n 1 "$SRV/msg.1.env")"
+	assert_delivered
+}
+
+@test "--read-envelope-from without a From header: exit 65, nothing sent" {
+	write_config plain
+	message <<'EOF2'
+Subject: no from
+
+x
+EOF2
+	run_smtps --read-envelope-from bob@example.net
+	assert_status 65
+	assert_error_line 'no From: header'
+	refute_transcript 'C[:+] MAIL.*'
+}

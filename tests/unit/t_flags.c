@@ -130,6 +130,8 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("-d", "--debug", "-P", "a@x")), 0);
 	T_EQ_INT(o.verbose, 2);
 	T_EQ_INT(o.mode, MODE_PRETEND);
+	T_EQ_INT(parse(&o, &e, ARGS("--read-envelope-from", "a@x")), 0);
+	T_EQ_INT(o.read_envelope_from, 1);
 	T_EQ_INT(parse(&o, &e, ARGS("--file=/x", "--read-recipients")), 0);
 	T_EQ_STR(o.conffile, "/x");
 	T_EQ_INT(o.read_rcpts, 1);
