@@ -51,8 +51,8 @@ slurp(const char *path, char **buf, size_t *len, struct err *e)
 static int
 load(const char *path, struct alias_tab *t, struct err *e)
 {
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (slurp(path, &buf, &len, e) == -1)

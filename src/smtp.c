@@ -90,6 +90,9 @@ smtp_local_name(char *out, size_t outsz)
 }
 
 /* queue one command line (CRLF added); `secret` hides it in -v output */
+static int cmd(struct smtp *, int, struct err *, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 {
