@@ -591,20 +591,28 @@ static int
 copy_mbox(int in, int out)
 {
 	char buf[LIMIT_IO_BUF], ob[LIMIT_IO_BUF * 2 + 8];
-	int bol = 1, cr = 0;
+	int bol = 1, cr = 0, eof = 0;
+	size_t have = 0;	/* bytes carried over at the start of buf */
 	ssize_t n;
 
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		size_t o = 0;
-		ssize_t i;
+	while (!eof) {
+		size_t len, i, o = 0;
 
+		n = read(in, buf + have, sizeof(buf) - have);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return -1;
-		for (i = 0; i < n; i++) {
+		eof = n == 0;
+		len = have + (size_t)n;
+		for (i = 0; i < len; i++) {
 			char c = buf[i];
 
+			/* a line start that may be "From " cut by the read:
+			   decide when the next read has completed it */
+			if (bol && !eof && len - i < 5 &&
+			    memcmp(buf + i, "From ", len - i) == 0)
+				break;
 			if (cr && c != '\n')
 				ob[o++] = '\r';
 			cr = 0;
@@ -612,7 +620,7 @@ copy_mbox(int in, int out)
 				cr = 1;
 				continue;
 			}
-			if (bol && c == 'F' && n - i >= 5 &&
+			if (bol && c == 'F' && len - i >= 5 &&
 			    memcmp(buf + i, "From ", 5) == 0)
 				ob[o++] = '>';
 			ob[o++] = c;
@@ -620,6 +628,8 @@ copy_mbox(int in, int out)
 		}
 		if (writeall(out, ob, o) == -1)
 			return -1;
+		have = len - i;
+		memmove(buf, buf + i, have);
 	}
 	return writeall(out, bol ? "\n" : "\n\n", bol ? 1 : 2);
 }
