@@ -42,6 +42,7 @@
 
 #include "account.h"
 #include "log.h"
+#include "secret.h"
 
 #ifndef SMTPS_SYSTEM_CONF
 #define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
@@ -109,6 +110,21 @@ account_defaults(struct account *a, const char *home)
 	}
 }
 
+/* keywords parsed but not implemented yet: refused, never ignored */
+static int
+not_yet(const struct account *a, const char *where, struct err *e)
+{
+	const char *k = a->socket ? "socket" : a->source_ip ? "source_ip" :
+	    a->proxy_host ? "proxy_host" : a->tls_cert_file ? "tls_cert_file" :
+	    a->tls_key_file ? "tls_key_file" : a->tls_crl_file ?
+	    "tls_crl_file" : (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
+	    "protocol lmtp" : NULL;
+
+	if (k == NULL)
+		return 0;
+	return err_set(e, EX_CONFIG, "%s: '%s' is not supported yet", where, k);
+}
+
 int
 account_validate(const struct account *a, struct err *e)
 {
@@ -116,6 +132,8 @@ account_validate(const struct account *a, struct err *e)
 
 	snprintf(where, sizeof(where), "account '%s' (%s:%d)",
 	    a->name ? a->name : "?", a->file ? a->file : "?", a->line);
+	if (not_yet(a, where, e) == -1)
+		return -1;
 	if (a->host == NULL)
 		return err_set(e, EX_CONFIG, "%s: no host", where);
 	if (a->auth != NULL && strcmp(a->auth, "off") != 0) {
@@ -402,6 +420,22 @@ apply_overrides(const struct opts *o, struct account *a, const char *home,
 	return 0;
 }
 
+/*
+ * The parser's warnings (deprecated keywords): on stderr when someone can
+ * read them (a terminal, -v, -P, -S), never into a cron job's mail.
+ */
+static void
+show_warnings(const struct opts *o, const char *w)
+{
+	const char *nl;
+
+	if (w == NULL || !(isatty(STDERR_FILENO) || o->verbose ||
+	    o->mode == MODE_PRETEND || o->mode == MODE_SERVERINFO))
+		return;
+	for (; (nl = strchr(w, '\n')) != NULL; w = nl + 1)
+		log_warn("%.*s", (int)(nl - w), w);
+}
+
 /* parse, check permissions, choose, copy the account to out */
 static int
 load_from(const struct opts *o, int fd, const char *path, const char *home,
@@ -416,7 +450,7 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 
 	rc = read_conf(fd, path, &st, &buf, &len, &cap, e);
 	if (rc == 0)
-		rc = conf_parse(buf, len, path, home, &c, e);
+		rc = conf_parse(buf, len, path, home, secret_eval, NULL, &c, e);
 	freezero(buf, cap);
 	if (rc == -1)
 		return -1;
@@ -428,9 +462,7 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 	else {
 		account_copy(out, &c.acct[i]);
 		rc = apply_overrides(o, out, home, e);
-		if (c.ignored != NULL)
-			log_info("%s: msmtp keywords ignored: %s", path,
-			    c.ignored);
+		show_warnings(o, c.warnings);
 	}
 	conf_free(&c);
 	return rc;
@@ -452,6 +484,13 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 		goto done;
 	out->owned_file = xstrdup(path);
 	out->file = out->owned_file;
+	if (out->auto_from) {		/* msmtp's deprecated auto_from */
+		free(out->from);
+		if (out->maildomain != NULL)
+			xasprintf(&out->from, "%%U@%s", out->maildomain);
+		else
+			out->from = xstrdup("%U");
+	}
 	if (out->from != NULL && strchr(out->from, '%') != NULL) {
 		char *f = from_subst(out->from);
 

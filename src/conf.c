@@ -36,6 +36,10 @@
  * Every error is EX_CONFIG "FILE:LINE: message"; on error *conf is left
  * empty.  Line copies that may hold a password are wiped before release.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -65,6 +69,8 @@ struct ps {
 					   from parents (not from defaults) */
 	long			 cur;	/* index in c->acct, or CUR_* */
 	struct err		*e;
+	conf_eval_fn		 eval;	/* `eval` hook, or NULL */
+	void			*ctx;
 	char			 vb[VIS]; /* a value made printable */
 };
 
@@ -215,7 +221,9 @@ kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	long long n = 0;
 
-	if (k->key == K_PORT) {
+	if (k->key == K_PROXY_PORT && *v == '\0')
+		n = 0;				/* empty: the default, 1080 */
+	else if (k->key == K_PORT || k->key == K_PROXY_PORT) {
 		if ((n = number(v, 1, 65535)) < 0)
 			return perr(p, "invalid port '%s' (expected 1-65535)",
 			    vis(p, v));
@@ -314,23 +322,94 @@ kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	    "got '%s'", vis(p, v));
 }
 
-/* remember the name once in conf->ignored ("a, b") */
-static int
-kw_ignore(struct ps *p, const struct kw *k, struct account *a, const char *v)
-{
-	char *old = p->c->ignored, *s;
-	size_t n = strlen(k->name);
+/* one "FILE:LINE: ..." line appended to conf->warnings */
+static void
+warn(struct ps *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+static void
+warn(struct ps *p, const char *fmt, ...)
+{
+	char msg[LIMIT_ERR_MSG], *old = p->c->warnings;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	xasprintf(&p->c->warnings, "%s%s:%d: %s\n", old ? old : "", p->file,
+	    p->line, msg);
+	free(old);
+}
+
+/* accepted for old msmtp files; no effect here (the warning says why) */
+static int
+kw_noop(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
 	(void)a; (void)v;
-	for (s = old; s != NULL && (s = strstr(s, k->name)) != NULL; s += n)
-		if ((s == old || s[-1] == ' ') && (s[n] == ',' || s[n] == '\0'))
-			return 0;
-	if (old == NULL)
-		p->c->ignored = xstrdup(k->name);
-	else {
-		xasprintf(&p->c->ignored, "%s, %s", old, k->name);
-		free(old);
-	}
+	if (strcmp(k->name, "tls_min_dh_prime_bits") == 0)
+		warn(p, "keyword '%s' is deprecated and has no effect (use "
+		    "tls_priorities)", k->name);
+	else
+		warn(p, "keyword '%s' is obsolete and has no effect in smtps",
+		    k->name);
+	return 0;
+}
+
+/* keepbcc (old msmtp): the opposite of remove_bcc_headers */
+static int
+kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	(void)k;
+	if (*v != '\0' && strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
+		return perr(p, "keyword 'keepbcc' expects on or off, got '%s'",
+		    vis(p, v));
+	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
+	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
+	if (p->cur >= 0)
+		p->own[p->cur] |= 1ULL << K_REMOVE_BCC_HEADERS;
+	warn(p, "keyword 'keepbcc' is deprecated (use remove_bcc_headers %s)",
+	    a->remove_bcc_headers ? "on" : "off");
+	return 0;
+}
+
+/* auto_from (deprecated in msmtp, still honoured): on/off */
+static int
+kw_auto_from(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (kw_bool(p, k, a, v) == -1)
+		return -1;
+	warn(p, "keyword 'auto_from' is deprecated (use from %%U@DOMAIN)");
+	return 0;
+}
+
+/* source_ip: a numeric IPv4 or IPv6 address, or empty (none) */
+static int
+kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (*v != '\0' && inet_pton(AF_INET, v, buf) != 1 &&
+	    inet_pton(AF_INET6, v, buf) != 1)
+		return perr(p, "keyword '%s' expects a numeric IPv4 or IPv6 "
+		    "address, got '%s'", k->name, vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
+/* protocol: smtp or lmtp */
+static int
+kw_protocol(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (*v == '\0' || strcasecmp(v, "smtp") == 0)
+		v = "smtp";
+	else if (strcasecmp(v, "lmtp") == 0)
+		v = "lmtp";
+	else
+		return perr(p, "keyword 'protocol' expects smtp or lmtp, got "
+		    "'%s'", vis(p, v));
+	set_str(a, k, v);
 	return 0;
 }
 
@@ -425,18 +504,6 @@ kw_return(struct ps *p, const struct kw *k, struct account *a,
 	return 0;
 }
 
-static int
-kw_refuse(struct ps *p, const struct kw *k, struct account *a, const char *v)
-{
-	(void)a;
-	if (*v == '\0' && strcmp(k->name, "eval") != 0)
-		return 0;			/* empty = msmtp's "disabled" */
-	if (strcmp(k->name, "protocol") == 0 && strcmp(v, "smtp") == 0)
-		return 0;
-	return perr(p, "keyword '%s %s' is not supported by smtps", k->name,
-	    vis(p, v));
-}
-
 #define F(k, st, need, field, fn) \
 	{ #field, k, st, need, offsetof(struct account, field), fn }
 #define X(name, fn)	{ name, K__COUNT, S_NONE, 0, 0, fn }
@@ -480,17 +547,18 @@ static const struct kw kwtab[] = {
 	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, kw_tristate),
 	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, kw_bool),
 	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients, kw_bool),
-	/* msmtp keywords that do not change where or how mail is sent */
-	X("auto_from", kw_ignore),		X("set_to_header", kw_ignore),
-	X("keepbcc", kw_ignore),
-	X("ntlmdomain", kw_ignore),
-	X("tls_min_dh_prime_bits", kw_ignore),
-	/* msmtp keywords smtps would not honour: refused when given a value */
-	X("socket", kw_refuse),			X("source_ip", kw_refuse),
-	X("proxy_host", kw_refuse),		X("proxy_port", kw_refuse),
-	X("tls_cert_file", kw_refuse),		X("tls_key_file", kw_refuse),
-	X("tls_crl_file", kw_refuse),		X("eval", kw_refuse),
-	X("protocol", kw_refuse),		/* but `protocol smtp` is fine */
+	F(K_SOCKET, S_STR, 0, socket, kw_path),
+	F(K_SOURCE_IP, S_STR, 0, source_ip, kw_ip),
+	F(K_PROXY_HOST, S_STR, 0, proxy_host, kw_name),
+	F(K_PROXY_PORT, S_INT, 0, proxy_port, kw_num),
+	F(K_PROTOCOL, S_STR, 0, protocol, kw_protocol),
+	F(K_TLS_CERT_FILE, S_STR, 0, tls_cert_file, kw_path),
+	F(K_TLS_KEY_FILE, S_STR, 0, tls_key_file, kw_path),
+	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, kw_path),
+	F(K_AUTO_FROM, S_INT, 0, auto_from, kw_auto_from),
+	/* deprecated msmtp keywords: accepted with a warning */
+	X("keepbcc", kw_keepbcc),		X("set_to_header", kw_noop),
+	X("ntlmdomain", kw_noop),		X("tls_min_dh_prime_bits", kw_noop),
 };
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
@@ -566,7 +634,7 @@ conf_free(struct conf *c)
 		account_free(&c->acct[i]);
 	free(c->acct);
 	free(c->default_name);
-	free(c->ignored);
+	free(c->warnings);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -766,7 +834,7 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 	}
 	case S_INT:
 		n = *int_field((struct account *)a, k);
-		if (k->parse == kw_bool)
+		if (k->parse == kw_bool || k->parse == kw_auto_from)
 			return n ? "on" : "off";
 		if (k->parse == kw_tristate)
 			return n == 1 ? "on" : n == 2 ? "off" : "auto";
@@ -828,7 +896,7 @@ conf_override(struct account *a, const char *kw, const char *value,
 	p.defs = *a;
 	rc = do_keyword(&p, kw, value);
 	*a = p.defs;
-	free(c.ignored);
+	free(c.warnings);
 	if (rc == -1) {			/* drop the ":0: " of "FILE:LINE: " */
 		strlcpy(msg, e->msg + strlen(":0: "), sizeof(msg));
 		err_set(e, EX_USAGE, "%s", msg);
@@ -836,8 +904,31 @@ conf_override(struct account *a, const char *kw, const char *value,
 	return rc;
 }
 
+static int do_line(struct ps *, char *, int);
+
+/* eval CMD: the first line of CMD's output is parsed in place of this one */
 static int
-do_line(struct ps *p, char *line)
+do_eval(struct ps *p, const char *cmd)
+{
+	char *out = NULL;
+	int rc;
+
+	if (p->eval == NULL)
+		return perr(p, "keyword 'eval' is not available here");
+	if (*cmd == '\0')
+		return perr(p, "keyword 'eval' needs a command");
+	if (p->eval(p->ctx, cmd, &out, p->e) == -1)
+		return perr(p, "%s", p->e->msg);
+	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
+		rc = perr(p, "eval: the command's output must be one line");
+	else
+		rc = do_line(p, out, 0);
+	freezero(out, strlen(out) + 1);
+	return rc;
+}
+
+static int
+do_line(struct ps *p, char *line, int may_eval)
 {
 	char *kwd, *v;
 
@@ -856,6 +947,12 @@ do_line(struct ps *p, char *line)
 		p->cur = CUR_DEFAULTS;
 		return 0;
 	}
+	if (strcmp(kwd, "eval") == 0) {
+		if (!may_eval)
+			return perr(p, "eval: the command printed another "
+			    "'eval' line");
+		return do_eval(p, v);
+	}
 	if (strcmp(kwd, "account") == 0) {
 		if (has_ctl(v))
 			return perr(p, "control character in the value of "
@@ -867,7 +964,7 @@ do_line(struct ps *p, char *line)
 
 int
 conf_parse(const char *buf, size_t len, const char *file, const char *home,
-    struct conf *c, struct err *e)
+    conf_eval_fn eval, void *ctx, struct conf *c, struct err *e)
 {
 	const char *s = buf, *end = buf + len, *nl;
 	struct ps p;
@@ -880,6 +977,8 @@ conf_parse(const char *buf, size_t len, const char *file, const char *home,
 	p.c = c;
 	p.cur = CUR_NONE;
 	p.e = e;
+	p.eval = eval;
+	p.ctx = ctx;
 	while (s < end && rc == 0) {
 		size_t n;
 		char *line;
@@ -894,7 +993,7 @@ conf_parse(const char *buf, size_t len, const char *file, const char *home,
 			break;
 		}
 		line = xstrndup(s, n);
-		rc = do_line(&p, line);
+		rc = do_line(&p, line, 1);
 		freezero(line, n + 1);
 		s = nl ? nl + 1 : end;
 	}

@@ -45,6 +45,8 @@ enum conf_key {
 	K_DSN_NOTIFY, K_DSN_RETURN, K_FROM_FULL_NAME, K_ALLOW_FROM_OVERRIDE,
 	K_SET_FROM_HEADER, K_SET_DATE_HEADER, K_SET_MSGID_HEADER,
 	K_REMOVE_BCC_HEADERS, K_UNDISCLOSED_RECIPIENTS,
+	K_SOCKET, K_SOURCE_IP, K_PROXY_HOST, K_PROXY_PORT, K_PROTOCOL,
+	K_TLS_CERT_FILE, K_TLS_KEY_FILE, K_TLS_CRL_FILE, K_AUTO_FROM,
 	K__COUNT
 };
 
@@ -87,6 +89,15 @@ struct account {
 	int	 set_msgid_header;	/* HDR_AUTO/OFF */
 	int	 remove_bcc_headers;	/* 0/1 */
 	int	 undisclosed_recipients; /* 0/1 */
+	char	*socket;		/* unix socket path: replaces host/port */
+	char	*source_ip;		/* local address to bind, numeric */
+	char	*proxy_host;		/* SOCKS5 proxy, or NULL */
+	int	 proxy_port;		/* 0 = not set (1080) */
+	char	*protocol;		/* "smtp" (NULL = smtp) or "lmtp" */
+	char	*tls_cert_file;		/* client certificate (PEM) */
+	char	*tls_key_file;		/* its private key (PEM) */
+	char	*tls_crl_file;		/* CRL (PEM), deprecated in msmtp */
+	int	 auto_from;		/* 0/1, deprecated: from = %U@maildomain */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */
@@ -99,12 +110,22 @@ struct conf {
 	size_t		 nacct;
 	char		*default_name;	/* from `account default : NAME`, or NULL */
 	int		 has_password;	/* some account sets `password` */
-	char		*ignored;	/* msmtp keywords accepted and ignored,
-					   "logfile, syslog", or NULL */
+	char		*warnings;	/* "FILE:LINE: ..." lines, each ending
+					   in \n, for deprecated or no-op
+					   keywords; or NULL */
 };
 
+/*
+ * `eval CMD` lines: the parser calls eval(ctx, CMD, &line, e), which must
+ * return 0 and a malloc'ed first line of the command's output (parsed in
+ * place of the eval line; it may not be another eval) or -1 with e set.
+ * With eval NULL an `eval` line is an error (the parser stays pure).
+ */
+typedef int (*conf_eval_fn)(void *ctx, const char *cmd, char **line,
+	    struct err *);
 int	conf_parse(const char *buf, size_t len, const char *file,
-	    const char *home, struct conf *, struct err *);
+	    const char *home, conf_eval_fn eval, void *ctx, struct conf *,
+	    struct err *);
 /*
  * Set one keyword on an already parsed account, as if the line "kw value"
  * ended its section (command-line options such as --host).  Same checks

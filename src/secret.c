@@ -13,7 +13,8 @@
  * with a trailing CR removed.  Non-zero exit, death by signal, empty first
  * line, a NUL byte or too much output -> EX_CONFIG "passwordeval failed:
  * ...".  No timeout: the command may be asking the user for a passphrase.
- * Every buffer that held the password is wiped.
+ * Every buffer that held the password is wiped.  secret_eval() runs the
+ * config file's `eval CMD` lines the same way (messages say "eval").
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -89,46 +90,47 @@ read_all(int fd, char *buf, size_t cap)
 }
 
 static int
-wait_child(pid_t pid, struct err *e)
+wait_child(const char *what, pid_t pid, struct err *e)
 {
 	int st;
 
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
-			return err_set(e, EX_CONFIG, "passwordeval failed: "
-			    "waitpid: %s", strerror(errno));
+			return err_set(e, EX_CONFIG, "%s failed: "
+			    "waitpid: %s", what, strerror(errno));
 	if (WIFSIGNALED(st))
-		return err_set(e, EX_CONFIG, "passwordeval failed: command "
-		    "killed by signal %d", WTERMSIG(st));
+		return err_set(e, EX_CONFIG, "%s failed: command "
+		    "killed by signal %d", what, WTERMSIG(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		return err_set(e, EX_CONFIG, "passwordeval failed: command "
-		    "exited with status %d", WEXITSTATUS(st));
+		return err_set(e, EX_CONFIG, "%s failed: command "
+		    "exited with status %d", what, WEXITSTATUS(st));
 	return 0;
 }
 
 /* first line of the output, CR LF removed; checks it */
 static int
-first_line(char *buf, size_t n, char **out, struct err *e)
+first_line(const char *what, char *buf, size_t n, char **out, struct err *e)
 {
 	char *nl;
 	size_t len;
 
 	if (memchr(buf, '\0', n) != NULL)
-		return err_set(e, EX_CONFIG, "passwordeval failed: output "
-		    "contains a NUL byte");
+		return err_set(e, EX_CONFIG, "%s failed: output "
+		    "contains a NUL byte", what);
 	nl = memchr(buf, '\n', n);
 	len = nl ? (size_t)(nl - buf) : n;
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	if (len == 0)
-		return err_set(e, EX_CONFIG, "passwordeval failed: empty "
-		    "output");
+		return err_set(e, EX_CONFIG, "%s failed: empty "
+		    "output", what);
 	*out = xstrndup(buf, len);
 	return 0;
 }
 
+/* what: "passwordeval" or "eval", for the messages */
 static int
-passwordeval(const char *cmd, char **out, struct err *e)
+run_cmd(const char *what, const char *cmd, char **out, struct err *e)
 {
 	char buf[LIMIT_PASSWORD];
 	int pfd[2], rc, rerr;
@@ -136,13 +138,13 @@ passwordeval(const char *cmd, char **out, struct err *e)
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) == -1)
-		return err_set(e, EX_OSERR, "passwordeval failed: pipe: %s",
+		return err_set(e, EX_OSERR, "%s failed: pipe: %s", what,
 		    strerror(errno));
 	if ((pid = fork()) == -1) {
 		rc = errno;
 		close(pfd[0]);
 		close(pfd[1]);
-		return err_set(e, EX_OSERR, "passwordeval failed: fork: %s",
+		return err_set(e, EX_OSERR, "%s failed: fork: %s", what,
 		    strerror(rc));
 	}
 	if (pid == 0)
@@ -151,15 +153,15 @@ passwordeval(const char *cmd, char **out, struct err *e)
 	n = read_all(pfd[0], buf, sizeof(buf));
 	rerr = errno;
 	close(pfd[0]);		/* a child still writing gets SIGPIPE */
-	rc = wait_child(pid, e);
+	rc = wait_child(what, pid, e);
 	if (n == -1)
-		rc = err_set(e, EX_CONFIG, "passwordeval failed: output longer "
-		    "than %d bytes", LIMIT_PASSWORD - 1);
+		rc = err_set(e, EX_CONFIG, "%s failed: output longer "
+		    "than %d bytes", what, LIMIT_PASSWORD - 1);
 	else if (n == -2)
-		rc = err_set(e, EX_CONFIG, "passwordeval failed: read: %s",
+		rc = err_set(e, EX_CONFIG, "%s failed: read: %s", what,
 		    strerror(rerr));
 	else if (rc == 0)
-		rc = first_line(buf, (size_t)n, out, e);
+		rc = first_line(what, buf, (size_t)n, out, e);
 	explicit_bzero(buf, sizeof(buf));
 	return rc;
 }
@@ -175,10 +177,17 @@ secret_get(const struct account *a, char **password, struct err *e)
 		return 0;
 	}
 	if (a->passwordeval != NULL)
-		return passwordeval(a->passwordeval, password, e);
+		return run_cmd("passwordeval", a->passwordeval, password, e);
 	if (a->user == NULL)
 		return 0;
 	return err_set(e, EX_CONFIG, "no password for user '%s' (set password "
 	    "or passwordeval in %s)", a->user, a->file ? a->file : "the "
 	    "configuration file");
+}
+
+int
+secret_eval(void *ctx, const char *cmd, char **line, struct err *e)
+{
+	(void)ctx;
+	return run_cmd("eval", cmd, line, e);
 }

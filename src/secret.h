@@ -14,6 +14,11 @@
 
 int	secret_get(const struct account *, char **password, struct err *);
 void	secret_free(char *);
+/*
+ * conf_eval_fn for `eval CMD` lines: the first line of CMD's output, run
+ * and checked as passwordeval is (messages say "eval failed: ...").
+ */
+int	secret_eval(void *ctx, const char *cmd, char **line, struct err *);
 void	secret_wipe(void *, size_t);
 
 #endif

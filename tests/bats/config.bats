@@ -264,3 +264,69 @@ EOF
 	assert_status 78
 	assert_error_line 'does-not-exist'
 }
+
+@test "eval: the command's first line replaces the eval line" {
+	{ sc_plain; } > "$T/scenario"
+	start_server
+	std_message
+	cfg <<EOF
+account test
+eval echo host 127.0.0.1; echo ignored second line
+eval "echo 'port $PORT'"
+tls off
+eval echo from alice@example.org
+EOF
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript 'C: MAIL FROM:<alice@example.org>( .*)?'
+	assert_delivered
+}
+
+@test "eval: a failing command is a config error naming the line, nothing sent" {
+	error_server
+	cfg <<'EOF'
+account test
+host 127.0.0.1
+
+eval exit 3
+EOF
+	run_smtps bob@example.net
+	assert_config_error 4
+	assert_error_line 'eval failed: command exited with status 3'
+}
+
+@test "deprecated keywords: honoured, warned with -P, silent for cron" {
+	{ sc_plain; } > "$T/scenario"
+	start_server
+	message <<'EOF'
+From: alice@example.org
+To: bob@example.net
+Bcc: carol@example.net
+Subject: keep bcc
+
+body
+EOF
+	cfg <<EOF
+account test
+host 127.0.0.1
+port $PORT
+tls off
+maildomain example.org
+auto_from on
+keepbcc on
+tls_min_dh_prime_bits 512
+EOF
+	USER=alice run_smtps bob@example.net
+	assert_status 0
+	[ ! -s "$T/stderr" ] || fail "stderr not empty: $(cat "$T/stderr")"
+	assert_transcript 'C: MAIL FROM:<alice@example.org>( .*)?'
+	grep -q '^Bcc: carol@example.net' "$SRV/msg.1" || fail "Bcc removed"
+	USER=alice run_smtps -P bob@example.net
+	assert_status 0
+	grep -qx "smtps: warning: .*mailrc:6: keyword 'auto_from' is deprecated (use from %U@DOMAIN)" "$T/stderr" ||
+		fail "$(cat "$T/stderr")"
+	grep -q "mailrc:7: keyword 'keepbcc' is deprecated (use remove_bcc_headers off)" "$T/stderr" ||
+		fail "$(cat "$T/stderr")"
+	grep -q "mailrc:8: keyword 'tls_min_dh_prime_bits' is deprecated and has no effect" "$T/stderr" ||
+		fail "$(cat "$T/stderr")"
+}

@@ -26,8 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	home = homes[data[0] % 3];
 	err_clear(&e);
-	if (conf_parse((const char *)data + 1, size - 1, "fuzz", home, &c,
-	    &e) == -1) {
+	if (conf_parse((const char *)data + 1, size - 1, "fuzz", home, NULL,
+	    NULL, &c, &e) == -1) {
 		if (e.code != EX_CONFIG || strncmp(e.msg, "fuzz:", 5) != 0)
 			abort();
 		if (c.acct != NULL || c.nacct != 0)

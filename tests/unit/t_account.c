@@ -57,7 +57,7 @@ one(const char *text, struct account *out)
 
 	snprintf(buf, sizeof(buf), "account t\n%s\n", text);
 	err_clear(&e);
-	rc = conf_parse(buf, strlen(buf), "rc", "/h", &c, &e);
+	rc = conf_parse(buf, strlen(buf), "rc", "/h", NULL, NULL, &c, &e);
 	T_OK(rc == 0, "parse %s: %s", text, e.msg);
 	if (rc == 0) {
 		for (size_t i = 0; i < c.nacct; i++)
@@ -130,7 +130,7 @@ test_other_defaults(void)
 	static const char rc[] = "defaults\ntls off\naccount t\nhost smtp.x\n";
 
 	/* a `tls off` from the defaults section is explicit */
-	T_EQ_INT(conf_parse(rc, strlen(rc), "rc", "/h", &c, &e), 0);
+	T_EQ_INT(conf_parse(rc, strlen(rc), "rc", "/h", NULL, NULL, &c, &e), 0);
 	account_copy(&a, &c.acct[0]);
 	conf_free(&c);
 	account_defaults(&a, "/h");

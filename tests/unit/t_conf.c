@@ -17,7 +17,7 @@ static int
 parse(const char *text, struct conf *c, struct err *e)
 {
 	err_clear(e);
-	return conf_parse(text, strlen(text), "rc", HOME, c, e);
+	return conf_parse(text, strlen(text), "rc", HOME, NULL, NULL, c, e);
 }
 
 static const struct account *
@@ -51,12 +51,12 @@ fails(const char *text, size_t len, const char *home, const char *msg)
 
 	err_clear(&e);
 	memset(&c, 0x5a, sizeof(c));
-	rc = conf_parse(text, len, "rc", home, &c, &e);
+	rc = conf_parse(text, len, "rc", home, NULL, NULL, &c, &e);
 	T_EQ_INT(rc, -1);
 	T_EQ_INT(e.code, EX_CONFIG);
 	T_EQ_STR(e.msg, msg);
 	T_OK(c.acct == NULL && c.nacct == 0 && c.default_name == NULL &&
-	    c.ignored == NULL, "conf not emptied after error: %s", msg);
+	    c.warnings == NULL, "conf not emptied after error: %s", msg);
 	conf_free(&c);
 }
 
@@ -166,16 +166,17 @@ test_errors(void)
 	    "rc:2: control character in the value of 'from'");
 	FAILS("account a\x7f\n",
 	    "rc:1: control character in the value of 'account'");
-	FAILS("account a\nsocket /run/x\n",
-	    "rc:2: keyword 'socket /run/x' is not supported by smtps");
-	FAILS("account a\nproxy_host 127.0.0.1\n",
-	    "rc:2: keyword 'proxy_host 127.0.0.1' is not supported by smtps");
-	FAILS("account a\ntls_cert_file ~/c.pem\n",
-	    "rc:2: keyword 'tls_cert_file ~/c.pem' is not supported by smtps");
-	FAILS("account a\neval\n", "rc:2: keyword 'eval ' is not supported by "
-	    "smtps");
-	FAILS("account a\nprotocol lmtp\n",
-	    "rc:2: keyword 'protocol lmtp' is not supported by smtps");
+	FAILS("account a\nsource_ip localhost\n",
+	    "rc:2: keyword 'source_ip' expects a numeric IPv4 or IPv6 address, "
+	    "got 'localhost'");
+	FAILS("account a\nproxy_port 0\n",
+	    "rc:2: invalid port '0' (expected 1-65535)");
+	FAILS("account a\nprotocol esmtp\n",
+	    "rc:2: keyword 'protocol' expects smtp or lmtp, got 'esmtp'");
+	FAILS("account a\nkeepbcc maybe\n",
+	    "rc:2: keyword 'keepbcc' expects on or off, got 'maybe'");
+	FAILS("account a\neval echo host x\n",
+	    "rc:2: keyword 'eval' is not available here");
 	FAILS("account a\nqueue maybe\n",
 	    "rc:2: keyword 'queue' expects on or off, got 'maybe'");
 	FAILS("account a\nqueue_lifetime\n",
@@ -321,7 +322,16 @@ test_fields(void)
 	    "set_date_header off\n"
 	    "set_msgid_header auto\n"
 	    "remove_bcc_headers off\n"
-	    "undisclosed_recipients on\n";
+	    "undisclosed_recipients on\n"
+	    "socket ~/smtp.sock\n"
+	    "source_ip ::1\n"
+	    "proxy_host proxy.example.com\n"
+	    "proxy_port 9050\n"
+	    "protocol LMTP\n"
+	    "tls_cert_file ~/cert.pem\n"
+	    "tls_key_file /k.pem\n"
+	    "tls_crl_file crl.pem\n"
+	    "auto_from off\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -373,11 +383,22 @@ test_fields(void)
 	T_EQ_INT(a->set_msgid_header, 0);
 	T_EQ_INT(a->remove_bcc_headers, 0);
 	T_EQ_INT(a->undisclosed_recipients, 1);
+	T_EQ_STR(a->socket, HOME "/smtp.sock");
+	T_EQ_STR(a->source_ip, "::1");
+	T_EQ_STR(a->proxy_host, "proxy.example.com");
+	T_EQ_INT(a->proxy_port, 9050);
+	T_EQ_STR(a->protocol, "lmtp");
+	T_EQ_STR(a->tls_cert_file, HOME "/cert.pem");
+	T_EQ_STR(a->tls_key_file, "/k.pem");
+	T_EQ_STR(a->tls_crl_file, "crl.pem");
+	T_EQ_INT(a->auto_from, 0);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
 	T_OK(c.default_name == NULL, "no default_name");
-	T_OK(c.ignored == NULL, "nothing ignored");
+	T_OK(c.warnings != NULL && strstr(c.warnings, ": keyword 'auto_from' is "
+	    "deprecated") != NULL && strchr(c.warnings, '\n') ==
+	    c.warnings + strlen(c.warnings) - 1, "one warning: auto_from");
 	conf_free(&c);
 	T_OK(c.acct == NULL && c.nacct == 0, "conf_free empties");
 	conf_free(&c);				/* twice is harmless */
@@ -476,14 +497,15 @@ test_comments_and_lines(void)
 	T_EQ_INT(c.has_password, 1);
 	conf_free(&c);
 
-	T_EQ_INT(conf_parse("", 0, "rc", HOME, &c, &e), 0);
+	T_EQ_INT(conf_parse("", 0, "rc", HOME, NULL, NULL, &c, &e), 0);
 	T_EQ_INT(c.nacct, 0);
 	conf_free(&c);
 	T_EQ_INT(parse("# only\n\n", &c, &e), 0);
 	T_EQ_INT(c.nacct, 0);
 	conf_free(&c);
 	/* the length bounds the buffer: bytes after it are not read */
-	T_EQ_INT(conf_parse("account a\nhost x\nhots", 17, "rc", HOME, &c, &e),
+	T_EQ_INT(conf_parse("account a\nhost x\nhots", 17, "rc", HOME, NULL, NULL,
+	    &c, &e),
 	    0);
 	T_EQ_INT(c.nacct, 1);
 	conf_free(&c);
@@ -603,16 +625,27 @@ test_msmtp_keywords(void)
 	    "host h\n"
 	    "tls_crl_file\n"
 	    "syslog\n"
+	    "tls_min_dh_prime_bits 512\n"
+	    "keepbcc\n"
 	    "auto_from on\n";
 	struct conf c;
 	struct err e;
 
 	T_EQ_INT(parse(rc, &c, &e), 0);
-	T_EQ_STR(c.ignored, "auto_from");
+	T_EQ_STR(c.warnings,
+	    "rc:12: keyword 'tls_min_dh_prime_bits' is deprecated and has no "
+	    "effect (use tls_priorities)\n"
+	    "rc:13: keyword 'keepbcc' is deprecated (use remove_bcc_headers "
+	    "off)\n"
+	    "rc:14: keyword 'auto_from' is deprecated (use from %U@DOMAIN)\n");
 	T_EQ_INT(c.nacct, 1);
 	/* logfile, syslog and aliases are kept (empty logfile = unset) */
 	T_EQ_INT(c.acct[0].set, BIT(K_HOST) | BIT(K_LOGFILE) | BIT(K_SYSLOG) |
-	    BIT(K_ALIASES));
+	    BIT(K_ALIASES) | BIT(K_PROTOCOL) | BIT(K_PROXY_HOST) |
+	    BIT(K_TLS_CRL_FILE) | BIT(K_REMOVE_BCC_HEADERS) | BIT(K_AUTO_FROM));
+	T_EQ_INT(c.acct[0].remove_bcc_headers, 0);
+	T_EQ_INT(c.acct[0].auto_from, 1);
+	T_OK(c.acct[0].proxy_host == NULL, "empty proxy_host unsets it");
 	T_EQ_STR(c.acct[0].syslog, "LOG_USER");
 	T_EQ_STR(c.acct[0].aliases, "/etc/aliases");
 	T_OK(c.acct[0].logfile == NULL, "empty logfile unsets it");
@@ -655,6 +688,65 @@ test_copy(void)
 	account_free(NULL);
 }
 
+/* a fake eval hook: "say TEXT" prints TEXT, "fail" fails */
+static int
+fake_eval(void *ctx, const char *cmd, char **line, struct err *e)
+{
+	++*(int *)ctx;
+	if (strncmp(cmd, "say ", 4) == 0) {
+		*line = xstrdup(cmd + 4);
+		return 0;
+	}
+	if (strcmp(cmd, "two") == 0) {
+		*line = xstrdup("host a\nhost b");
+		return 0;
+	}
+	return err_set(e, EX_CONFIG, "eval failed: command exited with "
+	    "status 1");
+}
+
+static int
+parse_eval(const char *text, struct conf *c, struct err *e, int *calls)
+{
+	err_clear(e);
+	*calls = 0;
+	return conf_parse(text, strlen(text), "rc", HOME, fake_eval, calls, c,
+	    e);
+}
+
+static void
+test_eval(void)
+{
+	struct conf c;
+	struct err e;
+	int n;
+
+	T_EQ_INT(parse_eval("account a\neval say host h.example\n"
+	    "eval \"say password p w\"\neval say from x@y\n", &c, &e, &n), 0);
+	T_EQ_INT(n, 3);
+	T_EQ_STR(c.acct[0].host, "h.example");
+	T_EQ_STR(c.acct[0].password, "p w");
+	T_EQ_INT(c.has_password, 1);
+	T_EQ_STR(c.acct[0].from, "x@y");
+	conf_free(&c);
+	/* the evaluated line may start an account, and errors name the line */
+	T_EQ_INT(parse_eval("eval say account b\nhost h\n", &c, &e, &n), 0);
+	T_EQ_STR(c.acct[0].name, "b");
+	conf_free(&c);
+	T_EQ_INT(parse_eval("account a\n\neval fail\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:3: eval failed: command exited with status 1");
+	T_EQ_INT(parse_eval("account a\neval say hots x\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: unknown keyword 'hots'");
+	T_EQ_INT(parse_eval("account a\neval say eval say host x\n", &c, &e,
+	    &n), -1);
+	T_EQ_STR(e.msg, "rc:2: eval: the command printed another 'eval' line");
+	T_EQ_INT(parse_eval("account a\neval two\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: eval: the command's output must be one line");
+	T_EQ_INT(parse_eval("account a\neval\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: keyword 'eval' needs a command");
+	T_EQ_INT(n, 0);
+}
+
 /* golden files: tests/unit/data/conf/NAME.rc -> NAME.out */
 static void
 dump(FILE *f, const struct conf *c, const struct err *e, int rc)
@@ -665,9 +757,9 @@ dump(FILE *f, const struct conf *c, const struct err *e, int rc)
 		fprintf(f, "error %d: %s\n", e->code, e->msg);
 		return;
 	}
-	fprintf(f, "default_name %s\nignored %s\nhas_password %d\n",
+	fprintf(f, "default_name %s\nwarnings %shas_password %d\n",
 	    c->default_name ? c->default_name : "-",
-	    c->ignored ? c->ignored : "-", c->has_password);
+	    c->warnings ? c->warnings : "-\n", c->has_password);
 	for (i = 0; i < c->nacct; i++) {
 		const struct account *a = &c->acct[i];
 
@@ -726,7 +818,7 @@ test_golden(const char *dir)
 			continue;
 		err_clear(&e);
 		snprintf(path, sizeof(path), "%s.rc", names[i]);
-		rc = conf_parse(in, inlen, path, HOME, &c, &e);
+		rc = conf_parse(in, inlen, path, HOME, NULL, NULL, &c, &e);
 		f = open_memstream(&got, &gotlen);
 		dump(f, &c, &e, rc);
 		fclose(f);
@@ -794,6 +886,7 @@ main(int argc, char **argv)
 	test_msmtp_keywords();
 	test_override_format();
 	test_copy();
+	test_eval();
 	test_golden(argc > 1 ? argv[1] : "tests/unit/data/conf");
 	return t_done("t_conf");
 }
