@@ -563,6 +563,8 @@ static const struct kw kwtab[] = {
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
 
+_Static_assert(K__COUNT <= 64, "struct account.set has 64 bits");
+
 static void
 copy_field(struct account *dst, const struct account *src,
     const struct kw *k)
