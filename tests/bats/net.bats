@@ -418,6 +418,17 @@ EOF
 	assert_error_line 'the proxy closed the connection in the middle of its reply \(after 5 bytes\)'
 }
 
+@test "proxy closes the connection without answering -> exit 75" {
+	start_proxy <<EOF
+close_after_greeting on
+EOF
+	write_config tls "host mx.example" "proxy_host 127.0.0.1" "proxy_port $PROXY_PORT"
+	std_message
+	run_smtps bob@example.net
+	assert_status 75
+	assert_error_line "cannot connect to mx\\.example port 25 via SOCKS5 proxy 127\\.0\\.0\\.1 port $PROXY_PORT: the proxy closed the connection; message saved"
+}
+
 @test "socket overrides proxy_host (msmtp): the proxy is not used" {
 	scenario <<EOF
 $(sc_plain)
