@@ -17,6 +17,7 @@
 #include "alias.h"
 #include "dropin.h"
 #include "log.h"
+#include "net.h"
 
 /* the whole aliases file into *buf (caller frees) */
 static int
@@ -94,10 +95,12 @@ void
 dropin_pretend(const struct account *a, const char *from,
     const struct addr_list *rcpts, int read_rcpts, FILE *fp)
 {
-	char *text = conf_format(a);
+	char *text = conf_format(a), how[LIMIT_ERR_MSG / 2];
 	size_t i;
 
 	fprintf(fp, "# %s:%d\n%s", a->file ? a->file : "?", a->line, text);
+	net_describe(a, how, sizeof(how));
+	fprintf(fp, "%-22s %s\n", "connect to", how);
 	fprintf(fp, "%-22s <%s>\n", "envelope-from", from);
 	for (i = 0; i < rcpts->n; i++)
 		fprintf(fp, "%-22s <%s>\n", "recipient", rcpts->v[i]);

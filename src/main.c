@@ -30,6 +30,7 @@
 #include "hdr.h"
 #include "log.h"
 #include "msg.h"
+#include "net.h"
 #include "queue.h"
 #include "secret.h"
 #include "serve.h"
@@ -334,6 +335,7 @@ log_attempt(struct run *r, int rc, const struct err *e)
 static int
 run(struct run *r, struct err *e)
 {
+	char how[LIMIT_ERR_MSG / 2];
 	int rc;
 
 	if (account_load(&r->o, &r->a, e) == -1 || check_sender(r, e) == -1 ||
@@ -341,9 +343,9 @@ run(struct run *r, struct err *e)
 	    secret_get(&r->a, &r->password, e) == -1 ||
 	    tls_global_init(e) == -1)
 		return -1;
-	log_info("account %s: %s port %d, %s", r->a.name, r->a.host,
-	    r->a.port, !r->a.tls ? "no TLS" : r->a.tls_starttls ?
-	    "STARTTLS" : "implicit TLS");
+	net_describe(&r->a, how, sizeof(how));
+	log_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
+	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
 		if (r->spooled)

@@ -645,15 +645,16 @@ connect_and_greet(struct smtp *s, struct err *e)
 {
 	const struct account *a = s->a;
 	int implicit = a->tls && !a->tls_starttls;
+	char how[LIMIT_ERR_MSG / 2];
 
-	s->fd = net_connect(a->host, a->port, s->timeout_ms, e);
+	s->fd = net_open(a, s->timeout_ms, e);
 	if (s->fd == -1)
 		return -1;
 	s->io = xcalloc(1, sizeof(*s->io));
 	io_init(s->io, net_transport(&s->fd));
 	s->io->timeout_ms = s->timeout_ms;
-	log_info("connected to %s port %d%s", a->host, a->port,
-	    implicit ? " (implicit TLS)" : "");
+	net_describe(a, how, sizeof(how));
+	log_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
 	if (expect(s, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
@@ -729,7 +730,7 @@ char *
 smtp_serverinfo(const struct account *a, struct err *e)
 {
 	struct smtp *s = new_session(a, NULL);
-	char *out = NULL, *tls, *ehlo_text;
+	char *out = NULL, *tls, *ehlo_text, how[LIMIT_ERR_MSG / 2];
 	const char *p, *nl;
 
 	s->noauth = 1;
@@ -740,8 +741,9 @@ smtp_serverinfo(const struct account *a, struct err *e)
 	}
 	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
 	    "none\n");
-	xasprintf(&out, "SMTP server:    %s port %d (%s)\n%scapabilities:\n",
-	    a->host, a->port, !a->tls ? "no TLS" : a->tls_starttls ?
+	net_describe(a, how, sizeof(how));
+	xasprintf(&out, "SMTP server:    %s (%s)\n%scapabilities:\n",
+	    how, !a->tls ? "no TLS" : a->tls_starttls ?
 	    "STARTTLS" : "implicit TLS", tls);
 	free(tls);
 	/* the EHLO reply after its first line, one capability per line */
