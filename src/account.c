@@ -518,3 +518,11 @@ done:
 	free(home);
 	return rc;
 }
+
+const char *
+account_server(const struct account *a)
+{
+	if (a->socket != NULL)
+		return a->socket;
+	return a->host != NULL ? a->host : "?";
+}

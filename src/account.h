@@ -47,5 +47,7 @@ int	account_load(const struct opts *, struct account *out, struct err *);
 void	account_defaults(struct account *, const char *home);
 int	account_validate(const struct account *, struct err *);
 int	account_host_is_loopback(const char *host);
+/* the server's name for messages: host, else the socket path */
+const char *account_server(const struct account *);
 
 #endif

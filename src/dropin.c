@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "alias.h"
 #include "dropin.h"
 #include "log.h"
@@ -166,7 +167,7 @@ dropin_log(const struct account *a, struct logline *l)
 		return;
 	l->account = a->name;
 	if (l->host == NULL)
-		l->host = a->host;
+		l->host = account_server(a);
 	if (l->port == 0)
 		l->port = a->port;
 	if (a->logfile != NULL) {

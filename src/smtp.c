@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "dot.h"
 #include "io.h"
 #include "log.h"
@@ -228,7 +229,7 @@ starttls(struct smtp *s, struct err *e)
 {
 	if (!(s->caps.flags & CAP_STARTTLS))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "STARTTLS; refusing to continue without TLS", s->a->host);
+		    "STARTTLS; refusing to continue without TLS", account_server(s->a));
 	if (cmd(s, 0, e, "STARTTLS") == -1 ||
 	    expect(s, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
 		return -1;
@@ -268,7 +269,7 @@ auth(struct smtp *s, struct err *e)
 
 	if (!(s->caps.flags & CAP_AUTH))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "AUTH, but the account has a user", s->a->host);
+		    "AUTH, but the account has a user", account_server(s->a));
 	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
 		return -1;
 	rc = sasl_initial(mech, s->a->user, s->password, buf, sizeof(buf), e);
@@ -305,7 +306,7 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 		if (s->a->dsn_return || s->a->dsn_notify || env->envid)
 			log_info("server %s does not offer DSN: delivery status "
 			    "notification requests (-N, -R, -V) dropped",
-			    s->a->host);
+			    account_server(s->a));
 		return;
 	}
 	if (s->a->dsn_return != NULL) {
@@ -336,7 +337,7 @@ mail_from(struct smtp *s, const struct envelope *env,
 		    (unsigned long long)sp->size > s->caps.size)
 			return err_set(e, EX_DATAERR, "message is %lld bytes, "
 			    "server %s accepts at most %llu", (long long)
-			    sp->size, s->a->host, s->caps.size);
+			    sp->size, account_server(s->a), s->caps.size);
 		snprintf(params, sizeof(params), " SIZE=%lld",
 		    (long long)sp->size);
 	}
@@ -799,7 +800,7 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 			break;
 		if (!smtp_usable(s)) {
 			rc = err_set(e, EX_TEMPFAIL, "connection to %s lost",
-			    s->a->host);
+			    account_server(s->a));
 			break;
 		}
 		if ((rc = transaction(s, env, idx, n, sp, partial, st, &def,
