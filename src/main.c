@@ -515,6 +515,21 @@ run_queue_cmd(struct run *r, struct err *e)
 	return rc;
 }
 
+/* --read-envelope-from (sending and -P): -f is the From: header's address */
+static int
+header_from(struct run *r, struct err *e)
+{
+	static char hfrom[LIMIT_ADDR + 1];
+
+	if (!r->o.read_envelope_from)
+		return 0;
+	if (dropin_read_envelope_from(&r->infd, hfrom, sizeof(hfrom),
+	    e) == -1)
+		return -1;
+	r->o.from = hfrom;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -544,25 +559,18 @@ main(int argc, char **argv)
 		smtp_local_name(host, sizeof(host));
 		rc = serve_bs(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
 		    &e);
-	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_PRETEND ||
-	    r.o.mode == MODE_SERVERINFO || r.o.mode == MODE_VERIFY)
+	} else if (r.o.mode == MODE_PRETEND) {
+		if ((rc = header_from(&r, &e)) == 0)
+			rc = run_info(&r, &e);
+	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
+	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
 	else if (r.o.mode != MODE_SEND) {
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else {
-		static char hfrom[LIMIT_ADDR + 1];
-
-		rc = 0;
-		if (r.o.read_envelope_from) {
-			rc = dropin_read_envelope_from(&r.infd, hfrom,
-			    sizeof(hfrom), &e);
-			r.o.from = hfrom;
-		}
-		if (rc == 0)
-			rc = run(&r, &e);
-	}
+	} else if ((rc = header_from(&r, &e)) == 0)
+		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
 	secret_free(r.password);
 	addr_list_free(&r.rcpts);
