@@ -235,6 +235,10 @@ commit(struct run *r, struct err *e)
 	r->qe.nrcpts = r->rcpts.n;
 	r->qe.size = (long long)r->sp.size;
 	r->qe.eightbit = r->sp.eightbit;
+	/* -N/-R (already in the account) and -V, for the retries */
+	r->qe.notify = r->a.dsn_notify ? xstrdup(r->a.dsn_notify) : NULL;
+	r->qe.ret = r->a.dsn_return ? xstrdup(r->a.dsn_return) : NULL;
+	r->qe.envid = r->o.envid ? xstrdup(r->o.envid) : NULL;
 	if (queue_commit(&r->sp, &r->qe, e) == -1)
 		return -1;
 	r->queueing = 1;
@@ -268,7 +272,7 @@ static int
 deliver(struct run *r, struct err *e)
 {
 	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
-	    r->o.envid };
+	    r->o.envid, NULL, NULL };
 	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
 	struct smtp *s;
 	int rc = -1;
@@ -401,7 +405,8 @@ bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
 static int
 run_verify(struct run *r, struct err *e)
 {
-	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL };
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL, NULL,
+	    NULL };
 	int *codes = xcalloc(r->rcpts.n, sizeof(*codes)), worst = 0;
 	char **texts = xcalloc(r->rcpts.n, sizeof(*texts));
 	struct smtp *s;
