@@ -139,6 +139,13 @@ from %U@pat.example
 auto_from off
 tls off
 
+# %F is no substitution in msmtp (nor in smtps): kept as written
+account pct
+host smtp.pct.example
+from x%F%U@pct.example
+domain pct.example
+tls off
+
 account default : pat
 EOF
 	chmod 600 "$CFG"
@@ -217,7 +224,7 @@ compare() {
 			*) fail "msmtp's manual has keyword $kw; add it to the test" ;; esac
 		done
 	fi
-	for a in base work strict child bare submit pat default; do
+	for a in base work strict child bare submit pat pct default; do
 		run "$SMTPS" -C "$CFG" -P -a "$a" -f x@work.example x@example.net
 		[ "$status" -eq 0 ] || fail "smtps -P -a $a: $output"
 	done
@@ -231,6 +238,9 @@ compare() {
 	compare -a strict -f other@else.example
 	compare -a submit -- "auth: off -> on"
 	compare -a default -- "$TLS_OFF"
+	compare -a pct -- "$TLS_OFF"
+	grep -qx 'envelope-from=x%Ftester@pct.example' <(smtps_fields -a pct) ||
+		fail "%F: $(cat "$T/smtps.out")"
 }
 
 @test "-f chooses the account as msmtp does (exact, any case, +detail, wildcard)" {
