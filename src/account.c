@@ -312,14 +312,18 @@ subst_value(char c, char *v, size_t sz)
 		strlcpy(v, host, sz);
 }
 
-/* `from` with %U %H %C %M replaced; the caller frees */
+/*
+ * in with the substitutions of `which` ("UHCM" for `from`, "HCM" for
+ * `domain`, as msmtp) replaced; any other % sequence (%F too: msmtp has
+ * none) is kept as written.  The caller frees.
+ */
 static char *
-from_subst(const char *in)
+subst(const char *in, const char *which)
 {
 	char out[LIMIT_ADDR * 2 + 1] = "", v[LIMIT_DOMAIN + 1], one[2];
 
 	for (; *in != '\0'; in++) {
-		if (in[0] == '%' && in[1] != '\0' && strchr("UHCM", in[1])) {
+		if (in[0] == '%' && in[1] != '\0' && strchr(which, in[1])) {
 			subst_value(*++in, v, sizeof(v));
 			strlcat(out, v, sizeof(out));
 			continue;
@@ -334,7 +338,7 @@ from_subst(const char *in)
 static int
 from_matches(const char *pattern, const char *from)
 {
-	char *p = from_subst(pattern);
+	char *p = subst(pattern, "UHCM");
 	int m;
 
 	if (strpbrk(p, "?*[") != NULL)
@@ -502,10 +506,16 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 			out->from = xstrdup("%U");
 	}
 	if (out->from != NULL && strchr(out->from, '%') != NULL) {
-		char *f = from_subst(out->from);
+		char *f = subst(out->from, "UHCM");
 
 		free(out->from);
 		out->from = f;
+	}
+	if (out->domain != NULL && strchr(out->domain, '%') != NULL) {
+		char *d = subst(out->domain, "HCM");
+
+		free(out->domain);
+		out->domain = d;
 	}
 	if (out->queue_dir == NULL && state != NULL && *state == '/')
 		xasprintf(&out->queue_dir, "%s/smtps/queue", state);

@@ -209,7 +209,8 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
     struct err *e)
 {
 	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
-	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, NULL };
+	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, qe->envid,
+	    qe->notify, qe->ret };
 	struct spool sp;
 	struct smtp *s;
 	enum flush_res r;

@@ -236,6 +236,10 @@ commit(struct run *r, struct err *e)
 	r->qe.nrcpts = r->rcpts.n;
 	r->qe.size = (long long)r->sp.size;
 	r->qe.eightbit = r->sp.eightbit;
+	/* -N/-R (already in the account) and -V, for the retries */
+	r->qe.notify = r->a.dsn_notify ? xstrdup(r->a.dsn_notify) : NULL;
+	r->qe.ret = r->a.dsn_return ? xstrdup(r->a.dsn_return) : NULL;
+	r->qe.envid = r->o.envid ? xstrdup(r->o.envid) : NULL;
 	if (queue_commit(&r->sp, &r->qe, e) == -1)
 		return -1;
 	r->queueing = 1;
@@ -269,7 +273,7 @@ static int
 deliver(struct run *r, struct err *e)
 {
 	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
-	    r->o.envid };
+	    r->o.envid, NULL, NULL };
 	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
 	struct smtp *s;
 	int rc = -1;
@@ -403,7 +407,8 @@ bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
 static int
 run_verify(struct run *r, struct err *e)
 {
-	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL };
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL, NULL,
+	    NULL };
 	int *codes = xcalloc(r->rcpts.n, sizeof(*codes)), worst = 0;
 	char **texts = xcalloc(r->rcpts.n, sizeof(*texts));
 	struct smtp *s;
@@ -517,6 +522,21 @@ run_queue_cmd(struct run *r, struct err *e)
 	return rc;
 }
 
+/* --read-envelope-from (sending and -P): -f is the From: header's address */
+static int
+header_from(struct run *r, struct err *e)
+{
+	static char hfrom[LIMIT_ADDR + 1];
+
+	if (!r->o.read_envelope_from)
+		return 0;
+	if (dropin_read_envelope_from(&r->infd, hfrom, sizeof(hfrom),
+	    e) == -1)
+		return -1;
+	r->o.from = hfrom;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -546,25 +566,18 @@ main(int argc, char **argv)
 		smtp_local_name(host, sizeof(host));
 		rc = serve_bs(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
 		    &e);
-	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_PRETEND ||
-	    r.o.mode == MODE_SERVERINFO || r.o.mode == MODE_VERIFY)
+	} else if (r.o.mode == MODE_PRETEND) {
+		if ((rc = header_from(&r, &e)) == 0)
+			rc = run_info(&r, &e);
+	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
+	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
 	else if (r.o.mode != MODE_SEND) {
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else {
-		static char hfrom[LIMIT_ADDR + 1];
-
-		rc = 0;
-		if (r.o.read_envelope_from) {
-			rc = dropin_read_envelope_from(&r.infd, hfrom,
-			    sizeof(hfrom), &e);
-			r.o.from = hfrom;
-		}
-		if (rc == 0)
-			rc = run(&r, &e);
-	}
+	} else if ((rc = header_from(&r, &e)) == 0)
+		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
 	secret_free(r.password);
 	addr_list_free(&r.rcpts);

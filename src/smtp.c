@@ -295,6 +295,19 @@ auth(struct smtp *s, struct err *e)
 	return rc;
 }
 
+/* the message's NOTIFY= and RET= values (its own, else the account's) */
+static const char *
+env_notify(const struct smtp *s, const struct envelope *env)
+{
+	return env->notify != NULL ? env->notify : s->a->dsn_notify;
+}
+
+static const char *
+env_ret(const struct smtp *s, const struct envelope *env)
+{
+	return env->ret != NULL ? env->ret : s->a->dsn_return;
+}
+
 /* RET= and ENVID= (RFC 3461) when asked for and offered; else a -v note */
 static void
 dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
@@ -303,15 +316,15 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 	char hex[4];
 
 	if (!(s->caps.flags & CAP_DSN)) {
-		if (s->a->dsn_return || s->a->dsn_notify || env->envid)
+		if (env_ret(s, env) || env_notify(s, env) || env->envid)
 			log_info("server %s does not offer DSN: delivery status "
 			    "notification requests (-N, -R, -V) dropped",
 			    account_server(s->a));
 		return;
 	}
-	if (s->a->dsn_return != NULL) {
+	if (env_ret(s, env) != NULL) {
 		strlcat(p, " RET=", sz);
-		strlcat(p, s->a->dsn_return, sz);
+		strlcat(p, env_ret(s, env), sz);
 	}
 	if (env->envid == NULL)
 		return;
@@ -465,7 +478,7 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	struct err de;
 	size_t k;
 	long ok = 0;
-	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	const char *notify = (s->caps.flags & CAP_DSN) ? env_notify(s, env) :
 	    NULL;
 
 	if (mail_from(s, env, sp, e) == -1 ||
@@ -561,7 +574,7 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
     const size_t *idx, struct spool *sp, enum smtp_rcpt *st, struct err *e)
 {
 	enum rc_state rc = RC_PERM;
-	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	const char *notify = (s->caps.flags & CAP_DSN) ? env_notify(s, env) :
 	    NULL;
 	struct err re, be;
 	long ok;
