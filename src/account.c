@@ -43,6 +43,7 @@
 #include "account.h"
 #include "log.h"
 #include "secret.h"
+#include "tls.h"
 
 #ifndef SMTPS_SYSTEM_CONF
 #define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
@@ -85,6 +86,8 @@ account_defaults(struct account *a, const char *home)
 		a->port = !a->tls ? 25 : a->tls_starttls ? 587 : 465;
 	if (!(a->set & BIT(K_TLS_CERTCHECK)))
 		a->tls_certcheck = 1;
+	if (!(a->set & BIT(K_TLS_RESUME)))
+		a->tls_resume = 1;
 	if (a->auth == NULL)
 		a->auth = xstrdup(a->user != NULL ? "on" : "off");
 	if (!(a->set & BIT(K_QUEUE)))
@@ -115,9 +118,8 @@ static int
 not_yet(const struct account *a, const char *where, struct err *e)
 {
 	const char *k = a->socket ? "socket" : a->source_ip ? "source_ip" :
-	    a->proxy_host ? "proxy_host" : a->tls_cert_file ? "tls_cert_file" :
-	    a->tls_key_file ? "tls_key_file" : a->tls_crl_file ?
-	    "tls_crl_file" : (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
+	    a->proxy_host ? "proxy_host" :
+	    (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
 	    "protocol lmtp" : NULL;
 
 	if (k == NULL)
@@ -145,6 +147,14 @@ account_validate(const struct account *a, struct err *e)
 			    "'%s' (set password or passwordeval)", where,
 			    a->user);
 	}
+	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))
+		return err_set(e, EX_CONFIG, "%s: %s is set but %s is not (a "
+		    "client certificate needs both)", where, a->tls_cert_file ?
+		    "tls_cert_file" : "tls_key_file", a->tls_cert_file ?
+		    "tls_key_file" : "tls_cert_file");
+	if (a->tls && tls_check_files(a->tls_cert_file, a->tls_key_file,
+	    a->tls_crl_file, e) == -1)
+		return err_prefix(e, "%s", where);
 	if (a->queue_dir == NULL)
 		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
 		    "directory", where);
