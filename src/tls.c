@@ -5,7 +5,10 @@
  *  1. credentials: with certcheck, the system trust store or trust_file
  *     (PEM; unreadable or empty -> EX_CONFIG);
  *  2. priorities: "NORMAL" or the account's string, then TLS 1.0/1.1 and
- *     SSL 3 removed and the verification profile set to MEDIUM unless the
+ *     SSL 3 removed, (EC)DHE-PSK added so that a TLS 1.3 resumption
+ *     offers only psk_dhe_ke (a fresh key exchange: a stolen ticket key
+ *     cannot decrypt it; without PSK credentials no PSK cipher suite is
+ *     offered), and the verification profile set to MEDIUM unless the
  *     string's last %PROFILE_ is already stronger (HIGH, ULTRA, FUTURE,
  *     SUITEB*), so an account can tighten but never loosen either;
  *     a bad string -> EX_CONFIG;
@@ -22,6 +25,13 @@
  *     failed for NAME: reason", and a bad_certificate alert (best effort).
  *     certcheck 0 without a fingerprint accepts any certificate: the
  *     caller warns.
+ * Client certificate and CRL: read by us (errors name the keyword and the
+ * file, EX_CONFIG), the key wiped after use.  Resumption (tls_conf.resume):
+ * the cache key is SHA-256 over the GnuTLS version, session_id and every
+ * verification input, files by contents (the private key excepted: the
+ * certificate names it); the session is offered before the handshake,
+ * the certificate it carries verified like a new one, and tls_close()
+ * keeps the newest ticket (tlscache.c does the files).
  * The transport reads and writes records within their timeout_ms, polling
  * the socket in the direction GnuTLS asks for; a peer that closes without
  * close_notify reads as EOF.  Writes never raise SIGPIPE
@@ -44,7 +54,7 @@
 #include "tls.h"
 #include "tlscache.h"
 
-#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0"
+#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0:+ECDHE-PSK:+DHE-PSK"
 #define TLS_PRIO_PROFILE ":%PROFILE_MEDIUM"
 #define TLS_FP_LEN	32	/* SHA-256 */
 
@@ -719,9 +729,17 @@ tls_describe(struct tls *t)
 static int
 record_error(struct tls *t, int r, const char *doing, struct err *e)
 {
-	(void)t;
+	gnutls_alert_description_t a;
+
 	if (r == GNUTLS_E_PUSH_ERROR || r == GNUTLS_E_PULL_ERROR)
 		return err_set(e, EX_TEMPFAIL, "connection reset by server");
+	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		a = gnutls_alert_get(t->s);
+		return err_set(e, EX_PROTOCOL, "TLS error %s the server: the "
+		    "server sent alert '%s'%s", doing, gnutls_alert_get_name(a),
+		    a == GNUTLS_A_CERTIFICATE_REQUIRED ? " (it wants a client "
+		    "certificate: tls_cert_file, tls_key_file)" : "");
+	}
 	return err_set(e, EX_PROTOCOL, "TLS error %s the server: %s", doing,
 	    gnutls_strerror(r));
 }

@@ -81,6 +81,7 @@ EOF
 	# (76) or as a reset (75); never success, never a crash
 	case $status in 75|76) ;; *) fail "unexpected exit status $status" ;; esac
 	assert_error_line '^smtps: .*(TLS|reset|closed|alert)'
+	[ "$status" != 76 ] || assert_error_line "alert 'Certificate is required' \(it wants a client certificate"
 	[ "$(grep -c . "$T/stderr")" -eq 1 ] || fail "not exactly one error line"
 	assert_transcript '-- TLS failed: .*'
 	assert_no_auth_no_mail

@@ -174,3 +174,20 @@ PY
 	[ ! -s "$T/stderr" ] || fail "stderr not empty"
 	[ "$(session_n 2)" = new ] || fail "an expired entry was resumed"
 }
+
+@test "TLS 1.2 sessions resume too" {
+	scenario <<EOF
+$(sc_tls)
+tls_sessions on
+tls_max 1.2
+connections 2
+EOF
+	start_server
+	write_config tls+auth
+	send
+	assert_status 0
+	send
+	assert_status 0
+	assert_stderr_match 'TLS established: TLS1\.2 .*\(resumed\)'
+	[ "$(session_n 2)" = reused ] || fail "TLS 1.2 session not resumed"
+}

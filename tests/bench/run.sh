@@ -537,6 +537,44 @@ r=$(ratio "$BU_smtps" "$BU_msmtp")
 row "burst, $N_BURST back to back (msgs/s)" "$BU_smtps" "${BU_msmtp:-n/a}" "$r" ">= 3x msmtp" "$(verdict "$r" '>=' 3)"
 }
 
+# ================================================================ resumption
+# smtps with tls_resume on (the default) and off, alternated, against a
+# sink that issues TLS 1.3 session tickets (-r): does resuming pay?
+say "bench: TLS resumption on vs off: latency ($N_LAT runs each), burst ($N_BURST each)"
+tik_old=${BENCH_TICKETS-}
+BENCH_TICKETS=1
+P_TIK=$(start_sink tik implicit 0 127.0.0.1) || P_TIK=
+BENCH_TICKETS=$tik_old
+per_s() { # per_s N TOTAL_S -> N / TOTAL_S, one decimal
+	awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "n/a" }'
+}
+pays() { # pays RATIO OP LIMIT -> pays / no gain / n/a
+	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN { if (r == "" || r == "n/a") print "n/a"
+		else print (op == "<" ? r < l + 0 : r > l + 0) ? "pays" : "no gain" }'
+}
+if [ -n "$P_TIK" ]; then
+	mkconf "$B/tik.rc" 127.0.0.1 "$P_TIK" off
+	sed 's/^from .*/&\ntls_resume off/' "$B/tik.rc" > "$B/tikoff.rc"
+	chmod 600 "$B/tikoff.rc"
+	out=$(tmx '' "$N_LAT" "$WARM" "$M1" "$SMTPS" -C "$B/tik.rc" $RCPT \
+	    ::: "$SMTPS" -C "$B/tikoff.rc" $RCPT)
+	RS_LAT_on=$(pick "$out" 1) RS_LAT_off=$(pick "$out" 2)
+	out=$(tmx '' "$N_BURST" 1 "$M1" "$SMTPS" -C "$B/tik.rc" $RCPT \
+	    ::: "$SMTPS" -C "$B/tikoff.rc" $RCPT)
+	RS_BUR_on=$(pick "$out" 1) RS_BUR_off=$(pick "$out" 2)
+	a=$(val "$RS_LAT_on" median_ms) b=$(val "$RS_LAT_off" median_ms)
+	r=$(ratio "$a" "$b")
+	row "smtps latency, resumed / full TLS (ms)" "$(fmt "$a" 1)" "$(fmt "$b" 1)" "$r" "(on/off, info)" "$(pays "$r" '<' 0.9)"
+	a=$(per_s "$N_BURST" "$(val "$RS_BUR_on" total_s)")
+	b=$(per_s "$N_BURST" "$(val "$RS_BUR_off" total_s)")
+	r=$(ratio "$a" "$b")
+	row "smtps burst, resumed / full TLS (msgs/s)" "$a" "$b" "$r" "(on/off, info)" "$(pays "$r" '>' 1.1)"
+	a=$(val "$RS_LAT_on" cpu_ms) b=$(val "$RS_LAT_off" cpu_ms)
+	note "  resumption rows: smtps column = tls_resume on (resumed), msmtp column = tls_resume off (full handshake); client CPU $(fmt "$a" 1) vs $(fmt "$b" 1) ms (ratio $(ratio "$a" "$b")); sink issues TLS 1.3 tickets"
+else
+	row "smtps latency, resumed / full TLS (ms)" n/a n/a "" "(on/off, info)" "n/a"
+fi
+
 # ================================================================ table
 [ -s "$B/clients.err" ] && note "  the clients wrote to stderr (failures?), last line: $(tail -n 1 "$B/clients.err")"
 {
