@@ -639,6 +639,24 @@ key_end(struct tls *t)
 	freezero(data, len);
 }
 
+/*
+ * The certificate carried by a resumed session no longer verifies (it
+ * expired since, or the system store dropped its authority): forget the
+ * session and make it temporary, so that the retry does a full handshake
+ * and meets the server's current certificate.
+ */
+static void
+resumed_failed(struct tls *t, struct err *e)
+{
+	if (t->cache_dir == NULL || !gnutls_session_is_resumed(t->s) ||
+	    e->code != EX_UNAVAILABLE)
+		return;
+	tlscache_remove(t->cache_dir, t->cache_name);
+	e->code = EX_TEMPFAIL;
+	err_prefix(e, "resumed TLS session dropped, the next attempt makes "
+	    "a new one");
+}
+
 /* keep the latest ticket the server gave us for the next invocation */
 static void
 session_save(struct tls *t)
@@ -709,6 +727,7 @@ tls_start(int fd, const struct tls_conf *c, int timeout_ms, struct err *e)
 		goto fail;
 	key_end(t);
 	if (handshake(t, deadline, e) == -1 || verify(t, c, e) == -1) {
+		resumed_failed(t, e);
 fail:
 		tls_free(t);
 		return NULL;

@@ -23,7 +23,9 @@
  * version is offered; resumed or not, the certificate is verified as
  * above (a resumed session carries the one verified when it was made).
  * tls_close() stores the session's latest ticket there.  A
- * missing, foreign or broken entry is silently a full handshake.
+ * missing, foreign or broken entry is silently a full handshake; a resumed
+ * session whose certificate no longer verifies is dropped from the cache
+ * and the failure is EX_TEMPFAIL (the retry makes a full handshake).
  * Any failure -> EX_UNAVAILABLE "TLS certificate verification failed for
  * HOST: reason" (expired, not yet valid, name mismatch, untrusted signer,
  * fingerprint mismatch, insecure algorithm); handshake errors -> EX_PROTOCOL

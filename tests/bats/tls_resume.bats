@@ -191,3 +191,45 @@ EOF
 	assert_stderr_match 'TLS established: TLS1\.2 .*\(resumed\)'
 	[ "$(session_n 2)" = reused ] || fail "TLS 1.2 session not resumed"
 }
+
+@test "a resumed session whose certificate expired since: dropped, 75, the retry verifies afresh (69)" {
+	# a certificate of the test CA that expires in a few seconds
+	{
+		echo 'cn = "localhost"'
+		echo 'dns_name = "localhost"'
+		echo 'ip_address = "127.0.0.1"'
+		echo "activation_date = \"$(date -u -d '-1 hour' '+%Y-%m-%d %H:%M:%S')\""
+		echo "expiration_date = \"$(date -u -d '+4 seconds' '+%Y-%m-%d %H:%M:%S')\""
+		echo 'tls_www_server'
+		echo 'signing_key'
+		echo 'encryption_key'
+	} > "$T/short.tmpl"
+	certtool --generate-certificate --load-privkey "$CERTS/server-key.pem" \
+	    --load-ca-certificate "$CERTS/ca.pem" \
+	    --load-ca-privkey "$CERTS/ca-key.pem" --template "$T/short.tmpl" \
+	    --outfile "$T/short.pem" >/dev/null 2>&1 || fail "certtool failed"
+	scenario <<EOF
+mode tls
+cert $T/short.pem
+key $CERTS/server-key.pem
+user $USER_NAME
+password $USER_PASS
+tls_sessions on
+connections 3
+EOF
+	start_server
+	write_config tls+auth
+	send
+	assert_status 0
+	[ "$(cache_files)" -eq 1 ] || fail "no cache file"
+	sleep 5
+	send
+	assert_status 75
+	assert_error_line '^smtps: resumed TLS session dropped, the next attempt makes a new one: TLS certificate verification failed for 127\.0\.0\.1: certificate has expired'
+	[ "$(session_n 2)" = reused ] || fail "second session not resumed"
+	[ "$(cache_files)" -eq 0 ] || fail "the failed session is still cached"
+	send
+	assert_status 69
+	assert_error_line 'certificate has expired'
+	[ "$(session_n 3)" = new ] || fail "third session not a full handshake"
+}
