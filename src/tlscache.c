@@ -60,19 +60,31 @@ dir_ok(const char *dir)
 	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && is_private(&st);
 }
 
+/* a bigger buffer; the old one is wiped (it may hold a private key) */
+static unsigned char *
+grow(unsigned char *b, size_t n, size_t *cap, size_t max)
+{
+	size_t old = *cap;
+	unsigned char *nb;
+
+	*cap = *cap * 2 > max ? max : *cap * 2;
+	nb = xmalloc(*cap + 1);
+	memcpy(nb, b, n);
+	freezero(b, old + 1);
+	return nb;
+}
+
 /* read fd to EOF into a buffer of at most max bytes (+ NUL) */
 static int
 read_all(int fd, size_t max, unsigned char **buf, size_t *len)
 {
-	size_t n = 0, cap = 4096;
+	size_t n = 0, cap = max < 4096 ? max : 4096;
 	unsigned char *b = xmalloc(cap + 1);
 	ssize_t r;
 
 	for (;;) {
-		if (n == cap && cap < max) {
-			cap = cap * 2 > max ? max : cap * 2;
-			b = xreallocarray(b, cap + 1, 1);
-		}
+		if (n == cap && cap < max)
+			b = grow(b, n, &cap, max);
 		if (n == cap) {		/* one byte more than allowed? */
 			unsigned char c;
 
