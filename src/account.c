@@ -46,6 +46,7 @@
 #include "account.h"
 #include "log.h"
 #include "secret.h"
+#include "tls.h"
 
 #ifndef SMTPS_SYSTEM_CONF
 #define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
@@ -120,9 +121,7 @@ account_defaults(struct account *a, const char *home)
 static int
 not_yet(const struct account *a, const char *where, struct err *e)
 {
-	const char *k = a->tls_cert_file ? "tls_cert_file" :
-	    a->tls_key_file ? "tls_key_file" : a->tls_crl_file ?
-	    "tls_crl_file" : (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
+	const char *k = (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
 	    "protocol lmtp" : NULL;
 
 	if (k == NULL)
@@ -155,6 +154,14 @@ account_validate(const struct account *a, struct err *e)
 			    "'%s' (set password or passwordeval)", where,
 			    a->user);
 	}
+	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))
+		return err_set(e, EX_CONFIG, "%s: %s is set but %s is not (a "
+		    "client certificate needs both)", where, a->tls_cert_file ?
+		    "tls_cert_file" : "tls_key_file", a->tls_cert_file ?
+		    "tls_key_file" : "tls_cert_file");
+	if (a->tls && tls_check_files(a->tls_cert_file, a->tls_key_file,
+	    a->tls_crl_file, e) == -1)
+		return err_prefix(e, "%s", where);
 	if (a->queue_dir == NULL)
 		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
 		    "directory", where);

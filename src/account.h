@@ -21,7 +21,8 @@
  *   tls_starttls  port 465 -> off (implicit TLS); other port -> on
  *   port       465 if tls and not tls_starttls explicitly on; 587 with
  *              tls_starttls on; 25 with tls off
- *   tls_certcheck on; allow_from_override on; remove_bcc_headers on;
+ *   tls_certcheck on; allow_from_override on;
+ *   remove_bcc_headers on;
  *   set_*_header auto; auth on when user is set;
  *   timeout 0 = defaults of limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
@@ -33,7 +34,9 @@
  * tls_host_override or host (the certificate's name) -> else EX_CONFIG; tls_certcheck off without tls_fingerprint is
  * allowed but warned; user without a password source is asked from
  * nothing (EX_CONFIG "no password for user X"); queue_backoff_max smaller
- * than queue_backoff_min -> EX_CONFIG.
+ * than queue_backoff_min -> EX_CONFIG; tls_cert_file without
+ * tls_key_file or the reverse -> EX_CONFIG naming it; with tls, the client
+ * certificate, key and CRL files must load (tls_check_files, tls.h).
  */
 #ifndef SMTPS_ACCOUNT_H
 #define SMTPS_ACCOUNT_H

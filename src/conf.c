@@ -556,6 +556,7 @@ static const struct kw kwtab[] = {
 	F(K_TLS_KEY_FILE, S_STR, 0, tls_key_file, kw_path),
 	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, kw_path),
 	F(K_AUTO_FROM, S_INT, 0, auto_from, kw_auto_from),
+	F(K_TLS_RESUME, S_INT, 0, tls_resume, kw_bool),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", kw_keepbcc),		X("set_to_header", kw_noop),
 	X("ntlmdomain", kw_noop),		X("tls_min_dh_prime_bits", kw_noop),

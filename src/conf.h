@@ -47,6 +47,7 @@ enum conf_key {
 	K_REMOVE_BCC_HEADERS, K_UNDISCLOSED_RECIPIENTS,
 	K_SOCKET, K_SOURCE_IP, K_PROXY_HOST, K_PROXY_PORT, K_PROTOCOL,
 	K_TLS_CERT_FILE, K_TLS_KEY_FILE, K_TLS_CRL_FILE, K_AUTO_FROM,
+	K_TLS_RESUME,
 	K__COUNT
 };
 
@@ -98,6 +99,7 @@ struct account {
 	char	*tls_key_file;		/* its private key (PEM) */
 	char	*tls_crl_file;		/* CRL (PEM), deprecated in msmtp */
 	int	 auto_from;		/* 0/1, deprecated: from = %U@maildomain */
+	int	 tls_resume;		/* 0/1, smtps-only: TLS session cache */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */

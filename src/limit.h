@@ -57,6 +57,16 @@
 #define LIMIT_BS_ERRORS		50	/* bad -bs commands before 421 */
 #define LIMIT_ENVID		100	/* -V envelope ID (RFC 3461: 100) */
 
+/* TLS files and the session cache (tlscache.c) */
+#define LIMIT_TLS_FILE		(1024 * 1024)	/* a PEM certificate, key,
+						   CRL or trust file, bytes */
+#define LIMIT_TLS_SESSION	65536		/* one cached session, bytes */
+#define LIMIT_TLS_SESSION_AGE	(12 * 3600)	/* a cached session is
+						   offered for at most this
+						   long, seconds (the server's
+						   ticket lifetime may be
+						   shorter) */
+
 /* messages */
 #define LIMIT_ERR_MSG		1024	/* struct err message */
 #define LIMIT_ERR_REPLY		1024	/* struct err server reply (made visible) */

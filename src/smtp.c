@@ -195,6 +195,7 @@ start_tls(struct smtp *s, struct err *e)
 {
 	const struct account *a = s->a;
 	struct tls_conf tc;
+	char id[LIMIT_DOMAIN * 2 + 32];
 	int pinned = (a->set & (1ULL << K_TLS_FINGERPRINT)) != 0;
 
 	memset(&tc, 0, sizeof(tc));
@@ -205,6 +206,14 @@ start_tls(struct smtp *s, struct err *e)
 	tc.fingerprint = pinned ? a->tls_fingerprint : NULL;
 	tc.certcheck = a->tls_certcheck && !pinned;
 	tc.priorities = a->tls_priorities;
+	tc.cert_file = a->tls_cert_file;
+	tc.key_file = a->tls_key_file;
+	tc.crl_file = a->tls_crl_file;
+	/* -S shows a full handshake's certificates */
+	tc.resume = a->tls_resume && !s->noauth;
+	snprintf(id, sizeof(id), "%s\n%s\n%d", a->name ? a->name : "",
+	    a->host, a->port);
+	tc.session_id = id;
 	if (!a->tls_certcheck && !pinned)
 		log_warn("tls_certcheck is off: the server's identity is not "
 		    "verified");

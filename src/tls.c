@@ -5,7 +5,10 @@
  *  1. credentials: with certcheck, the system trust store or trust_file
  *     (PEM; unreadable or empty -> EX_CONFIG);
  *  2. priorities: "NORMAL" or the account's string, then TLS 1.0/1.1 and
- *     SSL 3 removed and the verification profile set to MEDIUM unless the
+ *     SSL 3 removed, (EC)DHE-PSK added so that a TLS 1.3 resumption
+ *     offers only psk_dhe_ke (a fresh key exchange: a stolen ticket key
+ *     cannot decrypt it; without PSK credentials no PSK cipher suite is
+ *     offered), and the verification profile set to MEDIUM unless the
  *     string's last %PROFILE_ is already stronger (HIGH, ULTRA, FUTURE,
  *     SUITEB*), so an account can tighten but never loosen either;
  *     a bad string -> EX_CONFIG;
@@ -22,6 +25,13 @@
  *     failed for NAME: reason", and a bad_certificate alert (best effort).
  *     certcheck 0 without a fingerprint accepts any certificate: the
  *     caller warns.
+ * Client certificate and CRL: read by us (errors name the keyword and the
+ * file, EX_CONFIG), the key wiped after use.  Resumption (tls_conf.resume):
+ * the cache key is SHA-256 over the GnuTLS version, session_id and every
+ * verification input, files by contents (the private key excepted: the
+ * certificate names it); the session is offered before the handshake,
+ * the certificate it carries verified like a new one, and tls_close()
+ * keeps the newest ticket (tlscache.c does the files).
  * The transport reads and writes records within their timeout_ms, polling
  * the socket in the direction GnuTLS asks for; a peer that closes without
  * close_notify reads as EOF.  Writes never raise SIGPIPE
@@ -38,11 +48,13 @@
 #include <string.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
 #include "tls.h"
+#include "tlscache.h"
 
-#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0"
+#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0:+ECDHE-PSK:+DHE-PSK"
 #define TLS_PRIO_PROFILE ":%PROFILE_MEDIUM"
 #define TLS_FP_LEN	32	/* SHA-256 */
 
@@ -52,6 +64,9 @@ struct tls {
 	int					fd;
 	const char				*name;	/* for messages */
 	char					desc[256];
+	gnutls_hash_hd_t			kh;	/* cache key, or NULL */
+	char					*cache_dir; /* or NULL */
+	char					cache_name[2 * TLS_FP_LEN + 1];
 };
 
 int
@@ -143,14 +158,171 @@ set_priorities(struct tls *t, const char *user, struct err *e)
 	    gnutls_strerror(r));
 }
 
+static int set_files(struct tls *, const struct tls_conf *, struct err *);
+
+/* feed one tagged value into the session cache key (when resuming) */
+static void
+key_add(struct tls *t, const char *tag, const void *data, size_t len)
+{
+	uint64_t n = len;
+
+	if (t->kh == NULL)
+		return;
+	(void)gnutls_hash(t->kh, tag, strlen(tag) + 1);
+	(void)gnutls_hash(t->kh, &n, sizeof(n));
+	if (len > 0)
+		(void)gnutls_hash(t->kh, data, len);
+}
+
+static void
+key_str(struct tls *t, const char *tag, const char *s)
+{
+	key_add(t, tag, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 0);
+}
+
+/*
+ * A PEM file into d (NUL-terminated), its contents into the cache key;
+ * kw NULL: the private key (tls_key_file), never hashed.
+ */
+static int
+load_pem(struct tls *t, const char *kw, const char *path, gnutls_datum_t *d,
+    struct err *e)
+{
+	unsigned char *b;
+	size_t len;
+
+	if (tlscache_read_file(path, LIMIT_TLS_FILE, &b, &len) == -1)
+		return err_set(e, EX_CONFIG, "cannot read %s %s: %s",
+		    kw != NULL ? kw : "tls_key_file", path, errno == EFBIG ?
+		    "file too large" : strerror(errno));
+	d->data = b;
+	d->size = (unsigned)len;
+	if (kw != NULL)
+		key_add(t, kw, b, len);
+	return 0;
+}
+
+static void
+free_pem(gnutls_datum_t *d)
+{
+	if (d->data != NULL)
+		freezero(d->data, (size_t)d->size + 1);
+	d->data = NULL;
+	d->size = 0;
+}
+
+/* is the PEM certificate (or key) parseable?  0, or a GnuTLS error */
+static int
+parse_cert(const gnutls_datum_t *d)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0, i;
+	int r = gnutls_x509_crt_list_import2(&list, &n, d, GNUTLS_X509_FMT_PEM,
+	    GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED);
+
+	for (i = 0; r >= 0 && i < n; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	return r < 0 ? r : n == 0 ? GNUTLS_E_NO_CERTIFICATE_FOUND : 0;
+}
+
+static int
+parse_key(const gnutls_datum_t *d)
+{
+	gnutls_x509_privkey_t k;
+	int r;
+
+	if ((r = gnutls_x509_privkey_init(&k)) < 0)
+		return r;
+	r = gnutls_x509_privkey_import2(k, d, GNUTLS_X509_FMT_PEM, NULL, 0);
+	gnutls_x509_privkey_deinit(k);
+	return r < 0 ? r : 0;
+}
+
+static int
+set_client_cert(struct tls *t, const char *cert, const char *key,
+    struct err *e)
+{
+	gnutls_datum_t c = { NULL, 0 }, k = { NULL, 0 };
+	int r;
+
+	if (load_pem(t, "tls_cert_file", cert, &c, e) == -1)
+		return -1;
+	if (load_pem(t, NULL, key, &k, e) == -1) {
+		free_pem(&c);
+		return -1;
+	}
+	if ((r = parse_cert(&c)) < 0)
+		err_set(e, EX_CONFIG, "tls_cert_file %s: not a PEM certificate "
+		    "(%s)", cert, gnutls_strerror(r));
+	else if ((r = parse_key(&k)) < 0)
+		err_set(e, EX_CONFIG, "tls_key_file %s: not a PEM private key "
+		    "(%s)", key, gnutls_strerror(r));
+	else if ((r = gnutls_certificate_set_x509_key_mem2(t->cred, &c, &k,
+	    GNUTLS_X509_FMT_PEM, NULL, 0)) < 0)
+		err_set(e, EX_CONFIG, "tls_key_file %s does not fit "
+		    "tls_cert_file %s: %s", key, cert, gnutls_strerror(r));
+	free_pem(&c);
+	free_pem(&k);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+set_crl(struct tls *t, const char *crl, struct err *e)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	int r;
+
+	if (load_pem(t, "tls_crl_file", crl, &d, e) == -1)
+		return -1;
+	r = gnutls_certificate_set_x509_crl_mem(t->cred, &d,
+	    GNUTLS_X509_FMT_PEM);
+	free_pem(&d);
+	if (r < 0)
+		return err_set(e, EX_CONFIG, "cannot load tls_crl_file %s: %s",
+		    crl, gnutls_strerror(r));
+	if (r == 0)
+		return err_set(e, EX_CONFIG, "tls_crl_file %s holds no PEM "
+		    "CRL", crl);
+	return 0;
+}
+
+int
+tls_check_files(const char *cert, const char *key, const char *crl,
+    struct err *e)
+{
+	struct tls t;
+	struct tls_conf c;
+	int r;
+
+	memset(&t, 0, sizeof(t));
+	memset(&c, 0, sizeof(c));
+	c.cert_file = cert;
+	c.key_file = key;
+	c.crl_file = crl;
+	c.certcheck = 1;
+	if (cert == NULL && crl == NULL)
+		return 0;
+	if ((r = gnutls_certificate_allocate_credentials(&t.cred)) < 0)
+		return err_set(e, EX_SOFTWARE, "cannot set up TLS: %s",
+		    gnutls_strerror(r));
+	r = set_files(&t, &c, e);
+	gnutls_certificate_free_credentials(t.cred);
+	return r;
+}
+
 static int
 set_trust(struct tls *t, const struct tls_conf *c, struct err *e)
 {
+	gnutls_datum_t d = { NULL, 0 };
 	int r;
 
 	if (c->trust_file != NULL && c->trust_file[0] != '\0') {
-		r = gnutls_certificate_set_x509_trust_file(t->cred,
-		    c->trust_file, GNUTLS_X509_FMT_PEM);
+		if (load_pem(t, "tls_trust_file", c->trust_file, &d, e) == -1)
+			return -1;
+		r = gnutls_certificate_set_x509_trust_mem(t->cred, &d,
+		    GNUTLS_X509_FMT_PEM);
+		free_pem(&d);
 		if (r < 0)
 			return err_set(e, EX_CONFIG, "cannot load tls_trust_file "
 			    "%s: %s", c->trust_file, gnutls_strerror(r));
@@ -167,6 +339,19 @@ set_trust(struct tls *t, const struct tls_conf *c, struct err *e)
 	return 0;
 }
 
+/* the client certificate and the CRL (tls_check_files shares this) */
+static int
+set_files(struct tls *t, const struct tls_conf *c, struct err *e)
+{
+	if (c->cert_file != NULL && c->key_file != NULL &&
+	    set_client_cert(t, c->cert_file, c->key_file, e) == -1)
+		return -1;
+	if (c->crl_file != NULL && c->certcheck &&
+	    set_crl(t, c->crl_file, e) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 setup(struct tls *t, int fd, const struct tls_conf *c, struct err *e)
 {
@@ -179,7 +364,8 @@ setup(struct tls *t, int fd, const struct tls_conf *c, struct err *e)
 	    (r = gnutls_init(&t->s, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL)) < 0)
 		return err_set(e, EX_SOFTWARE, "cannot set up TLS: %s",
 		    gnutls_strerror(r));
-	if (c->certcheck && set_trust(t, c, e) == -1)
+	if ((c->certcheck && set_trust(t, c, e) == -1) ||
+	    set_files(t, c, e) == -1)
 		return -1;
 	if (set_priorities(t, c->priorities, e) == -1)
 		return -1;
@@ -258,7 +444,7 @@ status_reason(unsigned st)
 	if (st & GNUTLS_CERT_INSECURE_ALGORITHM)
 		return "insecure certificate algorithm or key size";
 	if (st & GNUTLS_CERT_REVOKED)
-		return "certificate has been revoked";
+		return "certificate revoked";
 	if (st & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
 		return "certificate signer is not trusted";
 	if (st & GNUTLS_CERT_SIGNATURE_FAILURE)
@@ -407,6 +593,87 @@ verify(struct tls *t, const struct tls_conf *c, struct err *e)
 	return 0;
 }
 
+/* --- session resumption (the bytes on disk are tlscache's) --- */
+
+/* start the cache key with every setting that is not a file's contents */
+static void
+key_begin(struct tls *t, const struct tls_conf *c)
+{
+	int cc = c->certcheck;
+
+	if (!c->resume ||
+	    gnutls_hash_init(&t->kh, GNUTLS_DIG_SHA256) < 0) {
+		t->kh = NULL;
+		return;
+	}
+	key_str(t, "gnutls", gnutls_check_version(NULL));
+	key_str(t, "id", c->session_id);
+	key_str(t, "name", c->verify_name);
+	key_str(t, "trust", c->trust_file);
+	key_add(t, "pin", c->fingerprint, c->fingerprint ? TLS_FP_LEN : 0);
+	key_add(t, "certcheck", &cc, sizeof(cc));
+	key_str(t, "prio", c->priorities);
+	key_str(t, "cert", c->cert_file);
+	key_str(t, "key", c->key_file);
+	key_str(t, "crl", c->crl_file);
+}
+
+/* finish the key; offer the cached session, if there is a good one */
+static void
+key_end(struct tls *t)
+{
+	unsigned char md[TLS_FP_LEN], *data = NULL;
+	size_t i, len = 0;
+
+	if (t->kh == NULL)
+		return;
+	gnutls_hash_deinit(t->kh, md);
+	t->kh = NULL;
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(t->cache_name + 2 * i, 3, "%02x", md[i]);
+	if ((t->cache_dir = tlscache_dir()) == NULL ||
+	    tlscache_load(t->cache_dir, t->cache_name, &data, &len) == -1)
+		return;
+	if (len > UINT_MAX || gnutls_session_set_data(t->s, data, len) < 0)
+		tlscache_remove(t->cache_dir, t->cache_name);
+	freezero(data, len);
+}
+
+/*
+ * The certificate carried by a resumed session no longer verifies (it
+ * expired since, or the system store dropped its authority): forget the
+ * session and make it temporary, so that the retry does a full handshake
+ * and meets the server's current certificate.
+ */
+static void
+resumed_failed(struct tls *t, struct err *e)
+{
+	if (t->cache_dir == NULL || !gnutls_session_is_resumed(t->s) ||
+	    e->code != EX_UNAVAILABLE)
+		return;
+	tlscache_remove(t->cache_dir, t->cache_name);
+	e->code = EX_TEMPFAIL;
+	err_prefix(e, "resumed TLS session dropped, the next attempt makes "
+	    "a new one");
+}
+
+/* keep the latest ticket the server gave us for the next invocation */
+static void
+session_save(struct tls *t)
+{
+	gnutls_datum_t d = { NULL, 0 };
+
+	if (t->cache_dir == NULL ||
+	    !(gnutls_session_get_flags(t->s) & GNUTLS_SFLAGS_SESSION_TICKET))
+		return;
+	if (gnutls_session_get_data2(t->s, &d) == 0 && d.data != NULL)
+		tlscache_store(t->cache_dir, t->cache_name, d.data, d.size);
+	if (d.data != NULL) {
+		explicit_bzero(d.data, d.size);
+		gnutls_free(d.data);
+	}
+}
+
 /* "(TLS1.3)-(ECDHE-X25519)-..." -> "TLS1.3 (ECDHE-X25519)-..." */
 static void
 describe(struct tls *t)
@@ -426,6 +693,8 @@ describe(struct tls *t)
 	} else
 		strlcpy(t->desc, d, sizeof(t->desc));
 	gnutls_free(d);
+	if (gnutls_session_is_resumed(t->s))
+		strlcat(t->desc, " (resumed)", sizeof(t->desc));
 }
 
 static void
@@ -435,6 +704,9 @@ tls_free(struct tls *t)
 		gnutls_deinit(t->s);
 	if (t->cred != NULL)
 		gnutls_certificate_free_credentials(t->cred);
+	if (t->kh != NULL)
+		gnutls_hash_deinit(t->kh, NULL);
+	free(t->cache_dir);
 	free(t);
 }
 
@@ -450,8 +722,13 @@ tls_start(int fd, const struct tls_conf *c, int timeout_ms, struct err *e)
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->name = c->verify_name;
-	if (setup(t, fd, c, e) == -1 || handshake(t, deadline, e) == -1 ||
-	    verify(t, c, e) == -1) {
+	key_begin(t, c);
+	if (setup(t, fd, c, e) == -1)
+		goto fail;
+	key_end(t);
+	if (handshake(t, deadline, e) == -1 || verify(t, c, e) == -1) {
+		resumed_failed(t, e);
+fail:
 		tls_free(t);
 		return NULL;
 	}
@@ -471,9 +748,17 @@ tls_describe(struct tls *t)
 static int
 record_error(struct tls *t, int r, const char *doing, struct err *e)
 {
-	(void)t;
+	gnutls_alert_description_t a;
+
 	if (r == GNUTLS_E_PUSH_ERROR || r == GNUTLS_E_PULL_ERROR)
 		return err_set(e, EX_TEMPFAIL, "connection reset by server");
+	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		a = gnutls_alert_get(t->s);
+		return err_set(e, EX_PROTOCOL, "TLS error %s the server: the "
+		    "server sent alert '%s'%s", doing, gnutls_alert_get_name(a),
+		    a == GNUTLS_A_CERTIFICATE_REQUIRED ? " (it wants a client "
+		    "certificate: tls_cert_file, tls_key_file)" : "");
+	}
 	return err_set(e, EX_PROTOCOL, "TLS error %s the server: %s", doing,
 	    gnutls_strerror(r));
 }
@@ -560,6 +845,7 @@ tls_close(struct tls *t, int timeout_ms)
 
 	if (t == NULL)
 		return;
+	session_save(t);
 	do {
 		r = gnutls_bye(t->s, GNUTLS_SHUT_WR);
 	} while ((r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) &&

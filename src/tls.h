@@ -13,6 +13,19 @@
  *  - `fingerprint` (32 bytes SHA-256 of the DER end-entity certificate):
  *    when set, the certificate must match it (and chain/name checks are
  *    skipped only when certcheck is 0).
+ *  - `crl_file` (PEM): a revoked certificate fails as "certificate
+ *    revoked" (checked with the chain, so only with certcheck);
+ *  - `cert_file` + `key_file` (PEM): the client certificate, sent when the
+ *    server asks for one.
+ * Resumption: with `resume`, a session cached (tlscache.h) under a key that
+ * hashes every setting above (contents of the trust, CRL and certificate
+ * files included), `session_id` (account, host, port) and the GnuTLS
+ * version is offered; resumed or not, the certificate is verified as
+ * above (a resumed session carries the one verified when it was made).
+ * tls_close() stores the session's latest ticket there.  A
+ * missing, foreign or broken entry is silently a full handshake; a resumed
+ * session whose certificate no longer verifies is dropped from the cache
+ * and the failure is EX_TEMPFAIL (the retry makes a full handshake).
  * Any failure -> EX_UNAVAILABLE "TLS certificate verification failed for
  * HOST: reason" (expired, not yet valid, name mismatch, untrusted signer,
  * fingerprint mismatch, insecure algorithm); handshake errors -> EX_PROTOCOL
@@ -29,6 +42,11 @@ struct tls_conf {
 	const unsigned char	*fingerprint;	/* 32 bytes or NULL */
 	int			 certcheck;	/* 0 = skip chain/name checks */
 	const char		*priorities;	/* NULL = defaults */
+	const char		*cert_file;	/* client certificate or NULL */
+	const char		*key_file;	/* its key (with cert_file) */
+	const char		*crl_file;	/* NULL = no CRL */
+	int			 resume;	/* offer and keep sessions */
+	const char		*session_id;	/* account, host, port */
 };
 
 struct tls;
@@ -36,7 +54,8 @@ struct tls;
 struct tls	*tls_start(int fd, const struct tls_conf *, int timeout_ms,
 		    struct err *);
 struct transport tls_transport(struct tls *);
-/* "TLS1.3 / AES-256-GCM" for -v; static buffer inside struct tls */
+/* "TLS1.3 (ECDHE-X25519)-..." for -v, " (resumed)" appended when the
+   session was resumed; static buffer inside struct tls */
 const char	*tls_describe(struct tls *);
 void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
 /*
@@ -46,6 +65,13 @@ void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
  * Returns a string the caller frees.
  */
 char		*tls_serverinfo(struct tls *);
+/*
+ * Load the client certificate and key (both or neither) and the CRL (each
+ * may be NULL) as tls_start() will, before any network byte: unreadable,
+ * not PEM, or a key that does not match -> EX_CONFIG naming the file.
+ */
+int		 tls_check_files(const char *cert, const char *key,
+		    const char *crl, struct err *);
 int		 tls_global_init(struct err *);
 void		 tls_global_deinit(void);
 

@@ -12,6 +12,11 @@
 #     untrusted   good names, signed by ca2
 #     rsa1024     good names, RSA 1024-bit key
 #     sha1        good names, signature SHA-1 (sha1WithRSAEncryption)
+#     revoked     good names, but revoked by crl.pem
+#   client.pem client-key.pem a client certificate (CN "smtps test client",
+#                             TLS client purpose) signed by ca
+#   crl.pem                   CRL of ca that revokes revoked.pem
+#   crl-other.pem             CRL of ca that revokes nothing we serve
 #   NAME.fp                   SHA-256 of the DER certificate, "AB:CD:..."
 #   NAME.fphex                same, lower-case hex without colons
 # All keys are RSA 2048 (except rsa1024), signatures SHA-256 (except sha1).
@@ -63,6 +68,7 @@ done
 serial=100
 leaf() {
 	name=$1 ca=$2 hash=$3 bits=$4 cn=$5 san=$6 validity=$7
+	purpose=${8:-tls_www_server}
 	serial=$((serial + 1))
 	key "$name-key.pem" "$bits"
 	{
@@ -71,7 +77,7 @@ leaf() {
 		echo "serial = $serial"
 		printf '%s\n' "$san"
 		printf '%s\n' "$validity"
-		echo "tls_www_server"
+		echo "$purpose"
 		echo "signing_key"
 		echo "encryption_key"
 	} > "$name.tmpl"
@@ -98,6 +104,21 @@ leaf wrongname ca  SHA256 2048 other.example 'dns_name = "other.example"' "$NOW"
 leaf untrusted ca2 SHA256 2048 localhost "$GOODSAN" "$NOW"
 leaf rsa1024   ca  SHA256 1024 localhost "$GOODSAN" "$NOW"
 leaf sha1      ca  SHA1   2048 localhost "$GOODSAN" "$NOW"
+leaf revoked   ca  SHA256 2048 localhost "$GOODSAN" "$NOW"
+leaf client    ca  SHA256 2048 "smtps test client" "" "$NOW" tls_www_client
+
+# --- CRLs of ca: one revoking revoked.pem, one revoking nothing we serve
+printf 'crl_next_update = 3650\ncrl_number = 1\n' > crl.tmpl
+certtool --generate-crl --load-ca-privkey ca-key.pem --load-ca-certificate \
+    ca.pem --load-certificate revoked.pem --template crl.tmpl \
+    --hash SHA256 --outfile crl.pem >crl.log 2>&1 &&
+certtool --generate-crl --load-ca-privkey ca-key.pem --load-ca-certificate \
+    ca.pem --load-certificate client.pem --template crl.tmpl \
+    --hash SHA256 --outfile crl-other.pem >>crl.log 2>&1 || {
+	echo "certs.sh: certtool cannot make the CRLs:" >&2
+	cat crl.log >&2
+	exit 1
+}
 
 # sanity: the bad ones are really what their names say
 certtool -i --infile sha1.pem | grep -q 'Signature Algorithm: RSA-SHA1' || {
@@ -106,7 +127,7 @@ certtool -i --infile rsa1024.pem | grep -q '1024 bits' || {
 	echo "certs.sh: rsa1024.pem has no 1024-bit key" >&2; exit 1; }
 
 # --- SHA-256 fingerprints of the DER certificates
-for f in server expired future wrongname untrusted rsa1024 sha1; do
+for f in server expired future wrongname untrusted rsa1024 sha1 revoked; do
 	hex=$(certtool --fingerprint --hash SHA256 --infile "$f.pem" 2>/dev/null |
 	    tr -d ' :\n' | tr 'A-F' 'a-f')
 	case "$hex" in

@@ -277,6 +277,40 @@ both() { # both V1 V2 -> MET when both are MET
 	else echo "NOT MET"; fi
 }
 
+# tik_sink NAME ADDR [NETNS]: an implicit-TLS sink that issues session
+# tickets (run in $(...), so BENCH_TICKETS is set for it alone)
+tik_sink() {
+	BENCH_TICKETS=1
+	start_sink "$1" implicit 0 "$2" ${3:+"$3"}
+}
+# resume_conf FILE HOST PORT [PRIORITIES]: FILE (tls_resume on) and
+# FILE.off (tls_resume off, the default), smtps only
+resume_conf() {
+	mkconf "$1" "$2" "$3" off
+	[ -z "${4:-}" ] || sed -i "s/^tls_trust_file .*/&\ntls_priorities $4/" "$1"
+	sed 's/^from .*/&\ntls_resume off/' "$1" > "$1.off"
+	sed -i 's/^from .*/&\ntls_resume on/' "$1"
+	chmod 600 "$1.off"
+}
+per_s() { # per_s N TOTAL_S -> N / TOTAL_S, one decimal
+	awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "n/a" }'
+}
+pays() { # pays RATIO OP LIMIT -> pays / no gain / n/a
+	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN { if (r == "" || r == "n/a") print "n/a"
+		else print (op == "<" ? r < l + 0 : r > l + 0) ? "pays" : "no gain" }'
+}
+# resume_row METRIC NETNS CONF N WARM: CONF and CONF.off alternated, one
+# row (on / off medians); sets RS_on and RS_off to the timeit lines
+resume_row() {
+	# shellcheck disable=SC2086
+	out=$(tmx "$2" "$4" "$5" "$M1" "$SMTPS" -C "$3" $RCPT \
+	    ::: "$SMTPS" -C "$3.off" $RCPT)
+	RS_on=$(pick "$out" 1) RS_off=$(pick "$out" 2)
+	a=$(val "$RS_on" median_ms) b=$(val "$RS_off" median_ms)
+	r=$(ratio "$a" "$b")
+	row "$1" "$(fmt "$a" 1)" "$(fmt "$b" 1)" "$r" "(on/off, info)" "$(pays "$r" '<' 0.9)"
+}
+
 ROWS="$B/rows"
 : > "$ROWS"
 row() { # row METRIC SMTPS MSMTP RATIO TARGET VERDICT
@@ -428,6 +462,18 @@ if ns_setup; then
 		row "round trips, $name, ${RTT_MS} ms link" "$a" "$b" "$(ratio "$a" "$b")" "$lim (BDAT; $((lim + 1)) with DATA)" "$(verdict "$a" '<=' "$lim.5")"
 		note "  median latency link/loopback: smtps $(fmt "$(val "$sa" median_ms)")/$(fmt "$(val "$la" median_ms)") ms, msmtp $(fmt "$(val "$sb" median_ms)")/$(fmt "$(val "$lb" median_ms)") ms; sink flights on the link: smtps $(val "$fa" flights), msmtp $(val "$fb" flights)"
 	done
+	# resumption over the link: TLS 1.3 (same round trips, resumed or
+	# not) and TLS 1.2 (a resumption saves one)
+	if N_TIK=$(tik_sink ntik 10.231.0.2 "$NSS"); then
+		resume_conf "$B/ntik.rc" 10.231.0.2 "$N_TIK"
+		resume_conf "$B/ntik12.rc" 10.231.0.2 "$N_TIK" NORMAL:-VERS-TLS1.3
+		say "bench: 20 ms link, TLS resumption on vs off ($N_NS runs each)"
+		resume_row "smtps resumed / full, TLS 1.3, link (ms)" "$NSC" "$B/ntik.rc" "$N_NS" 1
+		x=$(awk -v a="$(val "$RS_on" median_ms)" -v b="$(val "$RS_off" median_ms)" -v r=$RTT_MS 'BEGIN { printf "%.1f", (b - a) / r }')
+		resume_row "smtps resumed / full, TLS 1.2, link (ms)" "$NSC" "$B/ntik12.rc" "$N_NS" 1
+		y=$(awk -v a="$(val "$RS_on" median_ms)" -v b="$(val "$RS_off" median_ms)" -v r=$RTT_MS 'BEGIN { printf "%.1f", (b - a) / r }')
+		note "  round trips saved by resumption over the link: TLS 1.3 $x, TLS 1.2 $y"
+	fi
 	note "  link: $LINK"
 else
 	row "round trips over a ${RTT_MS} ms link" "skipped" "" "" "" "n/a"
@@ -536,6 +582,25 @@ done
 r=$(ratio "$BU_smtps" "$BU_msmtp")
 row "burst, $N_BURST back to back (msgs/s)" "$BU_smtps" "${BU_msmtp:-n/a}" "$r" ">= 3x msmtp" "$(verdict "$r" '>=' 3)"
 }
+
+# ================================================================ resumption
+# smtps with tls_resume on and off (the default), alternated, against a
+# sink that issues TLS 1.3 session tickets (-r): does resuming pay?
+say "bench: TLS resumption on vs off: latency ($N_LAT runs each), burst ($N_BURST each)"
+if P_TIK=$(tik_sink tik 127.0.0.1); then
+	resume_conf "$B/tik.rc" 127.0.0.1 "$P_TIK"
+	resume_row "smtps latency, resumed / full TLS (ms)" '' "$B/tik.rc" "$N_LAT" "$WARM"
+	c=$(val "$RS_on" cpu_ms) d=$(val "$RS_off" cpu_ms)
+	out=$(tmx '' "$N_BURST" 1 "$M1" "$SMTPS" -C "$B/tik.rc" $RCPT \
+	    ::: "$SMTPS" -C "$B/tik.rc.off" $RCPT)
+	a=$(per_s "$N_BURST" "$(val "$(pick "$out" 1)" total_s)")
+	b=$(per_s "$N_BURST" "$(val "$(pick "$out" 2)" total_s)")
+	r=$(ratio "$a" "$b")
+	row "smtps burst, resumed / full TLS (msgs/s)" "$a" "$b" "$r" "(on/off, info)" "$(pays "$r" '>' 1.1)"
+	note "  resumption rows: smtps column = tls_resume on (resumed), msmtp column = tls_resume off (full handshake); client CPU $(fmt "$c" 1) vs $(fmt "$d" 1) ms (ratio $(ratio "$c" "$d")); the sink issues TLS 1.3 tickets"
+else
+	row "smtps latency, resumed / full TLS (ms)" n/a n/a "" "(on/off, info)" "n/a"
+fi
 
 # ================================================================ table
 [ -s "$B/clients.err" ] && note "  the clients wrote to stderr (failures?), last line: $(tail -n 1 "$B/clients.err")"

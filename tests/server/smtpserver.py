@@ -128,6 +128,9 @@ class Scenario:
         self.tls_max = None
         self.unix = None              # listen on this unix socket path
         self.record_peer = False      # "-- peer ADDR" after each accept
+        self.client_cert = None     # (request|require, CA file)
+        self.tls_sessions = False   # one context: tickets stay valid
+        self.ctx = None
         self.rules = []
 
     @classmethod
@@ -192,6 +195,13 @@ class Scenario:
             self.unix = val
         elif key == "record_peer":
             self.record_peer = onoff[val]
+        elif key == "client_cert":
+            p = val.split(None, 1)
+            if len(p) != 2 or p[0] not in ("request", "require"):
+                raise ScenarioError("client_cert request|require CAFILE")
+            self.client_cert = (p[0], p[1])
+        elif key == "tls_sessions":
+            self.tls_sessions = onoff[val]
         elif key == "on":
             p = val.split(None, 2)
             if len(p) < 2:
@@ -227,6 +237,9 @@ class Scenario:
 
 
 # --------------------------------------------------------------- recording
+
+SUBJ_NAMES = {"commonName": "CN", "organizationName": "O"}
+
 
 def visible(b):
     """Bytes as a printable line: control and 8-bit bytes escaped."""
@@ -425,6 +438,32 @@ class Session:
 
     # -- TLS
     def start_tls(self):
+        ctx = self.sc.ctx or self.make_ctx()
+        try:
+            self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        except socket.timeout:
+            self.rec.line("-- TLS failed: timeout")
+            raise Closed()
+        except (OSError, ssl.SSLError) as e:
+            self.rec.line("-- TLS failed: %s" % e)
+            raise Closed()
+        self.rec.line("-- TLS")
+        self.record_tls_extras()
+        self.tls_ready()
+
+    def record_tls_extras(self):
+        """client_cert and tls_sessions scenarios: what the client did"""
+        if self.sc.client_cert:
+            cert = self.sock.getpeercert()
+            subj = ",".join("%s=%s" % (SUBJ_NAMES.get(k, k), v)
+                            for rdn in (cert or {}).get("subject", ())
+                            for k, v in rdn)
+            self.rec.line("-- TLS client certificate: %s" % (subj or "none"))
+        if self.sc.tls_sessions:
+            self.rec.line("-- TLS session %s" % (
+                "reused" if self.sock.session_reused else "new"))
+
+    def make_ctx(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         # allow serving deliberately weak certificates (RSA-1024, SHA-1)
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -437,15 +476,15 @@ class Session:
         if self.sc.tls_max:
             ctx.maximum_version = vers[self.sc.tls_max]
         ctx.load_cert_chain(self.sc.cert, self.sc.key)
-        try:
-            self.sock = ctx.wrap_socket(self.sock, server_side=True)
-        except socket.timeout:
-            self.rec.line("-- TLS failed: timeout")
-            raise Closed()
-        except (OSError, ssl.SSLError) as e:
-            self.rec.line("-- TLS failed: %s" % e)
-            raise Closed()
-        self.rec.line("-- TLS")
+        if self.sc.client_cert:
+            ctx.verify_mode = (ssl.CERT_REQUIRED if self.sc.client_cert[0]
+                               == "require" else ssl.CERT_OPTIONAL)
+            ctx.load_verify_locations(self.sc.client_cert[1])
+        if self.sc.tls_sessions:
+            self.sc.ctx = ctx
+        return ctx
+
+    def tls_ready(self):
         with open(os.path.join(self.rec.outdir, "tls"), "a") as f:
             f.write("%s %s\n" % (self.sock.version(), self.sock.cipher()[0]))
         self.tls = True

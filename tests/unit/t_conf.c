@@ -331,7 +331,8 @@ test_fields(void)
 	    "tls_cert_file ~/cert.pem\n"
 	    "tls_key_file /k.pem\n"
 	    "tls_crl_file crl.pem\n"
-	    "auto_from off\n";
+	    "auto_from off\n"
+	    "tls_resume off\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -392,6 +393,7 @@ test_fields(void)
 	T_EQ_STR(a->tls_key_file, "/k.pem");
 	T_EQ_STR(a->tls_crl_file, "crl.pem");
 	T_EQ_INT(a->auto_from, 0);
+	T_EQ_INT(a->tls_resume, 0);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
