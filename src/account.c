@@ -75,6 +75,10 @@ account_host_is_loopback(const char *host)
 void
 account_defaults(struct account *a, const char *home)
 {
+	/* LMTP: the IANA "lmtp" port (msmtp asks the services database) */
+	if (a->port == 0 && a->protocol != NULL &&
+	    strcmp(a->protocol, "lmtp") == 0)
+		a->port = 24;
 	if (!(a->set & BIT(K_TLS)))
 		a->tls = !account_host_is_loopback(a->host);
 	if (!a->tls)
@@ -117,8 +121,7 @@ not_yet(const struct account *a, const char *where, struct err *e)
 	const char *k = a->socket ? "socket" : a->source_ip ? "source_ip" :
 	    a->proxy_host ? "proxy_host" : a->tls_cert_file ? "tls_cert_file" :
 	    a->tls_key_file ? "tls_key_file" : a->tls_crl_file ?
-	    "tls_crl_file" : (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
-	    "protocol lmtp" : NULL;
+	    "tls_crl_file" : NULL;
 
 	if (k == NULL)
 		return 0;

@@ -109,7 +109,7 @@ defer(const char *dir, struct qentry *qe, const struct account *a,
 	size_t i, n = 0;
 
 	for (i = 0; i < qe->nrcpts; i++) {
-		if (st != NULL && st[i] == SMTP_DONE)
+		if (st != NULL && (st[i] == SMTP_DONE || st[i] == SMTP_REFUSED))
 			free(qe->rcpts[i]);
 		else
 			qe->rcpts[n++] = qe->rcpts[i];
@@ -170,6 +170,37 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 	return FLUSH_BOUNCED;
 }
 
+/*
+ * LMTP: some recipients refused for good after the data, others deferred:
+ * a copy goes to dead.letter now (as for any refusal), the entry keeps
+ * the deferred ones.  Returns whether a recipient is deferred.
+ */
+static int
+some_deferred(const char *dir, struct qentry *qe, const struct account *a,
+    struct spool *sp, const enum smtp_rcpt *st, struct err *e)
+{
+	char buf[4096], msg[LIMIT_ERR_MSG];
+	const char *dl = dead_letter_path(a, buf, sizeof(buf));
+	struct err de;
+	size_t i, n = 0, refused = 0;
+
+	for (i = 0; st != NULL && i < qe->nrcpts; i++) {
+		n += st[i] == SMTP_DEFERRED;
+		refused += st[i] == SMTP_REFUSED;
+	}
+	if (n == 0 || refused == 0 || dl == NULL || strcmp(dl, "off") == 0)
+		return n > 0;
+	err_clear(&de);
+	if (queue_dead_letter(sp, dl, qe->from, &de) == -1) {
+		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
+		return 1;
+	}
+	snprintf(msg, sizeof(msg), "%s; a copy saved in %s", e->msg, dl);
+	strlcpy(e->msg, msg, sizeof(e->msg));
+	e->kept = 1;
+	return 1;
+}
+
 /* a problem on this machine the user can fix: retry rather than bounce */
 static int
 local_problem(int code)
@@ -194,7 +225,8 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
 		return FLUSH_DELIVERED;
 	}
-	keep = err_is_temporary(e->code) || (!first && local_problem(e->code));
+	keep = err_is_temporary(e->code) || (!first && local_problem(e->code)) ||
+	    some_deferred(dir, qe, a, sp, st, e);
 	if (keep && now - qe->created < life)
 		return defer(dir, qe, a, st, delay, e);
 	if (keep)

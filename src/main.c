@@ -252,6 +252,14 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	case FLUSH_DELIVERED:
 		return 0;
 	case FLUSH_QUEUED:
+		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
+			char msg[LIMIT_ERR_MSG];
+
+			snprintf(msg, sizeof(msg), "%s; the others stay queued "
+			    "as %s, retrying in %d s", e->msg, r->qe.id, delay);
+			strlcpy(e->msg, msg, sizeof(e->msg));
+			return -1;
+		}
 		fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
 		    r->qe.id, r->qe.error, e->after_dot ? " (the connection "
 		    "was lost after the final dot: the server may have "
