@@ -773,6 +773,19 @@ smtp_auth_mech(const struct smtp *s)
 }
 
 void
+smtp_last_reply(const struct smtp *s, char *out, size_t outsz)
+{
+	char line[LIMIT_ERR_REPLY];
+
+	out[0] = '\0';
+	if (s == NULL || s->r.code == 0)
+		return;
+	snprintf(line, sizeof(line), "%d %.*s", s->r.code, (int)(s->r.len >
+	    900 ? 900 : s->r.len), s->r.text);
+	err_visible(out, outsz, line, strlen(line));
+}
+
+void
 smtp_close(struct smtp *s)
 {
 	struct err ignore;

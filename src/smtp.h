@@ -39,7 +39,9 @@
  *
  * smtp_tls_version(), smtp_auth_mech(): for the log line: the TLS version
  * ("TLS1.3"; "" without TLS) into out, the SASL mechanism used ("PLAIN";
- * NULL when the session did not authenticate).
+ * NULL when the session did not authenticate).  smtp_last_reply(): the
+ * last reply read ("250 2.0.0 Ok: queued as X", made visible; "" before
+ * any), for the log line after a delivery.
  *
  * smtp_serverinfo(): -S/--serverinfo: connect, TLS as the account says
  * (verified as always), EHLO, then QUIT; never AUTH, never mail.  Returns
@@ -83,6 +85,7 @@ int	smtp_usable(const struct smtp *);
 void	smtp_keep_open(struct smtp *);
 void	smtp_tls_version(const struct smtp *, char *out, size_t outsz);
 const char *smtp_auth_mech(const struct smtp *);
+void	smtp_last_reply(const struct smtp *, char *out, size_t outsz);
 char	*smtp_serverinfo(const struct account *, struct err *);
 /*
  * -bv: MAIL FROM, one RCPT per recipient (not pipelined), then RSET; no

@@ -8,13 +8,7 @@ load helper
 setup_file() { common_setup_file; }
 setup() { common_setup; }
 teardown() {
-	# queue on: a detached flusher may wait for the queued entry
-	local pid
-	pid=$(cat "$HOME/queue/flush.lock" 2>/dev/null) || pid=
-	if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null |
-	    grep -q -- "--flush-daemon $HOME/queue"; then
-		kill "$pid" 2>/dev/null || true
-	fi
+	stop_flusher	# queue on: one may wait for a queued entry
 	common_teardown
 }
 
