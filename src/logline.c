@@ -179,6 +179,8 @@ logline_format(const struct logline *l, const struct tm *tm,
 	field(&b, "outcome", l->outcome);
 	if (l->status > 0)
 		field_num(&b, "smtpstatus", l->status);
+	else if (l->reply != NULL && strspn(l->reply, "0123456789") == 3)
+		field_num(&b, "smtpstatus", strtol(l->reply, NULL, 10));
 	field(&b, "smtpmsg", l->reply);
 	field(&b, "errormsg", l->error);
 	field(&b, "exitcode", logline_exitname(l->exitcode));

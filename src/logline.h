@@ -48,7 +48,8 @@ struct logline {
 	const char	 *msgid;
 	const char	 *queue_id;
 	const char	 *outcome;	/* delivered, queued, failed, ... */
-	int		  status;	/* last SMTP reply code, 0 = none */
+	int		  status;	/* last SMTP reply code; 0 = the
+					   reply's first 3 digits, if any */
 	const char	 *reply;	/* server reply ("250 2.0.0 Ok"), as
 					   msmtp's smtpmsg: code included */
 	const char	 *error;	/* smtps's error message */

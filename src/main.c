@@ -345,9 +345,6 @@ log_attempt(struct run *r, int rc, const struct err *e)
 	l.outcome = rc == 0 ? (r->queued ? "queued" : "delivered") :
 	    e->kept ? "saved" : "failed";
 	l.reply = r->reply[0] != '\0' ? r->reply : NULL;
-	if (l.reply != NULL && strspn(l.reply, "0123456789") == 3)
-		l.status = (l.reply[0] - '0') * 100 + (l.reply[1] - '0') * 10 +
-		    (l.reply[2] - '0');
 	l.error = rc != 0 ? e->msg : r->queued ? r->qe.error : NULL;
 	l.exitcode = rc == 0 ? 0 : e->code ? e->code : EX_SOFTWARE;
 	/* -bs: stdout is the SMTP channel, not a log */

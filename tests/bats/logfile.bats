@@ -157,3 +157,27 @@ EOF
 	grep -Eq '^<19>.* smtps\[[0-9]+\]: account=.* recipients=nobody@example\.net .*smtpstatus=550 .*exitcode=EX_NOUSER$' "$T/syslog" ||
 		fail "syslog: $(cat "$T/syslog")"
 }
+
+@test "logfile: queued, then retried by -q: one line per attempt, same queue ID and Message-ID" {
+	scenario <<EOF
+$(sc_plain)
+connections 2
+on MAIL#1 reply 451 4.3.2 busy, try later
+EOF
+	start_server
+	write_config plain "queue on" "queue_backoff_min 1h" \
+	    "queue_backoff_max 2h" "logfile $T/log"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	run_smtps -q
+	assert_status 0
+	[ "$(wc -l < "$T/log")" -eq 2 ] || fail "log: $(cat "$T/log")"
+	local q
+	q=$(sed -n 's/.* queueid=\([0-9a-f.]*\) .*/\1/p' "$T/log" | sort -u)
+	[ "$(echo "$q" | wc -l)" -eq 1 ] && [ -n "$q" ] || fail "queue IDs: $q"
+	head -n 1 "$T/log" | grep -Eq " tls=off auth=off from=alice@example\.org recipients=bob@example\.net mailsize=[0-9]+ msgid=<std\.1@example\.org> queueid=$q outcome=queued smtpstatus=451 smtpmsg='451 4\.3\.2 busy, try later' errormsg='MAIL FROM: temporary failure \(451\) \[server said: 451 4\.3\.2 busy, try later\]' exitcode=EX_OK$" ||
+		fail "line 1: $(head -n 1 "$T/log")"
+	tail -n 1 "$T/log" | grep -Eq " tls=off auth=off from=alice@example\.org recipients=bob@example\.net mailsize=[0-9]+ msgid=<std\.1@example\.org> queueid=$q outcome=delivered smtpstatus=250 smtpmsg='250 2\.0\.0 Ok: queued as 1' exitcode=EX_OK$" ||
+		fail "line 2: $(tail -n 1 "$T/log")"
+}

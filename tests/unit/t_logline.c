@@ -71,9 +71,10 @@ static const struct lcase cases[] = {
 	  "Nov 28 02:11:58 account=work host=smtp.example.org port=465 "
 	  "outcome=failed errormsg='-f \\'(argument)\\': empty address' "
 	  "exitcode=EX_DATAERR" },
-	/* a session without TLS that authenticated: tls=off auth=LOGIN */
+	/* a session without TLS that authenticated: tls=off auth=LOGIN;
+	   smtpstatus taken from the reply */
 	{ { "lan", "10.0.0.1", 25, NULL, "LOGIN", "alice", "a@b", odd, 1, 9,
-	    "<m@b>", "Q2", "queued", 451, "451 4.3.0 try later",
+	    "<m@b>", "Q2", "queued", 0, "451 4.3.0 try later",
 	    "queued: 451 later", 0, 0 },
 	  0, NULL,
 	  "account=lan host=10.0.0.1 port=25 tls=off auth=LOGIN user=alice "
@@ -81,6 +82,11 @@ static const struct lcase cases[] = {
 	  "queueid=Q2 outcome=queued smtpstatus=451 "
 	  "smtpmsg='451 4.3.0 try later' errormsg='queued: 451 later' "
 	  "exitcode=EX_OK" },
+	/* a reply without a code: no smtpstatus */
+	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
+	    "failed", 0, "45x odd", NULL, EX_PROTOCOL, 0 },
+	  0, NULL, "account=a tls=off auth=off outcome=failed "
+	  "smtpmsg='45x odd' exitcode=EX_PROTOCOL" },
 	/* time format: user's, empty = default, line breaks removed */
 	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
 	    NULL, 0, NULL, NULL, 99, 0 },
