@@ -598,6 +598,25 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
 	return 0;
 }
 
+/* SMTP: one reply to the final dot for all accepted recipients */
+static int
+end_reply(struct smtp *s, const size_t *idx, size_t n,
+    const enum rc_state *rc, enum smtp_rcpt *st, struct err *e)
+{
+	size_t k;
+
+	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
+		/* a reply, even a refusal, means the server decided */
+		e->after_dot = s->broken;
+		return -1;
+	}
+	e->after_dot = 0;
+	for (k = 0; k < n; k++)
+		if (rc[k] == RC_OK || rc[k] == RC_TEMP)
+			st[idx[k]] = rc[k] == RC_OK ? SMTP_DONE : SMTP_DEFERRED;
+	return 0;
+}
+
 /* add "<to> (code text)" to the list in e->msg under `head` */
 static void
 name_rcpt(struct err *e, int code, const char *head, const char *to,
@@ -690,28 +709,12 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	if (!s->keep_open && k == n && (s->caps.flags & CAP_PIPELINING) &&
 	    cmd(s, 0, e, "QUIT") == 0)
 		s->quit_sent = 1;
-	e->after_dot = 1;
-	if (s->lmtp) {
-		if (re.code != 0)
+	for (k = 0; k < n; k++)
+		if (rc[k] == RC_TEMP)
 			*def = re;	/* temporary RCPT refusals */
-		ret = lmtp_replies(s, env, idx, n, rc, st, def, e);
-		goto done;
-	}
-	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
-		/* a reply, even a refusal, means the server decided */
-		e->after_dot = s->broken;
-		goto done;
-	}
-	e->after_dot = 0;
-	for (k = 0; k < n; k++) {
-		if (rc[k] == RC_OK)
-			st[idx[k]] = SMTP_DONE;
-		else if (rc[k] == RC_TEMP) {
-			st[idx[k]] = SMTP_DEFERRED;
-			*def = re;
-		}
-	}
-	ret = 0;
+	e->after_dot = 1;
+	ret = s->lmtp ? lmtp_replies(s, env, idx, n, rc, st, def, e) :
+	    end_reply(s, idx, n, rc, st, e);
 done:
 	free(rc);
 	return ret;
