@@ -848,9 +848,9 @@ smtp_serverinfo(const struct account *a, struct err *e)
 	}
 	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
 	    "none\n");
-	xasprintf(&out, "SMTP server:    %s port %d (%s)\n%scapabilities:\n",
-	    a->host, a->port, !a->tls ? "no TLS" : a->tls_starttls ?
-	    "STARTTLS" : "implicit TLS", tls);
+	xasprintf(&out, "%s server:    %s port %d (%s)\n%scapabilities:\n",
+	    s->lmtp ? "LMTP" : "SMTP", a->host, a->port, !a->tls ? "no TLS" :
+	    a->tls_starttls ? "STARTTLS" : "implicit TLS", tls);
 	free(tls);
 	/* the EHLO reply after its first line, one capability per line */
 	ehlo_text = xstrndup(s->r.text, s->r.len);

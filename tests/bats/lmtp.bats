@@ -178,3 +178,14 @@ EOF
 	grep -qx 'rcpt carol@example.net' "$HOME"/queue/*.env || fail "entry lacks carol@"
 	! grep -qx 'rcpt bob@example.net' "$HOME"/queue/*.env || fail "entry keeps bob@"
 }
+
+@test "lmtp: -S/--serverinfo says LMTP and greets with LHLO" {
+	lmtp_server < /dev/null
+	write_config plain "protocol lmtp"
+	run_smtps -S
+	assert_status 0
+	echo "$output" | grep -Eq "^LMTP server: +127\.0\.0\.1 port $PORT \(no TLS\)$" ||
+		fail "$output"
+	assert_transcript 'C: LHLO client\.example'
+	refute_transcript 'C[:+] EHLO.*'
+}
