@@ -226,7 +226,8 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
 		return FLUSH_DELIVERED;
 	}
-	keep = err_is_temporary(e->code) || (!first && local_problem(e->code)) ||
+	keep = err_is_temporary(e->code) ||
+	    (!first && local_problem(e->code)) ||
 	    some_deferred(dir, qe, a, sp, st, e);
 	if (keep && now - qe->created < life)
 		return defer(dir, qe, a, st, delay, e);

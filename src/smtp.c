@@ -53,7 +53,7 @@ struct smtp {
 	int			 quit_sent;	/* QUIT went with the final dot */
 	int			 noauth;	/* -S: look, never authenticate */
 	int			 lmtp;		/* protocol lmtp (RFC 2033) */
-	int			 mech;		/* SASL mechanism used, 0 = none */
+	int			 mech;		/* SASL mechanism, 0 = none */
 	struct err		 refused;	/* LMTP: 5xx after the data */
 	char			 name[LIMIT_DOMAIN + 1];
 };
