@@ -226,9 +226,10 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
 		return FLUSH_DELIVERED;
 	}
-	keep = err_is_temporary(e->code) ||
-	    (!first && local_problem(e->code)) ||
-	    some_deferred(dir, qe, a, sp, st, e);
+	keep = err_is_temporary(e->code) || (!first && local_problem(e->code));
+	/* LMTP: refused for some, deferred for others (once, in time) */
+	if (!keep && now - qe->created < life)
+		keep = some_deferred(dir, qe, a, sp, st, e);
 	if (keep && now - qe->created < life)
 		return defer(dir, qe, a, st, delay, e);
 	if (keep)
