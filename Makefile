@@ -63,6 +63,7 @@ T_queue	= src/queue.o src/err.o
 T_alias	= src/alias.o src/addr.o src/err.o
 T_bs	= src/bs.o src/addr.o src/err.o
 T_logline = src/logline.o src/err.o
+T_socks	= src/socks.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)
@@ -142,17 +143,20 @@ install: all
 
 # sendmail, mailq and newaliases as links to smtps (SBINDIR/sendmail,
 # BINDIR/mailq, BINDIR/newaliases); an existing sendmail that is not smtps
-# is left alone unless FORCE=1
+# is left alone unless FORCE=1.  The links are relative (Debian policy
+# 10.5) when BINDIR and SBINDIR share a parent, so they also work inside
+# DESTDIR; else sendmail is an absolute link.
+SENDMAIL_LINK = $(if $(filter $(dir $(BINDIR)),$(dir $(SBINDIR))),../$(notdir $(BINDIR))/smtps,$(BINDIR)/smtps)
 install-sendmail: install
-	@t=$(DESTDIR)$(SBINDIR)/sendmail; \
-	if [ -e "$$t" ] && [ "$$(readlink "$$t")" != "$(BINDIR)/smtps" ] && \
-	   [ "$(FORCE)" != 1 ]; then \
+	@t=$(DESTDIR)$(SBINDIR)/sendmail; l=$$(readlink "$$t"); \
+	if [ -e "$$t" ] && [ "$$l" != "$(SENDMAIL_LINK)" ] && \
+	   [ "$$l" != "$(BINDIR)/smtps" ] && [ "$(FORCE)" != 1 ]; then \
 	  echo "smtps: $$t exists and is not smtps; make install-sendmail FORCE=1 replaces it" >&2; \
 	  exit 1; fi
 	install -d $(DESTDIR)$(SBINDIR)
-	ln -sf $(BINDIR)/smtps $(DESTDIR)$(SBINDIR)/sendmail
-	ln -sf $(BINDIR)/smtps $(DESTDIR)$(BINDIR)/mailq
-	ln -sf $(BINDIR)/smtps $(DESTDIR)$(BINDIR)/newaliases
+	ln -sf $(SENDMAIL_LINK) $(DESTDIR)$(SBINDIR)/sendmail
+	ln -sf smtps $(DESTDIR)$(BINDIR)/mailq
+	ln -sf smtps $(DESTDIR)$(BINDIR)/newaliases
 	for n in sendmail newaliases; do \
 	  ln -sf smtps $(DESTDIR)$(BASHCOMPDIR)/$$n; \
 	  ln -sf smtps.fish $(DESTDIR)$(FISHCOMPDIR)/$$n.fish; done
@@ -164,7 +168,8 @@ uninstall:
 	  $(DESTDIR)$(FISHCOMPDIR)/smtps.fish
 	for f in $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(BINDIR)/mailq \
 	  $(DESTDIR)$(BINDIR)/newaliases; do \
-	  [ "$$(readlink "$$f")" != "$(BINDIR)/smtps" ] || rm -f "$$f"; done
+	  case "$$(readlink "$$f")" in \
+	  smtps|$(SENDMAIL_LINK)|$(BINDIR)/smtps) rm -f "$$f" ;; esac; done
 	for n in sendmail newaliases; do \
 	  rm -f $(DESTDIR)$(BASHCOMPDIR)/$$n $(DESTDIR)$(FISHCOMPDIR)/$$n.fish; done
 

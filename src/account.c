@@ -20,8 +20,11 @@
  * named "default" (which is what `account default : NAME` defines, see
  * conf.c); the first account.
  *
- * Defaults: with `tls off` (explicit, or by default for a loopback host)
- * tls_starttls is forced to 0 so no consumer can start TLS half-way.
+ * Defaults: with `tls off` (explicit, or by default for a loopback host or
+ * a `socket`) tls_starttls is forced to 0 so no consumer can start TLS
+ * half-way.  `proxy_host` without `proxy_port` gets LIMIT_SOCKS_PORT.
+ * Validation: `host` is required unless `socket` is set; `socket` with TLS
+ * needs `tls_host_override` or `host` (the name the certificate must have).
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -80,13 +83,16 @@ account_defaults(struct account *a, const char *home)
 	    strcmp(a->protocol, "lmtp") == 0)
 		a->port = 24;
 	if (!(a->set & BIT(K_TLS)))
-		a->tls = !account_host_is_loopback(a->host);
+		a->tls = a->socket == NULL &&
+		    !account_host_is_loopback(a->host);
 	if (!a->tls)
 		a->tls_starttls = 0;
 	else if (!(a->set & BIT(K_TLS_STARTTLS)))
 		a->tls_starttls = a->port != 0 && a->port != 465;
 	if (a->port == 0)
 		a->port = !a->tls ? 25 : a->tls_starttls ? 587 : 465;
+	if (a->proxy_host != NULL && a->proxy_port == 0)
+		a->proxy_port = LIMIT_SOCKS_PORT;
 	if (!(a->set & BIT(K_TLS_CERTCHECK)))
 		a->tls_certcheck = 1;
 	if (a->auth == NULL)
@@ -118,8 +124,7 @@ account_defaults(struct account *a, const char *home)
 static int
 not_yet(const struct account *a, const char *where, struct err *e)
 {
-	const char *k = a->socket ? "socket" : a->source_ip ? "source_ip" :
-	    a->proxy_host ? "proxy_host" : a->tls_cert_file ? "tls_cert_file" :
+	const char *k = a->tls_cert_file ? "tls_cert_file" :
 	    a->tls_key_file ? "tls_key_file" : a->tls_crl_file ?
 	    "tls_crl_file" : NULL;
 
@@ -137,8 +142,13 @@ account_validate(const struct account *a, struct err *e)
 	    a->name ? a->name : "?", a->file ? a->file : "?", a->line);
 	if (not_yet(a, where, e) == -1)
 		return -1;
-	if (a->host == NULL)
+	if (a->host == NULL && a->socket == NULL)
 		return err_set(e, EX_CONFIG, "%s: no host", where);
+	if (a->socket != NULL && a->tls && a->tls_host_override == NULL &&
+	    a->host == NULL)
+		return err_set(e, EX_CONFIG, "%s: TLS over socket %s needs the "
+		    "name to check the certificate against (set "
+		    "tls_host_override or host)", where, a->socket);
 	if (a->auth != NULL && strcmp(a->auth, "off") != 0) {
 		if (a->user == NULL)
 			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
@@ -305,14 +315,18 @@ subst_value(char c, char *v, size_t sz)
 		strlcpy(v, host, sz);
 }
 
-/* `from` with %U %H %C %M replaced; the caller frees */
+/*
+ * in with the substitutions of `which` ("UHCM" for `from`, "HCM" for
+ * `domain`, as msmtp) replaced; any other % sequence (%F too: msmtp has
+ * none) is kept as written.  The caller frees.
+ */
 static char *
-from_subst(const char *in)
+subst(const char *in, const char *which)
 {
 	char out[LIMIT_ADDR * 2 + 1] = "", v[LIMIT_DOMAIN + 1], one[2];
 
 	for (; *in != '\0'; in++) {
-		if (in[0] == '%' && in[1] != '\0' && strchr("UHCM", in[1])) {
+		if (in[0] == '%' && in[1] != '\0' && strchr(which, in[1])) {
 			subst_value(*++in, v, sizeof(v));
 			strlcat(out, v, sizeof(out));
 			continue;
@@ -327,7 +341,7 @@ from_subst(const char *in)
 static int
 from_matches(const char *pattern, const char *from)
 {
-	char *p = from_subst(pattern);
+	char *p = subst(pattern, "UHCM");
 	int m;
 
 	if (strpbrk(p, "?*[") != NULL)
@@ -495,10 +509,16 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 			out->from = xstrdup("%U");
 	}
 	if (out->from != NULL && strchr(out->from, '%') != NULL) {
-		char *f = from_subst(out->from);
+		char *f = subst(out->from, "UHCM");
 
 		free(out->from);
 		out->from = f;
+	}
+	if (out->domain != NULL && strchr(out->domain, '%') != NULL) {
+		char *d = subst(out->domain, "HCM");
+
+		free(out->domain);
+		out->domain = d;
 	}
 	if (out->queue_dir == NULL && state != NULL && *state == '/')
 		xasprintf(&out->queue_dir, "%s/smtps/queue", state);
@@ -510,4 +530,12 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 done:
 	free(home);
 	return rc;
+}
+
+const char *
+account_server(const struct account *a)
+{
+	if (a->socket != NULL)
+		return a->socket;
+	return a->host != NULL ? a->host : "?";
 }

@@ -17,6 +17,7 @@
  *
  * Secure defaults (DESIGN.md section 4), applied when not set explicitly:
  *   tls        on, except host is loopback (localhost, 127.0.0.0/8, ::1)
+ *              or `socket` is set
  *   tls_starttls  port 465 -> off (implicit TLS); other port -> on
  *   port       465 if tls and not tls_starttls explicitly on; 587 with
  *              tls_starttls on; 25 with tls off; 24 with protocol lmtp
@@ -27,8 +28,10 @@
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
  *   (smtp uses the FQDN or "localhost"); queue on; queue_lifetime 5 days,
  *   queue_backoff_min 60 s, queue_backoff_max 3600 s (or the minimum when
- *   that is larger): LIMIT_QUEUE_* in limit.h.
- * Validation: host required; tls_certcheck off without tls_fingerprint is
+ *   that is larger): LIMIT_QUEUE_* in limit.h; proxy_port 1080
+ *   (LIMIT_SOCKS_PORT) when proxy_host is set.
+ * Validation: host required unless socket is set; socket with tls on needs
+ * tls_host_override or host (the certificate's name) -> else EX_CONFIG; tls_certcheck off without tls_fingerprint is
  * allowed but warned; user without a password source is asked from
  * nothing (EX_CONFIG "no password for user X"); queue_backoff_max smaller
  * than queue_backoff_min -> EX_CONFIG.
@@ -45,5 +48,7 @@ int	account_load(const struct opts *, struct account *out, struct err *);
 void	account_defaults(struct account *, const char *home);
 int	account_validate(const struct account *, struct err *);
 int	account_host_is_loopback(const char *host);
+/* the server's name for messages: host, else the socket path */
+const char *account_server(const struct account *);
 
 #endif

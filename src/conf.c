@@ -563,6 +563,8 @@ static const struct kw kwtab[] = {
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
 
+_Static_assert(K__COUNT <= 64, "struct account.set has 64 bits");
+
 static void
 copy_field(struct account *dst, const struct account *src,
     const struct kw *k)
@@ -830,6 +832,11 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 
 		if (v != NULL && k->key == K_PASSWORD)
 			return "***";
+		/* what NULL means for these two (as msmtp -P shows them) */
+		if (v == NULL && k->key == K_TLS_TRUST_FILE)
+			return "system";
+		if (v == NULL && k->key == K_PROTOCOL)
+			return "smtp";
 		return v != NULL ? v : "(not set)";
 	}
 	case S_INT:

@@ -136,7 +136,7 @@ int	conf_override(struct account *, const char *kw, const char *value,
 /*
  * The account as text, one "keyword value" line per keyword of the table
  * (first line "account NAME"), the password shown as ***, unset values as
- * "(not set)".  For -P/--pretend.  The caller frees the string.
+ * "(not set)" (tls_trust_file as "system", protocol as "smtp").  For -P/--pretend.  The caller frees the string.
  */
 char	*conf_format(const struct account *);
 /* index of the account with this exact name, or -1 */

@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "alias.h"
 #include "dropin.h"
 #include "log.h"
+#include "net.h"
 
 /* the whole aliases file into *buf (caller frees) */
 static int
@@ -94,10 +96,12 @@ void
 dropin_pretend(const struct account *a, const char *from,
     const struct addr_list *rcpts, int read_rcpts, FILE *fp)
 {
-	char *text = conf_format(a);
+	char *text = conf_format(a), how[LIMIT_ERR_MSG / 2];
 	size_t i;
 
 	fprintf(fp, "# %s:%d\n%s", a->file ? a->file : "?", a->line, text);
+	net_describe(a, how, sizeof(how));
+	fprintf(fp, "%-22s %s\n", "connect to", how);
 	fprintf(fp, "%-22s <%s>\n", "envelope-from", from);
 	for (i = 0; i < rcpts->n; i++)
 		fprintf(fp, "%-22s <%s>\n", "recipient", rcpts->v[i]);
@@ -163,7 +167,7 @@ dropin_log(const struct account *a, struct logline *l)
 		return;
 	l->account = a->name;
 	if (l->host == NULL)
-		l->host = a->host;
+		l->host = account_server(a);
 	if (l->port == 0)
 		l->port = a->port;
 	if (a->logfile != NULL) {

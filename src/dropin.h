@@ -10,7 +10,8 @@
  * qualified with `maildomain`, else the envelope sender's domain.
  * With use_aliases 0 (-n) bare names are only qualified.
  * dropin_pretend(): -P/--pretend: the resolved account (conf_format, the
- * password masked), the envelope sender and the recipients after aliases.
+ * password masked), how it connects ("connect to", net_describe), the
+ * envelope sender and the recipients after aliases.
  * dropin_aliases_check(): `smtps -bi` / newaliases: parse the file and
  * print "FILE: N aliases" (and a warning for a name defined twice) to fp.
  *

@@ -276,7 +276,8 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
     struct err *e)
 {
 	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
-	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, NULL };
+	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, qe->envid,
+	    qe->notify, qe->ret };
 	char **rcpts, reply[LIMIT_ERR_REPLY] = "";
 	size_t i, n = qe->nrcpts;
 	struct spool sp;

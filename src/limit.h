@@ -12,6 +12,9 @@
 #define LIMIT_REPLY_LINES	128	/* lines in one (multi-line) reply */
 #define LIMIT_REPLY_TEXT	8192	/* stored text of one reply, all lines */
 #define LIMIT_IO_BUF		65536	/* io read buffer and write buffer, bytes */
+#define LIMIT_SOCKS_REPLY	(4 + 1 + 255 + 2) /* longest SOCKS5 CONNECT
+					   reply: a 255-byte domain name */
+#define LIMIT_SOCKS_PORT	1080	/* proxy_port default (msmtp's) */
 #define LIMIT_BDAT_PIPELINED	(1024 * 1024) /* largest message sent with
 					   BDAT before the RCPT replies */
 

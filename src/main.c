@@ -30,6 +30,7 @@
 #include "hdr.h"
 #include "log.h"
 #include "msg.h"
+#include "net.h"
 #include "queue.h"
 #include "secret.h"
 #include "serve.h"
@@ -242,6 +243,10 @@ commit(struct run *r, struct err *e)
 	r->qe.nrcpts = r->rcpts.n;
 	r->qe.size = (long long)r->sp.size;
 	r->qe.eightbit = r->sp.eightbit;
+	/* -N/-R (already in the account) and -V, for the retries */
+	r->qe.notify = r->a.dsn_notify ? xstrdup(r->a.dsn_notify) : NULL;
+	r->qe.ret = r->a.dsn_return ? xstrdup(r->a.dsn_return) : NULL;
+	r->qe.envid = r->o.envid ? xstrdup(r->o.envid) : NULL;
 	if (queue_commit(&r->sp, &r->qe, e) == -1)
 		return -1;
 	r->queueing = 1;
@@ -283,7 +288,7 @@ static int
 deliver(struct run *r, struct err *e)
 {
 	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
-	    r->o.envid };
+	    r->o.envid, NULL, NULL };
 	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
 	struct smtp *s;
 	int rc = -1;
@@ -357,6 +362,8 @@ log_attempt(struct run *r, int rc, const struct err *e)
 static int
 attempt(struct run *r, struct err *e)
 {
+	char how[LIMIT_ERR_MSG / 2];
+
 	if (check_sender(r, e) == -1)
 		return -1;
 	r->have_from = 1;
@@ -364,9 +371,9 @@ attempt(struct run *r, struct err *e)
 	    secret_get(&r->a, &r->password, e) == -1 ||
 	    tls_global_init(e) == -1)
 		return -1;
-	log_info("account %s: %s port %d, %s", r->a.name, r->a.host,
-	    r->a.port, !r->a.tls ? "no TLS" : r->a.tls_starttls ?
-	    "STARTTLS" : "implicit TLS");
+	net_describe(&r->a, how, sizeof(how));
+	log_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
+	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
 		if (r->spooled) {
@@ -437,7 +444,8 @@ bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
 static int
 run_verify(struct run *r, struct err *e)
 {
-	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL };
+	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n, NULL, NULL,
+	    NULL };
 	int *codes = xcalloc(r->rcpts.n, sizeof(*codes)), worst = 0;
 	char **texts = xcalloc(r->rcpts.n, sizeof(*texts));
 	struct smtp *s;
@@ -551,6 +559,21 @@ run_queue_cmd(struct run *r, struct err *e)
 	return rc;
 }
 
+/* --read-envelope-from (sending and -P): -f is the From: header's address */
+static int
+header_from(struct run *r, struct err *e)
+{
+	static char hfrom[LIMIT_ADDR + 1];
+
+	if (!r->o.read_envelope_from)
+		return 0;
+	if (dropin_read_envelope_from(&r->infd, hfrom, sizeof(hfrom),
+	    e) == -1)
+		return -1;
+	r->o.from = hfrom;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -580,25 +603,18 @@ main(int argc, char **argv)
 		smtp_local_name(host, sizeof(host));
 		rc = serve_bs(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
 		    &e);
-	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_PRETEND ||
-	    r.o.mode == MODE_SERVERINFO || r.o.mode == MODE_VERIFY)
+	} else if (r.o.mode == MODE_PRETEND) {
+		if ((rc = header_from(&r, &e)) == 0)
+			rc = run_info(&r, &e);
+	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
+	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
 	else if (r.o.mode != MODE_SEND) {
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else {
-		static char hfrom[LIMIT_ADDR + 1];
-
-		rc = 0;
-		if (r.o.read_envelope_from) {
-			rc = dropin_read_envelope_from(&r.infd, hfrom,
-			    sizeof(hfrom), &e);
-			r.o.from = hfrom;
-		}
-		if (rc == 0)
-			rc = run(&r, &e);
-	}
+	} else if ((rc = header_from(&r, &e)) == 0)
+		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
 	secret_free(r.password);
 	addr_list_free(&r.rcpts);

@@ -11,7 +11,9 @@
  * The .env format, one "key value" per line, first line "smtps-queue 1":
  *   created T / config PATH / account NAME / from ADDR / size N /
  *   eightbit 0|1 / attempts N / next T / error TEXT / rcpt ADDR (repeated)
- * Unknown keys are ignored (newer versions may add some).  Values never
+ *   and, when set, notify LIST / ret HDRS|FULL / envid XTEXT (DSN)
+ * Unknown keys are ignored (newer versions may add some; older entries
+ * simply lack them).  Values never
  * hold control characters: the error text is made printable first.
  */
 #include <sys/stat.h>
@@ -153,6 +155,9 @@ queue_entry_free(struct qentry *qe)
 	free(qe->config);
 	free(qe->account);
 	free(qe->from);
+	free(qe->notify);
+	free(qe->ret);
+	free(qe->envid);
 	queue_entry_init(qe);
 }
 
@@ -164,7 +169,10 @@ env_format(const struct qentry *qe, size_t *len)
 	size_t i, cap = 1024 + LIMIT_ERR_MSG * 4;
 	int n;
 
-	cap += strlen(qe->config) + strlen(qe->account) + strlen(qe->from);
+	cap += strlen(qe->config) + strlen(qe->account) + strlen(qe->from) +
+	    (qe->notify ? strlen(qe->notify) : 0) +
+	    (qe->ret ? strlen(qe->ret) : 0) +
+	    (qe->envid ? strlen(qe->envid) : 0);
 	for (i = 0; i < qe->nrcpts; i++)
 		cap += strlen(qe->rcpts[i]) + 8;
 	p = buf = xmalloc(cap);
@@ -175,11 +183,31 @@ env_format(const struct qentry *qe, size_t *len)
 	    qe->account, qe->from, qe->size, qe->eightbit, qe->attempts,
 	    (long long)qe->next, vis);
 	p += n;
+	for (i = 0; i < 3; i++) {
+		const char *k[] = { "notify", "ret", "envid" };
+		const char *v[] = { qe->notify, qe->ret, qe->envid };
+
+		if (v[i] != NULL)
+			p += snprintf(p, cap - (size_t)(p - buf), "%s %s\n",
+			    k[i], v[i]);
+	}
 	for (i = 0; i < qe->nrcpts; i++)
 		p += snprintf(p, cap - (size_t)(p - buf), "rcpt %s\n",
 		    qe->rcpts[i]);
 	*len = (size_t)(p - buf);
 	return buf;
+}
+
+/* a DSN value read back: one word of printable ASCII, else dropped */
+static char *
+dsn_value(const char *v)
+{
+	const char *c;
+
+	for (c = v; *c > ' ' && *c < 0x7f; c++)
+		;
+	return *c == '\0' && c > v && c - v <= LIMIT_ENVID ? xstrdup(v) :
+	    NULL;
 }
 
 static void
@@ -205,6 +233,12 @@ env_set(struct qentry *qe, const char *k, const char *v)
 		qe->from = xstrdup(v);
 	else if (strcmp(k, "error") == 0)
 		strlcpy(qe->error, v, sizeof(qe->error));
+	else if (strcmp(k, "notify") == 0 && qe->notify == NULL)
+		qe->notify = dsn_value(v);
+	else if (strcmp(k, "ret") == 0 && qe->ret == NULL)
+		qe->ret = dsn_value(v);
+	else if (strcmp(k, "envid") == 0 && qe->envid == NULL)
+		qe->envid = dsn_value(v);
 	else if (strcmp(k, "rcpt") == 0 && qe->nrcpts < LIMIT_RCPTS) {
 		qe->rcpts = xreallocarray(qe->rcpts, qe->nrcpts + 1,
 		    sizeof(*qe->rcpts));

@@ -75,6 +75,10 @@ struct qentry {
 	time_t	  next;			/* next attempt not before this */
 	long long size;
 	int	  eightbit;
+	char	 *notify;		/* DSN NOTIFY= (-N / dsn_notify), */
+	char	 *ret;			/* RET= (-R / dsn_return) and */
+	char	 *envid;		/* ENVID= (-V) of the first attempt,
+					   or NULL (malloc'ed) */
 	char	  error[LIMIT_ERR_MSG];	/* last error, "" = none */
 	int	  lockfd;		/* -1, or the locked .env */
 };

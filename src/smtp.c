@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "dot.h"
 #include "io.h"
 #include "log.h"
@@ -233,7 +234,7 @@ starttls(struct smtp *s, struct err *e)
 {
 	if (!(s->caps.flags & CAP_STARTTLS))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "STARTTLS; refusing to continue without TLS", s->a->host);
+		    "STARTTLS; refusing to continue without TLS", account_server(s->a));
 	if (cmd(s, 0, e, "STARTTLS") == -1 ||
 	    expect(s, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
 		return -1;
@@ -273,7 +274,7 @@ auth(struct smtp *s, struct err *e)
 
 	if (!(s->caps.flags & CAP_AUTH))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "AUTH, but the account has a user", s->a->host);
+		    "AUTH, but the account has a user", account_server(s->a));
 	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
 		return -1;
 	s->mech = mech;
@@ -300,6 +301,19 @@ auth(struct smtp *s, struct err *e)
 	return rc;
 }
 
+/* the message's NOTIFY= and RET= values (its own, else the account's) */
+static const char *
+env_notify(const struct smtp *s, const struct envelope *env)
+{
+	return env->notify != NULL ? env->notify : s->a->dsn_notify;
+}
+
+static const char *
+env_ret(const struct smtp *s, const struct envelope *env)
+{
+	return env->ret != NULL ? env->ret : s->a->dsn_return;
+}
+
 /* RET= and ENVID= (RFC 3461) when asked for and offered; else a -v note */
 static void
 dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
@@ -308,15 +322,15 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 	char hex[4];
 
 	if (!(s->caps.flags & CAP_DSN)) {
-		if (s->a->dsn_return || s->a->dsn_notify || env->envid)
+		if (env_ret(s, env) || env_notify(s, env) || env->envid)
 			log_info("server %s does not offer DSN: delivery status "
 			    "notification requests (-N, -R, -V) dropped",
-			    s->a->host);
+			    account_server(s->a));
 		return;
 	}
-	if (s->a->dsn_return != NULL) {
+	if (env_ret(s, env) != NULL) {
 		strlcat(p, " RET=", sz);
-		strlcat(p, s->a->dsn_return, sz);
+		strlcat(p, env_ret(s, env), sz);
 	}
 	if (env->envid == NULL)
 		return;
@@ -342,7 +356,7 @@ mail_from(struct smtp *s, const struct envelope *env,
 		    (unsigned long long)sp->size > s->caps.size)
 			return err_set(e, EX_DATAERR, "message is %lld bytes, "
 			    "server %s accepts at most %llu", (long long)
-			    sp->size, s->a->host, s->caps.size);
+			    sp->size, account_server(s->a), s->caps.size);
 		snprintf(params, sizeof(params), " SIZE=%lld",
 		    (long long)sp->size);
 	}
@@ -470,7 +484,7 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	struct err de;
 	size_t k;
 	long ok = 0;
-	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	const char *notify = (s->caps.flags & CAP_DSN) ? env_notify(s, env) :
 	    NULL;
 
 	if (mail_from(s, env, sp, e) == -1 ||
@@ -566,7 +580,7 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
     const size_t *idx, struct spool *sp, enum smtp_rcpt *st, struct err *e)
 {
 	enum rc_state rc = RC_PERM;
-	const char *notify = (s->caps.flags & CAP_DSN) ? s->a->dsn_notify :
+	const char *notify = (s->caps.flags & CAP_DSN) ? env_notify(s, env) :
 	    NULL;
 	struct err re, be;
 	long ok;
@@ -725,15 +739,16 @@ connect_and_greet(struct smtp *s, struct err *e)
 {
 	const struct account *a = s->a;
 	int implicit = a->tls && !a->tls_starttls;
+	char how[LIMIT_ERR_MSG / 2];
 
-	s->fd = net_connect(a->host, a->port, s->timeout_ms, e);
+	s->fd = net_open(a, s->timeout_ms, e);
 	if (s->fd == -1)
 		return -1;
 	s->io = xcalloc(1, sizeof(*s->io));
 	io_init(s->io, net_transport(&s->fd));
 	s->io->timeout_ms = s->timeout_ms;
-	log_info("connected to %s port %d%s", a->host, a->port,
-	    implicit ? " (implicit TLS)" : "");
+	net_describe(a, how, sizeof(how));
+	log_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
 	if (expect(s, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
@@ -837,7 +852,7 @@ char *
 smtp_serverinfo(const struct account *a, struct err *e)
 {
 	struct smtp *s = new_session(a, NULL);
-	char *out = NULL, *tls, *ehlo_text;
+	char *out = NULL, *tls, *ehlo_text, how[LIMIT_ERR_MSG / 2];
 	const char *p, *nl;
 
 	s->noauth = 1;
@@ -848,8 +863,9 @@ smtp_serverinfo(const struct account *a, struct err *e)
 	}
 	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
 	    "none\n");
-	xasprintf(&out, "%s server:    %s port %d (%s)\n%scapabilities:\n",
-	    s->lmtp ? "LMTP" : "SMTP", a->host, a->port, !a->tls ? "no TLS" :
+	net_describe(a, how, sizeof(how));
+	xasprintf(&out, "%s server:    %s (%s)\n%scapabilities:\n",
+	    s->lmtp ? "LMTP" : "SMTP", how, !a->tls ? "no TLS" :
 	    a->tls_starttls ? "STARTTLS" : "implicit TLS", tls);
 	free(tls);
 	/* the EHLO reply after its first line, one capability per line */
@@ -907,7 +923,7 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 			break;
 		if (!smtp_usable(s)) {
 			rc = err_set(e, EX_TEMPFAIL, "connection to %s lost",
-			    s->a->host);
+			    account_server(s->a));
 			break;
 		}
 		if ((rc = transaction(s, env, idx, n, sp, partial, st, &def,

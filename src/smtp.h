@@ -70,6 +70,9 @@ struct envelope {
 	size_t		  nrcpts;
 	const char	 *envid;	/* -V: DSN ENVID= (xtext-encoded here),
 					   or NULL */
+	const char	 *notify;	/* NOTIFY= (a queued message's); NULL:
+					   the account's dsn_notify */
+	const char	 *ret;		/* RET=, the same; NULL: dsn_return */
 };
 
 /* SMTP_REFUSED: refused permanently after the data (LMTP only) */

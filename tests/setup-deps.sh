@@ -3,7 +3,9 @@
 #
 #   build: compiler, pkg-config, GnuTLS and libbsd headers
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
-#          and tests/bats/msgcheck.py), mandoc (man page lint), faketime
+#          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
+#          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
+#          msmtp-mta, which would take over /usr/sbin/sendmail)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -11,7 +13,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp"
 
 case "${1:-}" in
 build) want=$BUILD ;;
@@ -29,7 +31,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	miss=""
 	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
 	if [ "$1" = test ]; then
-		for t in certtool bats python3 mandoc faketime; do
+		for t in certtool bats python3 mandoc faketime msmtp; do
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi

@@ -132,9 +132,12 @@ complete_bash() {
 	    usr/share/fish/vendor_completions.d/smtps.fish etc/smtps/mailrc; do
 		[ -f "$stage/$f" ] || fail "not installed: $f"
 	done
-	[ "$(readlink "$stage/usr/sbin/sendmail")" = /usr/bin/smtps ] || fail "sendmail link"
-	[ "$(readlink "$stage/usr/bin/mailq")" = /usr/bin/smtps ] || fail "mailq link"
-	[ "$(readlink "$stage/usr/bin/newaliases")" = /usr/bin/smtps ] || fail "newaliases link"
+	# relative: they work inside DESTDIR too
+	[ "$(readlink "$stage/usr/sbin/sendmail")" = ../bin/smtps ] || fail "sendmail link"
+	[ "$(readlink "$stage/usr/bin/mailq")" = smtps ] || fail "mailq link"
+	[ "$(readlink "$stage/usr/bin/newaliases")" = smtps ] || fail "newaliases link"
+	[ "$("$stage/usr/sbin/sendmail" --version)" = "$("$SMTPS" --version)" ] ||
+		fail "the sendmail link does not run smtps"
 	[ -L "$stage/usr/share/bash-completion/completions/sendmail" ] ||
 		fail "no bash completion for sendmail"
 	# a sendmail that is not smtps is not replaced without FORCE=1

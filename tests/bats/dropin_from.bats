@@ -34,6 +34,15 @@ chosen() {
 	[ "$(chosen)" = work ] || fail "chose $(chosen)"
 }
 
+@test "-P --read-envelope-from: the From: header chooses the account shown" {
+	two_accounts
+	printf 'From: Bob <Bob@work.example>\nSubject: x\n\nhi\n' > "$INPUT"
+	run_smtps -P --read-envelope-from x@example.net
+	assert_status 0
+	[ "$(chosen)" = work ] || fail "chose $(chosen)"
+	grep -qx 'envelope-from *<Bob@work.example>' "$T/stdout" || fail "$output"
+}
+
 @test "+detail in the envelope sender chooses the account of the plain address" {
 	two_accounts
 	run_smtps -P -f ann+lists@home.example x@example.net

@@ -398,3 +398,38 @@ EOF
 	[ "$(grep -c '^S: 220 ' "$SRV/transcript")" -eq 1 ] || fail "more than one connection"
 	queue_empty || fail "queue not empty"
 }
+
+@test "-N -R -V are kept in the entry: the flusher's retry carries NOTIFY=, RET=, ENVID=" {
+	PORT=$(free_port)
+	qconfig
+	! grep -q '^dsn_' "$CFG" || fail "the account must not set DSN itself"
+	send_tok dsn1 -N success,delay -R hdrs -V 'env+1' || fail "exit status $?"
+	[ "$(entries)" -eq 1 ] || fail "no queue entry"
+	grep -qx 'notify SUCCESS,DELAY' "$Q"/*.env || fail "env: $(cat "$Q"/*.env)"
+	grep -qx 'ret HDRS' "$Q"/*.env || fail "env: $(cat "$Q"/*.env)"
+	grep -qx 'envid env+1' "$Q"/*.env || fail "env: $(cat "$Q"/*.env)"
+	start_server_on_port <<EOF2
+ehlo PIPELINING
+ehlo DSN
+EOF2
+	wait_until 30 queue_empty || fail "not delivered within 30 s"
+	wait_until 10 have_msgs 1 || fail "no message"
+	assert_transcript 'C[:+] MAIL FROM:<alice@example.org> RET=HDRS ENVID=env\+2B1$'
+	assert_transcript 'C[:+] RCPT TO:<bob@example.net> NOTIFY=SUCCESS,DELAY$'
+	[ "$(count_tok dsn1)" -eq 1 ] || fail "delivered $(count_tok dsn1) times"
+}
+
+@test "an entry without DSN lines (older smtps) still loads; the account's dsn_* apply" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h" "dsn_notify failure"
+	send_tok old1 -V gone || fail "exit status $?"
+	sed -i '/^notify /d; /^ret /d; /^envid /d' "$Q"/*.env
+	echo "future-key some value" >> "$(ls "$Q"/*.env)"
+	start_server_on_port <<EOF2
+ehlo DSN
+EOF2
+	run_smtps -q
+	assert_status 0
+	assert_transcript 'C[:+] MAIL FROM:<alice@example.org>$'
+	assert_transcript 'C[:+] RCPT TO:<bob@example.net> NOTIFY=FAILURE$'
+}

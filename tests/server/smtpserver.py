@@ -127,6 +127,8 @@ class Scenario:
         self.tls_min = None
         self.tls_max = None
         self.lmtp = False
+        self.unix = None              # listen on this unix socket path
+        self.record_peer = False      # "-- peer ADDR" after each accept
         self.rules = []
 
     @classmethod
@@ -189,6 +191,10 @@ class Scenario:
             self.tls_max = val
         elif key == "lmtp":
             self.lmtp = onoff[val]
+        elif key == "unix":
+            self.unix = val
+        elif key == "record_peer":
+            self.record_peer = onoff[val]
         elif key == "on":
             p = val.split(None, 2)
             if len(p) < 2:
@@ -731,20 +737,28 @@ def main():
     signal.alarm(int(sc.max_time))
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if sc.port:
-        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", sc.port))
+    if sc.unix:
+        # `unix PATH`: no TCP at all; the port file says 0
+        ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        ls.bind(sc.unix)
+    else:
+        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if sc.port:
+            ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("127.0.0.1", sc.port))
     ls.listen(8)
     write_atomic(os.path.join(outdir, "pid"), "%d\n" % os.getpid())
-    write_atomic(os.path.join(outdir, "port"), "%d\n" % ls.getsockname()[1])
+    write_atomic(os.path.join(outdir, "port"), "%d\n" %
+                 (0 if sc.unix else ls.getsockname()[1]))
 
     rec = Recorder(outdir)
     counts = {}
     try:
         for n in range(1, sc.connections + 1):
-            conn, _ = ls.accept()
+            conn, peer = ls.accept()
             write_atomic(os.path.join(outdir, "accepted"), "%d\n" % n)
+            if sc.record_peer:
+                rec.line("-- peer %s" % (peer[0] if peer else "unix"))
             sess = Session(sc, conn, rec, counts)
             try:
                 sess.run()

@@ -102,6 +102,13 @@ test_tls_table(void)
 		{ "host localhost\ntls\ntls_starttls", 1, 1, 587 },
 		{ "host 127.0.0.1\ntls on\nport 2465\ntls_starttls off", 1, 0,
 		    2465 },
+		/* a unix socket is local: TLS off unless asked for */
+		{ "socket /run/smtp", 0, 0, 25 },
+		{ "host smtp.x\nsocket /run/smtp", 0, 0, 25 },
+		{ "host smtp.x\nsocket /run/smtp\ntls on", 1, 0, 465 },
+		{ "socket /run/s\ntls on\ntls_starttls on", 1, 1, 587 },
+		/* a proxy changes nothing of the TLS mode */
+		{ "host smtp.x\nproxy_host 127.0.0.1", 1, 0, 465 },
 	};
 	size_t i;
 
@@ -217,6 +224,29 @@ test_validate(void)
 	validate_ok("host h\nuser u\npassword p");
 	validate_ok("host h\nuser u\npasswordeval echo p");
 	validate_ok("host h\nuser u\nauth off");
+	validate_ok("socket /run/smtp");
+	validate_ok("socket /run/smtp\ntls on\ntls_host_override mx.x");
+	validate_ok("socket /run/smtp\ntls on\nhost mx.x");
+	validate_fails("socket /run/smtp\ntls on", "account 't' (rc:1): TLS "
+	    "over socket /run/smtp needs the name to check the certificate "
+	    "against (set tls_host_override or host)");
+	validate_ok("host h\nsource_ip ::1\nproxy_host p");
+	/* proxy_port defaults to 1080 only with a proxy */
+	memset(&a, 0, sizeof(a));
+	one("host h\nproxy_host p", &a);
+	account_defaults(&a, "/h");
+	T_EQ_INT(a.proxy_port, 1080);
+	account_free(&a);
+	memset(&a, 0, sizeof(a));
+	one("host h\nproxy_host p\nproxy_port 9050", &a);
+	account_defaults(&a, "/h");
+	T_EQ_INT(a.proxy_port, 9050);
+	account_free(&a);
+	memset(&a, 0, sizeof(a));
+	one("host h", &a);
+	account_defaults(&a, "/h");
+	T_EQ_INT(a.proxy_port, 0);
+	account_free(&a);
 	/* no home and no queue_dir */
 	memset(&a, 0, sizeof(a));
 	one("host h", &a);

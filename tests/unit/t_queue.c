@@ -90,6 +90,9 @@ test_entry(void)
 	qe.next = 2000;
 	strlcpy(qe.error, "bad\r\nthing", sizeof(qe.error));
 	qe.nrcpts = 1;
+	qe.notify = (char *)"SUCCESS,DELAY";
+	qe.ret = (char *)"HDRS";
+	qe.envid = (char *)"id+1";
 	T_EQ_INT(queue_update(dir, &qe, &e), 0);
 	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 1);
 	T_EQ_INT(queue_read(dir, sp.id, &got, &e), 0);
@@ -103,7 +106,11 @@ test_entry(void)
 	T_EQ_STR(got.rcpts[0], "a@x");
 	T_EQ_STR(got.error, "bad\\r\\nthing");
 	T_EQ_INT(got.size, 18);
+	T_EQ_STR(got.notify, "SUCCESS,DELAY");
+	T_EQ_STR(got.ret, "HDRS");
+	T_EQ_STR(got.envid, "id+1");
 	queue_entry_free(&got);
+	qe.notify = qe.ret = qe.envid = NULL;	/* not ours to free */
 	/* unlocked: now someone else may take it */
 	queue_unlock(&qe);
 	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 0);
