@@ -79,6 +79,10 @@ account_host_is_loopback(const char *host)
 void
 account_defaults(struct account *a, const char *home)
 {
+	/* LMTP: the IANA "lmtp" port (msmtp asks the services database) */
+	if (a->port == 0 && a->protocol != NULL &&
+	    strcmp(a->protocol, "lmtp") == 0)
+		a->port = 24;
 	if (!(a->set & BIT(K_TLS)))
 		a->tls = a->socket == NULL &&
 		    !account_host_is_loopback(a->host);
@@ -117,18 +121,6 @@ account_defaults(struct account *a, const char *home)
 	}
 }
 
-/* keywords parsed but not implemented yet: refused, never ignored */
-static int
-not_yet(const struct account *a, const char *where, struct err *e)
-{
-	const char *k = (a->protocol && strcmp(a->protocol, "lmtp") == 0) ?
-	    "protocol lmtp" : NULL;
-
-	if (k == NULL)
-		return 0;
-	return err_set(e, EX_CONFIG, "%s: '%s' is not supported yet", where, k);
-}
-
 int
 account_validate(const struct account *a, struct err *e)
 {
@@ -136,8 +128,6 @@ account_validate(const struct account *a, struct err *e)
 
 	snprintf(where, sizeof(where), "account '%s' (%s:%d)",
 	    a->name ? a->name : "?", a->file ? a->file : "?", a->line);
-	if (not_yet(a, where, e) == -1)
-		return -1;
 	if (a->host == NULL && a->socket == NULL)
 		return err_set(e, EX_CONFIG, "%s: no host", where);
 	if (a->socket != NULL && a->tls && a->tls_host_override == NULL &&

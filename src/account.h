@@ -20,9 +20,9 @@
  *              or `socket` is set
  *   tls_starttls  port 465 -> off (implicit TLS); other port -> on
  *   port       465 if tls and not tls_starttls explicitly on; 587 with
- *              tls_starttls on; 25 with tls off
- *   tls_certcheck on; allow_from_override on;
- *   remove_bcc_headers on;
+ *              tls_starttls on; 25 with tls off; 24 with protocol lmtp
+ *              (then STARTTLS when tls is on)
+ *   tls_certcheck on; allow_from_override on; remove_bcc_headers on;
  *   set_*_header auto; auth on when user is set;
  *   timeout 0 = defaults of limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none

@@ -187,17 +187,21 @@ dropin_log(const struct account *a, struct logline *l)
 	}
 }
 
-/* the value of the first From: field of a CRLF or LF header block */
+/*
+ * The value of the first `name` field ("From:") of a CRLF or LF header
+ * block, continuation lines included; the block ends at an empty line.
+ */
 static int
-from_field(const char *hb, size_t len, char **val)
+header_field(const char *hb, size_t len, const char *name, char **val)
 {
-	size_t pos = 0, end;
+	size_t pos = 0, end, nl_len = strlen(name);
 
-	while (pos < len) {
+	while (pos < len && hb[pos] != '\n' && hb[pos] != '\r') {
 		const char *nl = memchr(hb + pos, '\n', len - pos);
 
 		end = nl ? (size_t)(nl - hb) + 1 : len;
-		if (end - pos >= 5 && strncasecmp(hb + pos, "From:", 5) == 0) {
+		if (end - pos >= nl_len &&
+		    strncasecmp(hb + pos, name, nl_len) == 0) {
 			size_t e2 = end;
 
 			/* continuation lines */
@@ -205,12 +209,37 @@ from_field(const char *hb, size_t len, char **val)
 				nl = memchr(hb + e2, '\n', len - e2);
 				e2 = nl ? (size_t)(nl - hb) + 1 : len;
 			}
-			*val = xstrndup(hb + pos + 5, e2 - pos - 5);
+			*val = xstrndup(hb + pos + nl_len, e2 - pos - nl_len);
 			return 0;
 		}
 		pos = end;
 	}
 	return -1;
+}
+
+void
+dropin_msgid(int fd, char *out, size_t outsz)
+{
+	char *hb = xmalloc(LIMIT_HEADER_BLOCK), *val = NULL, *lt, *gt;
+	ssize_t n = pread(fd, hb, LIMIT_HEADER_BLOCK, 0);
+	const char *p;
+	size_t o = 0;
+
+	if (n > 0 && header_field(hb, (size_t)n, "Message-ID:", &val) == 0) {
+		/* the <id> when there is one, else the value without blanks */
+		p = val;
+		if ((lt = strchr(val, '<')) != NULL &&
+		    (gt = strchr(lt, '>')) != NULL) {
+			gt[1] = '\0';
+			p = lt;
+		}
+		for (; *p != '\0'; p++)
+			if (strchr(" \t\r\n", *p) == NULL && o + 1 < outsz)
+				out[o++] = *p;
+	}
+	out[o] = '\0';
+	free(val);
+	free(hb);
 }
 
 int
@@ -241,7 +270,7 @@ dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
 	}
 	/* the header block is at the start of the first chunk read */
 	if (fread(buf, 1, hlen, tmp) != hlen || fseek(tmp, 0, SEEK_SET) == -1 ||
-	    from_field(buf, hlen, &val) == -1) {
+	    header_field(buf, hlen, "From:", &val) == -1) {
 		fclose(tmp);
 		return err_set(e, EX_DATAERR, "--read-envelope-from: the "
 		    "message has no From: header");

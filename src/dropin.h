@@ -21,6 +21,10 @@
  * and return in *fd a descriptor of the copy at offset 0.  No From or no
  * address -> EX_DATAERR.
  *
+ * dropin_msgid(): the Message-ID of the spooled message in fd (read with
+ * pread from offset 0, header block only) into out: the <id> (blanks and
+ * line breaks removed), or "" when there is none.
+ *
  * dropin_log(): when the account has `logfile` and/or `syslog`, write one
  * line (logline.h) for this attempt: appended to the file (created 0600,
  * O_APPEND, one write) or to stdout for "-"; to syslog(3) with the
@@ -42,6 +46,7 @@ void	dropin_pretend(const struct account *, const char *from,
 	    const struct addr_list *rcpts, int read_rcpts, FILE *);
 int	dropin_aliases_check(const struct account *, FILE *, struct err *);
 void	dropin_log(const struct account *, struct logline *);
+void	dropin_msgid(int fd, char *out, size_t outsz);
 int	dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
 	    struct err *);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "dropin.h"
 #include "flush.h"
 #include "secret.h"
 
@@ -109,7 +110,7 @@ defer(const char *dir, struct qentry *qe, const struct account *a,
 	size_t i, n = 0;
 
 	for (i = 0; i < qe->nrcpts; i++) {
-		if (st != NULL && st[i] == SMTP_DONE)
+		if (st != NULL && (st[i] == SMTP_DONE || st[i] == SMTP_REFUSED))
 			free(qe->rcpts[i]);
 		else
 			qe->rcpts[n++] = qe->rcpts[i];
@@ -170,6 +171,37 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 	return FLUSH_BOUNCED;
 }
 
+/*
+ * LMTP: some recipients refused for good after the data, others deferred:
+ * a copy goes to dead.letter now (as for any refusal), the entry keeps
+ * the deferred ones.  Returns whether a recipient is deferred.
+ */
+static int
+some_deferred(const char *dir, struct qentry *qe, const struct account *a,
+    struct spool *sp, const enum smtp_rcpt *st, struct err *e)
+{
+	char buf[4096], msg[LIMIT_ERR_MSG];
+	const char *dl = dead_letter_path(a, buf, sizeof(buf));
+	struct err de;
+	size_t i, n = 0, refused = 0;
+
+	for (i = 0; st != NULL && i < qe->nrcpts; i++) {
+		n += st[i] == SMTP_DEFERRED;
+		refused += st[i] == SMTP_REFUSED;
+	}
+	if (n == 0 || refused == 0 || dl == NULL || strcmp(dl, "off") == 0)
+		return n > 0;
+	err_clear(&de);
+	if (queue_dead_letter(sp, dl, qe->from, &de) == -1) {
+		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
+		return 1;
+	}
+	snprintf(msg, sizeof(msg), "%s; a copy saved in %s", e->msg, dl);
+	strlcpy(e->msg, msg, sizeof(e->msg));
+	e->kept = 1;
+	return 1;
+}
+
 /* a problem on this machine the user can fix: retry rather than bounce */
 static int
 local_problem(int code)
@@ -195,12 +227,47 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		return FLUSH_DELIVERED;
 	}
 	keep = err_is_temporary(e->code) || (!first && local_problem(e->code));
+	/* LMTP: refused for some, deferred for others (once, in time) */
+	if (!keep && now - qe->created < life)
+		keep = some_deferred(dir, qe, a, sp, st, e);
 	if (keep && now - qe->created < life)
 		return defer(dir, qe, a, st, delay, e);
 	if (keep)
 		err_prefix(e, "gave up after %ld s in the queue (queue_lifetime"
 		    " %ld s)", (long)(now - qe->created), life);
 	return bounce(dir, qe, a, sp, delay, e);
+}
+
+/* the logfile/syslog line of one attempt from the queue */
+static void
+log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
+    size_t n, struct smtp *s, const struct spool *sp, enum flush_res r,
+    const struct err *e, const char *reply)
+{
+	char tls[16], msgid[LIMIT_MSGID + 1];
+	struct logline l;
+
+	if (!c->have_a && !c->borrowed)
+		return;		/* no account: no logfile known */
+	memset(&l, 0, sizeof(l));
+	l.nosession = s == NULL;
+	smtp_tls_version(s, tls, sizeof(tls));
+	l.tls = tls[0] != '\0' ? tls : NULL;
+	l.auth = smtp_auth_mech(s);
+	l.user = c->a.user;
+	l.from = qe->from;
+	l.rcpts = rcpts;
+	l.nrcpts = n;
+	l.size = sp->fd != -1 ? (long long)sp->size : -1;
+	dropin_msgid(sp->fd, msgid, sizeof(msgid));
+	l.msgid = msgid[0] != '\0' ? msgid : NULL;
+	l.queue_id = qe->id;
+	l.outcome = r == FLUSH_DELIVERED ? "delivered" : r == FLUSH_QUEUED ?
+	    "queued" : r == FLUSH_KEPT ? "kept" : e->kept ? "saved" : "failed";
+	l.reply = reply[0] != '\0' ? reply : NULL;
+	l.error = r == FLUSH_DELIVERED ? NULL : e->msg;
+	l.exitcode = r == FLUSH_DELIVERED ? 0 : e->code;
+	dropin_log(&c->a, &l);
 }
 
 /* one attempt for a locked entry; returns the outcome */
@@ -211,15 +278,21 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
 	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, qe->envid,
 	    qe->notify, qe->ret };
+	char **rcpts, reply[LIMIT_ERR_REPLY] = "";
+	size_t i, n = qe->nrcpts;
 	struct spool sp;
-	struct smtp *s;
+	struct smtp *s = NULL;
 	enum flush_res r;
 	int rc = -1;
 
 	sp.fd = -1;
 	if (queue_open_msg(dir, qe, &sp, e) == 0 &&
-	    (s = conn_get(c, qe, e)) != NULL)
+	    (s = conn_get(c, qe, e)) != NULL) {
 		rc = smtp_deliver(s, &env, &sp, 1, st, e);
+		smtp_last_reply(s, reply, sizeof(reply));
+	}
+	if (rc == -1)
+		strlcpy(reply, e->reply, sizeof(reply));
 	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
 		/* the message file is gone: nothing left to deliver */
 		queue_log(dir, qe->id, "removed: %s", e->msg);
@@ -227,8 +300,15 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 		free(st);
 		return FLUSH_BOUNCED;
 	}
+	rcpts = xcalloc(n, sizeof(*rcpts));
+	for (i = 0; i < n; i++)		/* settling may drop some */
+		rcpts[i] = xstrdup(qe->rcpts[i]);
 	r = flush_settle(dir, qe, c->have_a || c->borrowed ? &c->a : NULL,
 	    &sp, rc, st, 0, delay, e);
+	log_retry(c, qe, rcpts, n, s, &sp, r, e, reply);
+	for (i = 0; i < n; i++)
+		free(rcpts[i]);
+	free(rcpts);
 	if (sp.fd != -1)
 		close(sp.fd);
 	free(st);

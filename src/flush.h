@@ -14,7 +14,12 @@
  * failure once the entry is older than queue_lifetime -> the message is
  * appended to dead_letter (just logged when it is "off"), the entry
  * removed (FLUSH_BOUNCED); when dead.letter cannot be written the entry
- * stays (FLUSH_KEPT).  Every event is logged to DIR/log; e->msg is
+ * stays (FLUSH_KEPT).  LMTP, some recipients refused for good after the
+ * data and others deferred (st[] SMTP_REFUSED and SMTP_DEFERRED, e
+ * EX_NOUSER): a copy goes to dead_letter, the entry keeps the deferred
+ * ones (FLUSH_QUEUED, e unchanged but for where the copy went); refused
+ * recipients, like delivered ones, leave the entry.
+ * Every event is logged to DIR/log; e->msg is
  * extended with where the message went.  `a` may be NULL (account could
  * not be loaded): limit.h defaults and ~/dead.letter are used.
  *

@@ -164,10 +164,12 @@ logline_format(const struct logline *l, const struct tm *tm,
 	field(&b, "host", l->host);
 	if (l->port > 0)
 		field_num(&b, "port", l->port);
-	field(&b, "tls", l->tls != NULL ? l->tls : "off");
-	field(&b, "auth", l->auth != NULL ? l->auth : "off");
-	if (l->auth != NULL)
-		field(&b, "user", l->user);
+	if (!l->nosession) {
+		field(&b, "tls", l->tls != NULL ? l->tls : "off");
+		field(&b, "auth", l->auth != NULL ? l->auth : "off");
+		if (l->auth != NULL)
+			field(&b, "user", l->user);
+	}
 	field(&b, "from", l->from);
 	field_rcpts(&b, l->rcpts, l->nrcpts);
 	if (l->size >= 0)
@@ -177,6 +179,8 @@ logline_format(const struct logline *l, const struct tm *tm,
 	field(&b, "outcome", l->outcome);
 	if (l->status > 0)
 		field_num(&b, "smtpstatus", l->status);
+	else if (l->reply != NULL && strspn(l->reply, "0123456789") == 3)
+		field_num(&b, "smtpstatus", strtol(l->reply, NULL, 10));
 	field(&b, "smtpmsg", l->reply);
 	field(&b, "errormsg", l->error);
 	field(&b, "exitcode", logline_exitname(l->exitcode));

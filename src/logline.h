@@ -12,7 +12,9 @@
  * default msmtp's "%b %d %H:%M:%S") is written only when `tm` is given:
  * syslog adds its own; control bytes from the format become blanks and
  * 8-bit bytes '?'.  Fields whose value is unknown (NULL, or size < 0,
- * status 0) are left out; tls=off and auth=off say so when not used.
+ * status 0) are left out; tls=off and auth=off say so when not used;
+ * `nosession` (the attempt failed before a session existed: config,
+ * message, connect, TLS handshake, AUTH) leaves tls, auth and user out.
  * Values holding a blank, a quote, `=`, `\` or nothing at all are put in
  * single quotes with `'` and `\` escaped by `\`; control bytes and bytes
  * >= 0x7f are made visible (err_visible), so a hostile server reply cannot
@@ -46,10 +48,13 @@ struct logline {
 	const char	 *msgid;
 	const char	 *queue_id;
 	const char	 *outcome;	/* delivered, queued, failed, ... */
-	int		  status;	/* last SMTP reply code, 0 = none */
-	const char	 *reply;	/* server reply text (after code) */
+	int		  status;	/* last SMTP reply code; 0 = the
+					   reply's first 3 digits, if any */
+	const char	 *reply;	/* server reply ("250 2.0.0 Ok"), as
+					   msmtp's smtpmsg: code included */
 	const char	 *error;	/* smtps's error message */
 	int		  exitcode;	/* sysexits */
+	int		  nosession;	/* no tls=, auth=, user= */
 };
 
 size_t	logline_format(const struct logline *, const struct tm *tm,

@@ -50,6 +50,13 @@ struct run {
 	int		 spooled;	/* the whole message is in the spool */
 	int		 infd;		/* the message: 0 = stdin; -bs: a file */
 	int		 queued;	/* kept in the queue for a retry */
+	/* for the log line */
+	int		 have_from;	/* from is checked */
+	int		 session;	/* a session was opened */
+	char		 tls[16];	/* its TLS version, "" = none */
+	const char	*auth;		/* its SASL mechanism, NULL = none */
+	char		 msgid[LIMIT_MSGID + 1];
+	char		 reply[LIMIT_ERR_REPLY];	/* last server reply */
 };
 
 static int
@@ -257,6 +264,14 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	case FLUSH_DELIVERED:
 		return 0;
 	case FLUSH_QUEUED:
+		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
+			char msg[LIMIT_ERR_MSG];
+
+			snprintf(msg, sizeof(msg), "%s; the others stay queued "
+			    "as %s, retrying in %d s", e->msg, r->qe.id, delay);
+			strlcpy(e->msg, msg, sizeof(e->msg));
+			return -1;
+		}
 		fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
 		    r->qe.id, r->qe.error, e->after_dot ? " (the connection "
 		    "was lost after the final dot: the server may have "
@@ -279,12 +294,18 @@ deliver(struct run *r, struct err *e)
 	int rc = -1;
 
 	if ((s = smtp_open(&r->a, r->password, e)) != NULL) {
+		r->session = 1;
+		smtp_tls_version(s, r->tls, sizeof(r->tls));
+		r->auth = smtp_auth_mech(s);
 		/* due entries follow over this session: no QUIT with our dot */
 		if (r->queueing && flush_any_due(&r->a, r->qe.config,
 		    r->sp.dir, r->sp.id))
 			smtp_keep_open(s);
 		rc = smtp_deliver(s, &env, &r->sp, r->queueing, st, e);
+		smtp_last_reply(s, r->reply, sizeof(r->reply));
 	}
+	if (rc == -1)
+		strlcpy(r->reply, e->reply, sizeof(r->reply));
 	if (r->queueing) {
 		rc = settle(r, rc, st, e);
 		if (rc == 0 && smtp_usable(s))
@@ -316,34 +337,37 @@ log_attempt(struct run *r, int rc, const struct err *e)
 	struct logline l;
 
 	memset(&l, 0, sizeof(l));
-	l.tls = r->a.tls ? (r->a.tls_starttls ? "starttls" : "on") : NULL;
-	l.auth = r->a.auth && strcmp(r->a.auth, "off") != 0 ? r->a.auth :
-	    NULL;
+	l.nosession = !r->session;
+	l.tls = r->tls[0] != '\0' ? r->tls : NULL;
+	l.auth = r->auth;
 	l.user = r->a.user;
-	l.from = r->from;
+	l.from = r->have_from ? r->from : NULL;
 	l.rcpts = r->rcpts.v;
 	l.nrcpts = r->rcpts.n;
-	l.size = (long long)r->sp.size;
+	l.size = r->spooled ? (long long)r->sp.size : -1;
+	l.msgid = r->msgid[0] != '\0' ? r->msgid : NULL;
 	l.queue_id = r->queueing ? r->qe.id : NULL;
 	l.outcome = rc == 0 ? (r->queued ? "queued" : "delivered") :
 	    e->kept ? "saved" : "failed";
-	l.reply = e->reply[0] ? e->reply : NULL;
-	l.error = rc == 0 ? NULL : e->msg;
-	l.exitcode = rc == 0 ? 0 : e->code;
+	l.reply = r->reply[0] != '\0' ? r->reply : NULL;
+	l.error = rc != 0 ? e->msg : r->queued ? r->qe.error : NULL;
+	l.exitcode = rc == 0 ? 0 : e->code ? e->code : EX_SOFTWARE;
 	/* -bs: stdout is the SMTP channel, not a log */
 	if (r->infd != 0 && r->a.logfile && strcmp(r->a.logfile, "-") == 0)
 		return;
 	dropin_log(&r->a, &l);
 }
 
+/* everything before the first network byte; then the delivery */
 static int
-run(struct run *r, struct err *e)
+attempt(struct run *r, struct err *e)
 {
 	char how[LIMIT_ERR_MSG / 2];
-	int rc;
 
-	if (account_load(&r->o, &r->a, e) == -1 || check_sender(r, e) == -1 ||
-	    add_arg_rcpts(r, e) == -1 ||
+	if (check_sender(r, e) == -1)
+		return -1;
+	r->have_from = 1;
+	if (add_arg_rcpts(r, e) == -1 ||
 	    secret_get(&r->a, &r->password, e) == -1 ||
 	    tls_global_init(e) == -1)
 		return -1;
@@ -352,17 +376,30 @@ run(struct run *r, struct err *e)
 	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
-		if (r->spooled)
+		if (r->spooled) {
+			dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
 			keep_message(r, e);
-		else if (r->sp.path[0] != '\0')
+		} else if (r->sp.path[0] != '\0')
 			queue_spool_remove(&r->sp);
 		return -1;
 	}
+	dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
 	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
 	}
-	rc = deliver(r, e);
+	return deliver(r, e);
+}
+
+/* one message: a log line for every attempt once the account is known */
+static int
+run(struct run *r, struct err *e)
+{
+	int rc;
+
+	if (account_load(&r->o, &r->a, e) == -1)
+		return -1;
+	rc = attempt(r, e);
 	log_attempt(r, rc, e);
 	return rc;
 }

@@ -53,6 +53,9 @@ struct smtp {
 	int			 keep_open;	/* more messages will follow */
 	int			 quit_sent;	/* QUIT went with the final dot */
 	int			 noauth;	/* -S: look, never authenticate */
+	int			 lmtp;		/* protocol lmtp (RFC 2033) */
+	int			 mech;		/* SASL mechanism, 0 = none */
+	struct err		 refused;	/* LMTP: 5xx after the data */
 	char			 name[LIMIT_DOMAIN + 1];
 };
 
@@ -183,8 +186,10 @@ expect(struct smtp *s, int want, enum err_phase ph, int ms,
 static int
 ehlo(struct smtp *s, struct err *e)
 {
-	if (cmd(s, 0, e, "EHLO %s", s->name) == -1 ||
-	    expect(s, 2, PH_EHLO, s->timeout_ms, "EHLO", e) == -1)
+	const char *hello = s->lmtp ? "LHLO" : "EHLO";
+
+	if (cmd(s, 0, e, "%s %s", hello, s->name) == -1 ||
+	    expect(s, 2, PH_EHLO, s->timeout_ms, hello, e) == -1)
 		return -1;
 	reply_caps(&s->r, &s->caps);
 	return 0;
@@ -281,6 +286,7 @@ auth(struct smtp *s, struct err *e)
 		    "AUTH, but the account has a user", account_server(s->a));
 	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
 		return -1;
+	s->mech = mech;
 	rc = sasl_initial(mech, s->a->user, s->password, buf, sizeof(buf), e);
 	if (rc == 0)
 		rc = cmd(s, 1, e, "%s", buf);
@@ -546,7 +552,7 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 static int
 use_bdat(const struct smtp *s, size_t n, const struct spool *sp)
 {
-	return n == 1 && (s->caps.flags & CAP_CHUNKING) &&
+	return n == 1 && !s->lmtp && (s->caps.flags & CAP_CHUNKING) &&
 	    (s->caps.flags & CAP_PIPELINING) && sp->size >= 0 &&
 	    sp->size <= LIMIT_BDAT_PIPELINED;
 }
@@ -615,6 +621,90 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
 	return 0;
 }
 
+/* SMTP: one reply to the final dot for all accepted recipients */
+static int
+end_reply(struct smtp *s, const size_t *idx, size_t n,
+    const enum rc_state *rc, enum smtp_rcpt *st, struct err *e)
+{
+	size_t k;
+
+	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
+		/* a reply, even a refusal, means the server decided */
+		e->after_dot = s->broken;
+		return -1;
+	}
+	e->after_dot = 0;
+	for (k = 0; k < n; k++)
+		if (rc[k] == RC_OK || rc[k] == RC_TEMP)
+			st[idx[k]] = rc[k] == RC_OK ? SMTP_DONE : SMTP_DEFERRED;
+	return 0;
+}
+
+/* add "<to> (code text)" to the list in e->msg under `head` */
+static void
+name_rcpt(struct err *e, int code, const char *head, const char *to,
+    const struct reply *r)
+{
+	char vis[256], msg[LIMIT_ERR_MSG];
+
+	err_visible(vis, sizeof(vis), r->text, r->len);
+	if (e->code == 0) {
+		err_from_reply(e, PH_DATA_END, r->code, r->text, r->len, head);
+		e->code = code;
+		snprintf(msg, sizeof(msg), "%s: <%s> (%d %s)", head, to,
+		    r->code, vis);
+	} else
+		snprintf(msg, sizeof(msg), "%s; <%s> (%d %s)", e->msg, to,
+		    r->code, vis);
+	strlcpy(e->msg, msg, sizeof(e->msg));
+}
+
+/*
+ * LMTP, RFC 2033 4.2: after the final dot, one reply per recipient whose
+ * RCPT was accepted, in RCPT order (contract: smtp.h).  Refusals are
+ * collected: temporary ones in *def (with the RCPT-time ones), permanent
+ * ones in s->refused.  Returns 0 when every reply was read.
+ */
+static int
+lmtp_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
+    size_t n, const enum rc_state *rc, enum smtp_rcpt *st, struct err *def,
+    struct err *e)
+{
+	char what[LIMIT_ADDR + 32];
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const char *to = env->rcpts[idx[k]];
+
+		if (rc[k] == RC_TEMP)
+			st[idx[k]] = SMTP_DEFERRED;
+		if (rc[k] != RC_OK)
+			continue;
+		snprintf(what, sizeof(what), "end of message for <%s>", to);
+		if (get_reply(s, s->data_ms, what, e) == -1) {
+			e->after_dot = s->broken;
+			return -1;
+		}
+		if (s->r.code / 100 == 2)
+			st[idx[k]] = SMTP_DONE;
+		else if (s->r.code / 100 == 4) {
+			st[idx[k]] = SMTP_DEFERRED;
+			name_rcpt(def, EX_TEMPFAIL, "recipient refused for now "
+			    "after the message", to, &s->r);
+		} else if (s->r.code / 100 == 5) {
+			st[idx[k]] = SMTP_REFUSED;
+			name_rcpt(&s->refused, EX_NOUSER, "recipient refused "
+			    "after the message", to, &s->r);
+		} else {
+			s->broken = 1;
+			return err_from_reply(e, PH_DATA_END, s->r.code,
+			    s->r.text, s->r.len, what);
+		}
+	}
+	e->after_dot = 0;
+	return 0;
+}
+
 static int
 transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
     size_t n, struct spool *sp, int partial, enum smtp_rcpt *st,
@@ -642,22 +732,12 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	if (!s->keep_open && k == n && (s->caps.flags & CAP_PIPELINING) &&
 	    cmd(s, 0, e, "QUIT") == 0)
 		s->quit_sent = 1;
+	for (k = 0; k < n; k++)
+		if (rc[k] == RC_TEMP)
+			*def = re;	/* temporary RCPT refusals */
 	e->after_dot = 1;
-	if (expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
-		/* a reply, even a refusal, means the server decided */
-		e->after_dot = s->broken;
-		goto done;
-	}
-	e->after_dot = 0;
-	for (k = 0; k < n; k++) {
-		if (rc[k] == RC_OK)
-			st[idx[k]] = SMTP_DONE;
-		else if (rc[k] == RC_TEMP) {
-			st[idx[k]] = SMTP_DEFERRED;
-			*def = re;
-		}
-	}
-	ret = 0;
+	ret = s->lmtp ? lmtp_replies(s, env, idx, n, rc, st, def, e) :
+	    end_reply(s, idx, n, rc, st, e);
 done:
 	free(rc);
 	return ret;
@@ -702,6 +782,34 @@ smtp_keep_open(struct smtp *s)
 {
 	if (s != NULL)
 		s->keep_open = 1;
+}
+
+void
+smtp_tls_version(const struct smtp *s, char *out, size_t outsz)
+{
+	const char *d = s != NULL && s->tls != NULL ? tls_describe(s->tls) :
+	    "";
+
+	snprintf(out, outsz, "%.*s", (int)strcspn(d, " "), d);
+}
+
+const char *
+smtp_auth_mech(const struct smtp *s)
+{
+	return s != NULL && s->mech != 0 ? sasl_name(s->mech) : NULL;
+}
+
+void
+smtp_last_reply(const struct smtp *s, char *out, size_t outsz)
+{
+	char line[LIMIT_ERR_REPLY];
+
+	out[0] = '\0';
+	if (s == NULL || s->r.code == 0)
+		return;
+	snprintf(line, sizeof(line), "%d %.*s", s->r.code, (int)(s->r.len >
+	    900 ? 900 : s->r.len), s->r.text);
+	err_visible(out, outsz, line, strlen(line));
 }
 
 void
@@ -765,9 +873,9 @@ smtp_serverinfo(const struct account *a, struct err *e)
 	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
 	    "none\n");
 	net_describe(a, how, sizeof(how));
-	xasprintf(&out, "SMTP server:    %s (%s)\n%scapabilities:\n",
-	    how, !a->tls ? "no TLS" : a->tls_starttls ?
-	    "STARTTLS" : "implicit TLS", tls);
+	xasprintf(&out, "%s server:    %s (%s)\n%scapabilities:\n",
+	    s->lmtp ? "LMTP" : "SMTP", how, !a->tls ? "no TLS" :
+	    a->tls_starttls ? "STARTTLS" : "implicit TLS", tls);
 	free(tls);
 	/* the EHLO reply after its first line, one capability per line */
 	ehlo_text = xstrndup(s->r.text, s->r.len);
@@ -798,6 +906,7 @@ new_session(const struct account *a, const char *password)
 	    LIMIT_TIMEOUT_DEFAULT;
 	s->data_ms = a->timeout > 0 ? a->timeout * 1000 :
 	    LIMIT_TIMEOUT_DATA_END;
+	s->lmtp = a->protocol != NULL && strcmp(a->protocol, "lmtp") == 0;
 	if (a->domain != NULL)
 		strlcpy(s->name, a->domain, sizeof(s->name));
 	else
@@ -814,6 +923,7 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 	int rc = 0;
 
 	err_clear(&def);
+	err_clear(&s->refused);
 	for (;;) {
 		for (n = 0, i = 0; i < env->nrcpts; i++)
 			if (st[i] == SMTP_PENDING)
@@ -833,7 +943,13 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 		done += st[i] == SMTP_DONE;
 		n += st[i] == SMTP_DEFERRED;
 	}
-	if (rc == 0 && n > 0) {
+	if (rc == 0 && s->refused.code != 0) {
+		*e = s->refused;
+		if (n > 0)
+			snprintf(e->msg, sizeof(e->msg), "%s; %s",
+			    s->refused.msg, def.msg);
+		rc = -1;
+	} else if (rc == 0 && n > 0) {
 		*e = def;
 		rc = -1;
 	}

@@ -28,6 +28,21 @@
  * final dot (the server may have taken the message: a retry may
  * duplicate it).  Each read has a deadline.
  *
+ * LMTP (account `protocol lmtp`, RFC 2033): LHLO instead of EHLO (also
+ * after STARTTLS), never BDAT, and after the final dot one reply per
+ * accepted recipient, in RCPT order: 2xx SMTP_DONE, 4xx SMTP_DEFERRED,
+ * 5xx SMTP_REFUSED (the others already have the message).  Then -1 with
+ * e: EX_NOUSER naming the refused ones when there are any, else
+ * EX_TEMPFAIL naming the deferred ones.  When the connection fails among
+ * these replies, the recipients answered so far keep their state and the
+ * rest stay SMTP_PENDING (e->after_dot set).
+ *
+ * smtp_tls_version(), smtp_auth_mech(): for the log line: the TLS version
+ * ("TLS1.3"; "" without TLS) into out, the SASL mechanism used ("PLAIN";
+ * NULL when the session did not authenticate).  smtp_last_reply(): the
+ * last reply read ("250 2.0.0 Ok: queued as X", made visible; "" before
+ * any), for the log line after a delivery.
+ *
  * smtp_serverinfo(): -S/--serverinfo: connect, TLS as the account says
  * (verified as always), EHLO, then QUIT; never AUTH, never mail.  Returns
  * text the caller frees: server, TLS version and cipher, the certificate
@@ -60,7 +75,8 @@ struct envelope {
 	const char	 *ret;		/* RET=, the same; NULL: dsn_return */
 };
 
-enum smtp_rcpt { SMTP_PENDING = 0, SMTP_DONE, SMTP_DEFERRED };
+/* SMTP_REFUSED: refused permanently after the data (LMTP only) */
+enum smtp_rcpt { SMTP_PENDING = 0, SMTP_DONE, SMTP_DEFERRED, SMTP_REFUSED };
 
 struct smtp;
 
@@ -70,6 +86,9 @@ int	smtp_deliver(struct smtp *, const struct envelope *, struct spool *,
 	    int partial, enum smtp_rcpt *st, struct err *);
 int	smtp_usable(const struct smtp *);
 void	smtp_keep_open(struct smtp *);
+void	smtp_tls_version(const struct smtp *, char *out, size_t outsz);
+const char *smtp_auth_mech(const struct smtp *);
+void	smtp_last_reply(const struct smtp *, char *out, size_t outsz);
 char	*smtp_serverinfo(const struct account *, struct err *);
 /*
  * -bv: MAIL FROM, one RCPT per recipient (not pipelined), then RSET; no

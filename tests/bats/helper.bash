@@ -410,3 +410,14 @@ assert_dead_letter() {
 plain_b64() {
 	printf '\0%s\0%s' "${1:-$USER_NAME}" "${2:-$USER_PASS}" | base64 -w0
 }
+
+# stop_flusher [DIR]: stop the detached flusher of queue DIR (default
+# $HOME/queue) that a test with queueing on may have left, by its PID
+stop_flusher() {
+	local q=${1:-$HOME/queue} pid
+	pid=$(cat "$q/flush.lock" 2>/dev/null) || return 0
+	if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null |
+	    grep -q -- "--flush-daemon $q"; then
+		kill "$pid" 2>/dev/null || true
+	fi
+}

@@ -126,6 +126,7 @@ class Scenario:
         self.max_rcpts = 0
         self.tls_min = None
         self.tls_max = None
+        self.lmtp = False
         self.unix = None              # listen on this unix socket path
         self.record_peer = False      # "-- peer ADDR" after each accept
         self.client_cert = None     # (request|require, CA file)
@@ -191,6 +192,8 @@ class Scenario:
             self.tls_min = val
         elif key == "tls_max":
             self.tls_max = val
+        elif key == "lmtp":
+            self.lmtp = onoff[val]
         elif key == "unix":
             self.unix = val
         elif key == "record_peer":
@@ -524,10 +527,23 @@ class Session:
             handler(rest)
 
     def do_EHLO(self, arg):
+        if self.sc.lmtp:
+            self.act("EHLO", None, "500 5.5.1 Error: this is LMTP, say LHLO")
+            return
+        self.hello("EHLO")
+
+    def do_LHLO(self, arg):
+        """LMTP (RFC 2033): LHLO replaces EHLO (scenario `lmtp on`)."""
+        if not self.sc.lmtp:
+            self.act("UNKNOWN", None, "500 5.5.2 Error: command not recognized")
+            return
+        self.hello("LHLO")
+
+    def hello(self, cmd):
         lines = [self.sc.hostname] + self.offered()
         text = "\n".join("250%s%s" % ("-" if i < len(lines) - 1 else " ", l)
                          for i, l in enumerate(lines))
-        if self.act("EHLO", None, text).startswith(b"250"):
+        if self.act(cmd, None, text).startswith(b"250"):
             self.ehlo_done = True
             self.reset_tx()
 
@@ -633,7 +649,13 @@ class Session:
         n = self.rec.message(raw, [self.mail] + self.rcpts)
         self.rec.line("-- message %d: %d bytes" % (n, len(undot(raw))))
         self.rec.line("C: .")
-        self.act("DOT", None, "250 2.0.0 Ok: queued as %d" % n)
+        if not self.sc.lmtp:
+            self.act("DOT", None, "250 2.0.0 Ok: queued as %d" % n)
+        # LMTP: one reply per accepted recipient, in order; rules
+        # "on DOT:ADDR ..." script each one
+        for r in self.rcpts if self.sc.lmtp else []:
+            to = r.split(b"<", 1)[1].partition(b">")[0].decode("latin-1")
+            self.act("DOT", to, "250 2.0.0 <%s> Ok: delivered as %d" % (to, n))
         self.reset_tx()
 
     def do_BDAT(self, arg):

@@ -26,7 +26,7 @@ struct lcase {
 static const struct lcase cases[] = {
 	{ { "work", "smtp.example.org", 465, "TLS1.3", "PLAIN", "alice",
 	    "alice@example.org", two, 2, 1234, "<x.1@example.org>", "Q1",
-	    "delivered", 250, "2.0.0 Ok: queued as 4Zx", NULL, EX_OK },
+	    "delivered", 250, "2.0.0 Ok: queued as 4Zx", NULL, EX_OK, 0 },
 	  1, NULL,
 	  "Nov 28 02:11:58 account=work host=smtp.example.org port=465 "
 	  "tls=TLS1.3 auth=PLAIN user=alice from=alice@example.org "
@@ -36,7 +36,7 @@ static const struct lcase cases[] = {
 	/* no TLS, no auth (user not shown), null sender, unknown size */
 	{ { "local", "127.0.0.1", 25, NULL, NULL, "alice", "", two, 1, -1,
 	    NULL, NULL, "failed", 550, "5.1.1 <bob@example.net>: unknown",
-	    "recipient rejected", EX_NOUSER },
+	    "recipient rejected", EX_NOUSER, 0 },
 	  0, NULL,
 	  "account=local host=127.0.0.1 port=25 tls=off auth=off from='' "
 	  "recipients=bob@example.net outcome=failed smtpstatus=550 "
@@ -45,23 +45,59 @@ static const struct lcase cases[] = {
 	/* hostile server text: line breaks, escapes, quotes, 8-bit */
 	{ { "a", "h", 0, NULL, NULL, NULL, "x@y", odd, 1, -1, NULL, NULL,
 	    "queued", 451, "4.0.0 it's\r\nevil \033[2J \\ \xff", NULL,
-	    EX_TEMPFAIL },
+	    EX_TEMPFAIL, 0 },
 	  0, NULL,
 	  "account=a host=h tls=off auth=off from=x@y "
 	  "recipients='a b\"@example.net' outcome=queued smtpstatus=451 "
 	  "smtpmsg='4.0.0 it\\'s\\x0D\\x0Aevil \\x1B[2J \\\\ \\xFF' "
 	  "exitcode=EX_TEMPFAIL" },
+	/* failure before a session: no tls=, auth=, user= (not known) */
+	{ { "work", "smtp.example.org", 465, "TLS1.3", "PLAIN", "alice",
+	    "alice@example.org", two, 2, 1234, "<x.1@example.org>", NULL,
+	    "saved", 0, NULL, "cannot connect to smtp.example.org port 465: "
+	    "Connection refused", EX_TEMPFAIL, 1 },
+	  0, NULL,
+	  "account=work host=smtp.example.org port=465 "
+	  "from=alice@example.org "
+	  "recipients=bob@example.net,carol@example.net mailsize=1234 "
+	  "msgid=<x.1@example.org> outcome=saved "
+	  "errormsg='cannot connect to smtp.example.org port 465: "
+	  "Connection refused' exitcode=EX_TEMPFAIL" },
+	/* rejected locally: no sender checked, no message, no session */
+	{ { "work", "smtp.example.org", 465, NULL, NULL, "alice", NULL,
+	    NULL, 0, -1, NULL, NULL, "failed", 0, NULL,
+	    "-f '(argument)': empty address", EX_DATAERR, 1 },
+	  1, NULL,
+	  "Nov 28 02:11:58 account=work host=smtp.example.org port=465 "
+	  "outcome=failed errormsg='-f \\'(argument)\\': empty address' "
+	  "exitcode=EX_DATAERR" },
+	/* a session without TLS that authenticated: tls=off auth=LOGIN;
+	   smtpstatus taken from the reply */
+	{ { "lan", "10.0.0.1", 25, NULL, "LOGIN", "alice", "a@b", odd, 1, 9,
+	    "<m@b>", "Q2", "queued", 0, "451 4.3.0 try later",
+	    "queued: 451 later", 0, 0 },
+	  0, NULL,
+	  "account=lan host=10.0.0.1 port=25 tls=off auth=LOGIN user=alice "
+	  "from=a@b recipients='a b\"@example.net' mailsize=9 msgid=<m@b> "
+	  "queueid=Q2 outcome=queued smtpstatus=451 "
+	  "smtpmsg='451 4.3.0 try later' errormsg='queued: 451 later' "
+	  "exitcode=EX_OK" },
+	/* a reply without a code: no smtpstatus */
+	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
+	    "failed", 0, "45x odd", NULL, EX_PROTOCOL, 0 },
+	  0, NULL, "account=a tls=off auth=off outcome=failed "
+	  "smtpmsg='45x odd' exitcode=EX_PROTOCOL" },
 	/* time format: user's, empty = default, line breaks removed */
 	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
-	    NULL, 0, NULL, NULL, 99 },
+	    NULL, 0, NULL, NULL, 99, 0 },
 	  1, "%Y-%m-%dT%H:%M:%S", "2026-11-28T02:11:58 account=a tls=off "
 	  "auth=off exitcode=EX_UNKNOWN" },
 	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
-	    NULL, 0, NULL, NULL, EX_CONFIG },
+	    NULL, 0, NULL, NULL, EX_CONFIG, 0 },
 	  1, "", "Nov 28 02:11:58 account=a tls=off auth=off "
 	  "exitcode=EX_CONFIG" },
 	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
-	    NULL, 0, NULL, NULL, EX_CONFIG },
+	    NULL, 0, NULL, NULL, EX_CONFIG, 0 },
 	  1, "%Y\n%m\xc3\xa9", "2026 11?? account=a tls=off auth=off "
 	  "exitcode=EX_CONFIG" },
 };
