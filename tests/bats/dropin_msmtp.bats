@@ -11,18 +11,18 @@
 
 load helper
 
-# Keywords being implemented now: until then smtps refuses them with a
-# value, so they are given empty (msmtp: "not set").  Switch one to a real
-# value on its own line once smtps implements it; the comparison then
-# covers it.  (They are read when the config is written, $T is set.)
+# Values of the connection keywords in account base (one line each, so
+# one can be emptied to compare msmtp's "not set"); read when the config
+# is written ($T and $CERTS are set; the certificates are real because
+# smtps loads them when it validates the account).
 not_yet_values() {
-	KW_SOCKET=''            # e.g. $T/mail.sock
-	KW_SOURCE_IP=''         # e.g. 127.0.0.1
-	KW_PROXY_HOST=''        # e.g. 127.0.0.1
-	KW_TLS_CERT_FILE=''     # e.g. $T/client.pem
-	KW_TLS_KEY_FILE=''      # e.g. $T/client.key
-	KW_TLS_CRL_FILE=''      # e.g. $T/crl.pem
-	KW_PROTOCOL='smtp'      # lmtp
+	KW_SOCKET=$T/mail.sock
+	KW_SOURCE_IP='127.0.0.1'
+	KW_PROXY_HOST='127.0.0.1'
+	KW_TLS_CERT_FILE=$CERTS/client.pem
+	KW_TLS_KEY_FILE=$CERTS/client-key.pem
+	KW_TLS_CRL_FILE=$CERTS/crl.pem
+	KW_PROTOCOL='lmtp'
 }
 
 # every keyword of `man msmtp` 1.8.23, CONFIGURATION FILES
@@ -39,7 +39,7 @@ maildomain"
 TLS_OFF="tls_starttls: on -> off"
 FPR=00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF
 
-setup_file() { :; }
+setup_file() { common_setup_file; }
 setup() {
 	common_setup
 	command -v msmtp >/dev/null || {
