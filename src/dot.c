@@ -15,8 +15,11 @@
  * no server that accepts bare LF can ever see an unstuffed "\n.\r\n".
  * dot_stuff_end: CRLF unless the data ended with CRLF (empty data counts
  * as ending with one), then ".\r\n"; the state is then back at the start.
+ * dot_stuff_room: the same transform, stopping where the output is full
+ * (a doubled dot is written whole or not at all), so the sender can stuff
+ * straight into its write buffer: one copy of the body instead of two.
  *
- * Both count bytes >= 0x80 (eightbit) and NUL bytes (nul) of their input.
+ * dot_crlf and dot_stuff count bytes >= 0x80 (eightbit) and NUL bytes (nul) of their input.
  * No I/O, no globals.
  */
 #include <string.h>
@@ -31,14 +34,42 @@ dot_init(struct dot *d)
 	d->lastnl = 1;
 }
 
-/* bytes >= 0x80 and NULs of a block, in a loop the compiler vectorises */
+/*
+ * Bytes >= 0x80 and NULs of a block, eight bytes at a time (SWAR): each
+ * byte lane of ah/an counts its hits, at most 255 words before the lanes
+ * are summed, so no lane overflows.  A byte is non-zero iff the high bit
+ * of ((w & 0x7f..) + 0x7f..) | w is set in its lane (no carry crosses a
+ * lane: 0x7f + 0x7f < 0x100).
+ */
+#define SW_ONES	0x0101010101010101ULL
+#define SW_LOW7	0x7f7f7f7f7f7f7f7fULL
+#define SW_LANE	255
+
+static unsigned long long
+lane_sum(unsigned long long acc)
+{
+	acc = (acc & 0x00ff00ff00ff00ffULL) + ((acc >> 8) &
+	    0x00ff00ff00ff00ffULL);
+	return (acc * 0x0001000100010001ULL) >> 48;
+}
+
 static void
 count_block(struct dot *d, const char *in, size_t n)
 {
-	unsigned long long hi = 0, nul = 0;
-	size_t i;
+	unsigned long long hi = 0, nul = 0, w, ah, an;
+	size_t i = 0, k;
 
-	for (i = 0; i < n; i++) {
+	while (n - i >= 8) {
+		ah = an = 0;
+		for (k = 0; k < SW_LANE && n - i >= 8; k++, i += 8) {
+			memcpy(&w, in + i, sizeof(w));
+			ah += (w >> 7) & SW_ONES;
+			an += (~(((w & SW_LOW7) + SW_LOW7) | w) >> 7) & SW_ONES;
+		}
+		hi += lane_sum(ah);
+		nul += lane_sum(an);
+	}
+	for (; i < n; i++) {
 		hi += (unsigned char)in[i] >= 0x80;
 		nul += in[i] == '\0';
 	}
@@ -115,6 +146,22 @@ dot_crlf_end(struct dot *d, char *out)
 	return 2;
 }
 
+/* the state after in[start..k) was copied (k > start; no LF before k - 1) */
+static void
+stuff_state(struct dot *d, const char *in, size_t start, size_t k)
+{
+	if (in[k - 1] == '\n') {
+		/* CRLF when the byte before the LF is a CR */
+		d->lastnl = k - start >= 2 ? in[k - 2] == '\r' : d->cr;
+		d->bol = 1;
+		d->cr = 0;
+	} else {
+		d->lastnl = 0;
+		d->bol = 0;
+		d->cr = in[k - 1] == '\r';
+	}
+}
+
 size_t
 dot_stuff(struct dot *d, const char *in, size_t inlen, char *out)
 {
@@ -129,18 +176,39 @@ dot_stuff(struct dot *d, const char *in, size_t inlen, char *out)
 		end = nl != NULL ? (size_t)(nl - in) + 1 : inlen;
 		memcpy(out + o, in + i, end - i);
 		o += end - i;
-		if (nl != NULL) {
-			/* CRLF when the byte before the LF is a CR */
-			d->lastnl = end - i >= 2 ? in[end - 2] == '\r' : d->cr;
-			d->bol = 1;
-			d->cr = 0;
-		} else {
-			d->lastnl = 0;
-			d->bol = 0;
-			d->cr = in[end - 1] == '\r';
-		}
+		stuff_state(d, in, i, end);
 		i = end;
 	}
+	return o;
+}
+
+size_t
+dot_stuff_room(struct dot *d, const char *in, size_t inlen, char *out,
+    size_t outsz, size_t *used)
+{
+	size_t i = 0, o = 0, n;
+	const char *nl;
+
+	while (i < inlen && o < outsz) {
+		if (d->bol && in[i] == '.') {
+			if (outsz - o < 2)
+				break;
+			out[o++] = '.';
+			out[o++] = '.';
+			i++;
+			d->bol = d->cr = d->lastnl = 0;
+			continue;
+		}
+		nl = memchr(in + i, '\n', inlen - i);
+		n = (nl != NULL ? (size_t)(nl - in) + 1 : inlen) - i;
+		if (n > outsz - o)
+			n = outsz - o;
+		memcpy(out + o, in + i, n);
+		o += n;
+		stuff_state(d, in, i, i + n);
+		i += n;
+	}
+	*used = i;
 	return o;
 }
 

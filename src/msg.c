@@ -15,6 +15,7 @@
 
 #include "dot.h"
 #include "msg.h"
+#include "sum.h"
 
 struct wbuf {
 	int	 fd;
@@ -22,6 +23,7 @@ struct wbuf {
 	size_t	 n;
 	long long total;
 	char	 last[2];	/* last two bytes written */
+	struct sum sum;		/* of every byte written */
 };
 
 static int
@@ -54,6 +56,7 @@ wput(struct wbuf *w, const char *p, size_t n, struct err *e)
 	if (w->total > LIMIT_MESSAGE)
 		return err_set(e, EX_DATAERR, "message too large (limit %lld "
 		    "bytes)", (long long)LIMIT_MESSAGE);
+	sum_add(&w->sum, p, n);
 	if (n >= 2)
 		memcpy(w->last, p + n - 2, 2);
 	else {
@@ -168,6 +171,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	int eof, rc = -1;
 
 	dot_init(&d);
+	sum_init(&w->sum);
 	w->fd = sp->fd;
 	if (collect_headers(fd, &d, &hb, &hlen, &bodyoff, &eof, e) == -1 ||
 	    put_headers(w, hb.p, (size_t)hlen, pol, rcpts, e) == -1 ||
@@ -191,14 +195,14 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 		goto done;
 	if (wflush(w, e) == -1)
 		goto done;
-	if (fsync(sp->fd) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1) {
-		err_set(e, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL :
-		    EX_IOERR, "cannot sync the spool file: %s",
+	if (lseek(sp->fd, 0, SEEK_SET) == -1) {
+		err_set(e, EX_IOERR, "cannot rewind the spool file: %s",
 		    strerror(errno));
 		goto done;
 	}
 	sp->size = (off_t)w->total;
 	sp->eightbit = d.eightbit > 0;
+	sum_hex(&w->sum, sp->sum);
 	rc = 0;
 done:
 	hdr_buf_free(&hb);
