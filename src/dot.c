@@ -35,43 +35,29 @@ dot_init(struct dot *d)
 }
 
 /*
- * Bytes >= 0x80 and NULs of a block, eight bytes at a time (SWAR): each
- * byte lane of ah/an counts its hits, at most 255 words before the lanes
- * are summed, so no lane overflows.  A byte is non-zero iff the high bit
- * of ((w & 0x7f..) + 0x7f..) | w is set in its lane (no carry crosses a
- * lane: 0x7f + 0x7f < 0x100).
+ * Bytes >= 0x80 and NULs of a block.  The inner loop has a fixed trip
+ * count and byte-sized sums (at most 64), which compilers turn into
+ * vector code at -O2: this runs over every byte of every message.
  */
-#define SW_ONES	0x0101010101010101ULL
-#define SW_LOW7	0x7f7f7f7f7f7f7f7fULL
-#define SW_LANE	255
-
-static unsigned long long
-lane_sum(unsigned long long acc)
-{
-	acc = (acc & 0x00ff00ff00ff00ffULL) + ((acc >> 8) &
-	    0x00ff00ff00ff00ffULL);
-	return (acc * 0x0001000100010001ULL) >> 48;
-}
-
 static void
 count_block(struct dot *d, const char *in, size_t n)
 {
-	unsigned long long hi = 0, nul = 0, w, ah, an;
-	size_t i = 0, k;
+	const unsigned char *p = (const unsigned char *)in;
+	unsigned long long hi = 0, nul = 0;
+	unsigned char h, z;
+	size_t i = 0, j;
 
-	while (n - i >= 8) {
-		ah = an = 0;
-		for (k = 0; k < SW_LANE && n - i >= 8; k++, i += 8) {
-			memcpy(&w, in + i, sizeof(w));
-			ah += (w >> 7) & SW_ONES;
-			an += (~(((w & SW_LOW7) + SW_LOW7) | w) >> 7) & SW_ONES;
+	for (; n - i >= 64; i += 64) {
+		for (h = z = 0, j = 0; j < 64; j++) {
+			h += p[i + j] >> 7;
+			z += p[i + j] == 0;
 		}
-		hi += lane_sum(ah);
-		nul += lane_sum(an);
+		hi += h;
+		nul += z;
 	}
 	for (; i < n; i++) {
-		hi += (unsigned char)in[i] >= 0x80;
-		nul += in[i] == '\0';
+		hi += p[i] >> 7;
+		nul += p[i] == 0;
 	}
 	d->eightbit += hi;
 	d->nul += nul;
@@ -146,7 +132,7 @@ dot_crlf_end(struct dot *d, char *out)
 	return 2;
 }
 
-/* the state after in[start..k) was copied (k > start; no LF before k - 1) */
+/* the state after in[start..k) was consumed (k > start) */
 static void
 stuff_state(struct dot *d, const char *in, size_t start, size_t k)
 {
@@ -165,49 +151,55 @@ stuff_state(struct dot *d, const char *in, size_t start, size_t k)
 size_t
 dot_stuff(struct dot *d, const char *in, size_t inlen, char *out)
 {
-	size_t i = 0, o = 0, end;
-	const char *nl;
+	size_t used;
 
 	count_block(d, in, inlen);
-	while (i < inlen) {
-		if (d->bol && in[i] == '.')
-			out[o++] = '.';
-		nl = memchr(in + i, '\n', inlen - i);
-		end = nl != NULL ? (size_t)(nl - in) + 1 : inlen;
-		memcpy(out + o, in + i, end - i);
-		o += end - i;
-		stuff_state(d, in, i, end);
-		i = end;
-	}
-	return o;
+	return dot_stuff_room(d, in, inlen, out, 2 * inlen, &used);
 }
 
+/* the first '.' right after a LF in in[from..len) (from >= 1), or len */
+static size_t
+next_line_dot(const char *in, size_t from, size_t len)
+{
+	const char *p;
+
+	while (from < len && (p = memchr(in + from, '.', len - from)) != NULL) {
+		if (p[-1] == '\n')
+			return (size_t)(p - in);
+		from = (size_t)(p - in) + 1;
+	}
+	return len;
+}
+
+/*
+ * Spans between line-start dots are copied whole: the search is for '.',
+ * not for every line end, so a body without such dots is one memchr and
+ * one memcpy per block.
+ */
 size_t
 dot_stuff_room(struct dot *d, const char *in, size_t inlen, char *out,
     size_t outsz, size_t *used)
 {
 	size_t i = 0, o = 0, n;
-	const char *nl;
 
 	while (i < inlen && o < outsz) {
-		if (d->bol && in[i] == '.') {
+		if ((i == 0 ? d->bol : in[i - 1] == '\n') && in[i] == '.') {
 			if (outsz - o < 2)
 				break;
 			out[o++] = '.';
 			out[o++] = '.';
 			i++;
-			d->bol = d->cr = d->lastnl = 0;
 			continue;
 		}
-		nl = memchr(in + i, '\n', inlen - i);
-		n = (nl != NULL ? (size_t)(nl - in) + 1 : inlen) - i;
+		n = next_line_dot(in, i + 1, inlen) - i;
 		if (n > outsz - o)
 			n = outsz - o;
 		memcpy(out + o, in + i, n);
 		o += n;
-		stuff_state(d, in, i, i + n);
 		i += n;
 	}
+	if (i > 0)
+		stuff_state(d, in, 0, i);
 	*used = i;
 	return o;
 }

@@ -26,13 +26,14 @@ struct wbuf {
 	struct sum sum;		/* of every byte written */
 };
 
+/* write p[0..n) to the spool */
 static int
-wflush(struct wbuf *w, struct err *e)
+wout(int fd, const char *p, size_t n, struct err *e)
 {
 	size_t off = 0;
 
-	while (off < w->n) {
-		ssize_t r = write(w->fd, w->b + off, w->n - off);
+	while (off < n) {
+		ssize_t r = write(fd, p + off, n - off);
 
 		if (r == -1 && errno == EINTR)
 			continue;
@@ -43,8 +44,16 @@ wflush(struct wbuf *w, struct err *e)
 			    "short write" : strerror(errno));
 		off += (size_t)r;
 	}
-	w->n = 0;
 	return 0;
+}
+
+static int
+wflush(struct wbuf *w, struct err *e)
+{
+	size_t n = w->n;
+
+	w->n = 0;
+	return wout(w->fd, w->b, n, e);
 }
 
 static int
@@ -63,6 +72,8 @@ wput(struct wbuf *w, const char *p, size_t n, struct err *e)
 		w->last[0] = w->last[1];
 		w->last[1] = p[0];
 	}
+	if (n >= sizeof(w->b))		/* a whole block: no copy */
+		return wflush(w, e) == -1 ? -1 : wout(w->fd, p, n, e);
 	while (n > 0) {
 		size_t room = sizeof(w->b) - w->n, k = n < room ? n : room;
 

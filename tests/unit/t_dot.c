@@ -10,7 +10,7 @@
  * 4. output sizes stay within the bounds promised in dot.h (buffers are
  *    allocated at exactly that size, so ASan catches any overrun);
  * 5. dot_stuff_room in small rooms equals dot_stuff; the counts of long
- *    blocks (counted eight bytes at a time) equal a byte-by-byte count.
+ *    blocks (counted in 64-byte blocks) equal a byte-by-byte count.
  */
 #include <stdlib.h>
 
@@ -389,7 +389,7 @@ test_room(void)
 	T_EQ_INT(d.eightbit + d.nul, 0);
 }
 
-/* count_block works eight bytes at a time: lengths, offsets, every byte */
+/* count_block works in 64-byte blocks: lengths, offsets, every byte */
 static void
 test_counts_big(void)
 {
