@@ -12,8 +12,6 @@
 #define LIMIT_REPLY_LINES	128	/* lines in one (multi-line) reply */
 #define LIMIT_REPLY_TEXT	8192	/* stored text of one reply, all lines */
 #define LIMIT_IO_BUF		65536	/* io read buffer and write buffer, bytes */
-#define LIMIT_SPOOL_READ	(256 * 1024) /* one read of the spool while
-					   sending, bytes */
 #define LIMIT_BDAT_PIPELINED	(1024 * 1024) /* largest message sent with
 					   BDAT before the RCPT replies */
 

@@ -440,7 +440,7 @@ stuff_out(struct io *io, struct dot *d, const char *p, size_t n,
 static int
 send_body(struct smtp *s, struct spool *sp, struct err *e)
 {
-	char *in = xmalloc(LIMIT_SPOOL_READ), end[8];
+	char *in = xmalloc(LIMIT_IO_BUF), end[8];
 	struct dot d;
 	ssize_t n;
 	int rc = 0;
@@ -448,7 +448,7 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 	dot_init(&d);
 	if (lseek(sp->fd, 0, SEEK_SET) == -1)
 		rc = err_set(e, EX_IOERR, "cannot rewind the spool file");
-	while (rc == 0 && (n = read(sp->fd, in, LIMIT_SPOOL_READ)) != 0) {
+	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
 		if (n == -1) {
 			rc = err_set(e, EX_IOERR, "cannot read the spool file");
 			break;
