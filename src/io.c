@@ -11,9 +11,9 @@
  *
  * Writing: io_write()/io_printf() copy into wbuf; a full wbuf is sent with
  * one transport write; io_flush() sends the rest.  io_wspace()/io_wcommit()
- * let a producer (the dot-stuffer) write into wbuf itself.  Writes are bounded by
- * io->timeout_ms each.  Sent buffers are wiped (they may hold credentials).
- * After a failed write the unsent bytes are dropped.
+ * let a producer (the dot-stuffer) write into wbuf itself.  Writes are
+ * bounded by io->timeout_ms each.  Sent buffers are wiped (they may hold
+ * credentials).  After a failed write the unsent bytes are dropped.
  *
  * io_pending(): unread bytes in rbuf plus what the transport reports.
  * io_set_transport() drops every buffered byte: nothing read before a TLS

@@ -433,9 +433,10 @@ stuff_out(struct io *io, struct dot *d, const char *p, size_t n,
 }
 
 /*
- * The body after DATA: the spool is read in large blocks and dot-stuffed
- * into io's write buffer, which goes out in LIMIT_IO_BUF writes: one copy
- * of the body in this process, no per-line work beyond a memchr.
+ * The body after DATA: the spool is read in LIMIT_IO_BUF blocks and
+ * dot-stuffed straight into io's write buffer, which leaves in
+ * LIMIT_IO_BUF writes (full TLS records): one copy of the body in this
+ * process; dot_stuff_room copies the spans between line-start dots whole.
  */
 static int
 send_body(struct smtp *s, struct spool *sp, struct err *e)
