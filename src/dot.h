@@ -12,6 +12,14 @@
  * with CRLF, then ".\r\n".  Output needs room for 5 bytes.
  *
  * Both count 8-bit bytes (>= 0x80) seen, for BODY=8BITMIME.
+ *
+ * dot_stuff_room: dot_stuff into a buffer of outsz bytes, such as what is
+ * left of a write buffer: stuffs as much of in as fits, sets *used to the
+ * input bytes consumed and returns the bytes written (<= outsz).  It
+ * always makes progress when outsz >= 2 (a doubled dot is written whole).
+ * Any mix of dot_stuff and dot_stuff_room calls on one struct dot gives
+ * the same bytes as one dot_stuff call.  It counts nothing (the sender
+ * knows the spool's counts already).
  */
 #ifndef SMTPS_DOT_H
 #define SMTPS_DOT_H
@@ -30,6 +38,8 @@ void	dot_init(struct dot *);
 size_t	dot_crlf(struct dot *, const char *in, size_t inlen, char *out);
 size_t	dot_crlf_end(struct dot *, char *out);	/* flush pending CR */
 size_t	dot_stuff(struct dot *, const char *in, size_t inlen, char *out);
+size_t	dot_stuff_room(struct dot *, const char *in, size_t inlen, char *out,
+	    size_t outsz, size_t *used);
 size_t	dot_stuff_end(struct dot *, char *out);
 
 #endif

@@ -101,10 +101,17 @@ dead_letter_path(const struct account *a, char *buf, size_t sz)
 	return buf;
 }
 
-/* keep the rest for a retry: drop delivered recipients, schedule */
+static enum flush_res bounce(const char *, struct qentry *,
+    const struct account *, struct spool *, int *, struct err *);
+
+/*
+ * keep the rest for a retry: drop delivered recipients, schedule.  When
+ * the entry cannot be updated and its message was never synced (queue.c),
+ * it is not safe in the queue: dead.letter instead, never "queued".
+ */
 static enum flush_res
 defer(const char *dir, struct qentry *qe, const struct account *a,
-    const enum smtp_rcpt *st, int *delay, struct err *e)
+    struct spool *sp, const enum smtp_rcpt *st, int *delay, struct err *e)
 {
 	struct err ue;
 	size_t i, n = 0;
@@ -127,8 +134,15 @@ defer(const char *dir, struct qentry *qe, const struct account *a,
 	else
 		strlcpy(qe->error, e->msg, sizeof(qe->error));
 	err_clear(&ue);
-	if (queue_update(dir, qe, &ue) == -1)
+	if (queue_update(dir, qe, &ue) == -1) {
 		queue_log(dir, qe->id, "cannot update the entry: %s", ue.msg);
+		if (!qe->synced) {
+			err_prefix(e, "cannot keep the message in the queue "
+			    "(%s)", ue.msg);
+			e->code = EX_CANTCREAT;
+			return bounce(dir, qe, a, sp, delay, e);
+		}
+	}
 	queue_log(dir, qe->id, "deferred (attempt %d): %s%s; retrying in %d s",
 	    qe->attempts, qe->error, e->after_dot ? " (the connection was "
 	    "lost after the final dot: a duplicate is possible)" : "", *delay);
@@ -231,7 +245,7 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 	if (!keep && now - qe->created < life)
 		keep = some_deferred(dir, qe, a, sp, st, e);
 	if (keep && now - qe->created < life)
-		return defer(dir, qe, a, st, delay, e);
+		return defer(dir, qe, a, sp, st, delay, e);
 	if (keep)
 		err_prefix(e, "gave up after %ld s in the queue (queue_lifetime"
 		    " %ld s)", (long)(now - qe->created), life);

@@ -10,9 +10,10 @@
  * the server sends.  EOF: EX_TEMPFAIL "connection closed by server".
  *
  * Writing: io_write()/io_printf() copy into wbuf; a full wbuf is sent with
- * one transport write; io_flush() sends the rest.  Writes are bounded by
- * io->timeout_ms each.  Sent buffers are wiped (they may hold credentials).
- * After a failed write the unsent bytes are dropped.
+ * one transport write; io_flush() sends the rest.  io_wspace()/io_wcommit()
+ * let a producer (the dot-stuffer) write into wbuf itself.  Writes are
+ * bounded by io->timeout_ms each.  Sent buffers are wiped (they may hold
+ * credentials).  After a failed write the unsent bytes are dropped.
  *
  * io_pending(): unread bytes in rbuf plus what the transport reports.
  * io_set_transport() drops every buffered byte: nothing read before a TLS
@@ -174,6 +175,21 @@ io_write(struct io *io, const void *buf, size_t len, struct err *e)
 			return -1;
 	}
 	return 0;
+}
+
+char *
+io_wspace(struct io *io, size_t min, size_t *room, struct err *e)
+{
+	if (sizeof(io->wbuf) - io->wlen < min && io_flush(io, e) == -1)
+		return NULL;
+	*room = sizeof(io->wbuf) - io->wlen;
+	return io->wbuf + io->wlen;
+}
+
+void
+io_wcommit(struct io *io, size_t n)
+{
+	io->wlen += n;
 }
 
 int

@@ -15,6 +15,12 @@
  * write per LIMIT_IO_BUF, so a pipelined group leaves in one segment).
  * io_pending() tells how many received bytes are buffered but not yet
  * consumed: before a STARTTLS handshake it must be 0.
+ *
+ * io_wspace() / io_wcommit(): fill the write buffer in place (no copy):
+ * io_wspace returns where to write and *room (>= min, flushing first when
+ * less is left; min <= LIMIT_IO_BUF), NULL when that flush failed;
+ * io_wcommit(n) says the first n bytes of that room now hold data
+ * (n <= room).
  */
 #ifndef SMTPS_IO_H
 #define SMTPS_IO_H
@@ -56,6 +62,8 @@ int	io_write(struct io *, const void *, size_t, struct err *);
 int	io_printf(struct io *, struct err *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	io_flush(struct io *, struct err *);
+char	*io_wspace(struct io *, size_t min, size_t *room, struct err *);
+void	io_wcommit(struct io *, size_t n);
 size_t	io_pending(const struct io *);
 long long io_now_ms(void);	/* CLOCK_MONOTONIC in ms */
 /*

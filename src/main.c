@@ -183,6 +183,7 @@ leave_message(struct run *r)
 {
 	char kept[sizeof(r->sp.path)];
 
+	(void)fsync(r->sp.fd);	/* msg_read() did not: now it must last */
 	close(r->sp.fd);
 	r->sp.fd = -1;
 	snprintf(kept, sizeof(kept), "%s/%s.kept", r->sp.dir, r->sp.id);

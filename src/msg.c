@@ -15,6 +15,7 @@
 
 #include "dot.h"
 #include "msg.h"
+#include "sum.h"
 
 struct wbuf {
 	int	 fd;
@@ -22,15 +23,17 @@ struct wbuf {
 	size_t	 n;
 	long long total;
 	char	 last[2];	/* last two bytes written */
+	struct sum sum;		/* of every byte written */
 };
 
+/* write p[0..n) to the spool */
 static int
-wflush(struct wbuf *w, struct err *e)
+wout(int fd, const char *p, size_t n, struct err *e)
 {
 	size_t off = 0;
 
-	while (off < w->n) {
-		ssize_t r = write(w->fd, w->b + off, w->n - off);
+	while (off < n) {
+		ssize_t r = write(fd, p + off, n - off);
 
 		if (r == -1 && errno == EINTR)
 			continue;
@@ -41,8 +44,16 @@ wflush(struct wbuf *w, struct err *e)
 			    "short write" : strerror(errno));
 		off += (size_t)r;
 	}
-	w->n = 0;
 	return 0;
+}
+
+static int
+wflush(struct wbuf *w, struct err *e)
+{
+	size_t n = w->n;
+
+	w->n = 0;
+	return wout(w->fd, w->b, n, e);
 }
 
 static int
@@ -54,12 +65,15 @@ wput(struct wbuf *w, const char *p, size_t n, struct err *e)
 	if (w->total > LIMIT_MESSAGE)
 		return err_set(e, EX_DATAERR, "message too large (limit %lld "
 		    "bytes)", (long long)LIMIT_MESSAGE);
+	sum_add(&w->sum, p, n);
 	if (n >= 2)
 		memcpy(w->last, p + n - 2, 2);
 	else {
 		w->last[0] = w->last[1];
 		w->last[1] = p[0];
 	}
+	if (n >= sizeof(w->b))		/* a whole block: no copy */
+		return wflush(w, e) == -1 ? -1 : wout(w->fd, p, n, e);
 	while (n > 0) {
 		size_t room = sizeof(w->b) - w->n, k = n < room ? n : room;
 
@@ -168,6 +182,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	int eof, rc = -1;
 
 	dot_init(&d);
+	sum_init(&w->sum);
 	w->fd = sp->fd;
 	if (collect_headers(fd, &d, &hb, &hlen, &bodyoff, &eof, e) == -1 ||
 	    put_headers(w, hb.p, (size_t)hlen, pol, rcpts, e) == -1 ||
@@ -191,14 +206,14 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 		goto done;
 	if (wflush(w, e) == -1)
 		goto done;
-	if (fsync(sp->fd) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1) {
-		err_set(e, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL :
-		    EX_IOERR, "cannot sync the spool file: %s",
+	if (lseek(sp->fd, 0, SEEK_SET) == -1) {
+		err_set(e, EX_IOERR, "cannot rewind the spool file: %s",
 		    strerror(errno));
 		goto done;
 	}
 	sp->size = (off_t)w->total;
 	sp->eightbit = d.eightbit > 0;
+	sum_hex(&w->sum, sp->sum);
 	rc = 0;
 done:
 	hdr_buf_free(&hb);

@@ -7,9 +7,10 @@
  * LIMIT_HEADER_BLOCK, else EX_DATAERR), rewrites it (hdr_rewrite: Bcc
  * removed, Date/Message-ID/From added, -t recipients collected), writes
  * headers, blank line and body to the spool, and makes sure the spool ends
- * with CRLF.  The spool is fsync'ed and rewound.  More than LIMIT_MESSAGE
- * bytes -> EX_DATAERR; disk full -> EX_TEMPFAIL; other write errors ->
- * EX_IOERR.
+ * with CRLF.  The spool is rewound, not fsync'ed (queue.c says when it
+ * is); sp->size, sp->eightbit and sp->sum (sum.h) describe it.  More
+ * than LIMIT_MESSAGE bytes -> EX_DATAERR; disk full -> EX_TEMPFAIL; other
+ * write errors -> EX_IOERR.
  */
 #ifndef SMTPS_MSG_H
 #define SMTPS_MSG_H

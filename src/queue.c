@@ -1,17 +1,45 @@
 /*
  * queue.c - the durable queue (contract: queue.h).
  *
- * Crash safety: files are written under tmp/, fsync'ed, then renamed into
- * the queue directory, and the directory is fsync'ed.  ID.env is renamed
- * LAST, so a kill -9 at any moment leaves either no entry or a complete
- * one; leftovers without an ID.env are never delivered and queue_clean()
- * removes them.  ID.env is replaced (never edited) on update; a process
- * that locked the old file notices (inode check in queue_lock).
+ * Crash safety: files are written under tmp/, then renamed into the queue
+ * directory, and the directory is fsync'ed.  ID.env is fsync'ed before it
+ * is renamed, and renamed LAST, so a kill -9 at any moment leaves either
+ * no entry or a complete one (a killed process loses nothing it wrote:
+ * the page cache is the kernel's); leftovers without an ID.env are never
+ * delivered and queue_clean() removes them.  ID.env is replaced (never
+ * edited) on update; a process that locked the old file notices (inode
+ * check in queue_lock).
+ *
+ * When ID.msg reaches the disk.  Forcing a large message to disk before
+ * sending it costs as much as sending it, so queue_commit() does not
+ * fsync ID.msg: the entry is committed with "synced 0" and the sum.h
+ * checksum of the message.  The promise is kept because the message is
+ * made durable before anyone is told it is kept, and only then:
+ *   - delivered at once: the entry is removed (the directory fsync'ed, so
+ *     a power loss cannot bring it back for a second delivery); the
+ *     message never needed the disk;
+ *   - kept for a retry ("queued ...", exit 0): every path goes through
+ *     queue_update(), which fsyncs ID.msg before it writes "synced 1"; if
+ *     that fails the entry is not reported as queued (flush.c moves the
+ *     message to dead.letter instead);
+ *   - failed: dead.letter is written and fsync'ed before the entry goes;
+ *   - smtps killed (kill -9): the whole message is in the page cache and
+ *     the entry stays; the flusher that takes it over checks ID.msg
+ *     against size and sum (queue_open_msg) and delivers it;
+ *   - power loss before any of these: smtps had not exited, so its caller
+ *     was never told the message was accepted or queued.  Its ID.msg may
+ *     be short, have holes or zero-filled pages; the check sees that and
+ *     the entry is removed with a log line instead of sending a damaged
+ *     message.  This is the only case in which a message can be lost.
+ * The same holds without the queue (queue off): the spool is then only a
+ * tmp file, and main.c fsyncs it before it is left as ID.kept.
  *
  * The .env format, one "key value" per line, first line "smtps-queue 1":
  *   created T / config PATH / account NAME / from ADDR / size N /
- *   eightbit 0|1 / attempts N / next T / error TEXT / rcpt ADDR (repeated)
+ *   eightbit 0|1 / attempts N / next T / error TEXT / synced 0|1 /
+ *   sum HEX / rcpt ADDR (repeated)
  *   and, when set, notify LIST / ret HDRS|FULL / envid XTEXT (DSN)
+ * An entry without "synced" (written before it existed) counts as synced.
  * Unknown keys are ignored (newer versions may add some; older entries
  * simply lack them).  Values never
  * hold control characters: the error text is made printable first.
@@ -132,6 +160,7 @@ void
 queue_entry_init(struct qentry *qe)
 {
 	memset(qe, 0, sizeof(*qe));
+	qe->synced = 1;
 	qe->lockfd = -1;
 }
 
@@ -179,9 +208,9 @@ env_format(const struct qentry *qe, size_t *len)
 	err_visible(vis, sizeof(vis), qe->error, strlen(qe->error));
 	n = snprintf(p, cap, "smtps-queue 1\ncreated %lld\nconfig %s\n"
 	    "account %s\nfrom %s\nsize %lld\neightbit %d\nattempts %d\n"
-	    "next %lld\nerror %s\n", (long long)qe->created, qe->config,
-	    qe->account, qe->from, qe->size, qe->eightbit, qe->attempts,
-	    (long long)qe->next, vis);
+	    "next %lld\nerror %s\nsynced %d\nsum %s\n", (long long)qe->created,
+	    qe->config, qe->account, qe->from, qe->size, qe->eightbit,
+	    qe->attempts, (long long)qe->next, vis, qe->synced, qe->sum);
 	p += n;
 	for (i = 0; i < 3; i++) {
 		const char *k[] = { "notify", "ret", "envid" };
@@ -225,6 +254,10 @@ env_set(struct qentry *qe, const char *k, const char *v)
 		qe->attempts = (int)strtonum(v, 0, 1000000, &es);
 	else if (strcmp(k, "eightbit") == 0)
 		qe->eightbit = strcmp(v, "1") == 0;
+	else if (strcmp(k, "synced") == 0)
+		qe->synced = strcmp(v, "0") != 0;
+	else if (strcmp(k, "sum") == 0)
+		strlcpy(qe->sum, v, sizeof(qe->sum));
 	else if (strcmp(k, "config") == 0 && qe->config == NULL)
 		qe->config = xstrdup(v);
 	else if (strcmp(k, "account") == 0 && qe->account == NULL)
@@ -378,6 +411,8 @@ queue_commit(struct spool *sp, struct qentry *qe, struct err *e)
 	int fd;
 
 	strlcpy(qe->id, sp->id, sizeof(qe->id));
+	qe->synced = 0;			/* ID.msg: not fsync'ed (see top) */
+	strlcpy(qe->sum, sp->sum, sizeof(qe->sum));
 	snprintf(env, sizeof(env), "%s/%s.env", sp->dir, sp->id);
 	snprintf(msg, sizeof(msg), "%s/%s.msg", sp->dir, sp->id);
 	if ((fd = env_write_tmp(sp->dir, qe, tmpenv, sizeof(tmpenv), e)) == -1)
@@ -411,6 +446,18 @@ queue_update(const char *dir, struct qentry *qe, struct err *e)
 	int fd;
 
 	snprintf(env, sizeof(env), "%s/%s.env", dir, qe->id);
+	if (!qe->synced) {	/* the message first: then "synced 1" */
+		snprintf(tmp, sizeof(tmp), "%s/%s.msg", dir, qe->id);
+		if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    fsync(fd) == -1) {
+			oserr(e, "cannot sync", tmp);
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+		qe->synced = 1;
+	}
 	if ((fd = env_write_tmp(dir, qe, tmp, sizeof(tmp), e)) == -1)
 		return -1;
 	if (rename(tmp, env) == -1) {
@@ -438,6 +485,33 @@ queue_remove(const char *dir, struct qentry *qe)
 	queue_unlock(qe);
 }
 
+/* ID.msg of an entry that was never synced: size and sum as committed? */
+static int
+check_msg(struct spool *sp, const struct qentry *qe)
+{
+	char *buf, hex[SUM_HEX];
+	struct sum sum;
+	ssize_t n;
+
+	if ((long long)sp->size != qe->size)
+		return -1;
+	buf = xmalloc(LIMIT_IO_BUF);
+	sum_init(&sum);
+	while ((n = read(sp->fd, buf, LIMIT_IO_BUF)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		sum_add(&sum, buf, (size_t)n);
+	}
+	free(buf);
+	sum_hex(&sum, hex);
+	if (n != 0 || strcmp(hex, qe->sum) != 0 ||
+	    lseek(sp->fd, 0, SEEK_SET) == -1)
+		return -1;
+	return 0;
+}
+
 int
 queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
     struct err *e)
@@ -459,6 +533,14 @@ queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
 	}
 	sp->size = st.st_size;
 	sp->eightbit = qe->eightbit;
+	if (!qe->synced && check_msg(sp, qe) == -1) {
+		err_set(e, EX_IOERR, "queue entry %s: the message file is "
+		    "incomplete (the machine stopped before it was saved, so "
+		    "its sender was never told it was queued)", qe->id);
+		close(sp->fd);
+		sp->fd = -1;
+		return -1;
+	}
 	return 0;
 }
 

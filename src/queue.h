@@ -17,21 +17,29 @@
  * EX_CANTCREAT, or EX_TEMPFAIL when the disk is full.
  * queue_spool_remove(): close and unlink sp->path (tmp or committed .msg).
  * queue_commit(): make the spooled message an entry, before any network
- * byte: write tmp/ID.env (flock'ed first, fsync), rename tmp/ID.msg to
- * ID.msg, rename tmp/ID.env to ID.env, fsync the directory.  The entry
- * appears already locked by the caller (qe->lockfd).  On failure nothing
- * is left (no .env, no .msg) and the error is EX_TEMPFAIL (disk full) or
- * EX_CANTCREAT; sp->path still names the tmp spool.
+ * byte: write tmp/ID.env (flock'ed first, fsync) marked "synced 0" with
+ * sp->sum, rename tmp/ID.msg to ID.msg, rename tmp/ID.env to ID.env, fsync
+ * the directory.  ID.msg itself is NOT fsync'ed here: queue_update()
+ * does that before the entry is kept for a retry; a message delivered at
+ * once is never forced to disk (the argument is in queue.c).  The
+ * entry appears already locked by the caller (qe->lockfd).  On failure
+ * nothing is left (no .env, no .msg) and the error is EX_TEMPFAIL (disk
+ * full) or EX_CANTCREAT; sp->path still names the tmp spool.
  * queue_lock(): open ID.env, take its flock without blocking, check it is
  * still the entry's file (not replaced meanwhile), read it into qe.
  * Returns 0 (locked, qe filled), 1 (another process holds it), -1 (gone or
  * unreadable; e filled).
  * queue_read(): read an entry without locking (listing, scanning).
  * queue_update(): rewrite ID.env atomically from qe (attempts, next retry,
- * error, remaining recipients), keeping the lock.
+ * error, remaining recipients), keeping the lock; an entry not yet synced
+ * has its ID.msg fsync'ed first (failure -> -1, nothing changed: the
+ * entry must not be reported as kept).
  * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
  * queue_unlock(): release the lock (close qe->lockfd).
  * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit).
+ * An entry not synced (its smtps was killed, or the machine stopped,
+ * before the message was known to be on disk) is checked first: size and
+ * sum must match, else EX_IOERR "... incomplete ..." (never delivered).
  * queue_scan(): the IDs of all entries, sorted (= by age); caller frees
  * with queue_ids_free().  A missing directory is an empty queue.
  * queue_clean(): remove tmp files and .msg files without .env older than
@@ -52,6 +60,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "err.h"
+#include "sum.h"
 
 struct spool {
 	char	id[LIMIT_QUEUE_ID];
@@ -60,6 +69,7 @@ struct spool {
 	int	fd;
 	off_t	size;			/* bytes in the spool file (CRLF form) */
 	int	eightbit;		/* body or headers have bytes >= 0x80 */
+	char	sum[SUM_HEX];		/* sum.h checksum of the spool */
 };
 
 /* one entry's envelope and state: the .env file */
@@ -80,6 +90,8 @@ struct qentry {
 	char	 *envid;		/* ENVID= (-V) of the first attempt,
 					   or NULL (malloc'ed) */
 	char	  error[LIMIT_ERR_MSG];	/* last error, "" = none */
+	int	  synced;		/* ID.msg is known to be on disk */
+	char	  sum[SUM_HEX];		/* of ID.msg, checked when !synced */
 	int	  lockfd;		/* -1, or the locked .env */
 };
 

@@ -443,10 +443,34 @@ rcpt_verdict(enum rc_state *rc, size_t n, long ok, int partial)
 	return ok > 0 ? 0 : -1;
 }
 
+/* dot-stuff one block of the spool straight into io's write buffer */
+static int
+stuff_out(struct io *io, struct dot *d, const char *p, size_t n,
+    struct err *e)
+{
+	size_t room, used;
+	char *w;
+
+	while (n > 0) {
+		if ((w = io_wspace(io, 2, &room, e)) == NULL)
+			return -1;
+		io_wcommit(io, dot_stuff_room(d, p, n, w, room, &used));
+		p += used;
+		n -= used;
+	}
+	return 0;
+}
+
+/*
+ * The body after DATA: the spool is read in LIMIT_IO_BUF blocks and
+ * dot-stuffed straight into io's write buffer, which leaves in
+ * LIMIT_IO_BUF writes (full TLS records): one copy of the body in this
+ * process; dot_stuff_room copies the spans between line-start dots whole.
+ */
 static int
 send_body(struct smtp *s, struct spool *sp, struct err *e)
 {
-	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 8);
+	char *in = xmalloc(LIMIT_IO_BUF), end[8];
 	struct dot d;
 	ssize_t n;
 	int rc = 0;
@@ -459,14 +483,13 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 			rc = err_set(e, EX_IOERR, "cannot read the spool file");
 			break;
 		}
-		rc = io_write(s->io, out, dot_stuff(&d, in, (size_t)n, out), e);
+		rc = stuff_out(s->io, &d, in, (size_t)n, e);
 	}
 	if (rc == 0)
-		rc = io_write(s->io, out, dot_stuff_end(&d, out), e);
+		rc = io_write(s->io, end, dot_stuff_end(&d, end), e);
 	if (rc == 0)
 		log_proto(1, "<message body>", 14, 0);
 	free(in);
-	free(out);
 	return rc;
 }
 

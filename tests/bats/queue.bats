@@ -433,3 +433,76 @@ EOF2
 	assert_transcript 'C[:+] MAIL FROM:<alice@example.org>$'
 	assert_transcript 'C[:+] RCPT TO:<bob@example.net> NOTIFY=FAILURE$'
 }
+
+# the sum.h checksum of a file, computed independently
+file_sum() {
+	"$PYTHON" - "$1" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+a = b = 0
+m = (1 << 64) - 1
+for i in range(0, len(d), 8):
+    a = (a + int.from_bytes(d[i:i + 8].ljust(8, b"\0"), "little")) & m
+    b = (b + a) & m
+b ^= (len(d) * 0x9e3779b97f4a7c15) & m
+print("%016x%016x" % (a, b))
+PY
+}
+
+@test "killed before its message was synced: entry 'synced 0' with the message's sum; -q checks it: intact -> delivered once, damaged -> removed, logged, never sent" {
+	scenario <<EOF
+$(sc_plain)
+connections 2
+max_time 60
+on greeting silent
+EOF
+	start_server
+	qconfig
+	for i in 1 2; do
+		printf 'Subject: u%s\nMessage-ID: <u%s@test>\n\nbody of u%s\n' \
+		    "$i" "$i" "$i" > "$T/in.u$i"
+		"$SMTPS" -C "$CFG" bob@example.net < "$T/in.u$i" 2> "$T/err.u$i" &
+		echo $! >> "$T/pids"
+	done
+	# both wait for a greeting that never comes: committed, not synced
+	wait_until 4 eval '[ "$(entries)" -eq 2 ]' || fail "entries: $(ls "$Q")"
+	sleep 0.3
+	kill -9 $(cat "$T/pids")
+	for f in "$Q"/*.env; do
+		grep -qx 'synced 0' "$f" || fail "$f: $(cat "$f")"
+		[ "$(sed -n 's/^sum //p' "$f")" = "$(file_sum "${f%.env}.msg")" ] ||
+			fail "sum of ${f%.env}.msg: $(cat "$f")"
+	done
+	id1=$(basename "$(grep -l '^Message-ID: <u1@test>' "$Q"/*.msg)" .msg)
+	id2=$(basename "$(grep -l '^Message-ID: <u2@test>' "$Q"/*.msg)" .msg)
+	[ -n "$id1" ] && [ -n "$id2" ] || fail "no entries for u1/u2: $(ls "$Q")"
+	# u2 as a power loss may leave it: a block of zeros inside
+	printf '\0\0\0\0\0\0\0\0' | dd of="$Q/$id2.msg" bs=1 seek=12 conv=notrunc 2>/dev/null
+	stop_server
+	scenario <<EOF
+$(sc_plain)
+connections 5
+EOF
+	start_server
+	qconfig
+	run_smtps -q
+	assert_status 74
+	grep -qx "$id1: delivered" "$T/stdout" || fail "$output"
+	grep -qx "$id2: failed: queue entry $id2: the message file is incomplete (the machine stopped before it was saved, so its sender was never told it was queued)" "$T/stdout" || fail "$output"
+	grep -q "$id2: removed: queue entry $id2: the message file is incomplete" "$Q/log" || fail "log: $(cat "$Q/log")"
+	queue_empty || fail "queue not empty: $(ls "$Q")"
+	[ ! -e "$Q/$id2.msg" ] || fail "damaged message file left"
+	server_idle 5 || true
+	[ "$(count_tok u1)" -eq 1 ] || fail "u1 delivered $(count_tok u1) times"
+	[ "$(count_tok u2)" -eq 0 ] || fail "damaged u2 was sent"
+}
+
+@test "kept for a retry: the message is synced first ('synced 1' in the entry)" {
+	PORT=$(free_port)
+	qconfig
+	send_tok r1 || fail "exit status $?"
+	grep -q '^smtps: queued ' "$T/err.r1" || fail "$(cat "$T/err.r1")"
+	f=$(ls "$Q"/*.env)
+	grep -qx 'synced 1' "$f" || fail "$(cat "$f")"
+	[ "$(sed -n 's/^sum //p' "$f")" = "$(file_sum "${f%.env}.msg")" ] || fail "sum: $(cat "$f")"
+}

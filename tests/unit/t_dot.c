@@ -8,7 +8,9 @@
  * 3. random inputs over a hostile alphabet compared with an independent
  *    non-streaming oracle written with look-ahead/look-behind;
  * 4. output sizes stay within the bounds promised in dot.h (buffers are
- *    allocated at exactly that size, so ASan catches any overrun).
+ *    allocated at exactly that size, so ASan catches any overrun);
+ * 5. dot_stuff_room in small rooms equals dot_stuff; the counts of long
+ *    blocks (counted in 64-byte blocks) equal a byte-by-byte count.
  */
 #include <stdlib.h>
 
@@ -312,6 +314,115 @@ test_random(void)
 	T_EQ_INT(bad_p, 0);
 }
 
+/*
+ * dot_stuff_room: fed in random chunks into random small rooms (a write
+ * buffer with little space left), alternating with plain dot_stuff
+ * calls, the bytes equal one dot_stuff call; nothing is written past the
+ * room; every call with room >= 2 makes progress.
+ */
+static size_t
+room_run(const char *in, size_t len, char *got, unsigned seed_room)
+{
+	struct dot d;
+	size_t at = 0, o = 0, used, n, room;
+	char *b;
+
+	dot_init(&d);
+	while (at < len) {
+		size_t chunk = 1 + rnd((unsigned)(len - at));
+
+		if (rnd(4) == 0) {	/* plain dot_stuff for this chunk */
+			b = scratch(2 * chunk);
+			n = dot_stuff(&d, in + at, chunk, b);
+			memcpy(got + o, b, n);
+			free(b);
+			o += n;
+			at += chunk;
+			continue;
+		}
+		room = 2 + rnd(seed_room);
+		b = scratch(room);
+		n = dot_stuff_room(&d, in + at, chunk, b, room, &used);
+		over += n > room;
+		over += used == 0 || used > chunk;	/* no progress */
+		memcpy(got + o, b, n);
+		free(b);
+		o += n;
+		at += used;
+	}
+	return o + dot_stuff_end(&d, got + o);
+}
+
+static void
+test_room(void)
+{
+	static const char alpha[] = "\r\n.a\0\x80 ";
+	char in[200], got[2 * sizeof(in) + 8];
+	size_t i, k, n;
+	int iter, bad = 0;
+	struct dot d;
+
+	for (iter = 0; iter < 20000; iter++) {
+		size_t len = rnd(sizeof(in));
+		struct out want;
+
+		for (i = 0; i < len; i++)
+			in[i] = alpha[rnd(sizeof(alpha) - 1)];
+		want = run(STUFF, in, len, NULL, 0);
+		n = room_run(in, len, got, iter % 2 ? 3 : 80);
+		bad += n != want.len || memcmp(got, want.buf, n) != 0;
+		free(want.buf);
+	}
+	T_EQ_INT(bad, 0);
+	for (k = 0; k < sizeof(stuff_cases) / sizeof(stuff_cases[0]); k++) {
+		n = room_run(stuff_cases[k].in, stuff_cases[k].inlen, got, 1);
+		T_EQ_MEM(got, n, stuff_cases[k].out, stuff_cases[k].outlen);
+	}
+	/* a doubled dot does not fit in one byte: nothing is taken */
+	dot_init(&d);
+	T_EQ_INT(dot_stuff_room(&d, ".x", 2, got, 1, &i), 0);
+	T_EQ_INT(i, 0);
+	T_EQ_INT(dot_stuff_room(&d, ".x", 2, got, 2, &i), 2);
+	T_EQ_INT(i, 1);
+	T_EQ_MEM(got, 2, "..", 2);
+	/* no counting */
+	T_EQ_INT(d.eightbit + d.nul, 0);
+}
+
+/* count_block works in 64-byte blocks: lengths, offsets, every byte */
+static void
+test_counts_big(void)
+{
+	static const unsigned char edge[] = { 0, 0x7f, 0x80, 0xff, 1, 'a' };
+	static unsigned char in[9000];
+	unsigned long long hi, nul;
+	int iter, bad = 0;
+	size_t i, len, off;
+	struct dot d;
+	char *b;
+
+	for (iter = 0; iter < 400; iter++) {
+		len = rnd(sizeof(in) - 8);
+		off = rnd(8);			/* any alignment */
+		for (i = 0; i < len; i++)	/* lane edge cases, or any */
+			in[off + i] = iter % 3 == 0 ? (unsigned char)rnd(256) :
+			    edge[rnd(sizeof(edge))];
+		for (hi = nul = 0, i = 0; i < len; i++) {
+			hi += in[off + i] >= 0x80;
+			nul += in[off + i] == 0;
+		}
+		dot_init(&d);
+		b = scratch(2 * len + 2);
+		dot_crlf(&d, (const char *)in + off, len, b);
+		bad += d.eightbit != hi || d.nul != nul;
+		dot_init(&d);
+		dot_stuff(&d, (const char *)in + off, len, b);
+		bad += d.eightbit != hi || d.nul != nul;
+		free(b);
+	}
+	T_EQ_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -321,6 +432,8 @@ main(void)
 	test_counts();
 	test_reuse();
 	test_random();
+	test_room();
+	test_counts_big();
 	T_EQ_INT(over, 0);
 	return t_done("t_dot");
 }

@@ -511,6 +511,50 @@ test_pending(void)
 	free(io);
 }
 
+/* io_wspace/io_wcommit: in place, after buffered bytes; flush when short */
+static void
+test_wspace(void)
+{
+	struct fake f = { 0 };
+	struct io *io = new_io(&f);
+	size_t room, k;
+	struct err e;
+	char *w;
+
+	err_clear(&e);
+	T_EQ_INT(io_write(io, "DATA\r\n", 6, &e), 0);
+	w = io_wspace(io, 2, &room, &e);
+	T_OK(w != NULL, "wspace");
+	T_EQ_INT(room, LIMIT_IO_BUF - 6);
+	memcpy(w, "abc", 3);
+	io_wcommit(io, 3);
+	T_EQ_INT(f.writes, 0);
+	/* fill it but for one byte: asking for two flushes first */
+	w = io_wspace(io, 1, &room, &e);
+	for (k = 0; k < room - 1; k++)
+		w[k] = 'x';
+	io_wcommit(io, room - 1);
+	w = io_wspace(io, 2, &room, &e);
+	T_EQ_INT(f.writes, 1);
+	T_EQ_INT(f.wsize[0], LIMIT_IO_BUF - 1);
+	T_EQ_MEM(f.wdata, 9, "DATA\r\nabc", 9);
+	T_EQ_INT(room, LIMIT_IO_BUF);
+	memcpy(w, ".\r\n", 3);
+	io_wcommit(io, 3);
+	T_EQ_INT(io_flush(io, &e), 0);
+	T_EQ_INT(f.writes, 2);
+	T_EQ_MEM(f.wdata + f.wlen - 3, 3, ".\r\n", 3);
+	T_EQ_INT(io->bytes_out, LIMIT_IO_BUF + 2);
+	/* a flush that fails: NULL, error filled */
+	f.write_fail = 1;
+	w = io_wspace(io, 1, &room, &e);
+	io_wcommit(io, room);
+	T_OK(io_wspace(io, 1, &room, &e) == NULL, "failed flush");
+	T_EQ_INT(e.code, EX_TEMPFAIL);
+	free(f.wdata);
+	free(io);
+}
+
 int
 main(void)
 {
@@ -524,6 +568,7 @@ main(void)
 	test_writes();
 	test_printf();
 	test_write_error();
+	test_wspace();
 	test_pending();
 	return t_done("t_io");
 }

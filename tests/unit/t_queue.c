@@ -1,6 +1,7 @@
 /*
  * t_queue.c - the queue: retry schedule, IDs, and an entry's life in a
- * temporary directory (commit, lock, update, read back, remove).
+ * temporary directory (commit, lock, update, read back, remove), the check
+ * of a message that was never synced, dead.letter quoting.
  */
 #include <sys/stat.h>
 
@@ -11,6 +12,7 @@
 
 #include "t.h"
 #include "queue.h"
+#include "sum.h"
 
 static void
 test_backoff(void)
@@ -131,6 +133,110 @@ test_entry(void)
 	}
 }
 
+/* write `len` bytes of text to a new spool file with its sum */
+static void
+spool_text(const char *dir, struct spool *sp, size_t len, struct err *e)
+{
+	struct sum sum;
+	char *b = malloc(len);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = i % 78 == 77 ? '\n' : i % 78 == 76 ? '\r' : 'a' + i % 26;
+	T_EQ_INT(queue_spool_create(dir, sp, e), 0);
+	T_EQ_INT(write(sp->fd, b, len), (long long)len);
+	sum_init(&sum);
+	sum_add(&sum, b, len);
+	sum_hex(&sum, sp->sum);
+	sp->size = (off_t)len;
+	free(b);
+}
+
+/* commit one entry of `len` bytes; *qe locked */
+static void
+commit_text(const char *dir, struct spool *sp, struct qentry *qe,
+    size_t len, char **rcpts, struct err *e)
+{
+	spool_text(dir, sp, len, e);
+	queue_entry_init(qe);
+	qe->created = qe->next = 1000;
+	qe->config = (char *)"/etc/rc";
+	qe->account = (char *)"acct";
+	qe->from = (char *)"";
+	qe->rcpts = rcpts;
+	qe->nrcpts = 1;
+	qe->size = (long long)len;
+	T_EQ_INT(queue_commit(sp, qe, e), 0);
+	close(sp->fd);
+}
+
+/*
+ * An entry is committed "synced 0" with the sum of its message: taken
+ * over (queue_lock + queue_open_msg) it is checked; a short or damaged
+ * message is refused; queue_update() syncs it and marks it "synced 1",
+ * after which it is no longer checked.
+ */
+static void
+test_synced(void)
+{
+	char dir[] = "/tmp/t_queue_sy.XXXXXX", path[256];
+	char *rcpts[] = { (char *)"a@x" };
+	struct spool sp, msg;
+	struct qentry qe, other;
+	struct err e;
+	int fd;
+
+	err_clear(&e);
+	T_OK(mkdtemp(dir) != NULL, "mkdtemp");
+	commit_text(dir, &sp, &qe, 200000, rcpts, &e);
+	T_EQ_INT(qe.synced, 0);
+	queue_unlock(&qe);		/* as if smtps was killed */
+	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 0);
+	T_EQ_INT(other.synced, 0);
+	T_EQ_STR(other.sum, sp.sum);
+	T_EQ_INT(queue_open_msg(dir, &other, &msg, &e), 0);
+	T_OK(msg.fd != -1 && lseek(msg.fd, 0, SEEK_CUR) == 0, "rewound");
+	close(msg.fd);
+	/* a zero-filled page, as a power loss may leave: refused */
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, sp.id);
+	fd = open(path, O_WRONLY);
+	T_EQ_INT(pwrite(fd, "\0\0\0\0\0\0\0\0", 8, 81920), 8);
+	T_EQ_INT(queue_open_msg(dir, &other, &msg, &e), -1);
+	T_EQ_INT(e.code, EX_IOERR);
+	T_OK(strstr(e.msg, "incomplete") != NULL, "%s", e.msg);
+	T_EQ_INT(msg.fd, -1);
+	/* short: refused */
+	T_EQ_INT(ftruncate(fd, 100000), 0);
+	err_clear(&e);
+	T_EQ_INT(queue_open_msg(dir, &other, &msg, &e), -1);
+	T_EQ_INT(e.code, EX_IOERR);
+	close(fd);
+	queue_remove(dir, &other);
+	queue_entry_free(&other);
+
+	/* kept for a retry: synced, and not checked any more */
+	commit_text(dir, &sp, &qe, 5000, rcpts, &e);
+	T_EQ_INT(queue_update(dir, &qe, &e), 0);
+	T_EQ_INT(qe.synced, 1);
+	queue_unlock(&qe);
+	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 0);
+	T_EQ_INT(other.synced, 1);
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, sp.id);
+	fd = open(path, O_WRONLY);
+	T_EQ_INT(pwrite(fd, "X", 1, 0), 1);
+	close(fd);
+	T_EQ_INT(queue_open_msg(dir, &other, &msg, &e), 0);
+	close(msg.fd);
+	queue_remove(dir, &other);
+	queue_entry_free(&other);
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		T_EQ_INT(system(cmd), 0);
+	}
+}
+
 /*
  * dead.letter is mboxo: body lines starting with "From " get ">", also
  * when the line start falls at the end of one 64 KiB read and the rest in
@@ -191,6 +297,7 @@ main(void)
 	test_backoff();
 	test_ids();
 	test_entry();
+	test_synced();
 	test_dead_letter();
 	return t_done("t_queue");
 }
