@@ -330,7 +330,7 @@ test_date(void)
 		pol.tzoff_min = dcases[i].tzoff;
 		out.len = 0;
 		if (dcases[i].want == NULL) {
-			T_EQ_INT(hdr_rewrite(HAVE + 9, strlen(HAVE) - 9, &pol,
+			T_EQ_INT(hdr_rewrite(&HAVE[9], strlen(HAVE) - 9, &pol,
 			    &out, NULL, &e), -1);
 			T_EQ_INT(e.code, EX_SOFTWARE);
 			continue;
@@ -433,7 +433,7 @@ check_from(const char *name, int want_encoded)
 
 	default_policy(&pol);
 	pol.fullname = name;
-	T_EQ_INT(hdr_rewrite(HAVE + 9, strlen(HAVE) - 9 - 11, &pol, &out,
+	T_EQ_INT(hdr_rewrite(&HAVE[9], strlen(HAVE) - 9 - 11, &pol, &out,
 	    NULL, &e), 0);
 	p = strstr(out.p, "From: ");
 	T_OK(p != NULL, "no From in %s", out.p);
