@@ -5,7 +5,8 @@
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
 #          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
 #          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
-#          msmtp-mta, which would take over /usr/sbin/sendmail)
+#          msmtp-mta, which would take over /usr/sbin/sendmail), zsh and
+#          fish (their completion files are loaded and run by a test)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -13,7 +14,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish"
 
 case "${1:-}" in
 build) want=$BUILD ;;
