@@ -29,8 +29,8 @@
 #define LIMIT_ADDR		512	/* one envelope address (RFC 5321: 256) */
 #define LIMIT_CONF_FILE		(4 * 1024 * 1024) /* config file size */
 #define LIMIT_ACCOUNTS		256	/* accounts in a config file; parents of one */
-#define LIMIT_CONF_VALUE	8192	/* one value in the config file, bytes */
-#define LIMIT_PASSWORD		8192	/* password or passwordeval output */
+#define LIMIT_CONF_VALUE	65536	/* one config value, bytes (OAuth tokens) */
+#define LIMIT_PASSWORD		65536	/* password or passwordeval/eval output */
 #define LIMIT_DOMAIN		255	/* host and domain names */
 
 /* the retry queue (defaults of the queue_* keywords, seconds) */

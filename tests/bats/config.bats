@@ -330,3 +330,22 @@ EOF
 	grep -q "mailrc:8: keyword 'tls_min_dh_prime_bits' is deprecated and has no effect" "$T/stderr" ||
 		fail "$(cat "$T/stderr")"
 }
+
+@test "long values: a 20000-byte OAuth-style token as password (file and passwordeval)" {
+	local tok
+	tok=$(head -c 15000 /dev/urandom | base64 -w0 | head -c 20000)
+	[ "${#tok}" -eq 20000 ] || fail "token length ${#tok}"
+	printf 'mode tls\ncert %s\nkey %s\nuser %s\npassword %s\nconnections 2\n' \
+	    "$CERTS/server.pem" "$CERTS/server-key.pem" "$USER_NAME" "$tok" > "$T/scenario"
+	start_server
+	std_message
+	write_config tls "user $USER_NAME" "password $tok"
+	run_smtps bob@example.net
+	assert_status 0
+	printf '%s\n' "$tok" > "$T/token"
+	write_config tls "user $USER_NAME" "passwordeval cat $T/token"
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 2
+	! grep -qF "${tok:0:64}" "$T/stderr" || fail "token on stderr"
+}

@@ -677,9 +677,9 @@ test_passwordeval(void)
 	}
 	snprintf(big, sizeof(big), "head -c %d /dev/zero | tr '\\000' a",
 	    LIMIT_PASSWORD);
-	eval_fails(big, "passwordeval failed: output longer than 8191 bytes");
+	eval_fails(big, "passwordeval failed: output longer than 65535 bytes");
 	/* endless output ends too (the command gets SIGPIPE) */
-	eval_fails("yes", "passwordeval failed: output longer than 8191 bytes");
+	eval_fails("yes", "passwordeval failed: output longer than 65535 bytes");
 }
 
 /* the command must not read smtps's stdin (the message) */
