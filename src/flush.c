@@ -8,13 +8,8 @@
  * other entries of that account are deferred with the same error instead
  * of hammering the server.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +17,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "dead.h"
 #include "dropin.h"
 #include "flush.h"
 #include "secret.h"
@@ -88,19 +84,6 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	return c->s;
 }
 
-static const char *
-dead_letter_path(const struct account *a, char *buf, size_t sz)
-{
-	const char *h = getenv("HOME");
-
-	if (a != NULL)
-		return a->dead_letter;
-	if (h == NULL || *h == '\0')
-		return NULL;
-	snprintf(buf, sz, "%s/dead.letter", h);
-	return buf;
-}
-
 static enum flush_res bounce(const char *, struct qentry *,
     const struct account *, struct spool *, int *, struct err *);
 
@@ -155,12 +138,12 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, int *delay, struct err *e)
 {
 	char buf[4096];
-	const char *dl = dead_letter_path(a, buf, sizeof(buf));
+	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 
 	err_clear(&de);
 	if (dl != NULL && strcmp(dl, "off") != 0) {
-		if (queue_dead_letter(sp, dl, qe->from, &de) == -1) {
+		if (dead_append(sp, dl, qe->from, &de) == -1) {
 			queue_log(dir, qe->id, "failed: %s; cannot save it: %s; "
 			    "kept in the queue", e->msg, de.msg);
 			qe->attempts++;
@@ -195,7 +178,7 @@ some_deferred(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, const enum smtp_rcpt *st, struct err *e)
 {
 	char buf[4096], msg[LIMIT_ERR_MSG];
-	const char *dl = dead_letter_path(a, buf, sizeof(buf));
+	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 	size_t i, n = 0, refused = 0;
 
@@ -206,7 +189,7 @@ some_deferred(const char *dir, struct qentry *qe, const struct account *a,
 	if (n == 0 || refused == 0 || dl == NULL || strcmp(dl, "off") == 0)
 		return n > 0;
 	err_clear(&de);
-	if (queue_dead_letter(sp, dl, qe->from, &de) == -1) {
+	if (dead_append(sp, dl, qe->from, &de) == -1) {
 		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
 		return 1;
 	}
@@ -498,61 +481,10 @@ flush_delete(const char *dir, const char *id, struct err *e)
 	return 0;
 }
 
-/* ---- the detached flusher ---- */
+/* ---- one pass of the detached flusher (flusher.c) ---- */
 
-static size_t count_entries(const char *);
-
-void
-flush_spawn(const char *dir)
-{
-	char self[PATH_MAX], lock[4096];
-	ssize_t n;
-	pid_t pid;
-	int fd, st;
-
-	if (count_entries(dir) == 0)
-		return;
-	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		close(fd);		/* a flusher runs */
-		return;
-	}
-	if (fd != -1)
-		close(fd);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return;
-	if (pid == 0) {
-		char *argv[] = { self, (char *)"--flush-daemon", (char *)dir,
-		    NULL };
-
-		if (setsid() == -1 || fork() != 0)
-			_exit(0);
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		closefrom(3);
-		if (chdir("/") == -1)
-			_exit(1);
-		execv(self, argv);
-		_exit(1);
-	}
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-}
-
-/*
- * One daemon pass: try every due entry.  Returns the number of entries
- * left and sets *wake to when the next one is due.
- */
-static size_t
-daemon_pass(const char *dir, time_t *wake)
+size_t
+flush_pass(const char *dir, time_t *wake)
 {
 	struct conn c;
 	struct qentry qe;
@@ -596,56 +528,6 @@ daemon_pass(const char *dir, time_t *wake)
 	conn_drop(&c);
 	queue_ids_free(ids, n);
 	return left;
-}
-
-static size_t
-count_entries(const char *dir)
-{
-	struct err e;
-	char **ids;
-	size_t n;
-
-	err_clear(&e);
-	if (queue_scan(dir, &ids, &n, &e) == -1)
-		return 0;
-	queue_ids_free(ids, n);
-	return n;
-}
-
-int
-flush_daemon(const char *dir)
-{
-	char lock[4096], pid[32];
-	time_t wake, now;
-	int fd, n;
-
-	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		return EX_CANTCREAT;
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
-		return 0;			/* another flusher runs */
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0)
-		(void)pwrite(fd, pid, (size_t)n, 0);
-	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
-	queue_clean(dir);
-	for (;;) {
-		if (daemon_pass(dir, &wake) == 0) {
-			/* an entry committed before our unlock is seen by
-			   this rescan; one after it starts its own flusher */
-			flock(fd, LOCK_UN);
-			if (count_entries(dir) == 0 ||
-			    flock(fd, LOCK_EX | LOCK_NB) == -1)
-				break;
-			continue;
-		}
-		now = time(NULL);
-		if (wake > now)
-			sleep((unsigned int)(wake - now));
-	}
-	queue_log(dir, "flusher", "queue empty, exiting");
-	close(fd);
-	return 0;
 }
 
 /* ---- mailq ---- */

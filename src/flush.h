@@ -1,6 +1,6 @@
 /*
  * flush.h - delivering queued messages: the outcome of an attempt, the
- * detached flusher, -q / -qI, flushing over an open session, mailq,
+ * flusher's pass, -q / -qI, flushing over an open session, mailq,
  * --queue-delete.
  *
  * flush_settle(): apply the outcome of a delivery attempt (rc and st[] of
@@ -30,15 +30,10 @@
  * per entry on `out`.  Returns 0 when all were delivered (or the queue is
  * empty), else the exit code of the worst outcome (75 when some stay
  * queued); e is filled for a failure that is not about one entry.
- * flush_spawn(): when DIR holds entries and no flusher runs, start the
- * detached flusher for DIR (absolute path): the
- * binary re-executed as "smtps --flush-daemon DIR", double fork, setsid,
- * stdio on /dev/null, other descriptors closed.  Never fails loudly.
- * flush_daemon(): the flusher.  Exits at once when another holds
- * DIR/flush.lock; else retries due entries, sleeps until the next is due
- * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the
- * queue is empty (unlock, rescan, relock: no entry is ever left without a
- * flusher).  Returns the exit code.
+ * flush_pass(): one pass of the detached flusher (flusher.h): try every
+ * due entry of DIR.  Returns the number of entries left and sets *wake
+ * to when the next one is due (at most LIMIT_FLUSH_RESCAN s from now); 1
+ * when the queue cannot be read.
  * flush_list(): the mailq listing on `out`; "Mail queue is empty" when so.
  * flush_delete(): remove entry ID (fails if it is being delivered).
  */
@@ -60,11 +55,10 @@ enum flush_res flush_settle(const char *dir, struct qentry *,
 void	flush_due(struct smtp *, const struct account *, const char *config,
 	    const char *dir);
 int	flush_run(const char *dir, const char *id, FILE *out, struct err *);
-void	flush_spawn(const char *dir);
 /* does DIR hold a due entry of this account other than `except` (an ID)? */
 int	flush_any_due(const struct account *, const char *config,
 	    const char *dir, const char *except);
-int	flush_daemon(const char *dir);
+size_t	flush_pass(const char *dir, time_t *wake);
 int	flush_list(const char *dir, FILE *out, struct err *);
 int	flush_delete(const char *dir, const char *id, struct err *);
 

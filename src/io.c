@@ -15,6 +15,7 @@
  * bounded by io->timeout_ms each.  Sent buffers are wiped (they may hold
  * credentials).  After a failed write the unsent bytes are dropped.
  *
+ * io_wait_fd() and io_write_fd() are the plain-fd helpers (no transport).
  * io_pending(): unread bytes in rbuf plus what the transport reports.
  * io_set_transport() drops every buffered byte: nothing read before a TLS
  * handshake may be taken as if it came over TLS (callers check
@@ -28,6 +29,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "io.h"
 
@@ -255,4 +257,22 @@ io_wait_fd(int fd, short events, long long deadline)
 		if (r < 0 && errno != EINTR)
 			return -1;
 	}
+}
+
+int
+io_write_fd(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

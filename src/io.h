@@ -72,5 +72,10 @@ long long io_now_ms(void);	/* CLOCK_MONOTONIC in ms */
  * ETIMEDOUT) or poll failed.  EINTR restarts the wait.
  */
 int	io_wait_fd(int fd, short events, long long deadline);
+/*
+ * Write all n bytes to a plain (blocking) fd, restarting on EINTR: 0, or
+ * -1 with errno set (a write of 0 bytes counts as a failure).
+ */
+int	io_write_fd(int fd, const void *, size_t n);
 
 #endif

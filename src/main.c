@@ -24,9 +24,11 @@
 
 #include "account.h"
 #include "addr.h"
+#include "dead.h"
 #include "dropin.h"
 #include "flags.h"
 #include "flush.h"
+#include "flusher.h"
 #include "hdr.h"
 #include "log.h"
 #include "msg.h"
@@ -207,7 +209,7 @@ keep_message(struct run *r, struct err *e)
 		err_prefix(e, "message left in %s", r->sp.path);
 		return;
 	}
-	if (queue_dead_letter(&r->sp, dl, r->from, &de) == -1) {
+	if (dead_append(&r->sp, dl, r->from, &de) == -1) {
 		leave_message(r);
 		err_prefix(e, "%s; message left in %s", de.msg, r->sp.path);
 		return;
@@ -317,7 +319,7 @@ deliver(struct run *r, struct err *e)
 		/* entries left (ours, or one a killed smtps left): make
 		   sure a flusher will retry them */
 		queue_unlock(&r->qe);
-		flush_spawn(r->sp.dir);
+		flusher_spawn(r->sp.dir);
 		free(st);
 		r->queued = rc == 1;
 		return rc == -1 ? -1 : 0;
@@ -537,7 +539,7 @@ run_queue_cmd(struct run *r, struct err *e)
 	if (r->o.mode == MODE_DAEMON) {
 		if (tls_global_init(e) == -1)
 			return -1;
-		return flush_daemon(r->o.flush_dir);
+		return flusher_main(r->o.flush_dir);
 	}
 	if ((dir = queue_dir_for(r)) == NULL)
 		return err_set(e, EX_CONFIG, "no queue directory: no config "
@@ -553,7 +555,7 @@ run_queue_cmd(struct run *r, struct err *e)
 			err_set(e, rc, "some messages were not delivered");
 			rc = -1;
 		}
-		flush_spawn(dir);
+		flusher_spawn(dir);
 	} else
 		rc = -1;
 	free(dir);

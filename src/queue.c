@@ -58,9 +58,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "queue.h"
-
-static int writeall(int, const char *, size_t);
 
 /* disk full is temporary (the caller may retry), anything else is not */
 static int
@@ -392,7 +391,7 @@ env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
 	snprintf(tmp, tmpsz, "%s/tmp/%s.env", dir, qe->id);
 	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || flock(fd, LOCK_EX) == -1 ||
-	    writeall(fd, buf, len) == -1 || fsync(fd) == -1) {
+	    io_write_fd(fd, buf, len) == -1 || fsync(fd) == -1) {
 		oserr(e, "cannot write", tmp);
 		if (fd != -1) {
 			close(fd);
@@ -678,102 +677,6 @@ queue_log(const char *dir, const char *id, const char *fmt, ...)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return;
-	(void)writeall(fd, line, (size_t)n);
+	(void)io_write_fd(fd, line, (size_t)n);
 	close(fd);
-}
-
-/* write all, or -1 */
-static int
-writeall(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/*
- * Copy the CRLF spool into mbox form: CRLF -> LF, body and header lines
- * starting with "From " get a ">" (mboxo quoting, what mail(1) reads).
- */
-static int
-copy_mbox(int in, int out)
-{
-	char buf[LIMIT_IO_BUF], ob[LIMIT_IO_BUF * 2 + 8];
-	int bol = 1, cr = 0, eof = 0;
-	size_t have = 0;	/* bytes carried over at the start of buf */
-	ssize_t n;
-
-	while (!eof) {
-		size_t len, i, o = 0;
-
-		n = read(in, buf + have, sizeof(buf) - have);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		eof = n == 0;
-		len = have + (size_t)n;
-		for (i = 0; i < len; i++) {
-			char c = buf[i];
-
-			/* a line start that may be "From " cut by the read:
-			   decide when the next read has completed it */
-			if (bol && !eof && len - i < 5 &&
-			    memcmp(buf + i, "From ", len - i) == 0)
-				break;
-			if (cr && c != '\n')
-				ob[o++] = '\r';
-			cr = 0;
-			if (c == '\r') {
-				cr = 1;
-				continue;
-			}
-			if (bol && c == 'F' && len - i >= 5 &&
-			    memcmp(buf + i, "From ", 5) == 0)
-				ob[o++] = '>';
-			ob[o++] = c;
-			bol = c == '\n';
-		}
-		if (writeall(out, ob, o) == -1)
-			return -1;
-		have = len - i;
-		memmove(buf, buf + i, have);
-	}
-	return writeall(out, bol ? "\n" : "\n\n", bol ? 1 : 2);
-}
-
-int
-queue_dead_letter(const struct spool *sp, const char *path,
-    const char *sender, struct err *e)
-{
-	char head[600];
-	time_t now = time(NULL);
-	char date[64];
-	int fd, n, rc;
-
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return err_set(e, EX_CANTCREAT, "cannot open %s: %s", path,
-		    strerror(errno));
-	flock(fd, LOCK_EX);
-	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", gmtime(&now));
-	n = snprintf(head, sizeof(head), "From %s %s\n",
-	    sender && *sender ? sender : "MAILER-DAEMON", date);
-	rc = lseek(sp->fd, 0, SEEK_SET) == -1 ||
-	    writeall(fd, head, (size_t)n) == -1 || copy_mbox(sp->fd, fd) == -1 ||
-	    fsync(fd) == -1;
-	if (rc)
-		err_set(e, EX_IOERR, "cannot write %s: %s", path,
-		    strerror(errno));
-	flock(fd, LOCK_UN);
-	close(fd);
-	return rc ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 /*
- * queue.h - the durable queue: spool files, entries, locks, dead.letter.
+ * queue.h - the durable queue: spool files, entries, locks (dead.letter
+ * is dead.h).
  *
  * Layout of a queue directory (created 0700, parents too):
  *   tmp/ID.msg, tmp/ID.env   being written; never an entry
@@ -49,10 +50,6 @@
  * at least 1 s.  `rnd` is a random 32-bit number (tests pass fixed ones).
  * queue_log(): append "YYYY-mm-ddTHH:MM:SS ID: text" to DIR/log; errors
  * are ignored (logging must not lose mail).
- * queue_dead_letter(): append the spooled message to the mbox file `path`
- * (created 0600): a "From SENDER DATE" line, the message with CRLF turned
- * back into LF and lines starting with "From " quoted as ">From ", then a
- * blank line; flock while appending.  Failure -> EX_CANTCREAT/EX_IOERR.
  */
 #ifndef SMTPS_QUEUE_H
 #define SMTPS_QUEUE_H
@@ -116,7 +113,5 @@ int	queue_id_valid(const char *id);
 int	queue_backoff(int attempts, int min, int max, unsigned int rnd);
 void	queue_log(const char *dir, const char *id, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-int	queue_dead_letter(const struct spool *, const char *path,
-	    const char *sender, struct err *);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "io.h"
 #include "limit.h"
 #include "tlscache.h"
 
@@ -197,23 +198,6 @@ make_dir(const char *dir)
 	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = write(fd, c, n)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 void
 tlscache_store(const char *dir, const char *name, const void *data,
     size_t len)
@@ -232,8 +216,9 @@ tlscache_store(const char *dir, const char *name, const void *data,
 		return;
 	snprintf(head, sizeof(head), "%s%lld\n", TLSCACHE_MAGIC,
 	    (long long)time(NULL) + LIMIT_TLS_SESSION_AGE);
-	ok = fchmod(fd, 0600) == 0 && write_all(fd, head, strlen(head)) == 0 &&
-	    write_all(fd, data, len) == 0;
+	ok = fchmod(fd, 0600) == 0 &&
+	    io_write_fd(fd, head, strlen(head)) == 0 &&
+	    io_write_fd(fd, data, len) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) == -1)
 		(void)unlink(tmp);

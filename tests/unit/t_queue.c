@@ -1,7 +1,7 @@
 /*
  * t_queue.c - the queue: retry schedule, IDs, and an entry's life in a
  * temporary directory (commit, lock, update, read back, remove), the check
- * of a message that was never synced, dead.letter quoting.
+ * of a message that was never synced.  dead.letter: t_dead.c.
  */
 #include <sys/stat.h>
 
@@ -237,60 +237,6 @@ test_synced(void)
 	}
 }
 
-/*
- * dead.letter is mboxo: body lines starting with "From " get ">", also
- * when the line start falls at the end of one 64 KiB read and the rest in
- * the next one (each split position of "From " is tried).
- */
-static void
-test_dead_letter(void)
-{
-	char sdir[] = "/tmp/t_queue_dl.XXXXXX", path[64], *in, *got;
-	size_t cut, i, len;
-	struct spool sp;
-	struct err e;
-	FILE *fp;
-
-	T_OK(mkdtemp(sdir) != NULL, "mkdtemp");
-	for (cut = 0; cut <= 5; cut++) {
-		len = LIMIT_IO_BUF + 64;
-		in = malloc(len);
-		got = malloc(2 * len);
-		memset(in, 'a', len);
-		/* "From x" starts `cut` bytes before the read boundary */
-		i = LIMIT_IO_BUF - cut;
-		in[i - 2] = '\r';
-		in[i - 1] = '\n';
-		memcpy(in + i, "From x\r\n", 8);
-		memcpy(in + len - 2, "\r\n", 2);
-		memset(&sp, 0, sizeof(sp));
-		snprintf(sp.path, sizeof(sp.path), "%s/spool", sdir);
-		snprintf(path, sizeof(path), "%s/dead.letter", sdir);
-		unlink(path);
-		sp.fd = open(sp.path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-		T_OK(sp.fd != -1 && write(sp.fd, in, len) == (ssize_t)len,
-		    "spool written");
-		err_clear(&e);
-		T_EQ_INT(queue_dead_letter(&sp, path, "a@b", &e), 0);
-		fp = fopen(path, "r");
-		len = fp ? fread(got, 1, 2 * LIMIT_IO_BUF, fp) : 0;
-		got[len] = '\0';
-		T_OK(strstr(got, "\n>From x\n") != NULL,
-		    "cut %zu: From line not quoted", cut);
-		T_OK(strstr(got, "\nFrom x") == NULL,
-		    "cut %zu: unquoted From line", cut);
-		T_OK(strchr(got, '\r') == NULL, "cut %zu: CR left", cut);
-		if (fp)
-			fclose(fp);
-		close(sp.fd);
-		free(in);
-		free(got);
-	}
-	unlink(sp.path);
-	unlink(path);
-	rmdir(sdir);
-}
-
 int
 main(void)
 {
@@ -298,6 +244,5 @@ main(void)
 	test_ids();
 	test_entry();
 	test_synced();
-	test_dead_letter();
 	return t_done("t_queue");
 }

@@ -1,0 +1,21 @@
+/*
+ * flusher.h - the detached flusher (smtps --flush-daemon DIR).
+ *
+ * flusher_spawn(): when DIR holds entries and no flusher runs, start the
+ * detached flusher for DIR (absolute path): the binary re-executed as
+ * "smtps --flush-daemon DIR", double fork, setsid, stdio on /dev/null,
+ * other descriptors closed.  Never fails loudly.
+ * flusher_main(): the flusher.  Exits at once when another holds
+ * DIR/flush.lock; else retries due entries, sleeps until the next is due
+ * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the
+ * queue is empty (unlock, rescan, relock: no entry is ever left without a
+ * flusher).  Returns the exit code.
+ * Each pass over the entries is flush_pass() (flush.h).
+ */
+#ifndef SMTPS_FLUSHER_H
+#define SMTPS_FLUSHER_H
+
+void	flusher_spawn(const char *dir);
+int	flusher_main(const char *dir);
+
+#endif
