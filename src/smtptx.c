@@ -183,6 +183,29 @@ stuff_out(struct io *io, struct dot *d, const char *p, size_t n,
 }
 
 /*
+ * The spool from where it stands, read in LIMIT_IO_BUF blocks into io:
+ * dot-stuffed through d, or as it is when d is NULL (BDAT).
+ */
+static int
+spool_out(struct smtp *s, struct spool *sp, struct dot *d, struct err *e)
+{
+	char *in = xmalloc(LIMIT_IO_BUF);
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
+		if (n == -1)
+			rc = err_set(e, EX_IOERR, "cannot read the spool file");
+		else if (d != NULL)
+			rc = stuff_out(s->io, d, in, (size_t)n, e);
+		else
+			rc = io_write(s->io, in, (size_t)n, e);
+	}
+	free(in);
+	return rc;
+}
+
+/*
  * The body after DATA: the spool is read in LIMIT_IO_BUF blocks and
  * dot-stuffed straight into io's write buffer, which leaves in
  * LIMIT_IO_BUF writes (full TLS records): one copy of the body in this
@@ -191,27 +214,17 @@ stuff_out(struct io *io, struct dot *d, const char *p, size_t n,
 static int
 send_body(struct smtp *s, struct spool *sp, struct err *e)
 {
-	char *in = xmalloc(LIMIT_IO_BUF), end[8];
+	char end[8];
 	struct dot d;
-	ssize_t n;
-	int rc = 0;
 
 	dot_init(&d);
 	if (lseek(sp->fd, 0, SEEK_SET) == -1)
-		rc = err_set(e, EX_IOERR, "cannot rewind the spool file");
-	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
-		if (n == -1) {
-			rc = err_set(e, EX_IOERR, "cannot read the spool file");
-			break;
-		}
-		rc = stuff_out(s->io, &d, in, (size_t)n, e);
-	}
-	if (rc == 0)
-		rc = io_write(s->io, end, dot_stuff_end(&d, end), e);
-	if (rc == 0)
-		log_proto(1, "<message body>", 14, 0);
-	free(in);
-	return rc;
+		return err_set(e, EX_IOERR, "cannot rewind the spool file");
+	if (spool_out(s, sp, &d, e) == -1 ||
+	    io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
+		return -1;
+	log_proto(1, "<message body>", 14, 0);
+	return 0;
 }
 
 /* leave a transaction that will not be completed */
@@ -299,28 +312,16 @@ use_bdat(const struct smtp *s, size_t n, const struct spool *sp)
 static int
 send_chunk(struct smtp *s, struct spool *sp, struct err *e)
 {
-	char *in = xmalloc(LIMIT_IO_BUF), line[64];
 	struct stat sb;
-	ssize_t n;
-	int rc = 0;
 
 	if (fstat(sp->fd, &sb) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1)
-		rc = err_set(e, EX_IOERR, "cannot read the spool file");
-	if (rc == 0) {
-		snprintf(line, sizeof(line), "BDAT %lld LAST",
-		    (long long)sb.st_size);
-		rc = smtp_cmd(s, 0, e, "%s", line);
-	}
-	while (rc == 0 && (n = read(sp->fd, in, LIMIT_IO_BUF)) != 0) {
-		if (n == -1)
-			rc = err_set(e, EX_IOERR, "cannot read the spool file");
-		else
-			rc = io_write(s->io, in, (size_t)n, e);
-	}
-	if (rc == 0)
-		log_proto(1, "<message body>", 14, 0);
-	free(in);
-	return rc;
+		return err_set(e, EX_IOERR, "cannot read the spool file");
+	if (smtp_cmd(s, 0, e, "BDAT %lld LAST", (long long)sb.st_size) == -1)
+		return -1;
+	if (spool_out(s, sp, NULL, e) == -1)
+		return -1;
+	log_proto(1, "<message body>", 14, 0);
+	return 0;
 }
 
 static int
