@@ -1,0 +1,58 @@
+/*
+ * smtp_int.h - PRIVATE to src/smtp.c and src/smtptx.c; nothing else may
+ * include it (the public contract is smtp.h).
+ *
+ * One SMTP module in two files: smtp.c is the session (connect, greeting,
+ * EHLO/LHLO, STARTTLS, AUTH, keep-open/usable/close, -S serverinfo),
+ * smtptx.c the mail transaction (MAIL/RCPT, DATA or BDAT, the body, the
+ * replies after it, RSET, smtp_deliver, smtp_verify).  What both need is
+ * here: the session struct and the command/reply helpers, defined in
+ * smtp.c.
+ *
+ * smtp_cmd(): queue one command line (CRLF added); `secret` hides it in
+ * -v output.  Returns 0, or -1 with e filled.
+ * smtp_get_reply(): flush, then read the next complete reply into s->r
+ * within ms; a pipelined AUTH's reply is read (and must be 235) first.
+ * On I/O failure s->broken is set and e names `what`.
+ * smtp_expect(): smtp_get_reply() and demand reply class `want` (2 or
+ * 3); else -1 with e classified by err_from_reply() under phase ph.
+ */
+#ifndef SMTPS_SMTP_INT_H
+#define SMTPS_SMTP_INT_H
+
+#include "err.h"
+#include "limit.h"
+#include "reply.h"
+#include "smtp.h"
+
+struct io;
+struct tls;
+
+struct smtp {
+	const struct account	*a;
+	const char		*password;
+	struct io		*io;
+	int			 fd;
+	struct tls		*tls;
+	struct caps		 caps;
+	struct reply		 r;
+	int			 timeout_ms;	/* each reply, connect */
+	int			 data_ms;	/* reply to the final dot */
+	int			 broken;	/* I/O failed: no QUIT */
+	int			 auth_mech;	/* AUTH sent, reply not read */
+	int			 keep_open;	/* more messages will follow */
+	int			 quit_sent;	/* QUIT went with the final dot */
+	int			 noauth;	/* -S: look, never authenticate */
+	int			 lmtp;		/* protocol lmtp (RFC 2033) */
+	int			 mech;		/* SASL mechanism, 0 = none */
+	struct err		 refused;	/* LMTP: 5xx after the data */
+	char			 name[LIMIT_DOMAIN + 1];
+};
+
+int	smtp_cmd(struct smtp *, int secret, struct err *, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+int	smtp_get_reply(struct smtp *, int ms, const char *what, struct err *);
+int	smtp_expect(struct smtp *, int want, enum err_phase, int ms,
+	    const char *what, struct err *);
+
+#endif
