@@ -1,0 +1,420 @@
+/*
+ * confval.c - PURE value parsers of the msmtprc parser (contract: conf.h;
+ * shared internals: conf_int.h).
+ *
+ * One kw_* per kind of value: each checks one keyword's value and stores it
+ * in its field of struct account (the keyword table in conf.c says which
+ * field and which parser).  Errors are EX_CONFIG "FILE:LINE: message" via
+ * perr(); deprecated keywords append "FILE:LINE: ..." lines to
+ * conf->warnings.  No I/O.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf_int.h"
+#include "logline.h"
+
+#define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
+
+int
+perr(struct ps *p, const char *fmt, ...)
+{
+	char msg[LIMIT_ERR_MSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(p->e, EX_CONFIG, "%s:%d: %s", p->file, p->line, msg);
+}
+
+void
+str_release(char *s, int secret)
+{
+	if (s != NULL && secret)
+		freezero(s, strlen(s) + 1);
+	else
+		free(s);
+}
+
+/* replace a string field; NULL or "" -> NULL */
+void
+set_str(struct account *a, const struct kw *k, const char *v)
+{
+	char **f = str_field(a, k);
+
+	str_release(*f, k->key == K_PASSWORD);
+	*f = (v != NULL && *v != '\0') ? xstrdup(v) : NULL;
+}
+
+/* ---- value parsers (one per kind of value) ---- */
+
+int
+kw_str(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	(void)p;
+	set_str(a, k, v);
+	return 0;
+}
+
+int
+kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+
+	if (strlen(v) > LIMIT_DOMAIN)
+		return perr(p, "value of '%s' is too long: '%s' (max %d bytes)",
+		    k->name, vis(p, v), LIMIT_DOMAIN);
+	set_str(a, k, v);
+	return 0;
+}
+
+/* file names: ~/ expanded; also `tls_trust_file system`, `dead_letter off` */
+int
+kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	char *x;
+
+	if (k->key == K_TLS_TRUST_FILE && strcmp(v, "system") == 0)
+		v = NULL;
+	if (v == NULL || v[0] != '~' ||
+	    (k->key == K_DEAD_LETTER && strcmp(v, "off") == 0)) {
+		set_str(a, k, v);
+		return 0;
+	}
+	if (v[1] != '/' && v[1] != '\0')
+		return perr(p, "cannot expand '%s': only ~/ is supported",
+		    vis(p, v));
+	if (p->home == NULL || *p->home == '\0')
+		return perr(p, "cannot expand '%s': no home directory",
+		    vis(p, v));
+	xasprintf(&x, "%s%s", p->home, v + 1);
+	set_str(a, k, x);
+	free(x);
+	return 0;
+}
+
+int
+kw_bool(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+
+	if (*v == '\0' || strcasecmp(v, "on") == 0)
+		*int_field(a, k) = 1;
+	else if (strcasecmp(v, "off") == 0)
+		*int_field(a, k) = 0;
+	else
+		return perr(p, "keyword '%s' expects on or off, got '%s'",
+		    k->name, vis(p, v));
+	return 0;
+}
+
+/* decimal digits only, in lo..hi; else -1 */
+static long long
+number(const char *v, long long lo, long long hi)
+{
+	const char *es = NULL;
+	long long n;
+
+	if (v[strspn(v, "0123456789")] != '\0')
+		return -1;
+	n = strtonum(v, lo, hi, &es);
+	return es != NULL ? -1 : n;
+}
+
+/* port 1-65535; timeout seconds or off (= 0) */
+int
+kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	long long n = 0;
+
+	if (k->key == K_PROXY_PORT && *v == '\0')
+		n = 0;				/* empty: the default, 1080 */
+	else if (k->key == K_PORT || k->key == K_PROXY_PORT) {
+		if ((n = number(v, 1, 65535)) < 0)
+			return perr(p, "invalid port '%s' (expected 1-65535)",
+			    vis(p, v));
+	} else if (strcasecmp(v, "off") != 0 &&
+	    (n = number(v, 1, MAX_TIMEOUT)) < 0)
+		return perr(p, "invalid timeout '%s' (expected seconds 1-%d "
+		    "or off)", vis(p, v), MAX_TIMEOUT);
+	*int_field(a, k) = (int)n;
+	return 0;
+}
+
+/* queue_lifetime, queue_backoff_*: N, Ns, Nm, Nh or Nd */
+int
+kw_dur(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	static const char suf[] = "smhd";
+	static const long long mul[] = { 1, 60, 3600, 86400 };
+	char num[32];
+	size_t n = strlen(v);
+	long long x, m = 1;
+	const char *q;
+
+	if (n > 0 && (q = strchr(suf, v[n - 1])) != NULL) {
+		m = mul[q - suf];
+		n--;
+	}
+	if (n == 0 || n >= sizeof(num))
+		x = -1;
+	else {
+		memcpy(num, v, n);
+		num[n] = '\0';
+		x = number(num, 1, LIMIT_QUEUE_MAX_DURATION);
+	}
+	if (x < 0 || x * m > LIMIT_QUEUE_MAX_DURATION)
+		return perr(p, "invalid duration '%s' for '%s' (expected "
+		    "seconds, or a number with s, m, h or d; at most 365d)",
+		    vis(p, v), k->name);
+	*int_field(a, k) = (int)(x * m);
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *q = c != '\0' ? strchr(hex, tolower((unsigned char)c)) : NULL;
+
+	return q != NULL ? (int)(q - hex) : -1;
+}
+
+/* 32 hex pairs, optionally separated by single colons */
+int
+kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	unsigned char fp[32];
+	const char *s = v;
+	size_t i;
+
+	if (*v == '\0') {			/* empty: no pinning */
+		a->set &= ~(1ULL << k->key);
+		memset(a->tls_fingerprint, 0, sizeof(a->tls_fingerprint));
+		return 0;
+	}
+	for (i = 0; i < sizeof(fp); i++) {
+		int hi, lo;
+
+		if (i > 0 && *s == ':')
+			s++;
+		if ((hi = hexval(s[0])) < 0 || (lo = hexval(s[1])) < 0)
+			break;
+		fp[i] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+	}
+	if (i < sizeof(fp) || *s != '\0')
+		return perr(p, "invalid tls_fingerprint '%s' (expected SHA-256: "
+		    "64 hex digits, colons allowed)", vis(p, v));
+	memcpy(a->tls_fingerprint, fp, sizeof(fp));
+	return 0;
+}
+
+int
+kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	static const char *const ok[] = { "on", "off", "plain", "login" };
+	size_t i;
+
+	if (*v == '\0')
+		v = "on";
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (strcasecmp(v, ok[i]) == 0) {
+			set_str(a, k, ok[i]);
+			return 0;
+		}
+	}
+	return perr(p, "keyword 'auth' expects on, off, plain or login, "
+	    "got '%s'", vis(p, v));
+}
+
+/* one "FILE:LINE: ..." line appended to conf->warnings */
+static void
+warn(struct ps *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+warn(struct ps *p, const char *fmt, ...)
+{
+	char msg[LIMIT_ERR_MSG], *old = p->c->warnings;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	xasprintf(&p->c->warnings, "%s%s:%d: %s\n", old ? old : "", p->file,
+	    p->line, msg);
+	free(old);
+}
+
+/* accepted for old msmtp files; no effect here (the warning says why) */
+int
+kw_noop(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	(void)a; (void)v;
+	if (strcmp(k->name, "tls_min_dh_prime_bits") == 0)
+		warn(p, "keyword '%s' is deprecated and has no effect (use "
+		    "tls_priorities)", k->name);
+	else
+		warn(p, "keyword '%s' is obsolete and has no effect in smtps",
+		    k->name);
+	return 0;
+}
+
+/* keepbcc (old msmtp): the opposite of remove_bcc_headers */
+int
+kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	(void)k;
+	if (*v != '\0' && strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
+		return perr(p, "keyword 'keepbcc' expects on or off, got '%s'",
+		    vis(p, v));
+	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
+	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
+	if (p->cur >= 0)
+		p->own[p->cur] |= 1ULL << K_REMOVE_BCC_HEADERS;
+	warn(p, "keyword 'keepbcc' is deprecated (use remove_bcc_headers %s)",
+	    a->remove_bcc_headers ? "on" : "off");
+	return 0;
+}
+
+/* auto_from (deprecated in msmtp, still honoured): on/off */
+int
+kw_auto_from(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (kw_bool(p, k, a, v) == -1)
+		return -1;
+	warn(p, "keyword 'auto_from' is deprecated (use from %%U@DOMAIN)");
+	return 0;
+}
+
+/* source_ip: a numeric IPv4 or IPv6 address, or empty (none) */
+int
+kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (*v != '\0' && inet_pton(AF_INET, v, buf) != 1 &&
+	    inet_pton(AF_INET6, v, buf) != 1)
+		return perr(p, "keyword '%s' expects a numeric IPv4 or IPv6 "
+		    "address, got '%s'", k->name, vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
+/* protocol: smtp or lmtp */
+int
+kw_protocol(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (*v == '\0' || strcasecmp(v, "smtp") == 0)
+		v = "smtp";
+	else if (strcasecmp(v, "lmtp") == 0)
+		v = "lmtp";
+	else
+		return perr(p, "keyword 'protocol' expects smtp or lmtp, got "
+		    "'%s'", vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
+/* set_*_header: auto (0), on (1; From only), off (2) */
+int
+kw_tristate(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	int on_ok = k->key == K_SET_FROM_HEADER;
+
+	if (*v == '\0' || strcasecmp(v, "auto") == 0)
+		*int_field(a, k) = 0;
+	else if (on_ok && strcasecmp(v, "on") == 0)
+		*int_field(a, k) = 1;
+	else if (strcasecmp(v, "off") == 0)
+		*int_field(a, k) = 2;
+	else
+		return perr(p, "keyword '%s' expects auto%s or off, got '%s'",
+		    k->name, on_ok ? ", on" : "", vis(p, v));
+	return 0;
+}
+
+/* syslog: on (LOG_USER), off, or a facility name */
+int
+kw_syslog(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (strcasecmp(v, "off") == 0)
+		v = NULL;
+	else if (*v == '\0' || strcasecmp(v, "on") == 0)
+		v = "LOG_USER";
+	else if (logline_facility(v) < 0)
+		return perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
+		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
+
+/* dsn_notify: off, never, or success,failure,delay in any order */
+int
+kw_notify(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	char up[64];
+	size_t i, n = strlen(v);
+	int never = 0, other = 0;
+	const char *w;
+
+	if (*v == '\0' || strcasecmp(v, "off") == 0) {
+		set_str(a, k, NULL);
+		return 0;
+	}
+	for (i = 0; i < n && i < sizeof(up) - 1; i++)
+		up[i] = (char)toupper((unsigned char)v[i]);
+	up[i] = '\0';
+	for (w = up; n < sizeof(up) && *w != '\0'; w += strcspn(w, ",")) {
+		size_t l = strcspn(w += *w == ',', ",");
+
+		if (l == 5 && strncmp(w, "NEVER", l) == 0)
+			never++;
+		else if ((l == 7 && strncmp(w, "SUCCESS", l) == 0) ||
+		    (l == 7 && strncmp(w, "FAILURE", l) == 0) ||
+		    (l == 5 && strncmp(w, "DELAY", l) == 0))
+			other++;
+		else
+			break;
+	}
+	if (n >= sizeof(up) || *w != '\0' || never + other == 0 ||
+	    (never && (never > 1 || other)))
+		return perr(p, "keyword 'dsn_notify' expects off, never, or "
+		    "a comma list of success, failure, delay; got '%s'",
+		    vis(p, v));
+	set_str(a, k, up);
+	return 0;
+}
+
+/* dsn_return: off, headers, full */
+int
+kw_return(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (*v == '\0' || strcasecmp(v, "off") == 0)
+		v = NULL;
+	else if (strcasecmp(v, "headers") == 0 || strcasecmp(v, "hdrs") == 0)
+		v = "HDRS";
+	else if (strcasecmp(v, "full") == 0)
+		v = "FULL";
+	else
+		return perr(p, "keyword 'dsn_return' expects off, headers or "
+		    "full, got '%s'", vis(p, v));
+	set_str(a, k, v);
+	return 0;
+}
