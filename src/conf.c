@@ -28,10 +28,10 @@
  * values (tls_trust_file, queue_dir, dead_letter); `tls_trust_file system`
  * means the system store and is stored as NULL (with the `set` bit).
  * Control characters (other than tab) are refused in every value except
- * `password`.  msmtp keywords that do not change where or how mail is sent
- * and are not implemented (auto_from, keepbcc, set_*_header, ...) are
- * accepted and ignored and listed in conf->ignored; those that would (socket, proxy_host, tls_cert_file, eval,
- * ...) are refused so that smtps never silently connects differently.
+ * `password`.  Every keyword of msmtp's manual is known; the deprecated
+ * ones (auto_from, keepbcc honoured; ntlmdomain, set_to_header,
+ * tls_min_dh_prime_bits without effect) add a "FILE:LINE: ..." line to
+ * conf->warnings.  `eval CMD` lines go through the caller's hook.
  *
  * Every error is EX_CONFIG "FILE:LINE: message"; on error *conf is left
  * empty.  Line copies that may hold a password are wiped before release.
@@ -53,56 +53,56 @@
 
 /* THE keyword table: name, key, how it is stored, where, parser */
 static const struct kw kwtab[] = {
-	F(K_HOST, S_STR, 1, host, kw_name),
-	F(K_PORT, S_INT, 1, port, kw_num),
-	F(K_TLS, S_INT, 0, tls, kw_bool),
-	F(K_TLS_STARTTLS, S_INT, 0, tls_starttls, kw_bool),
-	F(K_TLS_TRUST_FILE, S_STR, 0, tls_trust_file, kw_path),
-	F(K_TLS_FINGERPRINT, S_FPR, 0, tls_fingerprint, kw_fpr),
-	F(K_TLS_CERTCHECK, S_INT, 0, tls_certcheck, kw_bool),
-	F(K_TLS_PRIORITIES, S_STR, 0, tls_priorities, kw_str),
-	F(K_TLS_HOST_OVERRIDE, S_STR, 0, tls_host_override, kw_name),
-	F(K_AUTH, S_STR, 0, auth, kw_auth),
-	F(K_USER, S_STR, 0, user, kw_str),
-	F(K_PASSWORD, S_STR, 0, password, kw_str),
-	F(K_PASSWORDEVAL, S_STR, 0, passwordeval, kw_str),
-	F(K_FROM, S_STR, 0, from, kw_str),
-	F(K_DOMAIN, S_STR, 0, domain, kw_name),
-	F(K_TIMEOUT, S_INT, 1, timeout, kw_num),
-	F(K_ALLOW_PLAINTEXT_AUTH, S_INT, 0, allow_plaintext_auth, kw_bool),
-	F(K_QUEUE_DIR, S_STR, 0, queue_dir, kw_path),
-	F(K_DEAD_LETTER, S_STR, 0, dead_letter, kw_path),
-	F(K_QUEUE, S_INT, 0, queue, kw_bool),
-	F(K_QUEUE_LIFETIME, S_INT, 1, queue_lifetime, kw_dur),
-	F(K_QUEUE_BACKOFF_MIN, S_INT, 1, queue_backoff_min, kw_dur),
-	F(K_QUEUE_BACKOFF_MAX, S_INT, 1, queue_backoff_max, kw_dur),
-	F(K_ALIASES, S_STR, 0, aliases, kw_path),
-	F(K_MAILDOMAIN, S_STR, 0, maildomain, kw_name),
-	F(K_LOGFILE, S_STR, 0, logfile, kw_path),
-	F(K_LOGFILE_TIME_FORMAT, S_STR, 0, logfile_time_format, kw_str),
-	F(K_SYSLOG, S_STR, 0, syslog, kw_syslog),
-	F(K_DSN_NOTIFY, S_STR, 0, dsn_notify, kw_notify),
-	F(K_DSN_RETURN, S_STR, 0, dsn_return, kw_return),
-	F(K_FROM_FULL_NAME, S_STR, 0, from_full_name, kw_str),
-	F(K_ALLOW_FROM_OVERRIDE, S_INT, 0, allow_from_override, kw_bool),
-	F(K_SET_FROM_HEADER, S_INT, 0, set_from_header, kw_tristate),
-	F(K_SET_DATE_HEADER, S_INT, 0, set_date_header, kw_tristate),
-	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, kw_tristate),
-	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, kw_bool),
-	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients, kw_bool),
-	F(K_SOCKET, S_STR, 0, socket, kw_path),
-	F(K_SOURCE_IP, S_STR, 0, source_ip, kw_ip),
-	F(K_PROXY_HOST, S_STR, 0, proxy_host, kw_name),
-	F(K_PROXY_PORT, S_INT, 0, proxy_port, kw_num),
-	F(K_PROTOCOL, S_STR, 0, protocol, kw_protocol),
-	F(K_TLS_CERT_FILE, S_STR, 0, tls_cert_file, kw_path),
-	F(K_TLS_KEY_FILE, S_STR, 0, tls_key_file, kw_path),
-	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, kw_path),
-	F(K_AUTO_FROM, S_INT, 0, auto_from, kw_auto_from),
-	F(K_TLS_RESUME, S_INT, 0, tls_resume, kw_bool),
+	F(K_HOST, S_STR, 1, host, conf_kw_name),
+	F(K_PORT, S_INT, 1, port, conf_kw_num),
+	F(K_TLS, S_INT, 0, tls, conf_kw_bool),
+	F(K_TLS_STARTTLS, S_INT, 0, tls_starttls, conf_kw_bool),
+	F(K_TLS_TRUST_FILE, S_STR, 0, tls_trust_file, conf_kw_path),
+	F(K_TLS_FINGERPRINT, S_FPR, 0, tls_fingerprint, conf_kw_fpr),
+	F(K_TLS_CERTCHECK, S_INT, 0, tls_certcheck, conf_kw_bool),
+	F(K_TLS_PRIORITIES, S_STR, 0, tls_priorities, conf_kw_str),
+	F(K_TLS_HOST_OVERRIDE, S_STR, 0, tls_host_override, conf_kw_name),
+	F(K_AUTH, S_STR, 0, auth, conf_kw_auth),
+	F(K_USER, S_STR, 0, user, conf_kw_str),
+	F(K_PASSWORD, S_STR, 0, password, conf_kw_str),
+	F(K_PASSWORDEVAL, S_STR, 0, passwordeval, conf_kw_str),
+	F(K_FROM, S_STR, 0, from, conf_kw_str),
+	F(K_DOMAIN, S_STR, 0, domain, conf_kw_name),
+	F(K_TIMEOUT, S_INT, 1, timeout, conf_kw_num),
+	F(K_ALLOW_PLAINTEXT_AUTH, S_INT, 0, allow_plaintext_auth, conf_kw_bool),
+	F(K_QUEUE_DIR, S_STR, 0, queue_dir, conf_kw_path),
+	F(K_DEAD_LETTER, S_STR, 0, dead_letter, conf_kw_path),
+	F(K_QUEUE, S_INT, 0, queue, conf_kw_bool),
+	F(K_QUEUE_LIFETIME, S_INT, 1, queue_lifetime, conf_kw_dur),
+	F(K_QUEUE_BACKOFF_MIN, S_INT, 1, queue_backoff_min, conf_kw_dur),
+	F(K_QUEUE_BACKOFF_MAX, S_INT, 1, queue_backoff_max, conf_kw_dur),
+	F(K_ALIASES, S_STR, 0, aliases, conf_kw_path),
+	F(K_MAILDOMAIN, S_STR, 0, maildomain, conf_kw_name),
+	F(K_LOGFILE, S_STR, 0, logfile, conf_kw_path),
+	F(K_LOGFILE_TIME_FORMAT, S_STR, 0, logfile_time_format, conf_kw_str),
+	F(K_SYSLOG, S_STR, 0, syslog, conf_kw_syslog),
+	F(K_DSN_NOTIFY, S_STR, 0, dsn_notify, conf_kw_notify),
+	F(K_DSN_RETURN, S_STR, 0, dsn_return, conf_kw_return),
+	F(K_FROM_FULL_NAME, S_STR, 0, from_full_name, conf_kw_str),
+	F(K_ALLOW_FROM_OVERRIDE, S_INT, 0, allow_from_override, conf_kw_bool),
+	F(K_SET_FROM_HEADER, S_INT, 0, set_from_header, conf_kw_tristate),
+	F(K_SET_DATE_HEADER, S_INT, 0, set_date_header, conf_kw_tristate),
+	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, conf_kw_tristate),
+	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, conf_kw_bool),
+	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients, conf_kw_bool),
+	F(K_SOCKET, S_STR, 0, socket, conf_kw_path),
+	F(K_SOURCE_IP, S_STR, 0, source_ip, conf_kw_ip),
+	F(K_PROXY_HOST, S_STR, 0, proxy_host, conf_kw_name),
+	F(K_PROXY_PORT, S_INT, 0, proxy_port, conf_kw_num),
+	F(K_PROTOCOL, S_STR, 0, protocol, conf_kw_protocol),
+	F(K_TLS_CERT_FILE, S_STR, 0, tls_cert_file, conf_kw_path),
+	F(K_TLS_KEY_FILE, S_STR, 0, tls_key_file, conf_kw_path),
+	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, conf_kw_path),
+	F(K_AUTO_FROM, S_INT, 0, auto_from, conf_kw_auto_from),
+	F(K_TLS_RESUME, S_INT, 0, tls_resume, conf_kw_bool),
 	/* deprecated msmtp keywords: accepted with a warning */
-	X("keepbcc", kw_keepbcc),		X("set_to_header", kw_noop),
-	X("ntlmdomain", kw_noop),		X("tls_min_dh_prime_bits", kw_noop),
+	X("keepbcc", conf_kw_keepbcc),		X("set_to_header", conf_kw_noop),
+	X("ntlmdomain", conf_kw_noop),		X("tls_min_dh_prime_bits", conf_kw_noop),
 };
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
@@ -117,7 +117,7 @@ copy_field(struct account *dst, const struct account *src,
 
 	switch (k->store) {
 	case S_STR:
-		set_str(dst, k, *str_field((struct account *)src, k));
+		conf_set_str(dst, k, *str_field((struct account *)src, k));
 		break;
 	case S_INT:
 		*int_field(dst, k) = *int_field((struct account *)src, k);
@@ -162,7 +162,7 @@ account_free(struct account *a)
 		return;
 	for (i = 0; i < NKW; i++)
 		if (kwtab[i].store == S_STR)
-			str_release(*str_field(a, &kwtab[i]),
+			conf_str_release(*str_field(a, &kwtab[i]),
 			    kwtab[i].key == K_PASSWORD);
 	free(a->name);
 	free(a->owned_file);
@@ -216,7 +216,7 @@ unquote(struct ps *p, char *v)
 		} else
 			v[o++] = v[i];
 	}
-	return perr(p, "unterminated quote");
+	return conf_perr(p, "unterminated quote");
 }
 
 static int
@@ -280,16 +280,16 @@ parse_parents(struct ps *p, long ci, char *list)
 
 	for (tok = list; tok != NULL; tok = next) {
 		if (++n > LIMIT_ACCOUNTS)
-			return perr(p, "too many parent accounts (max %d)",
+			return conf_perr(p, "too many parent accounts (max %d)",
 			    LIMIT_ACCOUNTS);
 		if ((next = strchr(tok, ',')) != NULL)
 			*next++ = '\0';
 		tok = trim(tok);
 		if (*tok == '\0')
-			return perr(p, "account '%s': missing parent account "
+			return conf_perr(p, "account '%s': missing parent account "
 			    "name", vis(p, p->c->acct[ci].name));
 		if ((pi = conf_find(p->c, tok)) < 0 || pi == ci)
-			return perr(p, "unknown parent account '%s'",
+			return conf_perr(p, "unknown parent account '%s'",
 			    vis(p, tok));
 		if (n == 1 && strcmp(p->c->acct[ci].name, "default") == 0) {
 			free(p->c->default_name);
@@ -310,15 +310,15 @@ do_account(struct ps *p, char *v)
 		*parents++ = '\0';
 	name = trim(v);
 	if (*name == '\0')
-		return perr(p, "keyword 'account' needs an account name");
+		return conf_perr(p, "keyword 'account' needs an account name");
 	if (strchr(name, ',') != NULL)
-		return perr(p, "account name '%s' must not contain ',' or ':'",
+		return conf_perr(p, "account name '%s' must not contain ',' or ':'",
 		    vis(p, name));
 	if (conf_find(p->c, name) >= 0)
-		return perr(p, "account '%s' defined twice",
+		return conf_perr(p, "account '%s' defined twice",
 		    vis(p, name));
 	if (p->c->nacct >= LIMIT_ACCOUNTS)
-		return perr(p, "too many accounts (max %d)", LIMIT_ACCOUNTS);
+		return conf_perr(p, "too many accounts (max %d)", LIMIT_ACCOUNTS);
 	ci = new_account(p, name);
 	p->cur = ci;
 	if (parents == NULL)
@@ -337,14 +337,14 @@ do_keyword(struct ps *p, const char *kwd, const char *v)
 		if (strcmp(kwtab[i].name, kwd) == 0)
 			k = &kwtab[i];
 	if (k == NULL)
-		return perr(p, "unknown keyword '%s'", vis(p, kwd));
+		return conf_perr(p, "unknown keyword '%s'", vis(p, kwd));
 	if (strlen(v) > LIMIT_CONF_VALUE)
-		return perr(p, "value of '%s' is too long (max %d bytes)",
+		return conf_perr(p, "value of '%s' is too long (max %d bytes)",
 		    k->name, LIMIT_CONF_VALUE);
 	if (k->need && *v == '\0')
-		return perr(p, "keyword '%s' needs a value", k->name);
+		return conf_perr(p, "keyword '%s' needs a value", k->name);
 	if (k->key != K_PASSWORD && has_ctl(v))
-		return perr(p, "control character in the value of '%s'",
+		return conf_perr(p, "control character in the value of '%s'",
 		    k->name);
 	if (p->cur == CUR_NONE)			/* msmtp 1.2 compatibility */
 		p->cur = new_account(p, "default");
@@ -385,9 +385,9 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 	}
 	case S_INT:
 		n = *int_field((struct account *)a, k);
-		if (k->parse == kw_bool || k->parse == kw_auto_from)
+		if (k->parse == conf_kw_bool || k->parse == conf_kw_auto_from)
 			return n ? "on" : "off";
-		if (k->parse == kw_tristate)
+		if (k->parse == conf_kw_tristate)
 			return n == 1 ? "on" : n == 2 ? "off" : "auto";
 		if (n == 0)
 			return k->key == K_TIMEOUT ? "off" : "(not set)";
@@ -465,13 +465,13 @@ do_eval(struct ps *p, const char *cmd)
 	int rc;
 
 	if (p->eval == NULL)
-		return perr(p, "keyword 'eval' is not available here");
+		return conf_perr(p, "keyword 'eval' is not available here");
 	if (*cmd == '\0')
-		return perr(p, "keyword 'eval' needs a command");
+		return conf_perr(p, "keyword 'eval' needs a command");
 	if (p->eval(p->ctx, cmd, &out, p->e) == -1)
-		return perr(p, "%s", p->e->msg);
+		return conf_perr(p, "%s", p->e->msg);
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
-		rc = perr(p, "eval: the command's output must be one line");
+		rc = conf_perr(p, "eval: the command's output must be one line");
 	else
 		rc = do_line(p, out, 0);
 	freezero(out, strlen(out) + 1);
@@ -494,19 +494,19 @@ do_line(struct ps *p, char *line, int may_eval)
 		return -1;
 	if (strcmp(kwd, "defaults") == 0) {
 		if (*v != '\0')
-			return perr(p, "keyword 'defaults' takes no value");
+			return conf_perr(p, "keyword 'defaults' takes no value");
 		p->cur = CUR_DEFAULTS;
 		return 0;
 	}
 	if (strcmp(kwd, "eval") == 0) {
 		if (!may_eval)
-			return perr(p, "eval: the command printed another "
+			return conf_perr(p, "eval: the command printed another "
 			    "'eval' line");
 		return do_eval(p, v);
 	}
 	if (strcmp(kwd, "account") == 0) {
 		if (has_ctl(v))
-			return perr(p, "control character in the value of "
+			return conf_perr(p, "control character in the value of "
 			    "'account'");
 		return do_account(p, v);
 	}
@@ -540,7 +540,7 @@ conf_parse(const char *buf, size_t len, const char *file, const char *home,
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
 		if (memchr(s, '\0', n) != NULL) {
-			rc = perr(&p, "NUL byte in line");
+			rc = conf_perr(&p, "NUL byte in line");
 			break;
 		}
 		line = xstrndup(s, n);

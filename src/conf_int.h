@@ -5,7 +5,7 @@
  *
  * conf.c owns the keyword table, sections and inheritance, line reading,
  * eval, conf_format and conf_override; confval.c owns the value parsers
- * (kw_*: one value -> one field of struct account) and perr/set_str.
+ * (kw_*: one value -> one field of struct account) and conf_perr/conf_set_str.
  * Both are PURE (no I/O).
  */
 #ifndef SMTPS_CONF_INT_H
@@ -51,7 +51,7 @@ struct kw {
 };
 
 /* EX_CONFIG "FILE:LINE: message"; returns -1 */
-int	perr(struct ps *, const char *, ...)
+int	conf_perr(struct ps *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* a value made printable for an error message */
@@ -75,34 +75,44 @@ int_field(struct account *a, const struct kw *k)
 }
 
 /* free a string field's value, wiped first if secret */
-void	str_release(char *, int);
+void	conf_str_release(char *, int);
 /* replace a string field; NULL or "" -> NULL */
-void	set_str(struct account *, const struct kw *, const char *);
+void	conf_set_str(struct account *, const struct kw *, const char *);
 
 /* the value parsers (confval.c); k->parse in the keyword table */
-int	kw_str(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_name(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_path(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_bool(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_num(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_dur(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_fpr(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_auth(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_noop(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_keepbcc(struct ps *, const struct kw *, struct account *,
+int	conf_kw_str(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_auto_from(struct ps *, const struct kw *, struct account *,
+int	conf_kw_name(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_ip(struct ps *, const struct kw *, struct account *, const char *);
-int	kw_protocol(struct ps *, const struct kw *, struct account *,
+int	conf_kw_path(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_tristate(struct ps *, const struct kw *, struct account *,
+int	conf_kw_bool(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_syslog(struct ps *, const struct kw *, struct account *,
+int	conf_kw_num(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_notify(struct ps *, const struct kw *, struct account *,
+int	conf_kw_dur(struct ps *, const struct kw *, struct account *,
 	    const char *);
-int	kw_return(struct ps *, const struct kw *, struct account *,
+int	conf_kw_fpr(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_auth(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_noop(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_keepbcc(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_auto_from(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_ip(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_protocol(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_tristate(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_syslog(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_notify(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_return(struct ps *, const struct kw *, struct account *,
 	    const char *);
 
 #endif

@@ -5,7 +5,7 @@
  * One kw_* per kind of value: each checks one keyword's value and stores it
  * in its field of struct account (the keyword table in conf.c says which
  * field and which parser).  Errors are EX_CONFIG "FILE:LINE: message" via
- * perr(); deprecated keywords append "FILE:LINE: ..." lines to
+ * conf_perr(); deprecated keywords append "FILE:LINE: ..." lines to
  * conf->warnings.  No I/O.
  */
 #include <sys/socket.h>
@@ -27,7 +27,7 @@
 #define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
 
 int
-perr(struct ps *p, const char *fmt, ...)
+conf_perr(struct ps *p, const char *fmt, ...)
 {
 	char msg[LIMIT_ERR_MSG];
 	va_list ap;
@@ -39,7 +39,7 @@ perr(struct ps *p, const char *fmt, ...)
 }
 
 void
-str_release(char *s, int secret)
+conf_str_release(char *s, int secret)
 {
 	if (s != NULL && secret)
 		freezero(s, strlen(s) + 1);
@@ -49,38 +49,38 @@ str_release(char *s, int secret)
 
 /* replace a string field; NULL or "" -> NULL */
 void
-set_str(struct account *a, const struct kw *k, const char *v)
+conf_set_str(struct account *a, const struct kw *k, const char *v)
 {
 	char **f = str_field(a, k);
 
-	str_release(*f, k->key == K_PASSWORD);
+	conf_str_release(*f, k->key == K_PASSWORD);
 	*f = (v != NULL && *v != '\0') ? xstrdup(v) : NULL;
 }
 
 /* ---- value parsers (one per kind of value) ---- */
 
 int
-kw_str(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_str(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	(void)p;
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
 
 int
-kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 
 	if (strlen(v) > LIMIT_DOMAIN)
-		return perr(p, "value of '%s' is too long: '%s' (max %d bytes)",
+		return conf_perr(p, "value of '%s' is too long: '%s' (max %d bytes)",
 		    k->name, vis(p, v), LIMIT_DOMAIN);
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
 
 /* file names: ~/ expanded; also `tls_trust_file system`, `dead_letter off` */
 int
-kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	char *x;
 
@@ -88,23 +88,23 @@ kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		v = NULL;
 	if (v == NULL || v[0] != '~' ||
 	    (k->key == K_DEAD_LETTER && strcmp(v, "off") == 0)) {
-		set_str(a, k, v);
+		conf_set_str(a, k, v);
 		return 0;
 	}
 	if (v[1] != '/' && v[1] != '\0')
-		return perr(p, "cannot expand '%s': only ~/ is supported",
+		return conf_perr(p, "cannot expand '%s': only ~/ is supported",
 		    vis(p, v));
 	if (p->home == NULL || *p->home == '\0')
-		return perr(p, "cannot expand '%s': no home directory",
+		return conf_perr(p, "cannot expand '%s': no home directory",
 		    vis(p, v));
 	xasprintf(&x, "%s%s", p->home, v + 1);
-	set_str(a, k, x);
+	conf_set_str(a, k, x);
 	free(x);
 	return 0;
 }
 
 int
-kw_bool(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_bool(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 
 	if (*v == '\0' || strcasecmp(v, "on") == 0)
@@ -112,7 +112,7 @@ kw_bool(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	else if (strcasecmp(v, "off") == 0)
 		*int_field(a, k) = 0;
 	else
-		return perr(p, "keyword '%s' expects on or off, got '%s'",
+		return conf_perr(p, "keyword '%s' expects on or off, got '%s'",
 		    k->name, vis(p, v));
 	return 0;
 }
@@ -132,7 +132,7 @@ number(const char *v, long long lo, long long hi)
 
 /* port 1-65535; timeout seconds or off (= 0) */
 int
-kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	long long n = 0;
 
@@ -140,11 +140,11 @@ kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		n = 0;				/* empty: the default, 1080 */
 	else if (k->key == K_PORT || k->key == K_PROXY_PORT) {
 		if ((n = number(v, 1, 65535)) < 0)
-			return perr(p, "invalid port '%s' (expected 1-65535)",
+			return conf_perr(p, "invalid port '%s' (expected 1-65535)",
 			    vis(p, v));
 	} else if (strcasecmp(v, "off") != 0 &&
 	    (n = number(v, 1, MAX_TIMEOUT)) < 0)
-		return perr(p, "invalid timeout '%s' (expected seconds 1-%d "
+		return conf_perr(p, "invalid timeout '%s' (expected seconds 1-%d "
 		    "or off)", vis(p, v), MAX_TIMEOUT);
 	*int_field(a, k) = (int)n;
 	return 0;
@@ -152,7 +152,7 @@ kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 
 /* queue_lifetime, queue_backoff_*: N, Ns, Nm, Nh or Nd */
 int
-kw_dur(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_dur(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	static const char suf[] = "smhd";
 	static const long long mul[] = { 1, 60, 3600, 86400 };
@@ -173,7 +173,7 @@ kw_dur(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		x = number(num, 1, LIMIT_QUEUE_MAX_DURATION);
 	}
 	if (x < 0 || x * m > LIMIT_QUEUE_MAX_DURATION)
-		return perr(p, "invalid duration '%s' for '%s' (expected "
+		return conf_perr(p, "invalid duration '%s' for '%s' (expected "
 		    "seconds, or a number with s, m, h or d; at most 365d)",
 		    vis(p, v), k->name);
 	*int_field(a, k) = (int)(x * m);
@@ -191,7 +191,7 @@ hexval(char c)
 
 /* 32 hex pairs, optionally separated by single colons */
 int
-kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	unsigned char fp[32];
 	const char *s = v;
@@ -213,14 +213,14 @@ kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		s += 2;
 	}
 	if (i < sizeof(fp) || *s != '\0')
-		return perr(p, "invalid tls_fingerprint '%s' (expected SHA-256: "
+		return conf_perr(p, "invalid tls_fingerprint '%s' (expected SHA-256: "
 		    "64 hex digits, colons allowed)", vis(p, v));
 	memcpy(a->tls_fingerprint, fp, sizeof(fp));
 	return 0;
 }
 
 int
-kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	static const char *const ok[] = { "on", "off", "plain", "login" };
 	size_t i;
@@ -229,11 +229,11 @@ kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		v = "on";
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		if (strcasecmp(v, ok[i]) == 0) {
-			set_str(a, k, ok[i]);
+			conf_set_str(a, k, ok[i]);
 			return 0;
 		}
 	}
-	return perr(p, "keyword 'auth' expects on, off, plain or login, "
+	return conf_perr(p, "keyword 'auth' expects on, off, plain or login, "
 	    "got '%s'", vis(p, v));
 }
 
@@ -257,7 +257,7 @@ warn(struct ps *p, const char *fmt, ...)
 
 /* accepted for old msmtp files; no effect here (the warning says why) */
 int
-kw_noop(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_noop(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	(void)a; (void)v;
 	if (strcmp(k->name, "tls_min_dh_prime_bits") == 0)
@@ -271,12 +271,12 @@ kw_noop(struct ps *p, const struct kw *k, struct account *a, const char *v)
 
 /* keepbcc (old msmtp): the opposite of remove_bcc_headers */
 int
-kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	(void)k;
 	if (*v != '\0' && strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
-		return perr(p, "keyword 'keepbcc' expects on or off, got '%s'",
+		return conf_perr(p, "keyword 'keepbcc' expects on or off, got '%s'",
 		    vis(p, v));
 	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
 	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
@@ -289,10 +289,10 @@ kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
 
 /* auto_from (deprecated in msmtp, still honoured): on/off */
 int
-kw_auto_from(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_auto_from(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
-	if (kw_bool(p, k, a, v) == -1)
+	if (conf_kw_bool(p, k, a, v) == -1)
 		return -1;
 	warn(p, "keyword 'auto_from' is deprecated (use from %%U@DOMAIN)");
 	return 0;
@@ -300,21 +300,21 @@ kw_auto_from(struct ps *p, const struct kw *k, struct account *a,
 
 /* source_ip: a numeric IPv4 or IPv6 address, or empty (none) */
 int
-kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
+conf_kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
 
 	if (*v != '\0' && inet_pton(AF_INET, v, buf) != 1 &&
 	    inet_pton(AF_INET6, v, buf) != 1)
-		return perr(p, "keyword '%s' expects a numeric IPv4 or IPv6 "
+		return conf_perr(p, "keyword '%s' expects a numeric IPv4 or IPv6 "
 		    "address, got '%s'", k->name, vis(p, v));
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
 
 /* protocol: smtp or lmtp */
 int
-kw_protocol(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_protocol(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	if (*v == '\0' || strcasecmp(v, "smtp") == 0)
@@ -322,15 +322,15 @@ kw_protocol(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "lmtp") == 0)
 		v = "lmtp";
 	else
-		return perr(p, "keyword 'protocol' expects smtp or lmtp, got "
+		return conf_perr(p, "keyword 'protocol' expects smtp or lmtp, got "
 		    "'%s'", vis(p, v));
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
 
 /* set_*_header: auto (0), on (1; From only), off (2) */
 int
-kw_tristate(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_tristate(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	int on_ok = k->key == K_SET_FROM_HEADER;
@@ -342,14 +342,14 @@ kw_tristate(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "off") == 0)
 		*int_field(a, k) = 2;
 	else
-		return perr(p, "keyword '%s' expects auto%s or off, got '%s'",
+		return conf_perr(p, "keyword '%s' expects auto%s or off, got '%s'",
 		    k->name, on_ok ? ", on" : "", vis(p, v));
 	return 0;
 }
 
 /* syslog: on (LOG_USER), off, or a facility name */
 int
-kw_syslog(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_syslog(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	if (strcasecmp(v, "off") == 0)
@@ -357,15 +357,15 @@ kw_syslog(struct ps *p, const struct kw *k, struct account *a,
 	else if (*v == '\0' || strcasecmp(v, "on") == 0)
 		v = "LOG_USER";
 	else if (logline_facility(v) < 0)
-		return perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
+		return conf_perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
 		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
 
 /* dsn_notify: off, never, or success,failure,delay in any order */
 int
-kw_notify(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_notify(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	char up[64];
@@ -374,7 +374,7 @@ kw_notify(struct ps *p, const struct kw *k, struct account *a,
 	const char *w;
 
 	if (*v == '\0' || strcasecmp(v, "off") == 0) {
-		set_str(a, k, NULL);
+		conf_set_str(a, k, NULL);
 		return 0;
 	}
 	for (i = 0; i < n && i < sizeof(up) - 1; i++)
@@ -394,16 +394,16 @@ kw_notify(struct ps *p, const struct kw *k, struct account *a,
 	}
 	if (n >= sizeof(up) || *w != '\0' || never + other == 0 ||
 	    (never && (never > 1 || other)))
-		return perr(p, "keyword 'dsn_notify' expects off, never, or "
+		return conf_perr(p, "keyword 'dsn_notify' expects off, never, or "
 		    "a comma list of success, failure, delay; got '%s'",
 		    vis(p, v));
-	set_str(a, k, up);
+	conf_set_str(a, k, up);
 	return 0;
 }
 
 /* dsn_return: off, headers, full */
 int
-kw_return(struct ps *p, const struct kw *k, struct account *a,
+conf_kw_return(struct ps *p, const struct kw *k, struct account *a,
     const char *v)
 {
 	if (*v == '\0' || strcasecmp(v, "off") == 0)
@@ -413,8 +413,8 @@ kw_return(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "full") == 0)
 		v = "FULL";
 	else
-		return perr(p, "keyword 'dsn_return' expects off, headers or "
+		return conf_perr(p, "keyword 'dsn_return' expects off, headers or "
 		    "full, got '%s'", vis(p, v));
-	set_str(a, k, v);
+	conf_set_str(a, k, v);
 	return 0;
 }
