@@ -163,7 +163,7 @@ dropin_log(const struct account *a, struct logline *l)
 	time_t now;
 	size_t n;
 
-	if (a->logfile == NULL && a->syslog == NULL)
+	if (!dropin_logs(a))
 		return;
 	l->account = a->name;
 	if (l->host == NULL)
@@ -215,6 +215,12 @@ header_field(const char *hb, size_t len, const char *name, char **val)
 		pos = end;
 	}
 	return -1;
+}
+
+int
+dropin_logs(const struct account *a)
+{
+	return a->logfile != NULL || a->syslog != NULL;
 }
 
 void

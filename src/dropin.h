@@ -23,7 +23,9 @@
  *
  * dropin_msgid(): the Message-ID of the spooled message in fd (read with
  * pread from offset 0, header block only) into out: the <id> (blanks and
- * line breaks removed), or "" when there is none.
+ * line breaks removed), or "" when there is none.  It reads up to
+ * LIMIT_HEADER_BLOCK bytes: call it only when dropin_logs() says a line
+ * will be written.
  *
  * dropin_log(): when the account has `logfile` and/or `syslog`, write one
  * line (logline.h) for this attempt: appended to the file (created 0600,
@@ -47,6 +49,8 @@ void	dropin_pretend(const struct account *, const char *from,
 int	dropin_aliases_check(const struct account *, FILE *, struct err *);
 void	dropin_log(const struct account *, struct logline *);
 void	dropin_msgid(int fd, char *out, size_t outsz);
+/* whether the account writes log lines (logfile or syslog set) */
+int	dropin_logs(const struct account *);
 int	dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
 	    struct err *);
 

@@ -244,8 +244,8 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	char tls[16], msgid[LIMIT_MSGID + 1];
 	struct logline l;
 
-	if (!c->have_a && !c->borrowed)
-		return;		/* no account: no logfile known */
+	if ((!c->have_a && !c->borrowed) || !dropin_logs(&c->a))
+		return;		/* no account, or it writes no log lines */
 	memset(&l, 0, sizeof(l));
 	l.nosession = s == NULL;
 	smtp_tls_version(s, tls, sizeof(tls));

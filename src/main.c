@@ -380,13 +380,16 @@ attempt(struct run *r, struct err *e)
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
 		if (r->spooled) {
-			dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
+			if (dropin_logs(&r->a))
+				dropin_msgid(r->sp.fd, r->msgid,
+				    sizeof(r->msgid));
 			keep_message(r, e);
 		} else if (r->sp.path[0] != '\0')
 			queue_spool_remove(&r->sp);
 		return -1;
 	}
-	dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
+	if (dropin_logs(&r->a))		/* only the log line needs it */
+		dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
 	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
