@@ -20,6 +20,7 @@
 #include "dead.h"
 #include "dropin.h"
 #include "flush.h"
+#include "cred.h"
 #include "secret.h"
 
 /* a session for one (config, account) pair */
@@ -27,7 +28,7 @@ struct conn {
 	char		*config, *name;	/* the key; NULL: none yet */
 	struct account	 a;
 	int		 have_a;	/* a is loaded (and owned) */
-	char		*password;
+	struct cred	 cred;
 	struct smtp	*s;
 	int		 borrowed;	/* s and a belong to the caller */
 	int		 failed;	/* open failed: openerr says why */
@@ -41,7 +42,7 @@ conn_drop(struct conn *c)
 		smtp_close(c->s);
 		if (c->have_a)
 			account_free(&c->a);
-		secret_free(c->password);
+		cred_free(&c->cred);
 	}
 	free(c->config);
 	free(c->name);
@@ -73,8 +74,8 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	o.account = qe->account;
 	if (account_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
-		if (secret_get(&c->a, &c->password, &c->openerr) == 0)
-			c->s = smtp_open(&c->a, c->password, &c->openerr);
+		if (cred_get(&c->a, &c->cred, &c->openerr) == 0)
+			c->s = smtp_open(&c->a, &c->cred, &c->openerr);
 		smtp_keep_open(c->s);	/* several entries may follow */
 	}
 	if (c->s == NULL) {

@@ -34,6 +34,7 @@
 #include "msg.h"
 #include "net.h"
 #include "queue.h"
+#include "cred.h"
 #include "secret.h"
 #include "serve.h"
 #include "smtp.h"
@@ -43,7 +44,7 @@ struct run {
 	struct opts	 o;
 	struct account	 a;
 	char		 from[LIMIT_ADDR + 1];
-	char		*password;
+	struct cred	 cred;
 	struct spool	 sp;
 	struct qentry	 qe;
 	int		 queueing;	/* the message is a queue entry */
@@ -296,7 +297,7 @@ deliver(struct run *r, struct err *e)
 	struct smtp *s;
 	int rc = -1;
 
-	if ((s = smtp_open(&r->a, r->password, e)) != NULL) {
+	if ((s = smtp_open(&r->a, &r->cred, e)) != NULL) {
 		r->session = 1;
 		smtp_tls_version(s, r->tls, sizeof(r->tls));
 		r->auth = smtp_auth_mech(s);
@@ -371,7 +372,7 @@ attempt(struct run *r, struct err *e)
 		return -1;
 	r->have_from = 1;
 	if (add_arg_rcpts(r, e) == -1 ||
-	    secret_get(&r->a, &r->password, e) == -1 ||
+	    cred_get(&r->a, &r->cred, e) == -1 ||
 	    tls_global_init(e) == -1)
 		return -1;
 	net_describe(&r->a, how, sizeof(how));
@@ -440,7 +441,7 @@ bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
 		snprintf(text, textsz, "%s%s%s", e.msg, e.reply[0] ?
 		    " [server said: " : "", e.reply[0] ? e.reply : "");
 	queue_entry_free(&r.qe);
-	secret_free(r.password);
+	cred_free(&r.cred);
 	addr_list_free(&r.rcpts);
 	account_free(&r.a);
 	return rc == 0 ? 0 : e.code ? e.code : EX_SOFTWARE;
@@ -457,9 +458,9 @@ run_verify(struct run *r, struct err *e)
 	struct smtp *s;
 	size_t i;
 
-	if (secret_get(&r->a, &r->password, e) == -1 ||
+	if (cred_get(&r->a, &r->cred, e) == -1 ||
 	    tls_global_init(e) == -1 ||
-	    (s = smtp_open(&r->a, r->password, e)) == NULL)
+	    (s = smtp_open(&r->a, &r->cred, e)) == NULL)
 		worst = -1;
 	else {
 		if (smtp_verify(s, &env, codes, texts, e) == -1)
@@ -622,7 +623,7 @@ main(int argc, char **argv)
 	} else if ((rc = header_from(&r, &e)) == 0)
 		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
-	secret_free(r.password);
+	cred_free(&r.cred);
 	addr_list_free(&r.rcpts);
 	account_free(&r.a);
 	tls_global_deinit();

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "cred.h"
 #include "io.h"
 #include "log.h"
 #include "net.h"
@@ -31,7 +32,7 @@
 #include "smtp_int.h"
 #include "tls.h"
 
-static struct smtp *new_session(const struct account *, const char *);
+static struct smtp *new_session(const struct account *, struct cred *);
 
 void
 smtp_local_name(char *out, size_t outsz)
@@ -223,6 +224,14 @@ starttls(struct smtp *s, struct err *e)
 	return ehlo(s, e);
 }
 
+/* the password or token to sign in with; "" when there is none */
+static const char *
+secret_of(const struct smtp *s)
+{
+	return s->cred != NULL && s->cred->secret != NULL ? s->cred->secret :
+	    "";
+}
+
 static int
 auth_login_steps(struct smtp *s, int mech, struct err *e)
 {
@@ -232,7 +241,7 @@ auth_login_steps(struct smtp *s, int mech, struct err *e)
 	for (step = 0; step < 2 && rc == 0; step++) {
 		rc = smtp_expect(s, 3, PH_AUTH, s->timeout_ms, "AUTH", e);
 		if (rc == 0)
-			rc = sasl_step(mech, step, s->a->user, s->password,
+			rc = sasl_step(mech, step, s->a->user, secret_of(s),
 			    buf, sizeof(buf), e);
 		if (rc == 0)
 			rc = smtp_cmd(s, 1, e, "%s", buf);
@@ -253,7 +262,7 @@ auth(struct smtp *s, struct err *e)
 	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
 		return -1;
 	s->mech = mech;
-	rc = sasl_initial(mech, s->a->user, s->password, buf, sizeof(buf), e);
+	rc = sasl_initial(mech, s->a->user, secret_of(s), buf, sizeof(buf), e);
 	if (rc == 0)
 		rc = smtp_cmd(s, 1, e, "%s", buf);
 	secret_wipe(buf, sizeof(buf));
@@ -369,7 +378,7 @@ smtp_close(struct smtp *s)
 }
 
 struct smtp *
-smtp_open(const struct account *a, const char *password, struct err *e)
+smtp_open(const struct account *a, struct cred *c, struct err *e)
 {
 	struct smtp *s;
 
@@ -381,7 +390,7 @@ smtp_open(const struct account *a, const char *password, struct err *e)
 		    a->name);
 		return NULL;
 	}
-	s = new_session(a, password);
+	s = new_session(a, c);
 	if (connect_and_greet(s, e) == -1) {
 		s->broken = 1;
 		smtp_close(s);
@@ -427,13 +436,13 @@ smtp_serverinfo(const struct account *a, struct err *e)
 }
 
 static struct smtp *
-new_session(const struct account *a, const char *password)
+new_session(const struct account *a, struct cred *c)
 {
 	struct smtp *s;
 
 	s = xcalloc(1, sizeof(*s));
 	s->a = a;
-	s->password = password ? password : "";
+	s->cred = c;
 	s->fd = -1;
 	s->timeout_ms = a->timeout > 0 ? a->timeout * 1000 :
 	    LIMIT_TIMEOUT_DEFAULT;

@@ -79,8 +79,10 @@ struct envelope {
 enum smtp_rcpt { SMTP_PENDING = 0, SMTP_DONE, SMTP_DEFERRED, SMTP_REFUSED };
 
 struct smtp;
+struct cred;
 
-struct smtp	*smtp_open(const struct account *, const char *password,
+/* c (cred.h) must outlive the session; its secret may be renewed */
+struct smtp	*smtp_open(const struct account *, struct cred *c,
 		    struct err *);
 int	smtp_deliver(struct smtp *, const struct envelope *, struct spool *,
 	    int partial, enum smtp_rcpt *st, struct err *);

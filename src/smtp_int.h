@@ -30,7 +30,7 @@ struct tls;
 
 struct smtp {
 	const struct account	*a;
-	const char		*password;
+	struct cred		*cred;		/* NULL: -S, no sign-in */
 	struct io		*io;
 	int			 fd;
 	struct tls		*tls;
