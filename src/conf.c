@@ -100,6 +100,7 @@ static const struct kw kwtab[] = {
 	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, conf_kw_path),
 	F(K_AUTO_FROM, S_INT, 0, auto_from, conf_kw_auto_from),
 	F(K_TLS_RESUME, S_INT, 0, tls_resume, conf_kw_bool),
+	F(K_PASSWORDEVAL_TIMEOUT, S_INT, 1, passwordeval_timeout, conf_kw_dur),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),		X("set_to_header", conf_kw_noop),
 	X("ntlmdomain", conf_kw_noop),		X("tls_min_dh_prime_bits", conf_kw_noop),

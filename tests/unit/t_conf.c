@@ -332,7 +332,8 @@ test_fields(void)
 	    "tls_key_file /k.pem\n"
 	    "tls_crl_file crl.pem\n"
 	    "auto_from off\n"
-	    "tls_resume off\n";
+	    "tls_resume off\n"
+	    "passwordeval_timeout 2m\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -394,6 +395,7 @@ test_fields(void)
 	T_EQ_STR(a->tls_crl_file, "crl.pem");
 	T_EQ_INT(a->auto_from, 0);
 	T_EQ_INT(a->tls_resume, 0);
+	T_EQ_INT(a->passwordeval_timeout, 120);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
