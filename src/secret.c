@@ -584,7 +584,7 @@ int
 secret_get(const struct account *a, char **password, struct err *e)
 {
 	const char *host = a->host ? a->host : a->socket ? a->socket : "?";
-	const char *src = "password";
+	const char *src = "the configuration (password)";
 	int rc = 1;
 
 	*password = NULL;

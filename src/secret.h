@@ -20,7 +20,9 @@
  * account without a user.  No source and no terminal -> EX_CONFIG "no
  * password for user U at H (set password, passwordeval, a keyring entry
  * or ~/.netrc)"; an empty answer or EOF at the prompt -> EX_CONFIG.
- * With -v one line names the source ("password for U from ~/.netrc"),
+ * With -v one line names the source ("password for user U from
+ * ~/.netrc"; the others: "the configuration (password)", "passwordeval",
+ * "the keyring (secret-tool)", "/etc/netrc", "the terminal"),
  * never the value.  The returned string is the caller's; release it with
  * secret_free() which wipes it.
  *

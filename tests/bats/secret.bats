@@ -384,3 +384,30 @@ EOF
 	refute_transcript 'C: AUTH.*'
 	assert_delivered 1
 }
+
+@test "password typed at the prompt, message queued: the flusher (no terminal) keeps it; smtps -q on a terminal sends it" {
+	PORT=$(free_port)
+	Q=$HOME/queue
+	write_config tls "queue on" "queue_backoff_min 1" "queue_backoff_max 2" \
+	    "user $USER_NAME"
+	std_message
+	TTY_ANSWER=$USER_PASS run_tty bob@example.net	# server down: queued
+	assert_status 0
+	local i pid
+	for i in $(seq 1 200); do
+		grep -q 'deferred (attempt [0-9]*): no password for user alice at 127\.0\.0\.1' \
+		    "$Q/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	pid=$(cat "$Q/flush.lock" 2>/dev/null || true)
+	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait_gone "$pid"; fi
+	grep -q 'no password for user alice' "$Q/log" ||
+		fail "the flusher did not defer: $(cat "$Q/log" 2>/dev/null)"
+	{ sc_tls; echo "port $PORT"; } > "$T/scenario"
+	start_server
+	TTY_ANSWER=$USER_PASS run_tty -q
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	assert_delivered 1
+	[ "$(ls "$Q"/*.env 2>/dev/null | wc -l)" -eq 0 ] || fail "entry left"
+}
