@@ -14,10 +14,8 @@
  * a helper it started, must not outlive the attempt).  With a terminal
  * the child stays in smtps's group (a background group reading the
  * terminal would be stopped by SIGTTIN) and there is no deadline.
- *
- * The terminal prompt catches SIGINT, SIGTERM, SIGHUP and SIGQUIT while
- * echo is off, puts the terminal back, then lets the signal do what it
- * would have done.  Every buffer that held a password is wiped.
+ * The terminal prompt is prompt.c's.  Every buffer that held a password
+ * is wiped.
  */
 #include <sys/pidfd.h>
 #include <sys/stat.h>
@@ -34,12 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "io.h"
 #include "log.h"
 #include "netrc.h"
+#include "prompt.h"
 #include "secret.h"
 
 #define NETRC_SYSTEM	"/etc/netrc"
@@ -57,17 +55,6 @@ secret_free(char *s)
 {
 	if (s != NULL)
 		freezero(s, strlen(s) + 1);
-}
-
-int
-secret_have_tty(void)
-{
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	if (fd == -1)
-		return 0;
-	close(fd);
-	return 1;
 }
 
 /* ------------------------------------------------------------ runner */
@@ -270,7 +257,7 @@ spawn(const char *what, char *const argv[], int limit_s, int quiet,
 static int
 limit_now(int limit_s)
 {
-	if (secret_have_tty())
+	if (prompt_have_tty())
 		return 0;
 	return limit_s > 0 ? limit_s : LIMIT_SECRET_CMD_TIMEOUT;
 }
@@ -452,106 +439,22 @@ netrc_both(const struct account *a, const char *host, char **pw,
 
 /* ------------------------------------------------------------ prompt */
 
-static volatile sig_atomic_t caught;
-
-static void
-on_signal(int sig)
-{
-	caught = sig;
-}
-
-static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NSIGS	(sizeof(sigs) / sizeof(sigs[0]))
-
-/* on: catch the signals (saving the old actions); off: restore them */
-static void
-catch_signals(int on, struct sigaction old[NSIGS])
-{
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: read() returns */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NSIGS; i++)
-		sigaction(sigs[i], on ? &sa : &old[i], on ? &old[i] : NULL);
-}
-
-/* one line from the terminal (canonical mode), newline removed */
-static int
-read_line(int fd, char *buf, size_t cap, size_t *len, struct err *e)
-{
-	ssize_t r;
-	char *nl;
-
-	*len = 0;
-	while (*len < cap - 1 && memchr(buf, '\n', *len) == NULL) {
-		r = read(fd, buf + *len, cap - 1 - *len);
-		if (r == -1 && errno == EINTR && !caught)
-			continue;
-		if (r == -1)
-			return err_set(e, EX_TEMPFAIL, "password prompt: %s",
-			    caught ? "interrupted" : strerror(errno));
-		if (r == 0)
-			break;
-		*len += (size_t)r;
-	}
-	if ((nl = memchr(buf, '\n', *len)) != NULL)
-		*len = (size_t)(nl - buf);
-	else if (*len == cap - 1)
-		return err_set(e, EX_CONFIG, "password prompt: the answer "
-		    "is longer than %zu bytes", cap - 2);
-	return 0;
-}
-
-/* ask on the terminal fd with echo off */
-static int
-ask(int fd, const struct account *a, const char *host, char **pw,
-    struct err *e)
-{
-	struct sigaction old[NSIGS];
-	struct termios t0, t;
-	char *buf = xmalloc(LIMIT_PASSWORD);
-	size_t len = 0;
-	ssize_t w;
-	int rc, echo = tcgetattr(fd, &t0) == 0;
-
-	caught = 0;
-	catch_signals(1, old);
-	t = t0;
-	t.c_lflag &= ~(tcflag_t)ECHO;
-	t.c_lflag |= ICANON;
-	if (echo)
-		(void)tcsetattr(fd, TCSAFLUSH, &t);
-	dprintf(fd, "password for %s at %s: ", a->user, host);
-	rc = read_line(fd, buf, LIMIT_PASSWORD, &len, e);
-	if (echo)
-		(void)tcsetattr(fd, TCSAFLUSH, &t0);
-	w = write(fd, "\n", 1);	/* the user's Enter was not echoed */
-	(void)w;
-	catch_signals(0, old);
-	if (caught)
-		raise(caught);
-	if (rc == 0 && len == 0)
-		rc = err_set(e, EX_CONFIG, "no password entered for user %s "
-		    "at %s", a->user, host);
-	if (rc == 0)
-		*pw = xstrndup(buf, len);
-	freezero(buf, LIMIT_PASSWORD);
-	return rc;
-}
-
-/* 1 answered, 0 no terminal, -1 error */
+/* 1 answered, 0 no terminal, -1 error (an empty answer is one) */
 static int
 prompt(const struct account *a, const char *host, char **pw, struct err *e)
 {
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), rc;
+	char q[LIMIT_ERR_MSG];
+	int rc;
 
-	if (fd == -1)
-		return 0;
-	rc = ask(fd, a, host, pw, e);
-	close(fd);
-	return rc == 0 ? 1 : -1;
+	snprintf(q, sizeof(q), "password for %s at %s: ", a->user, host);
+	if ((rc = prompt_hidden("password prompt", q, pw, e)) == 1 &&
+	    **pw == '\0') {
+		secret_free(*pw);
+		*pw = NULL;
+		return err_set(e, EX_CONFIG, "no password entered for user %s "
+		    "at %s", a->user, host);
+	}
+	return rc;
 }
 
 /* ----------------------------------------------------------- sources */

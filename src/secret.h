@@ -13,8 +13,8 @@
  *   4. ~/.netrc, then /etc/netrc (netrc.h: machine H, login U); a file
  *      that holds this password and can be read by others (~/.netrc:
  *      group or others; /etc/netrc: others) -> EX_CONFIG
- *   5. a prompt on the controlling terminal, "password for U at H: ",
- *      echo off, one line of at most LIMIT_PASSWORD - 1 bytes
+ *   5. a prompt on the controlling terminal (prompt_hidden, prompt.h),
+ *      "password for U at H: ", echo off
  * H is the account's host (its socket when it has none), U its user.
  * Nothing is looked up (NULL, 0) for `auth off`, `auth external` or an
  * account without a user.  No source and no terminal -> EX_CONFIG "no
@@ -33,8 +33,8 @@
  * Non-zero exit, a signal, empty first line, a NUL byte or too much
  * output -> EX_CONFIG "WHAT failed: ...".  `what` names the keyword in
  * messages.  Time limit: when the process has no controlling terminal
- * (secret_have_tty() is 0: cron, a detached flusher, a GUI), the command
- * runs in its own process group and gets limit_s seconds (<= 0:
+ * (prompt_have_tty() is 0, prompt.h: cron, a detached flusher, a GUI),
+ * the command runs in its own process group and gets limit_s seconds (<= 0:
  * LIMIT_SECRET_CMD_TIMEOUT); past that the whole group is killed and the
  * result is EX_TEMPFAIL "WHAT timed out after N s (no terminal; ...)".
  * With a terminal there is no limit (a pinentry may be asking for a
@@ -53,8 +53,6 @@ int	secret_run(const char *what, const char *cmd, int limit_s, char **out,
  * default limit (the account's passwordeval_timeout is not known yet).
  */
 int	secret_eval(void *ctx, const char *cmd, char **line, struct err *);
-/* 1 when the process has a controlling terminal (/dev/tty opens) */
-int	secret_have_tty(void);
 void	secret_free(char *);
 void	secret_wipe(void *, size_t);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "prompt.h"
 #include "secret.h"
 #include "t.h"
 
@@ -647,7 +648,7 @@ test_secret_sources(void)
 	unsetenv("DBUS_SESSION_BUS_ADDRESS");
 	unsetenv("XDG_RUNTIME_DIR");
 	err_clear(&e);
-	if (!secret_have_tty() && access("/etc/netrc", F_OK) == -1) {
+	if (!prompt_have_tty() && access("/etc/netrc", F_OK) == -1) {
 		T_EQ_INT(secret_get(&a, &pw, &e), -1);
 		T_EQ_INT(e.code, EX_CONFIG);
 		T_EQ_STR(e.msg, "no password for user bob at mx.example (set "
