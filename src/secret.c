@@ -315,17 +315,14 @@ bus_reachable(void)
 	    S_ISSOCK(st.st_mode);
 }
 
-/* 1 found, 0 not (any failure but the time limit), -1 timed out */
+/* one secret-tool lookup: 1 found, 0 not (any failure but the time
+ * limit), -1 timed out */
 static int
-keyring_get(const struct account *a, const char *host, char **pw,
+keyring_one(const char *const argv[], const struct account *a, char **pw,
     struct err *e)
 {
-	const char *argv[] = { "secret-tool", "lookup", "host", host,
-	    "service", "smtp", "user", a->user, NULL };
 	struct err ke;
 
-	if (!in_path("secret-tool") || !bus_reachable())
-		return 0;
 	err_clear(&ke);
 	if (spawn("keyring lookup (secret-tool)", (char *const *)argv,
 	    limit_now(a->passwordeval_timeout), 1, pw, &ke) == 0)
@@ -334,9 +331,28 @@ keyring_get(const struct account *a, const char *host, char **pw,
 		*e = ke;
 		return -1;
 	}
-	log_info("no keyring entry for user %s at %s (%s)", a->user, host,
-	    ke.msg);
+	log_info("no keyring entry %s %s %s %s %s %s (%s)", argv[2], argv[3],
+	    argv[4], argv[5], argv[6], argv[7], ke.msg);
 	return 0;
+}
+
+/* msmtp's attributes, then those of the old GNOME Keyring (msmtp reads
+ * both): 1 found, 0 not, -1 timed out */
+static int
+keyring_get(const struct account *a, const char *host, char **pw,
+    struct err *e)
+{
+	const char *now[] = { "secret-tool", "lookup", "host", host,
+	    "service", "smtp", "user", a->user, NULL };
+	const char *old[] = { "secret-tool", "lookup", "user", a->user,
+	    "protocol", "smtp", "server", host, NULL };
+	int rc;
+
+	if (!in_path("secret-tool") || !bus_reachable())
+		return 0;
+	if ((rc = keyring_one(now, a, pw, e)) != 0)
+		return rc;
+	return keyring_one(old, a, pw, e);
 }
 
 /* ------------------------------------------------------------- netrc */

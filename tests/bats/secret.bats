@@ -298,6 +298,19 @@ EOF
 	assert_no_secret_shown
 }
 
+@test "keyring: an entry of the old GNOME Keyring scheme (user, protocol, server) is found too" {
+	start_keyring
+	printf '%s' "$USER_PASS" | secret-tool store --label=old \
+	    user "$USER_NAME" protocol smtp server 127.0.0.1
+	tls_nopass
+	run_notty -v bob@example.net
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	assert_stderr_match '^smtps: no keyring entry host 127\.0\.0\.1 service smtp user alice \(keyring lookup \(secret-tool\) failed: command exited with status 1\)$'
+	assert_stderr_match '^smtps: password for user alice from the keyring \(secret-tool\)$'
+	assert_no_secret_shown
+}
+
 @test "keyring without an entry: the next source (~/.netrc), silently" {
 	start_keyring
 	keyring_store other.example "$USER_NAME" wrong
