@@ -469,8 +469,12 @@ do_eval(struct ps *p, const char *cmd)
 		return conf_perr(p, "keyword 'eval' is not available here");
 	if (*cmd == '\0')
 		return conf_perr(p, "keyword 'eval' needs a command");
-	if (p->eval(p->ctx, cmd, &out, p->e) == -1)
-		return conf_perr(p, "%s", p->e->msg);
+	if (p->eval(p->ctx, cmd, &out, p->e) == -1) {
+		rc = p->e->code;	/* kept: a timeout is EX_TEMPFAIL */
+		conf_perr(p, "%s", p->e->msg);
+		p->e->code = rc;
+		return -1;
+	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
 		rc = conf_perr(p, "eval: the command's output must be one line");
 	else

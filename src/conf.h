@@ -123,8 +123,9 @@ struct conf {
 /*
  * `eval CMD` lines: the parser calls eval(ctx, CMD, &line, e), which must
  * return 0 and a malloc'ed first line of the command's output (parsed in
- * place of the eval line; it may not be another eval) or -1 with e set.
- * With eval NULL an `eval` line is an error (the parser stays pure).
+ * place of the eval line; it may not be another eval) or -1 with e set
+ * (the error becomes "FILE:LINE: message" with the hook's exit code, so a
+ * timed-out command stays EX_TEMPFAIL).  With eval NULL an `eval` line is an error (the parser stays pure).
  */
 typedef int (*conf_eval_fn)(void *ctx, const char *cmd, char **line,
 	    struct err *);

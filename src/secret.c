@@ -203,8 +203,9 @@ timed_out(const char *what, pid_t pid, int limit_s, struct err *e)
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	return err_set(e, EX_TEMPFAIL, "%s timed out after %d s (no terminal "
-	    "to answer a prompt on; the command was stopped; "
-	    "passwordeval_timeout sets the limit)", what, limit_s);
+	    "to answer a prompt on; the command was stopped%s)", what,
+	    limit_s, strcmp(what, "eval") == 0 ? "" :
+	    "; passwordeval_timeout sets the limit");
 }
 
 /* fork argv, read its output; deadline -1: none */

@@ -705,6 +705,8 @@ fake_eval(void *ctx, const char *cmd, char **line, struct err *e)
 		*line = xstrdup("host a\nhost b");
 		return 0;
 	}
+	if (strcmp(cmd, "hang") == 0)
+		return err_set(e, EX_TEMPFAIL, "eval timed out after 30 s");
 	return err_set(e, EX_CONFIG, "eval failed: command exited with "
 	    "status 1");
 }
@@ -739,6 +741,11 @@ test_eval(void)
 	conf_free(&c);
 	T_EQ_INT(parse_eval("account a\n\neval fail\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:3: eval failed: command exited with status 1");
+	T_EQ_INT(e.code, EX_CONFIG);
+	/* the hook's exit code is kept: a timed-out command is temporary */
+	T_EQ_INT(parse_eval("account a\neval hang\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: eval timed out after 30 s");
+	T_EQ_INT(e.code, EX_TEMPFAIL);
 	T_EQ_INT(parse_eval("account a\neval say hots x\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:2: unknown keyword 'hots'");
 	T_EQ_INT(parse_eval("account a\neval say eval say host x\n", &c, &e,
