@@ -21,8 +21,20 @@ setup() {
 	chmod +x "$T/notty"
 }
 teardown() {
+	stop_flusher
 	stop_keyring
 	common_teardown
+}
+
+# the detached flusher of $HOME/queue, started by a queued message
+stop_flusher() {
+	local pid
+	pid=$(cat "$HOME/queue/flush.lock" 2>/dev/null) || return 0
+	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
+	    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--flush-daemon' ||
+		return 0
+	kill "$pid" 2>/dev/null || true
+	wait_gone "$pid" || true
 }
 
 # run_notty ARGS: run_smtps with no controlling terminal
@@ -188,9 +200,7 @@ keyring_store() {
 		    "$Q/log" 2>/dev/null && break
 		sleep 0.1
 	done
-	local pid
-	pid=$(cat "$Q/flush.lock" 2>/dev/null || true)
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+	stop_flusher
 	grep -q 'passwordeval timed out after 1 s' "$Q/log" ||
 		fail "no deferral in the queue log: $(cat "$Q/log" 2>/dev/null)"
 	[ "$(ls "$Q"/*.env | wc -l)" -eq 1 ] || fail "entry gone"
@@ -406,14 +416,13 @@ EOF
 	std_message
 	TTY_ANSWER=$USER_PASS run_tty bob@example.net	# server down: queued
 	assert_status 0
-	local i pid
+	local i
 	for i in $(seq 1 200); do
 		grep -q 'deferred (attempt [0-9]*): no password for user alice at 127\.0\.0\.1' \
 		    "$Q/log" 2>/dev/null && break
 		sleep 0.1
 	done
-	pid=$(cat "$Q/flush.lock" 2>/dev/null || true)
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait_gone "$pid"; fi
+	stop_flusher
 	grep -q 'no password for user alice' "$Q/log" ||
 		fail "the flusher did not defer: $(cat "$Q/log" 2>/dev/null)"
 	{ sc_tls; echo "port $PORT"; } > "$T/scenario"
