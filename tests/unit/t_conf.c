@@ -332,7 +332,8 @@ test_fields(void)
 	    "tls_key_file /k.pem\n"
 	    "tls_crl_file crl.pem\n"
 	    "auto_from off\n"
-	    "tls_resume off\n";
+	    "tls_resume off\n"
+	    "passwordeval_timeout 2m\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -394,6 +395,7 @@ test_fields(void)
 	T_EQ_STR(a->tls_crl_file, "crl.pem");
 	T_EQ_INT(a->auto_from, 0);
 	T_EQ_INT(a->tls_resume, 0);
+	T_EQ_INT(a->passwordeval_timeout, 120);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
@@ -703,6 +705,8 @@ fake_eval(void *ctx, const char *cmd, char **line, struct err *e)
 		*line = xstrdup("host a\nhost b");
 		return 0;
 	}
+	if (strcmp(cmd, "hang") == 0)
+		return err_set(e, EX_TEMPFAIL, "eval timed out after 30 s");
 	return err_set(e, EX_CONFIG, "eval failed: command exited with "
 	    "status 1");
 }
@@ -737,6 +741,11 @@ test_eval(void)
 	conf_free(&c);
 	T_EQ_INT(parse_eval("account a\n\neval fail\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:3: eval failed: command exited with status 1");
+	T_EQ_INT(e.code, EX_CONFIG);
+	/* the hook's exit code is kept: a timed-out command is temporary */
+	T_EQ_INT(parse_eval("account a\neval hang\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: eval timed out after 30 s");
+	T_EQ_INT(e.code, EX_TEMPFAIL);
 	T_EQ_INT(parse_eval("account a\neval say hots x\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:2: unknown keyword 'hots'");
 	T_EQ_INT(parse_eval("account a\neval say eval say host x\n", &c, &e,
