@@ -262,3 +262,120 @@ EOF
 		[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line for $m"
 	done
 }
+
+# the decoded SASL payload of the client line N lines after the AUTH line
+# (0 = the AUTH line's initial response)
+client_payload() {
+	local n=${1:-0} line
+	line=$(grep -E '^C[:+] ' "$SRV/transcript" | grep -A"$n" -E '^C[:+] AUTH ' |
+	    sed -n "$((n + 1))p")
+	line=${line#C? }
+	line=${line#AUTH * }
+	printf '%s' "$line" | base64 -d
+}
+
+@test "auth on picks SCRAM-SHA-256 over SCRAM-SHA-1 and PLAIN; never pipelined" {
+	scenario <<EOF
+$(sc_mechs "PLAIN SCRAM-SHA-1 SCRAM-SHA-256")
+ehlo PIPELINING
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH SCRAM-SHA-256 .*' \
+	    '-- SCRAM-SHA-256: user alice, gs2 n' \
+	    'S: 334 .*' 'C: .*' '-- SCRAM-SHA-256: channel binding ok, proof valid' \
+	    'S: 334 .*' 'C: ' 'S: 235 .*' 'C: MAIL FROM:.*'
+	refute_transcript 'C\+ .*AUTH.*|C\+ MAIL.*'
+	[[ $(client_payload 0) =~ ^n,,n=alice,r=[A-Za-z0-9+/]{32}$ ]] ||
+		fail "client-first is $(client_payload 0)"
+	[[ $(client_payload 1) =~ ^c=biws,r=[^,]+srvNonce[0-9]+,p=[A-Za-z0-9+/]{43}=$ ]] ||
+		fail "client-final is $(client_payload 1)"
+	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on\)'
+	assert_stderr_match '^--> AUTH SCRAM-SHA-256 \*\*\*$'
+	refute_stderr_fixed "$(grep -E '^C: ' "$SRV/transcript" | grep -A1 'AUTH SCRAM' | tail -n 1 | cut -c4-)"
+	assert_delivered 1
+	assert_no_secret
+}
+
+@test "auth scram-sha-1: RFC 5802 exchange, 20-byte proof" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1 SCRAM-SHA-256")
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-1"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript '-- SCRAM-SHA-1: channel binding ok, proof valid'
+	[[ $(client_payload 1) =~ ,p=[A-Za-z0-9+/]{27}=$ ]] ||
+		fail "client-final is $(client_payload 1)"
+	assert_delivered 1
+}
+
+@test "SCRAM wrong password: 535 -> exit 77, no MAIL" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+password not the one
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'AUTH SCRAM-SHA-256: refused \(535\)'
+	assert_transcript '-- SCRAM-SHA-256: channel binding ok, proof invalid'
+	assert_no_auth_mail_after_refusal
+}
+
+@test "SCRAM server signature wrong (impostor): exit 77, nothing more sent" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+ehlo PIPELINING
+scram_bad_signature on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'server signature does not verify'
+	# the last thing smtps sent is the client-final message: no empty
+	# response, no MAIL, no QUIT
+	[ "$(grep -E '^C[:+] ' "$SRV/transcript" | tail -n 1)" = \
+	    "$(grep -E '^C[:+] ' "$SRV/transcript" | grep -A1 AUTH | tail -n 1)" ] ||
+		fail "smtps sent more after the bad server signature"
+	assert_sequence 'S: 334 dj1.*' '-- (EOF|error: .*)'
+	refute_transcript 'C[:+] (MAIL|RCPT|DATA|QUIT).*'
+	assert_no_message
+}
+
+@test "SCRAM iteration count beyond the limit: exit 76, nothing more" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1")
+scram_iter 5000000
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 76
+	assert_error_line 'iteration count 5000000 out of range'
+	refute_transcript 'C[:+] (MAIL|QUIT).*'
+}
+
+@test "SCRAM with a password SASLprep refuses: one line, exit 78" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "passwordeval \"printf 'a\\\\007b'\""
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'SASLprep'
+	[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line"
+	refute_transcript 'C[:+] MAIL.*'
+}
