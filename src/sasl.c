@@ -114,6 +114,11 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 		    ((mechs[i].flags & M_CB) && !cb) :
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
+		if (!on && (mechs[i].flags & M_CB) && !cb)
+			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs channel "
+			    "binding, which this session does not give (TLS 1.3, "
+			    "or TLS 1.2 with the extended master secret)",
+			    mechs[i].name);
 		if (offered & (unsigned)mechs[i].mech)
 			return mechs[i].mech;
 	}

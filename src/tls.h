@@ -59,6 +59,14 @@ struct transport tls_transport(struct tls *);
 const char	*tls_describe(struct tls *);
 void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
 /*
+ * Channel binding data for SCRAM -PLUS into out: *type "tls-exporter"
+ * (RFC 9266, 32 bytes) on TLS 1.3, "tls-unique" (RFC 5929) on TLS 1.2
+ * with the extended master secret.  Returns its length; 0 (*type NULL)
+ * when the session has none smtps trusts.
+ */
+size_t		 tls_channel_binding(struct tls *, const char **type,
+		    unsigned char *out, size_t outsz);
+/*
  * -S/--serverinfo: the TLS version and cipher, then for each certificate
  * the server sent: subject, issuer, validity (UTC) and SHA-256 fingerprint
  * of the DER form.  Certificate text is made visible (err_visible).

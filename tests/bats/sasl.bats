@@ -285,15 +285,16 @@ EOF
 	run_smtps -v bob@example.net
 	assert_status 0
 	assert_sequence 'C: AUTH SCRAM-SHA-256 .*' \
-	    '-- SCRAM-SHA-256: user alice, gs2 n' \
+	    '-- SCRAM-SHA-256: user alice, gs2 y' \
 	    'S: 334 .*' 'C: .*' '-- SCRAM-SHA-256: channel binding ok, proof valid' \
 	    'S: 334 .*' 'C: ' 'S: 235 .*' 'C: MAIL FROM:.*'
 	refute_transcript 'C\+ .*AUTH.*|C\+ MAIL.*'
-	[[ $(client_payload 0) =~ ^n,,n=alice,r=[A-Za-z0-9+/]{32}$ ]] ||
+	# y: smtps could bind the channel but the server offers no -PLUS
+	[[ $(client_payload 0) =~ ^y,,n=alice,r=[A-Za-z0-9+/]{32}$ ]] ||
 		fail "client-first is $(client_payload 0)"
-	[[ $(client_payload 1) =~ ^c=biws,r=[^,]+srvNonce[0-9]+,p=[A-Za-z0-9+/]{43}=$ ]] ||
+	[[ $(client_payload 1) =~ ^c=eSws,r=[^,]+srvNonce[0-9]+,p=[A-Za-z0-9+/]{43}=$ ]] ||
 		fail "client-final is $(client_payload 1)"
-	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on\)'
+	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on; channel binding tls-exporter\)'
 	assert_stderr_match '^--> AUTH SCRAM-SHA-256 \*\*\*$'
 	refute_stderr_fixed "$(grep -E '^C: ' "$SRV/transcript" | grep -A1 'AUTH SCRAM' | tail -n 1 | cut -c4-)"
 	assert_delivered 1
@@ -378,4 +379,51 @@ EOF
 	assert_error_line 'SASLprep'
 	[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line"
 	refute_transcript 'C[:+] MAIL.*'
+}
+
+@test "TLS 1.3: auth on picks SCRAM-SHA-256-PLUS bound with tls-exporter (RFC 9266)" {
+	scenario <<EOF
+$(sc_mechs "PLAIN SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH SCRAM-SHA-256-PLUS .*' \
+	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \
+	    '-- SCRAM-SHA-256-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	[[ $(client_payload 0) =~ ^p=tls-exporter,,n=alice,r= ]] ||
+		fail "client-first is $(client_payload 0)"
+	assert_stderr_match 'channel binding tls-exporter\)'
+	assert_delivered 1
+}
+
+@test "TLS 1.2: auth scram-sha-1-plus bound with tls-unique (RFC 5929)" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
+tls_max 1.2
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-1-plus"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- SCRAM-SHA-1-PLUS: user alice, gs2 p=tls-unique' \
+	    '-- SCRAM-SHA-1-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
+
+@test "SCRAM-PLUS through a relay with another TLS session: the binding differs, 535, exit 77" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256-PLUS")
+scram_cb_mismatch on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_transcript '-- SCRAM-SHA-256-PLUS: channel binding WRONG, proof invalid'
+	assert_no_auth_mail_after_refusal
 }

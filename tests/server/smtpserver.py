@@ -129,7 +129,7 @@ class Scenario:
         self.scram_iter = 4096
         self.scram_salt = "QSXCR+Q6sek8bf92"
         self.scram_bad_signature = False  # send a wrong server signature
-        self.exporter_cmd = None
+        self.scram_cb_mismatch = False    # as if behind a TLS relay
         self.require_auth = None
         self.connections = 1
         self.port = 0
@@ -192,6 +192,8 @@ class Scenario:
             self.scram_iter = int(val)
         elif key == "scram_salt":
             self.scram_salt = val
+        elif key == "scram_cb_mismatch":
+            self.scram_cb_mismatch = onoff[val]
         elif key == "scram_bad_signature":
             self.scram_bad_signature = onoff[val]
         elif key == "token":
@@ -265,6 +267,37 @@ class Scenario:
                 continue
             return r
         return None
+
+
+# ------------------------------------------------- tls-exporter (RFC 9266)
+
+def tls_exporter(sock):
+    """RFC 9266 channel binding of a server-side ssl.SSLSocket: 32 bytes
+    of the TLS exporter, label "EXPORTER-Channel-Binding", empty context.
+    Python 3.11's ssl module cannot export keying material, so this calls
+    OpenSSL's SSL_export_keying_material through ctypes on the SSL* that
+    the _ssl._SSLSocket object holds right after its PyObject header and
+    its socket weakref.  The pointer is checked (SSL_get_version must
+    equal sock.version()) before use; a mismatch raises, so a changed
+    layout fails the test instead of binding to garbage."""
+    import ctypes
+    lib = ctypes.CDLL("libssl.so.3")
+    lib.SSL_get_version.restype = ctypes.c_char_p
+    lib.SSL_get_version.argtypes = [ctypes.c_void_p]
+    lib.SSL_export_keying_material.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+        ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+    obj = sock._sslobj
+    ptr = ctypes.c_void_p.from_address(
+        id(obj) + 3 * ctypes.sizeof(ctypes.c_void_p)).value
+    if not ptr or lib.SSL_get_version(ptr).decode() != sock.version():
+        raise RuntimeError("cannot find the SSL* of this socket")
+    out = ctypes.create_string_buffer(32)
+    label = b"EXPORTER-Channel-Binding"
+    if lib.SSL_export_keying_material(ptr, out, 32, label, len(label),
+                                      b"", 0, 1) != 1:
+        raise RuntimeError("SSL_export_keying_material failed")
+    return out.raw
 
 
 # --------------------------------------------------------------- recording
@@ -675,8 +708,8 @@ class Session:
             return None
         if cbtype == "tls-unique":
             return self.sock.get_channel_binding("tls-unique")
-        if cbtype == "tls-exporter" and self.sc.exporter_cmd:
-            return None
+        if cbtype == "tls-exporter" and self.sock.version() == "TLSv1.3":
+            return tls_exporter(self.sock)
         return None
 
     def scram(self, ir, hname, plus):
@@ -698,6 +731,8 @@ class Session:
             self.rec.line("-- %s: client says y but -PLUS is offered (downgrade)" % mech)
             return False
         cb = self.channel_binding(cbtype) if cbtype else b""
+        if cb and self.sc.scram_cb_mismatch:
+            cb = bytes([cb[0] ^ 1]) + cb[1:]     # another TLS session's
         if cb is None:
             self.rec.line("-- %s: channel binding %s not available" % (mech, cbtype))
             return False
