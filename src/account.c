@@ -139,7 +139,8 @@ account_validate(const struct account *a, struct err *e)
 		if (a->user == NULL)
 			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
 			    where, a->auth);
-		if (a->password == NULL && a->passwordeval == NULL)
+		if (a->password == NULL && a->passwordeval == NULL &&
+		    strcmp(a->auth, "external") != 0)
 			return err_set(e, EX_CONFIG, "%s: no password for user "
 			    "'%s' (set password or passwordeval)", where,
 			    a->user);

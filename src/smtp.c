@@ -321,6 +321,15 @@ smtp_open(const struct account *a, struct cred *c, struct err *e)
 {
 	struct smtp *s;
 
+	if (a->user != NULL && a->auth != NULL &&
+	    strcmp(a->auth, "external") == 0 &&
+	    (!a->tls || a->tls_cert_file == NULL)) {
+		err_set(e, EX_CONFIG, "account '%s': auth external needs TLS "
+		    "and a client certificate (tls on, tls_cert_file, "
+		    "tls_key_file): the certificate is the credential",
+		    a->name);
+		return NULL;
+	}
 	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
 	    !a->tls && !a->allow_plaintext_auth) {
 		err_set(e, EX_CONFIG, "account '%s': refusing to send the "

@@ -427,3 +427,101 @@ EOF
 	assert_transcript '-- SCRAM-SHA-256-PLUS: channel binding WRONG, proof invalid'
 	assert_no_auth_mail_after_refusal
 }
+
+@test "auth external: the client certificate signs in, no password looked up or run" {
+	scenario <<EOF
+$(sc_mechs "PLAIN EXTERNAL")
+client_cert require $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external" \
+	    "passwordeval \"touch $T/ran; echo x\"" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence '-- TLS client certificate: .*' \
+	    "C: AUTH EXTERNAL $(b64 "$USER_NAME")" \
+	    "-- EXTERNAL: authzid 'alice', client certificate yes" 'S: 235 .*'
+	[ ! -e "$T/ran" ] || fail "passwordeval ran for auth external"
+	assert_stderr_match 'AUTH mechanism EXTERNAL'
+	assert_delivered 1
+}
+
+@test "auth external without a password keyword is a valid account" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+client_cert require $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 1
+}
+
+@test "auth external without tls_cert_file: one line, exit 78, no connection" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external"
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'auth external needs TLS and a client certificate'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "auth external refused by the server: exit 77" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+client_cert request $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user bob" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_transcript "-- EXTERNAL: authzid 'bob', client certificate yes"
+	assert_no_auth_mail_after_refusal
+}
+
+@test "auth cram-md5: RFC 2195 exchange when named; auth on never picks it" {
+	scenario <<EOF
+$(sc_mechs "CRAM-MD5")
+connections 2
+EOF
+	start_server
+	write_config tls+auth "auth cram-md5"
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH CRAM-MD5' 'S: 334 .*' 'C: .*' 'S: 235 .*'
+	local resp
+	resp=$(grep -A2 '^C: AUTH CRAM-MD5' "$SRV/transcript" | tail -n 1 | cut -c4-)
+	printf '%s' "$resp" | base64 -d | grep -Eq '^alice [0-9a-f]{32}$' ||
+		fail "CRAM-MD5 response is not 'alice <hex digest>'"
+	refute_stderr_fixed "$resp"
+	assert_delivered 1
+	write_config tls+auth
+	run_smtps bob@example.net
+	assert_status 69
+	assert_error_line 'no usable AUTH mechanism \(offered: CRAM-MD5;'
+}
+
+@test "cram-md5 with a wrong password: exit 77" {
+	scenario <<EOF
+$(sc_mechs "CRAM-MD5")
+password other
+EOF
+	start_server
+	write_config tls+auth "auth cram-md5"
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_no_auth_mail_after_refusal
+}
