@@ -351,7 +351,7 @@ char *
 smtp_serverinfo(const struct account *a, struct err *e)
 {
 	struct smtp *s = new_session(a, NULL);
-	char *out = NULL, *tls, *ehlo_text, how[LIMIT_ERR_MSG / 2];
+	char *out = NULL, *tls, *ehlo_text, *plan, how[LIMIT_ERR_MSG / 2];
 	const char *p, *nl;
 
 	s->noauth = 1;
@@ -379,6 +379,11 @@ smtp_serverinfo(const struct account *a, struct err *e)
 		free(old);
 	}
 	free(ehlo_text);
+	plan = smtp_auth_plan(s);
+	ehlo_text = out;	/* everything so far, then the AUTH plan */
+	xasprintf(&out, "%s%s", ehlo_text, plan);
+	free(ehlo_text);
+	free(plan);
 	smtp_close(s);
 	return out;
 }

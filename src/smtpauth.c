@@ -122,6 +122,43 @@ auth_once(struct smtp *s, int mech, const struct binding *b, int *renewable,
 	return rc;
 }
 
+/* the session's channel binding, when it has TLS */
+static void
+binding(struct smtp *s, struct binding *b)
+{
+	memset(b, 0, sizeof(*b));
+	if (s->tls != NULL)
+		b->len = tls_channel_binding(s->tls, &b->type, b->data,
+		    sizeof(b->data));
+}
+
+char *
+smtp_auth_plan(struct smtp *s)
+{
+	char offered[192], *out = NULL;
+	struct binding b;
+	struct err e;
+	int mech;
+
+	if (!(s->caps.flags & CAP_AUTH)) {
+		xasprintf(&out, "AUTH:           not offered\n");
+		return out;
+	}
+	binding(s, &b);
+	sasl_offered(s->caps.auth, offered, sizeof(offered));
+	err_clear(&e);
+	mech = s->a->user == NULL || strcmp(s->a->auth, "off") == 0 ? 0 :
+	    sasl_pick(s->caps.auth, s->a->auth, cred_auth_is_oauth(s->a),
+	    b.type != NULL, &e);
+	xasprintf(&out, "AUTH offered:   %s\nsmtps would use: %s%s%s "
+	    "(auth %s%s%s)\n", offered, mech > 0 ? sasl_name(mech) : "none",
+	    mech == -1 ? ": " : "", mech == -1 ? e.msg : "",
+	    s->a->user != NULL ? s->a->auth : "off: no user",
+	    b.type != NULL ? ", channel binding " : "",
+	    b.type != NULL ? b.type : "");
+	return out;
+}
+
 int
 smtp_auth(struct smtp *s, struct err *e)
 {
@@ -133,10 +170,7 @@ smtp_auth(struct smtp *s, struct err *e)
 	if (!(s->caps.flags & CAP_AUTH))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
 		    "AUTH, but the account has a user", account_server(s->a));
-	memset(&b, 0, sizeof(b));
-	if (s->tls != NULL)
-		b.len = tls_channel_binding(s->tls, &b.type, b.data,
-		    sizeof(b.data));
+	binding(s, &b);
 	mech = sasl_pick(s->caps.auth, s->a->auth, oauth, b.type != NULL, e);
 	if (mech == -1)
 		return -1;
