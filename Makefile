@@ -59,6 +59,7 @@ T_dot	= src/dot.o
 T_sum	= src/sum.o
 T_sasl	= src/sasl.o src/scram.o src/secret.o src/err.o
 T_scram	= src/scram.o src/sasl.o src/secret.o src/err.o
+T_smtpauth = $(LIBOBJS)
 T_io	= src/io.o src/err.o
 T_flags	= src/flags.o src/err.o
 T_queue	= src/queue.o src/sum.o src/io.o src/err.o

@@ -1,6 +1,7 @@
 /*
- * tls.h - the only interface to GnuTLS (tls.c is the only file that
- * includes gnutls headers).
+ * tls.h - the only interface to GnuTLS's TLS sessions (tls.c is the only
+ * file that opens one; sasl.c and scram.c use only GnuTLS's crypto
+ * primitives: hash, HMAC, PBKDF2, random, base64, SASLprep).
  *
  * tls_start(): client handshake on a connected non-blocking socket within
  * timeout_ms, then verification:
