@@ -50,6 +50,8 @@ setup(struct smtp *s, struct sasl *x, int mech, const struct binding *b)
 	x->cbtype = b->type;
 	x->cb = b->data;
 	x->cblen = b->len;
+	x->plus_offered = (s->caps.auth & (AUTH_SCRAM_SHA_1_PLUS |
+	    AUTH_SCRAM_SHA_256_PLUS)) != 0;
 	x->mech = mech;
 	x->user = s->a->user != NULL ? s->a->user : "";
 	x->secret = secret_of(s);

@@ -525,3 +525,17 @@ EOF
 	assert_status 77
 	assert_no_auth_mail_after_refusal
 }
+
+@test "auth scram-sha-256 named while -PLUS is offered: gs2 flag n (RFC 5802 6), not y" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256 SCRAM-SHA-256-PLUS")
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-256"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- SCRAM-SHA-256: user alice, gs2 n' \
+	    '-- SCRAM-SHA-256: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
