@@ -287,8 +287,8 @@ external_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 	return initial_line("EXTERNAL", raw, len, sizeof(raw), out, outsz, e);
 }
 
-static int
-is_scram(int mech)
+int
+sasl_is_scram(int mech)
 {
 	return mech == AUTH_SCRAM_SHA_1 || mech == AUTH_SCRAM_SHA_256 ||
 	    mech == AUTH_SCRAM_SHA_1_PLUS || mech == AUTH_SCRAM_SHA_256_PLUS;
@@ -344,7 +344,7 @@ scram_next(struct sasl *x, const char *dec, size_t len, char *out,
 int
 sasl_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 {
-	if (is_scram(x->mech))
+	if (sasl_is_scram(x->mech))
 		return scram_start(x, out, outsz, e);
 	x->step = 0;
 	x->reason[0] = '\0';
@@ -466,7 +466,7 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 int
 sasl_done(struct sasl *x, struct err *e)
 {
-	if (is_scram(x->mech) && !scram_verified(x->scram))
+	if (sasl_is_scram(x->mech) && !scram_verified(x->scram))
 		return err_set(e, EX_NOPERM, "AUTH %s: the server accepted "
 		    "without proving that it knows the password (no SCRAM "
 		    "server signature); nothing was sent", sasl_name(x->mech));

@@ -68,6 +68,8 @@ struct sasl {
 int	sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 	    struct err *);
 const char *sasl_name(int mech);
+/* 1 for the four SCRAM mechanisms */
+int	sasl_is_scram(int mech);
 /* mechanism named by `name` (case-insensitive), 0 = unknown */
 int	sasl_by_name(const char *name);
 void	sasl_offered(unsigned offered, char *out, size_t outsz);

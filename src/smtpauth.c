@@ -89,7 +89,10 @@ steps(struct smtp *s, struct sasl *x, char *buf, size_t bufsz,
 		}
 		if ((rc = smtp_cmd(s, 1, e, "%s", buf)) == -1)
 			break;
+		/* SCRAM's next challenge carries the server signature */
+		s->hide_334 = sasl_is_scram(x->mech);
 	}
+	s->hide_334 = 0;
 	return rc;
 }
 

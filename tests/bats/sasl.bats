@@ -296,6 +296,12 @@ EOF
 		fail "client-final is $(client_payload 1)"
 	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on; channel binding tls-exporter\)'
 	assert_stderr_match '^--> AUTH SCRAM-SHA-256 \*\*\*$'
+	# the server signature (with salt and nonces it would let a reader of
+	# -v output guess the password offline) is hidden, the proof too
+	assert_stderr_match '^<-- \*\*\*$'
+	refute_stderr_match '^<-- 334 dj1'
+	[ "$(grep -c '^--> \*\*\*$' "$T/stderr")" -eq 2 ] ||
+		fail "expected the client-final and the empty response as ***"
 	refute_stderr_fixed "$(grep -E '^C: ' "$SRV/transcript" | grep -A1 'AUTH SCRAM' | tail -n 1 | cut -c4-)"
 	assert_delivered 1
 	assert_no_secret
@@ -538,4 +544,21 @@ EOF
 	assert_sequence '-- SCRAM-SHA-256: user alice, gs2 n' \
 	    '-- SCRAM-SHA-256: channel binding ok, proof valid' 'S: 235 .*'
 	assert_delivered 1
+}
+
+@test "SCRAM server says 235 without its signature: exit 77, no MAIL" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+ehlo PIPELINING
+scram_skip_final on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'accepted without proving that it knows the password'
+	assert_transcript 'S: 235 .*'
+	refute_transcript 'C[:+] (MAIL|RCPT|DATA|QUIT).*'
+	assert_no_message
 }
