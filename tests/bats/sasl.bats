@@ -562,3 +562,20 @@ EOF
 	refute_transcript 'C[:+] (MAIL|RCPT|DATA|QUIT).*'
 	assert_no_message
 }
+
+@test "STARTTLS: SCRAM-SHA-256-PLUS binds to the TLS session started by STARTTLS" {
+	scenario <<EOF
+$(sc_starttls)
+ehlo PIPELINING
+ehlo_tls AUTH PLAIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS
+EOF
+	start_server
+	write_config starttls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- TLS' 'C: AUTH SCRAM-SHA-256-PLUS .*' \
+	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \
+	    '-- SCRAM-SHA-256-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
