@@ -134,8 +134,21 @@ EOF
 	run_smtps bob@example.net
 	assert_status 77
 	assert_error_line 'status invalid_token, scope https://mail\.example/smtp'
-	assert_sequence 'S: 334 .*' 'C: AQ==' 'S: 535 .*'
-	refute_transcript '-- OAUTHBEARER: wrong dummy response.*'
+	local json='{"status": "invalid_token", "scope": "https://mail.example/smtp"}'
+	assert_transcript_order_is <<EOF
+-- TLS
+S: 220 localhost ESMTP smtps-test
+C: EHLO client.example
+S: 250-localhost
+S: 250 AUTH OAUTHBEARER
+C: AUTH OAUTHBEARER $(oauthbearer_b64)
+-- OAUTHBEARER: host=127.0.0.1 port=$PORT
+-- OAUTHBEARER: user alice, token rejected
+S: 334 $(b64 "$json")
+C: AQ==
+S: 535 5.7.8 Error: authentication failed
+-- EOF
+EOF
 	assert_no_auth_mail_after_refusal
 }
 
