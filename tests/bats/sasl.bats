@@ -592,3 +592,26 @@ EOF
 	    '-- SCRAM-SHA-256-PLUS: channel binding ok, proof valid' 'S: 235 .*'
 	assert_delivered 1
 }
+
+@test "every password mechanism, AUTH answered 454: -v, log file, dead.letter hold no secret" {
+	local m
+	for m in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256; do
+		rm -f "$HOME/dead.letter" "$T/log"
+		scenario <<EOF
+$(sc_mechs "$m")
+on AUTH reply 454 4.7.0 Temporary authentication failure
+EOF
+		start_server
+		write_config tls+auth "auth $(echo "$m" | tr A-Z a-z)" \
+		    "logfile $T/log"
+		std_message
+		run_smtps -v bob@example.net
+		assert_status 75
+		assert_stderr_match "^--> AUTH $m( \\*\\*\\*)?\$"
+		assert_dead_letter '^Subject: test message'
+		[ -s "$T/log" ] || fail "no log line for $m"
+		assert_no_secret "$(printf '%s' "$USER_PASS" | base64 -w0)" \
+		    "$(printf 'alice\0%s' "$USER_PASS" | base64 -w0)"
+		stop_server
+	done
+}
