@@ -19,6 +19,9 @@ cred_get(const struct account *a, struct cred *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	c->oauth = cred_auth_is_oauth(a);
+	/* EXTERNAL: the TLS client certificate is the credential */
+	if (a->auth != NULL && strcasecmp(a->auth, "external") == 0)
+		return 0;
 	return secret_get(a, &c->secret, e);
 }
 

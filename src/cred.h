@@ -7,7 +7,8 @@
  * the password sources of secret_get() (secret.h); the secret is an
  * OAuth2 bearer token (c->oauth = 1) when `auth` names an OAuth2
  * mechanism (xoauth2, oauthbearer) - msmtp's convention, where
- * passwordeval prints the token.  Returns 0, or -1 with e filled.
+ * passwordeval prints the token.  `auth external`: no secret at all
+ * (nothing is looked up or run).  Returns 0, or -1 with e filled.
  * c->renew, when not NULL, replaces c->secret with a fresh one (an
  * OAuth2 access token the server refused); smtp calls it at most once
  * per session.  cred_free() wipes and frees the secret and c->ctx's

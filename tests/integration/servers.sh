@@ -8,8 +8,9 @@
 #              assignments, see below).  Exit 0 when both servers are up,
 #              else prints the server logs and exits 1 (after stopping what
 #              did start).
-#   stop DIR   stops both by PID (postfix -c DIR/postfix/etc stop, then the
-#              PID in Postfix's master.pid; Dovecot by its master.pid).
+#   stop DIR   stops them all by PID (postfix -c DIR/postfix/etc stop, then
+#              the PID in Postfix's master.pid; each Dovecot by its
+#              master.pid; introspect.py by oauth2/pid).
 #              Never looks for processes by name.
 #
 # Layout below DIR:
@@ -19,6 +20,7 @@
 #   postfix/data/       data_directory
 #   postfix/maillog     Postfix's log (postlogd)
 #   dovecot/            dovecot.conf, users, run/ (base_dir), dovecot.log
+#   dovecot-sasl/       the same for the DC_SASL_PORT instance
 #   mail/DOMAIN/USER/   Maildirs written by Postfix's virtual(8)
 #
 # Servers (all on 127.0.0.1):
@@ -30,6 +32,18 @@
 #                  only Dovecot's submission service relays into it
 #   DC_TLS_PORT    Dovecot submission, implicit TLS, AUTH required
 #   DC_STLS_PORT   Dovecot submission, STARTTLS (ssl = required)
+#   DC_SASL_PORT   a second Dovecot (dovecot-sasl/ below DIR), submission
+#                  over implicit TLS with every SASL mechanism Dovecot
+#                  2.3 has that smtps speaks: PLAIN LOGIN CRAM-MD5
+#                  SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL (client certificate
+#                  certs/alice.pem, CN alice, asked for and verified
+#                  against ca.pem); relays into PF_RELAY_PORT.  Its own
+#                  instance so that the other ports keep offering PLAIN
+#                  LOGIN only (Dovecot's auth_mechanisms is global).
+#                  No -PLUS: Dovecot 2.3 has no channel binding.  Also
+#                  XOAUTH2 and OAUTHBEARER (oauth2 passdb): Dovecot asks
+#                  introspect.py (loopback HTTP) whether a token is in
+#                  oauth2/tokens (OAUTH_TOKENS in env; tests write it).
 #
 # Mail setup: virtual domains example.org and example.net; mailboxes
 # alice bob admin @example.org, carol dave @example.net; aliases
@@ -257,8 +271,114 @@ service submission-login {
 EOF
 }
 
+# the second Dovecot: every SASL mechanism, client certificates
+write_dovecot_sasl() {
+	ds=$D/dovecot-sasl
+	mkdir -p "$ds/run" "$ds/state"
+	cp "$D/dovecot/users" "$ds/users"
+	chown root:dovecot "$ds/users"
+	chmod 640 "$ds/users"
+	cat > "$ds/dovecot.conf" <<EOF
+# private Dovecot with every SASL mechanism (smtps integration suite)
+base_dir = $ds/run
+state_dir = $ds/state
+instance_name = smtps-it-sasl-$(basename "$D")
+protocols = submission
+listen = 127.0.0.1
+log_path = $ds/dovecot.log
+ssl = required
+ssl_cert = <$D/certs/server.pem
+ssl_key = <$D/certs/server-key.pem
+ssl_ca = <$D/certs/ca.pem
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+ssl_min_protocol = TLSv1.2
+$dh
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
+disable_plaintext_auth = yes
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 external xoauth2 oauthbearer
+auth_failure_delay = 0
+auth_verbose = yes
+hostname = sasl.example.org
+postmaster_address = postmaster@example.org
+mail_location = maildir:~/Maildir
+submission_relay_host = 127.0.0.1
+submission_relay_port = $PF_RELAY_PORT
+submission_relay_trusted = no
+# EXTERNAL: the certificate (CN = user name) is the credential
+passdb {
+  driver = static
+  args = nopassword=y
+  mechanisms = external
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $ds/users
+  mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+}
+# XOAUTH2/OAUTHBEARER: tokens checked by introspect.py (oauth2/tokens)
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $ds/oauth2.conf.ext
+}
+userdb {
+  driver = static
+  args = uid=$VUID gid=$VGID home=$D/dovecot/home/%u
+}
+service submission-login {
+  inet_listener submission {
+    port = 0
+  }
+  inet_listener submissions {
+    address = 127.0.0.1
+    port = $DC_SASL_PORT
+    ssl = yes
+  }
+}
+EOF
+}
+
+# the OAuth2 token check Dovecot asks (introspect.py), and its config
+start_introspect() {
+	mkdir -p "$D/oauth2"
+	: > "$D/oauth2/tokens"
+	"$PY" "$here/introspect.py" "$D/oauth2" < /dev/null \
+	    > "$D/oauth2/out" 2>&1 3>&- &
+	i=0
+	while [ ! -s "$D/oauth2/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -s "$D/oauth2/port" ] || die "introspect.py did not start"
+	OAUTH_PORT=$(cat "$D/oauth2/port")
+	cat > "$D/dovecot-sasl/oauth2.conf.ext" <<EOF
+introspection_mode = auth
+introspection_url = http://127.0.0.1:$OAUTH_PORT/
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+}
+
+# certs/alice.pem, alice-key.pem: a client certificate for the user alice
+client_cert() {
+	certtool --generate-privkey --key-type rsa --bits 2048 \
+	    --outfile "$D/certs/alice-key.pem" >/dev/null 2>&1
+	printf 'cn = "alice"\norganization = "smtps tests"\nserial = 7001\nexpiration_days = 30\ntls_www_client\nsigning_key\nencryption_key\n' \
+	    > "$D/certs/alice.tmpl"
+	certtool --generate-certificate --load-privkey "$D/certs/alice-key.pem" \
+	    --load-ca-certificate "$repo/tests/tmp/certs/ca.pem" \
+	    --load-ca-privkey "$repo/tests/tmp/certs/ca-key.pem" \
+	    --template "$D/certs/alice.tmpl" --outfile "$D/certs/alice.pem" \
+	    > "$D/certs/alice.log" 2>&1 || die "certtool: no client certificate"
+	chmod 600 "$D/certs/alice-key.pem"
+}
+
 dump_logs() {
-	for f in "$D/postfix/maillog" "$D/dovecot/dovecot.log" "$D/postfix.start" "$D/dovecot.start"; do
+	for f in "$D/postfix/maillog" "$D/dovecot/dovecot.log" "$D/postfix.start" "$D/dovecot.start" \
+	    "$D/dovecot-sasl/dovecot.log" "$D/dovecot-sasl.start"; do
 		[ -s "$f" ] || continue
 		echo "----- $f" >&2
 		tail -n 40 "$f" >&2
@@ -278,15 +398,18 @@ stop() {
 			kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
 		fi
 	fi
-	pid=$(pid_of "$D/dovecot/run/master.pid" || :)
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || :
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-		kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-	fi
+	for f in "$D/dovecot/run/master.pid" "$D/dovecot-sasl/run/master.pid" \
+	    "$D/oauth2/pid"; do
+		pid=$(pid_of "$f" || :)
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			kill "$pid" 2>/dev/null || :
+			i=0
+			while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+				sleep 0.1; i=$((i + 1))
+			done
+			kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+		fi
+	done
 	return 0
 }
 
@@ -305,24 +428,32 @@ start() {
 	chmod 600 "$D/certs/server-key.pem"
 
 	# shellcheck disable=SC2046
-	set -- $(free_ports 5)
+	set -- $(free_ports 6)
 	PF_TLS_PORT=$1 PF_STLS_PORT=$2 PF_RELAY_PORT=$3 DC_TLS_PORT=$4 DC_STLS_PORT=$5
+	DC_SASL_PORT=$6
+	client_cert
 
 	mkdir -p "$D/mail"
 	chown "$VUID:$VGID" "$D/mail"
 	write_postfix
 	write_dovecot
+	write_dovecot_sasl
+	start_introspect
 
 	# Dovecot first: Postfix's SASL goes through its auth socket
 	if ! dovecot -c "$D/dovecot/dovecot.conf" > "$D/dovecot.start" 2>&1; then
 		echo "servers.sh: dovecot did not start" >&2
 		dump_logs; stop; exit 1
 	fi
+	if ! dovecot -c "$D/dovecot-sasl/dovecot.conf" > "$D/dovecot-sasl.start" 2>&1; then
+		echo "servers.sh: the SASL dovecot did not start" >&2
+		dump_logs; stop; exit 1
+	fi
 	if ! postfix -c "$D/postfix/etc" start > "$D/postfix.start" 2>&1; then
 		echo "servers.sh: postfix did not start" >&2
 		dump_logs; stop; exit 1
 	fi
-	for p in $PF_TLS_PORT $PF_STLS_PORT $PF_RELAY_PORT $DC_TLS_PORT $DC_STLS_PORT; do
+	for p in $PF_TLS_PORT $PF_STLS_PORT $PF_RELAY_PORT $DC_TLS_PORT $DC_STLS_PORT $DC_SASL_PORT; do
 		if ! wait_port "$p" 15; then
 			echo "servers.sh: nothing answers on 127.0.0.1:$p" >&2
 			dump_logs; stop; exit 1
@@ -349,6 +480,13 @@ PF_LOG=$D/postfix/maillog
 DC_CONF=$D/dovecot/dovecot.conf
 DC_PIDFILE=$D/dovecot/run/master.pid
 DC_LOG=$D/dovecot/dovecot.log
+DC_SASL_PORT=$DC_SASL_PORT
+DC_SASL_PIDFILE=$D/dovecot-sasl/run/master.pid
+DC_SASL_LOG=$D/dovecot-sasl/dovecot.log
+CLIENT_CERT=$D/certs/alice.pem
+CLIENT_KEY=$D/certs/alice-key.pem
+OAUTH_TOKENS=$D/oauth2/tokens
+OAUTH_LOG=$D/oauth2/log
 MAILBASE=$D/mail
 CA=$D/certs/ca.pem
 EOF
