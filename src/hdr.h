@@ -13,7 +13,9 @@
  * missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
  * it is not printable ASCII, or quoted when it has specials, or plain
  * "from" without a name.  Added fields go after the existing ones, in the
- * order Date, Message-ID, From.  Field names match case-insensitively.
+ * order Date, Message-ID, From.  Field names match case-insensitively,
+ * also when written with white space before the colon ("Bcc :x"); a kept
+ * field so written is output without that white space ("Bcc:x").
  * When policy->from is the null sender ("" or "<>") no From is added (there
  * is no address to put in it; the server may add one).  policy->from is
  * checked with addr_path_check(); a -F name with control characters or
@@ -27,8 +29,9 @@
  * *out and *rcpts may hold part of the result; the caller frees them.
  *
  * hdr_split() decides where the header block ends in CRLF input: headers
- * are lines "name: value" (name = printable ASCII except ':' and space)
- * and their continuation lines (starting with SP/HT).  The block ends at
+ * are lines "name: value" (name = printable ASCII except ':' and space;
+ * SP/HT may stand between the name and the colon, RFC 5322 4.5
+ * obs-optional) and their continuation lines (starting with SP/HT).  The block ends at
  * the first empty line (consumed) or the first line that is neither (that
  * line then belongs to the body).  Input whose first line is not a header
  * has an empty header block and is all body.
@@ -81,6 +84,13 @@ int	hdr_rewrite(const char *block, size_t len, const struct hdr_policy *,
 
 /* does the block contain a field with this name (case-insensitive)? */
 int	hdr_has(const char *block, size_t len, const char *name);
+/*
+ * The value of the first field with this name: what follows its colon up
+ * to the end of its last line (continuation lines and their CRLFs
+ * included) in *val (not NUL-terminated) and *vlen.  1 found, 0 not.
+ */
+int	hdr_get(const char *block, size_t len, const char *name,
+	    const char **val, size_t *vlen);
 
 void	hdr_buf_add(struct hdr_buf *, const char *, size_t);
 void	hdr_buf_free(struct hdr_buf *);

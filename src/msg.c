@@ -118,6 +118,49 @@ put_headers(struct wbuf *w, const char *h, size_t hlen,
 }
 
 /*
+ * A leading mbox "From " line (git format-patch) is dropped from the
+ * normalised input in hb: 1 done (or there is none), 0 need more bytes.
+ */
+static int
+drop_mbox_from(struct hdr_buf *hb, int eof)
+{
+	char *nl;
+	size_t cut;
+
+	if (hb->len < 5)
+		return eof;
+	if (memcmp(hb->p, "From ", 5) != 0)
+		return 1;
+	if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
+		return eof;		/* a lone "From " line is body */
+	cut = (size_t)(nl + 1 - hb->p);
+	memmove(hb->p, nl + 1, hb->len - cut);
+	hb->len -= cut;
+	hb->p[hb->len] = '\0';
+	return 1;
+}
+
+size_t
+msg_header_block(const char *raw, size_t n, struct hdr_buf *hb)
+{
+	struct dot d;
+	char *out = xmalloc(2 * n + 4);
+	size_t o, off;
+	long hlen;
+
+	dot_init(&d);
+	o = dot_crlf(&d, raw, n, out);
+	o += dot_crlf_end(&d, out + o);
+	hdr_buf_add(hb, out, o);
+	free(out);
+	(void)drop_mbox_from(hb, 1);
+	hlen = hdr_split(hb->p, hb->len, 1, &off);
+	hb->len = hlen < 0 ? 0 : (size_t)hlen;
+	hb->p[hb->len] = '\0';
+	return hb->len;
+}
+
+/*
  * Phase 1: collect and normalise input until the header block ends.
  * Returns the normalised bytes in *hb (header block + start of body) and
  * the split points; *eof tells whether input is exhausted.
@@ -142,22 +185,8 @@ collect_headers(int fd, struct dot *d, struct hdr_buf *hb, long *hlen,
 		} else
 			o = dot_crlf(d, in, (size_t)n, out);
 		hdr_buf_add(hb, out, o);
-		/* a leading mbox "From " line (git format-patch) is dropped */
-		if (!checked_from && (hb->len >= 5 || *eof)) {
-			char *nl;
-
-			checked_from = 1;
-			if (hb->len >= 5 && memcmp(hb->p, "From ", 5) == 0) {
-				if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
-					checked_from = 0;	/* need more */
-				else {
-					size_t cut = (size_t)(nl + 1 - hb->p);
-
-					memmove(hb->p, nl + 1, hb->len - cut);
-					hb->len -= cut;
-				}
-			}
-		}
+		if (!checked_from)
+			checked_from = drop_mbox_from(hb, *eof);
 		if (!checked_from && !*eof)
 			continue;
 		*hlen = hdr_split(hb->p, hb->len, *eof, bodyoff);

@@ -22,4 +22,14 @@
 int	msg_read(int infd, const struct hdr_policy *, struct spool *,
 	    struct addr_list *rcpts, struct err *);
 
+/*
+ * The header block of the raw message start raw[0..n), found the way
+ * msg_read() finds it (mbox "From " line dropped, line ends normalised,
+ * hdr_split with n taken as the whole input), appended to the empty *hb
+ * (CRLF lines, no blank line; the caller frees it).  Returns its length.
+ * No I/O: for callers that need a field before the message is spooled
+ * (--read-envelope-from).
+ */
+size_t	msg_header_block(const char *raw, size_t n, struct hdr_buf *hb);
+
 #endif

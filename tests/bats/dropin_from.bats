@@ -201,6 +201,16 @@ EOF2
 	assert_delivered
 }
 
+@test "--read-envelope-from: an obsolete 'From :' field (RFC 5322 4.5) is the From field" {
+	write_config plain
+	printf 'Subject: r\nFrom : "Ann" <ann@home.example>\nTo: bob@example.net\n\nx\n' > "$INPUT"
+	run_smtps --read-envelope-from -t
+	assert_status 0
+	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<ann@home.example>' ||
+		fail "sender: $(head -n 1 "$SRV/msg.1.env")"
+	assert_delivered 1 --from ann@home.example
+}
+
 @test "--read-envelope-from without a From header: exit 65, nothing sent" {
 	write_config plain
 	message <<'EOF2'

@@ -268,6 +268,18 @@ EOF
 	! grep -qi 'secret\|hidden\|another' "$SRV/msg.1" || fail "Bcc content delivered"
 }
 
+@test "obsolete 'Name :' fields (RFC 5322 4.5) are the fields they name: Bcc removed, the header stays header" {
+	message_bytes 'From: Alice <alice@example.org>\nBcc :secret@example.net\nTo : bob@example.net\nSubject\t: obsolete\nDate : Tue, 01 Oct 2024 10:00:00 +0000\nMessage-ID  : <obs@example.org>\nBCC\t :hidden@example.net,\n more@example.net\nX-After: still a header\n\nbody\n'
+	deliver
+	! grep -qi 'secret\|hidden\|more@' "$SRV/msg.1" || fail "a 'Bcc :' field was delivered"
+	# nothing added twice, nothing pushed into the body, names written "Name:"
+	[ "$(grep -ci '^Date' "$SRV/msg.1")" -eq 1 ] || fail "Date added although present"
+	[ "$(grep -ci '^Message-ID' "$SRV/msg.1")" -eq 1 ] || fail "Message-ID added although present"
+	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: still a header\r$' ||
+		fail "a field after 'Bcc :' ended up in the body"
+	grep -q $'^To: bob@example.net\r$' "$SRV/msg.1" || fail "'To :' not written 'To:'"
+}
+
 @test "SIZE= is the exact message size when SIZE is offered" {
 	std_message
 	deliver

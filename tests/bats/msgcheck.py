@@ -11,7 +11,10 @@ Expected delivered message, computed from INPUT:
      continuation lines; it ends at an empty line (consumed) or at the first
      other line (which starts the body); input whose first line is not a
      header is all body;
-  4. every Bcc field (with its continuation lines) is removed;
+     (a name may be followed by white space before its colon, RFC 5322
+     4.5: such a field is written "Name:", the white space dropped);
+  4. every Bcc and Resent-Bcc field (with its continuation lines) is
+     removed;
   5. missing Date, Message-ID and From are added after the existing fields,
      in that order; then one empty line; then the body.
 Checked: DELIVERED equals that byte for byte, where the added Date must be
@@ -30,7 +33,8 @@ import re
 import sys
 import time
 
-HDR_RE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
+# RFC 5322 4.5 obs-optional: white space may stand before the colon
+HDR_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 DATE_RE = re.compile(
     rb"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
     rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
@@ -67,7 +71,9 @@ def expected_parts(inp):
         if ln == b"\r\n":
             i += 1
             break
-        if HDR_RE.match(ln):
+        m = HDR_RE.match(ln)
+        if m:
+            ln = m.group(1) + ln[m.end() - 1:]
             headers.append([ln])
         elif ln[:1] in (b" ", b"\t") and headers:
             headers[-1].append(ln)
@@ -80,7 +86,7 @@ def expected_parts(inp):
     for field in headers:
         name = field[0].split(b":", 1)[0].strip().lower()
         names.add(name)
-        if name != b"bcc":
+        if name not in (b"bcc", b"resent-bcc"):
             kept.extend(field)
     return kept, names, body
 

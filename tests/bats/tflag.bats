@@ -42,6 +42,15 @@ EOF
 	! grep -q 'dave@' "$SRV/msg.1" || fail "Bcc address delivered"
 }
 
+@test "-t: obsolete 'To :', 'Cc :', 'Bcc :' (white space before the colon) are recipients, Bcc removed" {
+	message_bytes 'From: alice@example.org\nTo : bob@example.net\nCc\t:carol@example.net\nBcc :dave@example.net\nSubject: t\n\nbody\n'
+	run_smtps -t
+	assert_status 0
+	expect_rcpts bob@example.net carol@example.net dave@example.net
+	assert_delivered 1
+	! grep -q 'dave@' "$SRV/msg.1" || fail "Bcc address delivered"
+}
+
 @test "-t: display names, quoted commas, comments, route-addrs" {
 	message <<'EOF'
 From: alice@example.org
