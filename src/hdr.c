@@ -516,13 +516,47 @@ field_show(const struct field *f, char *buf, size_t sz)
 	return buf;
 }
 
+/*
+ * Is the block a resent message?  It is when it has one of the resent
+ * fields of RFC 5322 3.6.6, or Resent-Reply-To (sendmail and Postfix
+ * count that one too).
+ */
+static int
+is_resent(const char *block, size_t len)
+{
+	static const char *const names[] = { "Resent-Date", "Resent-From",
+	    "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc",
+	    "Resent-Message-ID", "Resent-Reply-To" };
+	struct field f;
+	size_t pos = 0, i;
+
+	while (pos < len) {
+		field_at(block, len, pos, &f);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (name_is(&f, names[i]))
+				return 1;
+		pos = f.next;
+	}
+	return 0;
+}
+
+/* a field -t reads: Resent-To/Cc/Bcc in a resent message, else To/Cc/Bcc */
+static int
+rcpt_field(const struct field *f, int resent)
+{
+	if (resent)
+		return name_is(f, "Resent-To") || name_is(f, "Resent-Cc") ||
+		    name_is(f, "Resent-Bcc");
+	return name_is(f, "To") || name_is(f, "Cc") || name_is(f, "Bcc");
+}
+
 /* one field: check it, collect recipients, copy it unless it is Bcc */
 static int
 rewrite_field(const struct field *f, const struct hdr_policy *pol,
-    struct hdr_buf *out, struct addr_list *rcpts, struct err *e)
+    int resent, struct hdr_buf *out, struct addr_list *rcpts, struct err *e)
 {
 	char show[SHOW_MAX];
-	int bcc = name_is(f, "Bcc");
+	int bcc = name_is(f, "Bcc") || name_is(f, "Resent-Bcc");
 
 	if (memchr(f->p, '\0', f->len) != NULL)
 		return err_set(e, EX_DATAERR, "NUL byte in header '%s'",
@@ -530,8 +564,7 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	if (f->namelen == 0)
 		return err_set(e, EX_DATAERR, "malformed header line '%s'",
 		    field_show(f, show, sizeof(show)));
-	if (pol->read_rcpts && rcpts != NULL &&
-	    (bcc || name_is(f, "To") || name_is(f, "Cc")) &&
+	if (pol->read_rcpts && rcpts != NULL && rcpt_field(f, resent) &&
 	    addr_list_parse(f->p + f->colon + 1, f->len - f->colon - 1,
 	    rcpts, e) == -1)
 		return err_prefix(e, "header '%s'",
@@ -554,11 +587,11 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 {
 	struct field f;
 	size_t pos = 0;
-	int date = 0, msgid = 0, from = 0;
+	int date = 0, msgid = 0, from = 0, resent = is_resent(block, len);
 
 	while (pos < len) {
 		field_at(block, len, pos, &f);
-		if (rewrite_field(&f, pol, out, rcpts, e) == -1)
+		if (rewrite_field(&f, pol, resent, out, rcpts, e) == -1)
 			return -1;
 		date |= name_is(&f, "Date");
 		msgid |= name_is(&f, "Message-ID");

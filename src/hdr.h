@@ -4,13 +4,14 @@
  * Input: the message's header block, already CRLF-normalised, WITHOUT the
  * blank line that ends it (may be empty: headerless input).  Output: the
  * rewritten header block (CRLF lines, no blank line), appended to *out,
- * and, when policy->read_rcpts, the To/Cc/Bcc recipients appended to *rcpts.
+ * and, when policy->read_rcpts, the To/Cc/Bcc (or Resent-To/Cc/Bcc, see
+ * below) recipients appended to *rcpts.
  *
- * Rewrite rules: Bcc fields are removed (all of them, with continuation
- * lines); Date is added when missing (policy->now, RFC 5322 format, local
- * offset policy->tzoff_min); Message-ID is added when missing
- * (<unique@msgid_domain>, unique from policy->unique); From is added when
- * missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
+ * Rewrite rules: Bcc and Resent-Bcc fields are removed (all of them,
+ * with continuation lines); Date is added when missing (policy->now,
+ * RFC 5322 format, local offset policy->tzoff_min); Message-ID is
+ * added when missing (<unique@msgid_domain>, unique from
+ * policy->unique); From is added when missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
  * it is not printable ASCII, or quoted when it has specials, or plain
  * "from" without a name.  Added fields go after the existing ones, in the
  * order Date, Message-ID, From.  Field names match case-insensitively,
@@ -22,10 +23,13 @@
  * invalid UTF-8 -> EX_USAGE; unusable unique/msgid_domain -> EX_SOFTWARE.
  * msmtp's keywords change this: set_from (HDR_ON: an existing From is
  * replaced by the added one; HDR_OFF: none is added), set_date and
- * set_msgid (HDR_OFF: not added), keep_bcc (Bcc kept), undisclosed (To,
- * Cc and Bcc removed and "To: undisclosed-recipients:;" added after the
+ * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
+ * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To: undisclosed-recipients:;" added after the
  * other fields; -t still reads them first).
- * Only "To", "Cc" and "Bcc" are read under -t (not Resent-*).  On error,
+ * Under -t, recipients come from "To", "Cc" and "Bcc"; in a resent
+ * message (one with a Resent-Date, -From, -Sender, -To, -Cc, -Bcc,
+ * -Message-ID or -Reply-To field) from "Resent-To", "Resent-Cc" and
+ * "Resent-Bcc" only, as sendmail and Postfix do.  On error,
  * *out and *rcpts may hold part of the result; the caller frees them.
  *
  * hdr_split() decides where the header block ends in CRLF input: headers

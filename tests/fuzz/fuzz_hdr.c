@@ -8,8 +8,8 @@
  *    as still arriving, gives either "need more" or the same answer;
  *  - hdr_rewrite (on the split block and on the raw input, with -t): on
  *    success the output is a complete header block (hdr_split of it plus
- *    a blank line ends where it should), has no Bcc, has Date, Message-ID
- *    and From, no NUL, no field written with white space before its
+ *    a blank line ends where it should), has no Bcc or Resent-Bcc, has
+ *    Date, Message-ID and From, no NUL, no field written with white space before its
  *    colon (obsolete syntax is read, not generated), and every recipient
  *    passes addr_path_check; on
  *    failure EX_DATAERR with a message naming a header;
@@ -63,7 +63,8 @@ check_out(const struct hdr_buf *o, const struct addr_list *l)
 	if (o->len < 2 || memcmp(o->p + o->len - 2, "\r\n", 2) != 0 ||
 	    memchr(o->p, '\0', o->len) != NULL)
 		abort();
-	if (hdr_has(o->p, o->len, "Bcc") || !hdr_has(o->p, o->len, "Date") ||
+	if (hdr_has(o->p, o->len, "Bcc") || hdr_has(o->p, o->len, "Resent-Bcc") ||
+	    !hdr_has(o->p, o->len, "Date") ||
 	    !hdr_has(o->p, o->len, "Message-ID") ||
 	    !hdr_has(o->p, o->len, "From"))
 		abort();

@@ -174,10 +174,36 @@ static const struct rcase rcases[] = {
 	{ HAVE "To: undisclosed-recipients:;\r\nBcc: hidden@x\r\n", 0, 1,
 	  NULL, NULL, HAVE "To: undisclosed-recipients:;\r\n",
 	  { "hidden@x" }, 0, NULL },
+	{ HAVE "X-Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  0, 1, NULL, NULL,
+	  HAVE "X-Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  { "t@x" }, 0, NULL },
+	/* a resent message: -t reads Resent-To/Cc/Bcc only (sendmail) */
 	{ HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
 	  0, 1, NULL, NULL,
 	  HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
-	  { "t@x" }, 0, NULL },
+	  { "r@x" }, 0, NULL },
+	{ HAVE "To: t@x\r\nCc: c@x\r\nBcc: b@x\r\nResent-Cc: rc@x\r\n"
+	  "resent-bcc: rb@x,\r\n rb2@x\r\nRESENT-TO : rt@x\r\n", 0, 1, NULL,
+	  NULL, HAVE "To: t@x\r\nCc: c@x\r\nResent-Cc: rc@x\r\n"
+	  "RESENT-TO: rt@x\r\n", { "rc@x", "rb@x", "rb2@x", "rt@x" }, 0,
+	  NULL },
+	{ "Resent-Date: d\r\nTo: t@x\r\n", 0, 1, NULL, NULL,
+	  "Resent-Date: d\r\nTo: t@x\r\n" D M F, { NULL }, 0, NULL },
+	{ "Resent-Message-ID: <m@x>\r\nResent-Foo: no\r\n", 0, 1, NULL,
+	  NULL, "Resent-Message-ID: <m@x>\r\nResent-Foo: no\r\n" D M F,
+	  { NULL }, 0, NULL },
+	{ "Resent-Foo: not resent\r\nTo: t@x\r\n", 0, 1, NULL, NULL,
+	  "Resent-Foo: not resent\r\nTo: t@x\r\n" D M F, { "t@x" }, 0,
+	  NULL },
+	/* Resent-Bcc is removed like Bcc, with or without -t */
+	{ HAVE "Resent-From: r@x\r\nResent-Bcc: hidden@x\r\n"
+	  "Resent-Bcc-Not: kept\r\n", 0, 0, NULL, NULL,
+	  HAVE "Resent-From: r@x\r\nResent-Bcc-Not: kept\r\n", { NULL }, 0,
+	  NULL },
+	{ HAVE "Resent-To: a@x\r\nResent-Bcc: \"open\r\n", 0, 1, NULL, NULL,
+	  NULL, { NULL }, EX_DATAERR,
+	  "header 'Resent-Bcc': unterminated quoted string" },
 	{ "To: a@x\r\nBcc: b@x", 0, 1, NULL, NULL, "To: a@x\r\n" D M F,
 	  { "a@x", "b@x" }, 0, NULL },
 	/* without -t, address syntax is not our business */
