@@ -229,6 +229,29 @@ sys.exit(1 if re.search(rb"\r(?!\n)|(?<!\r)\n", d) else 0)
 PY
 }
 
+@test "bare CR line ends in the header block: each field is recognised as with LF (Bcc removed, nothing glued or pushed into the body)" {
+	message_bytes 'From 1234 Mon Sep 17 00:00:00 2001\rFrom: Alice <alice@example.org>\rBcc: secret@example.net\rTo: bob@example.net\rSubject: cr\r folded\r\n\tagain\rDate: Tue, 01 Oct 2024 10:00:00 +0000\rX-After: y\r\rbody\rline\r'
+	deliver
+	! grep -q 'secret' "$SRV/msg.1" || fail "Bcc delivered"
+	[ "$(grep -c '^Date' "$SRV/msg.1")" -eq 1 ] || fail "Date added although present"
+	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: y\r$' || fail "X-After left the header"
+}
+
+@test "a CR-only header block larger than one read (64 KiB) ends where the LF one does" {
+	"$PYTHON" - "$INPUT" <<'PY'
+import sys
+f = [b"X-F%d: %s" % (i, b"v" * (i % 41)) for i in range(4000)]
+f[1000:1000] = [b"Bcc: hidden@example.net,", b" more@example.net"]
+f[3000:3000] = [b"To : bob@example.net"]
+open(sys.argv[1], "wb").write(b"\r".join(f) + b"\r\rbody\r")
+PY
+	run_smtps -t
+	assert_status 0
+	assert_delivered 1
+	rcpts_sorted | tr '\n' ' ' | grep -qx 'RCPT TO:<bob@example.net> RCPT TO:<hidden@example.net> RCPT TO:<more@example.net> ' ||
+		fail "recipients: $(rcpts_sorted)"
+}
+
 @test "leading mbox From line (git format-patch) is dropped" {
 	message <<'EOF'
 From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001

@@ -4,9 +4,10 @@ make of INPUT?  An independent reference of the message rules (issue 2,
 DESIGN.md section 4, src/hdr.h), used by the Bats suites.
 
 Expected delivered message, computed from INPUT:
-  1. a leading mbox "From " line is dropped;
-  2. line ends normalised: CRLF stays, bare LF and bare CR become CRLF; the
+  1. line ends normalised: CRLF stays, bare LF and bare CR become CRLF; the
      message ends with CRLF;
+  2. a leading mbox "From " line (up to its line end, of any kind) is
+     dropped;
   3. the header block is the leading run of "name: value" lines and their
      continuation lines; it ends at an empty line (consumed) or at the first
      other line (which starts the body); input whose first line is not a
@@ -60,10 +61,9 @@ def split_lines(data):
 
 def expected_parts(inp):
     """-> (header lines kept, names present, body bytes)"""
-    if inp.startswith(b"From "):
-        nl = inp.find(b"\n")
-        inp = b"" if nl < 0 else inp[nl + 1:]
     lines = split_lines(crlf(inp))
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]
     headers = []
     i = 0
     while i < len(lines):
