@@ -9,8 +9,10 @@
  * headers, blank line and body to the spool, and makes sure the spool ends
  * with CRLF.  The spool is rewound, not fsync'ed (queue.c says when it
  * is); sp->size, sp->eightbit and sp->sum (sum.h) describe it.  More
- * than LIMIT_MESSAGE bytes -> EX_DATAERR; disk full -> EX_TEMPFAIL; other
- * write errors -> EX_IOERR.
+ * than LIMIT_MESSAGE bytes -> EX_DATAERR; a NUL byte in the body ->
+ * EX_DATAERR naming its line of the input (counted after line-end
+ * normalisation, the dropped mbox line included); disk full ->
+ * EX_TEMPFAIL; other write errors -> EX_IOERR.
  */
 #ifndef SMTPS_MSG_H
 #define SMTPS_MSG_H

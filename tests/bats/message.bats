@@ -350,6 +350,35 @@ EOF
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
 }
 
+@test "a NUL byte in the body is refused (65) naming its input line, before any network byte" {
+	local e
+	# LF, CR-only and CRLF input, with an mbox From line: the line number is the input's
+	for e in '\n' '\r' '\r\n'; do
+		message_bytes "From x Mon Sep 17 00:00:00 2001${e}Subject: nul${e}Bcc: b@example.net${e}${e}line 5${e}line 6 \\0 here${e}line 7${e}"
+		run_smtps bob@example.net
+		assert_status 65
+		assert_error_line '^smtps: NUL byte in the body, line 6 of the message'
+		[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+		assert_no_message
+	done
+}
+
+@test "a NUL byte deep in a large body (past the first reads) names the right line" {
+	"$PYTHON" -c 'import sys; sys.stdout.buffer.write(b"Subject: big\n\n" + b"line\n" * 300000 + b"here \0\n" + b"after\n" * 10)' > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line '^smtps: NUL byte in the body, line 300003 of the message'
+	assert_no_message
+}
+
+@test "a body that starts with a NUL byte (headerless input) is refused at line 1" {
+	message_bytes '\0binary'
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line 'NUL byte in the body, line 1 of'
+	assert_no_message
+}
+
 @test "a 20 MB body over implicit TLS is delivered byte-exact" {
 	stop_server
 	scenario <<EOF
