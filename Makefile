@@ -105,7 +105,7 @@ check-sanitize: deps-test
 	$(MAKE) sanitize
 	$(MAKE) unit CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
 	  LDFLAGS='-fsanitize=address,undefined'
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) bats
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
 
 FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz: $(FUZZERS)
