@@ -122,6 +122,7 @@ put_headers(struct wbuf *w, const char *h, size_t hlen,
 /*
  * A leading mbox "From " line (git format-patch) is dropped from the
  * normalised input in hb: 1 done (or there is none), 0 need more bytes.
+ * "From : x" is no mbox line but a From field in obsolete syntax.
  */
 static int
 drop_mbox_from(struct hdr_buf *hb, int eof, int *dropped)
@@ -135,6 +136,8 @@ drop_mbox_from(struct hdr_buf *hb, int eof, int *dropped)
 		return 1;
 	if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
 		return eof;		/* a lone "From " line is body */
+	if (hdr_split(hb->p, (size_t)(nl + 1 - hb->p), 1, &cut) > 0)
+		return 1;		/* "From : a@b", a field (RFC 5322 4.5) */
 	cut = (size_t)(nl + 1 - hb->p);
 	memmove(hb->p, nl + 1, hb->len - cut);
 	hb->len -= cut;

@@ -47,7 +47,8 @@ DECISIONS = {
     "D1": "line ends: CRLF, bare CR and bare LF each end a line and are "
           "delivered as CRLF; a final line end is added when missing",
     "D2": "a first line starting with 'From ' (mbox separator, git "
-          "format-patch) is dropped when it has a line end",
+          "format-patch) is dropped when it has a line end and is not a "
+          "field ('From : x', D4; Python takes both for the separator)",
     "D3": "the header block ends at the first empty line or at the first "
           "line that is neither a field ('name WSP* :') nor a continuation "
           "line; that line starts the body (Python instead drops a "
@@ -347,7 +348,8 @@ def prepare(inp, used):
     first body line in the input's lines)"""
     lines = split_lines(inp)
     start = 0
-    if lines and lines[0][0].startswith(b"From ") and lines[0][1]:
+    if (lines and lines[0][0].startswith(b"From ") and lines[0][1] and
+            not FIELD_RE.match(lines[0][0])):        # "From : x" is D4
         used.add("D2")
         start = 1
     out, hdr = [], []

@@ -267,6 +267,13 @@ EOF
 	! grep -q '^From 1234567890' "$SRV/msg.1" || fail "mbox From line kept"
 }
 
+@test "a first line 'From : addr' is the From field in obsolete syntax, not an mbox line to drop" {
+	message_bytes 'From : Alice <alice@example.org>\nSubject: s\n\nbody\n'
+	deliver
+	grep -c '^From' "$SRV/msg.1" | grep -qx 1 || fail "From dropped and made up: $(grep '^From' "$SRV/msg.1")"
+	grep -q $'^From: Alice <alice@example.org>\r$' "$SRV/msg.1" || fail "From field lost"
+}
+
 @test "a body line starting with 'From ' is not quoted on the wire" {
 	message <<'EOF'
 Subject: from

@@ -62,7 +62,8 @@ def split_lines(data):
 def expected_parts(inp):
     """-> (header lines kept, names present, body bytes)"""
     lines = split_lines(crlf(inp))
-    if lines and lines[0].startswith(b"From "):
+    if (lines and lines[0].startswith(b"From ") and
+            not HDR_RE.match(lines[0])):        # "From : x" is a field
         lines = lines[1:]
     headers = []
     i = 0

@@ -600,6 +600,35 @@ test_has(void)
 	T_OK(!hdr_has("", 0, "Date"), "empty");
 }
 
+/* hdr_get: the first field's value, folding kept, obsolete names too */
+static void
+test_get(void)
+{
+	static const struct { const char *block, *name, *want; } g[] = {
+		{ "From: a@b\r\n", "From", " a@b" },
+		{ "from:a@b", "FROM", "a@b" },
+		{ "X: 1\r\nFrom : Ann\r\n <a@b>\r\nFrom: second\r\n", "From",
+		  " Ann\r\n <a@b>" },
+		{ "From\t \t:x\r\n", "From", "x" },
+		{ "Message-ID:\r\n\t<id@x>\r\n", "Message-ID", "\r\n\t<id@x>" },
+		{ "Subject: From: no\r\n", "From", NULL },
+		{ "X-From: no\r\nFromage: no\r\n", "From", NULL },
+		{ "Subject: s\r\n From: folded, not a field\r\n", "From", NULL },
+	};
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		int found = hdr_get(g[i].block, strlen(g[i].block), g[i].name,
+		    &v, &n);
+
+		T_OK(found == (g[i].want != NULL), "get [%s] %s: found %d",
+		    g[i].block, g[i].name, found);
+		if (found && g[i].want != NULL)
+			T_EQ_MEM(v, n, g[i].want, strlen(g[i].want));
+	}
+}
+
 static void
 test_buf(void)
 {
@@ -678,6 +707,7 @@ main(void)
 	test_msgid();
 	test_from_names();
 	test_has();
+	test_get();
 	test_buf();
 	return t_done("t_hdr");
 }
