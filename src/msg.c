@@ -215,7 +215,7 @@ collect_headers(int fd, struct dot *d, struct head *h, struct err *e)
 
 /* line ends in p[0..n) */
 static long long
-spool_lines_mem(const char *p, size_t n)
+lines_in(const char *p, size_t n)
 {
 	long long lines = 0;
 	const char *q;
@@ -292,7 +292,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	    put_headers(w, h.hb.p, (size_t)h.hlen, pol, rcpts, e) == -1)
 		goto done;
 	w->body = w->total;
-	w->lines0 = h.mbox + spool_lines_mem(h.hb.p, h.bodyoff);
+	w->lines0 = h.mbox + lines_in(h.hb.p, h.bodyoff);
 	if (put_body(w, &d, h.hb.p + h.bodyoff, h.hb.len - h.bodyoff, e) == -1)
 		goto done;
 	while (!h.eof) {
