@@ -521,15 +521,19 @@ class Lane:
                    XDG_STATE_HOME=self.dir)
         for i, path, args in self.jobs:
             with open(path, "rb") as f:
-                p = subprocess.run([self.smtps, "-C", self.cfg] + args,
-                                   stdin=f, capture_output=True, env=env,
-                                   timeout=60)
+                try:
+                    p = subprocess.run([self.smtps, "-C", self.cfg] + args,
+                                       stdin=f, capture_output=True,
+                                       env=env, timeout=60)
+                    rc, err = p.returncode, p.stderr.decode("utf-8",
+                                                            "replace")
+                except subprocess.TimeoutExpired:
+                    rc, err = 124, "smtps hung (killed after 60 s)"
             num = None
-            if p.returncode == 0:
+            if rc == 0:
                 delivered += 1
                 num = delivered
-            self.results[i] = (p.returncode, p.stderr.decode("utf-8",
-                                                              "replace"), num)
+            self.results[i] = (rc, err, num)
         self.delivered = delivered
 
     def stop(self):
