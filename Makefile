@@ -136,23 +136,39 @@ fuzz-run: $(FUZZERS)
 
 # hostile SMTP server fuzzer (tests/hostile/README) against the ASan+UBSan
 # binary: HOSTILE_SECONDS of mutated sessions from seed HOSTILE_SEED
+# HOSTILE_XFAIL: violations of a known, not yet merged, bug reported as
+# XFAIL (stray-2xx: a stray positive reply taken as the answer to the
+# final dot; fixed on branch `replies` - empty it once that is merged)
 HOSTILE_SECONDS ?= 120
 HOSTILE_SEED ?= 1
+HOSTILE_XFAIL ?= stray-2xx
 hostile: smtps
+	rm -rf tests/tmp/hostile && mkdir -p tests/tmp/hostile
 	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/smtps} \
-	  --seconds $(HOSTILE_SECONDS) --seed $(HOSTILE_SEED)
+	  --seconds $(HOSTILE_SECONDS) --seed $(HOSTILE_SEED) \
+	  --workdir tests/tmp/hostile $(HOSTILE_XFAIL:%=--xfail %)
 
-# valgrind (memcheck) over the Bats suites that deliver (tests/valgrind.sh)
+# valgrind (memcheck) over the Bats suites that deliver (tests/valgrind.sh):
+# any memcheck error or definite leak ("==PID==" lines; valgrind's own
+# "--PID--" warnings, e.g. its missing pidfd_open, are not) fails the run
+VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue
+VG_LOGS = $(CURDIR)/tests/tmp/valgrind
 valgrind: smtps
+	rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
 	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/smtps \
-	  sh tests/bats/run.sh $(VALGRIND_SUITES)
+	  VALGRIND_LOGS=$(VG_LOGS) bats --tap $(VALGRIND_SUITES:%=tests/bats/%.bats)
+	@n=$$(ls $(VG_LOGS) | grep -c '^vg\.'); bad=$$(grep -lE '^==[0-9]+==' $(VG_LOGS)/vg.*); \
+	if [ -n "$$bad" ]; then cat $$bad; \
+	  echo "valgrind: errors or definite leaks in $$(echo $$bad | wc -w) of $$n runs" >&2; exit 1; fi; \
+	[ "$$n" -gt 0 ] || { echo "valgrind: smtps never ran" >&2; exit 1; }; \
+	echo "valgrind: $$n smtps runs, 0 errors, 0 definite leaks"
 
 # CI's fuzzing stage: every libFuzzer target >= 60 s, the hostile fuzzer
 # against a sanitizer build, valgrind over the delivery suites
 fuzz-ci: deps-test
 	$(MAKE) fuzz-run FUZZ_SECONDS=60
 	$(MAKE) sanitize SAN_EXTRA=-Werror
-	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=240
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=180
 	$(MAKE) clean-obj
 	$(MAKE) smtps CFLAGS='-O1 -g'
 	$(MAKE) valgrind

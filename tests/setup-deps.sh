@@ -9,7 +9,8 @@
 #          fish (their completion files are loaded and run by a test),
 #          gnome-keyring, libsecret-tools, dbus-daemon and dbus-bin (a real
 #          Secret Service on a private session bus for the keyring password
-#          source, tests/bats/secret.bats)
+#          source, tests/bats/secret.bats), clang and libclang-rt-dev
+#          (libFuzzer targets, tests/fuzz), valgrind (`make valgrind`)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -17,7 +18,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin clang libclang-rt-dev valgrind"
 
 case "${1:-}" in
 build) want=$BUILD ;;
@@ -35,7 +36,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	miss=""
 	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
 	if [ "$1" = test ]; then
-		for t in certtool bats python3 mandoc faketime msmtp secret-tool gnome-keyring-daemon dbus-daemon dbus-send; do
+		for t in certtool bats python3 mandoc faketime msmtp secret-tool gnome-keyring-daemon dbus-daemon dbus-send clang valgrind; do
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
