@@ -104,6 +104,14 @@ class Server(threading.Thread):
         self.conn = None
         self.rbuf = b""
 
+    def stop(self):
+        """smtps has ended: wake an accept() still waiting for it."""
+        if self.conn is None:
+            try:
+                self.ls.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def note(self, s):
         self.log.append(s)
         if self.verbose:
@@ -356,6 +364,7 @@ def run_case(args, seed, n, verbose=False):
                 time.sleep(0.01)
         p.returncode = 0    # reaped here, not by Popen
     elapsed = time.monotonic() - t0
+    srv.stop()
     srv.join(args.timeout * 4 + 25)
     with open(os.path.join(d, "stderr"), "rb") as f:
         err = f.read()
