@@ -148,60 +148,72 @@ greet(struct smtp *s, struct err *e)
 	return 0;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* the account and credential option bits ask for */
+static void
+account_make(uint8_t opt, struct account *a, struct cred *c)
 {
 	static char name[] = "fuzz", host[] = "mail.example", user[] = "alice",
 	    on[] = "on", xo[] = "xoauth2", lmtp[] = "lmtp";
-	static char r0[] = "bob@example.org", r1[] = "carol@example.org",
-	    r2[] = "dave@example.org", r3[] = "eve@example.org";
-	char *rcpts[4] = { r0, r1, r2, r3 };
-	struct stream st;
-	struct account a;
-	struct envelope env;
-	struct cred c;
-	struct smtp *s;
-	struct err e;
-	uint8_t opt;
-	int rc;
 
-	if (size < 2)
-		return 0;
-	opt = data[0];
-	st.chunk = data[1];
-	st.p = data + 2;
-	st.left = size - 2;
-	memset(&a, 0, sizeof(a));
-	a.name = name;
-	a.host = host;
-	a.port = 587;
-	a.allow_plaintext_auth = 1;
-	a.protocol = (opt & 1) ? lmtp : NULL;
-	a.user = (opt & 8) ? user : NULL;
-	a.auth = (opt & 64) ? xo : on;
-	memset(&c, 0, sizeof(c));
-	c.secret = xstrdup((opt & 64) ? "tok" : "secret");
-	c.oauth = (opt & 64) != 0;
-	s = xcalloc(1, sizeof(*s));
-	s->a = &a;
-	s->cred = &c;
+	memset(a, 0, sizeof(*a));
+	a->name = name;
+	a->host = host;
+	a->port = 587;
+	a->allow_plaintext_auth = 1;
+	a->protocol = (opt & 1) ? lmtp : NULL;
+	a->user = (opt & 8) ? user : NULL;
+	a->auth = (opt & 64) ? xo : on;
+	memset(c, 0, sizeof(*c));
+	c->secret = xstrdup((opt & 64) ? "tok" : "secret");
+	c->oauth = (opt & 64) != 0;
+}
+
+/* a session as connect_and_greet() leaves it, reading from st */
+static struct smtp *
+session_make(uint8_t opt, const struct account *a, struct cred *c,
+    struct stream *st)
+{
+	struct smtp *s = xcalloc(1, sizeof(*s));
+
+	s->a = a;
+	s->cred = c;
 	s->fd = -1;
 	s->timeout_ms = s->data_ms = 1000;
 	s->lmtp = (opt & 1) != 0;
 	strlcpy(s->name, "client.example", sizeof(s->name));
 	s->io = xcalloc(1, sizeof(*s->io));
-	io_init(s->io, (struct transport){ s_read, s_write, s_pending, &st });
+	io_init(s->io, (struct transport){ s_read, s_write, s_pending, st });
 	s->io->timeout_ms = s->timeout_ms;
-	memset(&env, 0, sizeof(env));
-	env.from = "alice@example.org";
-	env.rcpts = rcpts;
+	return s;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char r0[] = "bob@example.org", r1[] = "carol@example.org",
+	    r2[] = "dave@example.org", r3[] = "eve@example.org";
+	char *rcpts[4] = { r0, r1, r2, r3 };
+	struct envelope env = { "alice@example.org", rcpts, 1, NULL, NULL,
+	    NULL };
+	struct stream st;
+	struct account a;
+	struct cred c;
+	struct smtp *s;
+	struct err e;
+	uint8_t opt;
+
+	if (size < 2)
+		return 0;
+	opt = data[0];
+	st = (struct stream){ data + 2, size - 2, data[1] };
 	env.nrcpts = 1 + ((opt >> 4) & 3);
+	account_make(opt, &a, &c);
+	s = session_make(opt, &a, &c, &st);
 	err_clear(&e);
-	rc = greet(s, &e);
-	check_err(rc, &e);
-	if (rc == -1)
+	if (greet(s, &e) == -1) {
+		check_err(-1, &e);
 		s->broken = 1;
-	else if (opt & 128)
+	} else if (opt & 128)
 		verify(s, &env);
 	else {
 		if (opt & 4)
