@@ -62,6 +62,14 @@ EOF
 	[ "$status" -eq 1 ] && [[ $output == *"-> EXIT"* ]] || fail "$output"
 }
 
+@test "hostile oracle: memory over --rss-mb is MEMORY (killed while it grows)" {
+	fake <<'EOF'
+exec python3 -c 'import time; x = bytearray(80 << 20); time.sleep(30)'
+EOF
+	hostile --smtps "$T/fake" --seed 1 --cases 1 --rss-mb 40
+	[ "$status" -eq 1 ] && [[ $output == *"-> MEMORY"* ]] || fail "$output"
+}
+
 @test "hostile oracle: a case replays exactly from its seed" {
 	fake <<'EOF'
 exit 75

@@ -12,7 +12,8 @@ runs `smtps -C CONFIG RCPT... < MESSAGE` against it and checks the oracles:
             (AddressSanitizer, LeakSanitizer, UBSan "runtime error")
   HANG      smtps still runs after the bound (every reply has the
             configured `timeout`; at most two phases are slowed), killed
-  MEMORY    its peak RSS (wait4) is over --rss-mb
+  MEMORY    its RSS goes over --rss-mb (watched in /proc while it runs,
+            then killed; else its peak from wait4)
   EXIT      an exit status that is not 0 or a sysexits code (64-78)
   FALSE-OK  exit 0 although the server's reply to the final dot of the
             message was not a positive completion (2xx), or the server
@@ -318,6 +319,18 @@ def positive(reply):
     return False
 
 
+def rss_kb(pid):
+    """The process's resident set now, in KiB (0 when unknown)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def write_files(d, case, port, timeout):
     cfg = os.path.join(d, "config")
     with open(cfg, "w") as f:
@@ -356,8 +369,9 @@ def run_case(args, seed, n, verbose=False):
             pid, st, ru = os.wait4(p.pid, os.WNOHANG)
             if pid == p.pid:
                 status = st
-            elif time.monotonic() - t0 > bound:
-                hung = True
+            elif time.monotonic() - t0 > bound or \
+                    rss_kb(p.pid) > args.rss_mb * 1024:
+                hung = time.monotonic() - t0 > bound
                 os.kill(p.pid, signal.SIGKILL)
                 _, status, ru = os.wait4(p.pid, 0)
             else:
@@ -388,10 +402,10 @@ def run_case(args, seed, n, verbose=False):
 def judge(args, case, srv, status, ru, hung, err):
     if hung:
         return "HANG"
+    if ru.ru_maxrss > args.rss_mb * 1024:
+        return "MEMORY"     # (killed by the harness when caught live)
     if os.WIFSIGNALED(status) or SAN_RE.search(err):
         return "CRASH"
-    if ru.ru_maxrss > args.rss_mb * 1024:
-        return "MEMORY"
     ex = os.WEXITSTATUS(status)
     if ex != 0 and not 64 <= ex <= 78:
         return "EXIT"
