@@ -1,7 +1,7 @@
 #!/bin/sh
 # setup-deps.sh build|test - install the Debian packages smtps needs.
 #
-#   build: compiler, pkg-config, GnuTLS and libbsd headers
+#   build: compiler, pkg-config, GnuTLS, libbsd and json-c headers
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
 #          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
 #          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
@@ -13,7 +13,7 @@
 # fails).  Missing and not root -> one clear message, exit 1.
 set -eu
 
-BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
+BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
 TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish"
 
 case "${1:-}" in
