@@ -21,7 +21,7 @@ WARN	= -Wall -Wextra -Wshadow -Wformat=2 $(NOTRUNC) \
 	  -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	  -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough \
 	  -Wnull-dereference -Wcast-align
-PKGS	= gnutls libbsd-overlay
+PKGS	= gnutls libbsd-overlay json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 VERSION	= 0.1.0
@@ -39,7 +39,7 @@ all: pkgcheck smtps
 pkgcheck:
 	@pkg-config --exists $(PKGS) || { \
 	  echo "smtps: missing build packages (pkg-config $(PKGS));" \
-	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev pkg-config" >&2; \
+	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
 	  exit 1; }
 
 smtps: $(OBJS)

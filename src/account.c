@@ -45,6 +45,7 @@
 
 #include "account.h"
 #include "log.h"
+#include "oauth2.h"
 #include "secret.h"
 #include "tls.h"
 
@@ -139,11 +140,14 @@ account_validate(const struct account *a, struct err *e)
 		if (a->user == NULL)
 			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
 			    where, a->auth);
-		if (a->password == NULL && a->passwordeval == NULL)
+		if (a->password == NULL && a->passwordeval == NULL &&
+		    !oauth2_enabled(a))
 			return err_set(e, EX_CONFIG, "%s: no password for user "
 			    "'%s' (set password or passwordeval)", where,
 			    a->user);
 	}
+	if (oauth2_check(a, e) == -1)
+		return -1;
 	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))
 		return err_set(e, EX_CONFIG, "%s: %s is set but %s is not (a "
 		    "client certificate needs both)", where, a->tls_cert_file ?

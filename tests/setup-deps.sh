@@ -36,7 +36,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
-	pkg-config --exists gnutls libbsd-overlay 2>/dev/null || miss="$miss gnutls-dev libbsd-dev"
+	pkg-config --exists gnutls libbsd-overlay json-c 2>/dev/null || miss="$miss gnutls-dev libbsd-dev json-c-dev"
 	if [ -n "$miss" ]; then
 		echo "setup-deps: not a Debian system; please install:$miss" >&2
 		exit 1
