@@ -53,7 +53,7 @@ src/%.o: src/%.c src/*.h Makefile
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
 T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/logline.o src/err.o
-T_account = src/account.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/log.o src/logline.o src/err.o
+T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/log.o src/logline.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sum	= src/sum.o
