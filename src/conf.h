@@ -17,7 +17,7 @@
  * names the default account.  An on/off keyword given without value means on.
  * Validation done here: keyword known, value syntax (port 1..65535, on|off,
  * timeout seconds or off, tls_fingerprint as SHA-256 hex with or without
- * colons, auth on|off|plain|login, queue_lifetime/queue_backoff_min/
+ * colons, auth on|off|MECHANISM (sasl.h), queue_lifetime/queue_backoff_min/
  * queue_backoff_max as a duration: seconds, or a number with suffix s, m,
  * h or d, 1 s .. 365 d), syslog (on, off or LOG_USER, LOG_MAIL,
  * LOG_LOCAL0..7; stored as the facility name, off = NULL), dsn_notify

@@ -225,7 +225,16 @@ conf_kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 int
 conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
-	static const char *const ok[] = { "on", "off", "plain", "login" };
+	static const char *const ok[] = { "on", "off", "plain", "login",
+	    "xoauth2", "oauthbearer", "external", "cram-md5" };
+	static const struct { const char *name, *instead; } no[] = {
+		{ "gssapi", "Kerberos is not supported; use scram-sha-256 or "
+		    "plain over TLS" },
+		{ "ntlm", "NTLM is not supported; use xoauth2 (Microsoft 365) "
+		    "or plain over TLS" },
+		{ "digest-md5", "DIGEST-MD5 is obsolete (RFC 6331); use "
+		    "scram-sha-256, or cram-md5 for an old server" },
+	};
 	size_t i;
 
 	if (*v == '\0')
@@ -236,8 +245,13 @@ conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 			return 0;
 		}
 	}
-	return conf_perr(p, "keyword 'auth' expects on, off, plain or login, "
-	    "got '%s'", vis(p, v));
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcasecmp(v, no[i].name) == 0)
+			return conf_perr(p, "auth %s: %s", no[i].name,
+			    no[i].instead);
+	return conf_perr(p, "keyword 'auth' expects on, off, plain, login, "
+	    "xoauth2, oauthbearer, external or cram-md5, got '%s'",
+	    vis(p, v));
 }
 
 /* one "FILE:LINE: ..." line appended to conf->warnings */

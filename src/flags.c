@@ -129,7 +129,7 @@ static const struct flag flags[] = {
 	{ "host", 1, A_VALUE, F_DO, ID_KW,
 	  "--host=HOST, --port=N, --tls[=on|off], --tls-starttls[=on|off],\n"
 	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, --tls-certcheck[=on|off],\n"
-	  "  --auth[=on|off|plain|login], --user=NAME, --passwordeval=CMD,\n"
+	  "  --auth[=on|off|MECHANISM], --user=NAME, --passwordeval=CMD,\n"
 	  "  --from=ADDR, --domain=NAME, --maildomain=NAME, --timeout=SEC,\n"
 	  "  --aliases=FILE, --logfile=FILE, --syslog[=FACILITY],\n"
 	  "  --dsn-notify=DSN, --dsn-return=RET\n"

@@ -33,6 +33,16 @@
 #define LIMIT_PASSWORD		65536	/* password or passwordeval/eval output */
 #define LIMIT_DOMAIN		255	/* host and domain names */
 
+/* SASL (AUTH) */
+#define LIMIT_SASL_LINE		(3 * LIMIT_PASSWORD) /* one AUTH line or
+					   response, base64 of user + secret */
+#define LIMIT_SASL_STEPS	8	/* server challenges in one AUTH */
+#define LIMIT_SASL_REASON	256	/* an OAuth2 error challenge's status
+					   and scope, as reported */
+#define LIMIT_SCRAM_ITER	1000000	/* largest SCRAM iteration count a
+					   server may ask for (PBKDF2 work) */
+#define LIMIT_SCRAM_MSG		1024	/* a SCRAM message, bytes */
+
 /* the retry queue (defaults of the queue_* keywords, seconds) */
 #define LIMIT_QUEUE_LIFETIME	(5 * 24 * 3600)	/* give up after 5 days */
 #define LIMIT_QUEUE_BACKOFF_MIN	60		/* first retry after ~1 min */

@@ -51,6 +51,8 @@ enum {
 	AUTH_XOAUTH2	= 1 << 5,
 	AUTH_OAUTHBEARER = 1 << 6,
 	AUTH_EXTERNAL	= 1 << 7,
+	AUTH_SCRAM_SHA_1_PLUS = 1 << 8,
+	AUTH_SCRAM_SHA_256_PLUS = 1 << 9,
 };
 
 struct caps {

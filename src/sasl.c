@@ -1,23 +1,38 @@
 /*
- * sasl.c - SASL mechanisms for SMTP AUTH: PLAIN (RFC 4616, sent as an
- * initial response) and LOGIN.  Picks the strongest mechanism both sides
- * support; builds responses into caller buffers that the caller wipes.
+ * sasl.c - SASL mechanisms for SMTP AUTH (contract: sasl.h): the choice,
+ * PLAIN (RFC 4616, initial response), LOGIN, XOAUTH2 (Google's and
+ * Microsoft's), OAUTHBEARER (RFC 7628) with its error challenge,
+ * EXTERNAL (RFC 4422 appendix A), CRAM-MD5 (RFC 2195).  Buffers that held
+ * a secret are wiped before they go out of scope.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 
 #include "reply.h"
 #include "sasl.h"
 #include "secret.h"
 
-/* strongest first; PLAIN and LOGIN send the same secret, PLAIN in one trip */
+#define M_AUTO	1	/* `auth on` may choose it */
+#define M_TOKEN	2	/* signs in with an OAuth2 token, not a password */
+#define M_CB	4	/* needs channel binding (-PLUS) */
+
+/* `auth on` tries them in this order (strongest first) */
 static const struct {
 	int		 mech;
 	const char	*name;
+	int		 flags;
 } mechs[] = {
-	{ AUTH_PLAIN, "PLAIN" },
-	{ AUTH_LOGIN, "LOGIN" },
+	{ AUTH_PLAIN,		"PLAIN",		M_AUTO },
+	{ AUTH_LOGIN,		"LOGIN",		M_AUTO },
+	{ AUTH_OAUTHBEARER,	"OAUTHBEARER",		M_AUTO | M_TOKEN },
+	{ AUTH_XOAUTH2,		"XOAUTH2",		M_AUTO | M_TOKEN },
+	{ AUTH_CRAM_MD5,	"CRAM-MD5",		0 },
+	{ AUTH_EXTERNAL,	"EXTERNAL",		0 },
 };
 #define NMECHS	(sizeof(mechs) / sizeof(mechs[0]))
 
@@ -32,12 +47,23 @@ sasl_name(int mech)
 	return "?";
 }
 
-static void
-offered_list(unsigned offered, char *out, size_t outsz)
+int
+sasl_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NMECHS; i++)
+		if (strcasecmp(name, mechs[i].name) == 0)
+			return mechs[i].mech;
+	return 0;
+}
+
+void
+sasl_offered(unsigned offered, char *out, size_t outsz)
 {
 	static const char *names[] = { "PLAIN", "LOGIN", "CRAM-MD5",
 	    "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER",
-	    "EXTERNAL" };
+	    "EXTERNAL", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS" };
 	size_t i;
 
 	out[0] = '\0';
@@ -51,26 +77,49 @@ offered_list(unsigned offered, char *out, size_t outsz)
 		strlcpy(out, "none", outsz);
 }
 
-int
-sasl_pick(unsigned offered, const char *wanted, struct err *e)
+/* what `auth on` can use, for the error line */
+static void
+auto_list(int oauth, int cb, char *out, size_t outsz)
 {
-	char list[128];
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < NMECHS; i++) {
+		if (!(mechs[i].flags & M_AUTO) ||
+		    !(mechs[i].flags & M_TOKEN) != !oauth ||
+		    ((mechs[i].flags & M_CB) && !cb))
+			continue;
+		if (out[0] != '\0')
+			strlcat(out, " ", outsz);
+		strlcat(out, mechs[i].name, outsz);
+	}
+}
+
+int
+sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
+    struct err *e)
+{
+	char list[192], mine[192];
+	int on = strcasecmp(wanted, "on") == 0;
 	size_t i;
 
 	for (i = 0; i < NMECHS; i++) {
-		if (strcasecmp(wanted, "on") != 0 &&
+		if (on ? !(mechs[i].flags & M_AUTO) ||
+		    !(mechs[i].flags & M_TOKEN) != !oauth ||
+		    ((mechs[i].flags & M_CB) && !cb) :
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
 		if (offered & (unsigned)mechs[i].mech)
 			return mechs[i].mech;
 	}
-	offered_list(offered, list, sizeof(list));
-	if (strcasecmp(wanted, "on") == 0)
-		return err_set(e, EX_UNAVAILABLE, "server offers no usable "
-		    "AUTH mechanism (offered: %s; smtps supports PLAIN LOGIN)",
-		    list);
-	return err_set(e, EX_UNAVAILABLE, "server does not offer AUTH %s "
-	    "(offered: %s)", wanted, list);
+	sasl_offered(offered, list, sizeof(list));
+	if (!on)
+		return err_set(e, EX_UNAVAILABLE, "server does not offer AUTH "
+		    "%s (offered: %s)", wanted, list);
+	auto_list(oauth, cb, mine, sizeof(mine));
+	return err_set(e, EX_UNAVAILABLE, "server offers no usable AUTH "
+	    "mechanism (offered: %s; smtps can use %s%s)", list, mine,
+	    oauth ? " with an OAuth2 token" : "");
 }
 
 long
@@ -104,45 +153,373 @@ sasl_b64(const unsigned char *in, size_t inlen, char *out, size_t outsz)
 	return (long)o;
 }
 
-int
-sasl_initial(int mech, const char *user, const char *pass, char *out,
-    size_t outsz, struct err *e)
+long
+sasl_unb64(const char *in, size_t inlen, unsigned char *out, size_t outsz)
+{
+	gnutls_datum_t src, dst = { NULL, 0 };
+	long n = -1;
+
+	while (inlen > 0 && (in[inlen - 1] == ' ' || in[inlen - 1] == '\t'))
+		inlen--;
+	if (inlen == 0) {
+		if (outsz > 0)
+			out[0] = '\0';
+		return outsz > 0 ? 0 : -1;
+	}
+	src.data = (unsigned char *)(uintptr_t)in;
+	src.size = (unsigned)inlen;
+	if (inlen > LIMIT_SASL_LINE ||
+	    gnutls_base64_decode2(&src, &dst) < 0)
+		return -1;
+	if (dst.size < outsz && memchr(dst.data, '\0', dst.size) == NULL) {
+		memcpy(out, dst.data, dst.size);
+		out[dst.size] = '\0';
+		n = (long)dst.size;
+	}
+	secret_wipe(dst.data, dst.size);
+	gnutls_free(dst.data);
+	return n;
+}
+
+/* "AUTH MECH " + base64(raw[0..len)) into out; wipes raw */
+static int
+initial_line(const char *mech, unsigned char *raw, size_t len, size_t rawsz,
+    char *out, size_t outsz, struct err *e)
+{
+	int n = snprintf(out, outsz, "AUTH %s ", mech);
+
+	if (n < 0 || (size_t)n >= outsz ||
+	    sasl_b64(raw, len, out + n, outsz - (size_t)n) < 0) {
+		secret_wipe(raw, rawsz);
+		return err_set(e, EX_CONFIG, "AUTH %s: user name or secret too "
+		    "long", mech);
+	}
+	secret_wipe(raw, rawsz);
+	return 0;
+}
+
+/* append s to raw at *len; -1 when it does not fit */
+static int
+put(unsigned char *raw, size_t rawsz, size_t *len, const char *s, size_t sl)
+{
+	if (sl > rawsz - *len)
+		return -1;
+	memcpy(raw + *len, s, sl);
+	*len += sl;
+	return 0;
+}
+
+/* RFC 4616: authzid (empty) \0 authcid \0 password */
+static int
+plain_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 {
 	unsigned char raw[2 * LIMIT_PASSWORD + 4];
-	size_t ul = strlen(user), pl = strlen(pass);
-	int n;
+	size_t len = 0;
 
-	if (mech == AUTH_LOGIN) {
-		strlcpy(out, "AUTH LOGIN", outsz);
+	if (put(raw, sizeof(raw), &len, "", 1) || put(raw, sizeof(raw), &len,
+	    x->user, strlen(x->user) + 1) || put(raw, sizeof(raw), &len,
+	    x->secret, strlen(x->secret)))
+		len = sizeof(raw) + 1;
+	return initial_line("PLAIN", raw, len, sizeof(raw), out, outsz, e);
+}
+
+/*
+ * XOAUTH2: "user=U\1auth=Bearer T\1\1"; OAUTHBEARER (RFC 7628 3.1):
+ * "n,a=U,\1host=H\1port=P\1auth=Bearer T\1\1", the user a GS2 saslname
+ * ("," -> "=2C", "=" -> "=3D").
+ */
+static int
+oauth_start(struct sasl *x, char *out, size_t outsz, struct err *e)
+{
+	unsigned char raw[2 * LIMIT_PASSWORD + 512];
+	char tail[LIMIT_DOMAIN + 64];
+	const char *p;
+	size_t len = 0;
+	int bad = 0, bearer = x->mech == AUTH_OAUTHBEARER;
+
+	bad |= put(raw, sizeof(raw), &len, bearer ? "n,a=" : "user=",
+	    bearer ? 4 : 5);
+	for (p = x->user; *p != '\0'; p++)
+		bad |= put(raw, sizeof(raw), &len, !bearer ? p : *p == ',' ?
+		    "=2C" : *p == '=' ? "=3D" : p, !bearer ||
+		    (*p != ',' && *p != '=') ? 1 : 3);
+	tail[0] = '\0';
+	if (bearer && x->host != NULL)
+		snprintf(tail, sizeof(tail), "\001host=%s\001port=%d",
+		    x->host, x->port);
+	bad |= put(raw, sizeof(raw), &len, bearer ? "," : "", bearer);
+	bad |= put(raw, sizeof(raw), &len, tail, strlen(tail));
+	bad |= put(raw, sizeof(raw), &len, "\001auth=Bearer ", 13);
+	bad |= put(raw, sizeof(raw), &len, x->secret, strlen(x->secret));
+	bad |= put(raw, sizeof(raw), &len, "\001\001", 2);
+	return initial_line(sasl_name(x->mech), raw, bad ? sizeof(raw) + 1 :
+	    len, sizeof(raw), out, outsz, e);
+}
+
+/* RFC 4422 appendix A: the authorization identity (the user) or "=" */
+static int
+external_start(struct sasl *x, char *out, size_t outsz, struct err *e)
+{
+	unsigned char raw[LIMIT_DOMAIN * 2];
+	size_t len = 0;
+
+	if (x->user == NULL || x->user[0] == '\0') {
+		strlcpy(out, "AUTH EXTERNAL =", outsz);
 		return 0;
 	}
-	if (ul > LIMIT_PASSWORD || pl > LIMIT_PASSWORD)
-		return err_set(e, EX_CONFIG, "user name or password too long");
-	/* authzid empty, authcid, password */
-	raw[0] = '\0';
-	memcpy(raw + 1, user, ul);
-	raw[1 + ul] = '\0';
-	memcpy(raw + 2 + ul, pass, pl);
-	n = snprintf(out, outsz, "AUTH PLAIN ");
-	if (n < 0 || (size_t)n >= outsz ||
-	    sasl_b64(raw, ul + pl + 2, out + n, outsz - (size_t)n) < 0) {
-		secret_wipe(raw, sizeof(raw));
-		return err_set(e, EX_SOFTWARE, "AUTH buffer too small");
+	if (put(raw, sizeof(raw), &len, x->user, strlen(x->user)))
+		len = sizeof(raw) + 1;
+	return initial_line("EXTERNAL", raw, len, sizeof(raw), out, outsz, e);
+}
+
+int
+sasl_start(struct sasl *x, char *out, size_t outsz, struct err *e)
+{
+	x->step = 0;
+	x->reason[0] = '\0';
+	switch (x->mech) {
+	case AUTH_PLAIN:
+		return plain_start(x, out, outsz, e);
+	case AUTH_XOAUTH2:
+	case AUTH_OAUTHBEARER:
+		return oauth_start(x, out, outsz, e);
+	case AUTH_EXTERNAL:
+		return external_start(x, out, outsz, e);
+	case AUTH_LOGIN:
+	case AUTH_CRAM_MD5:
+		snprintf(out, outsz, "AUTH %s", sasl_name(x->mech));
+		return 0;
+	default:
+		return err_set(e, EX_SOFTWARE, "AUTH: mechanism %d not "
+		    "implemented", x->mech);
 	}
-	secret_wipe(raw, sizeof(raw));
+}
+
+/* base64 of s into out */
+static int
+b64_str(const char *s, char *out, size_t outsz, struct err *e)
+{
+	if (sasl_b64((const unsigned char *)s, strlen(s), out, outsz) < 0)
+		return err_set(e, EX_CONFIG, "user name or password too long");
+	return 0;
+}
+
+/* RFC 2195: base64("user " hex(HMAC-MD5(password, challenge))) */
+static int
+cram_md5(struct sasl *x, const char *chal, size_t len, char *out,
+    size_t outsz, struct err *e)
+{
+	unsigned char mac[16];
+	char resp[LIMIT_DOMAIN * 2 + 40];
+	size_t i, n;
+	int rc;
+
+	if (gnutls_hmac_fast(GNUTLS_MAC_MD5, x->secret, strlen(x->secret),
+	    chal, len, mac) < 0)
+		return err_set(e, EX_SOFTWARE, "AUTH CRAM-MD5: HMAC-MD5 is not "
+		    "available in this GnuTLS");
+	n = (size_t)snprintf(resp, sizeof(resp), "%s ", x->user);
+	for (i = 0; i < sizeof(mac) && n + 3 <= sizeof(resp); i++)
+		n += (size_t)snprintf(resp + n, sizeof(resp) - n, "%02x",
+		    mac[i]);
+	rc = n + 1 >= sizeof(resp) ? err_set(e, EX_CONFIG, "AUTH CRAM-MD5: "
+	    "user name too long") : b64_str(resp, out, outsz, e);
+	secret_wipe(mac, sizeof(mac));
+	secret_wipe(resp, sizeof(resp));
+	return rc;
+}
+
+/* an OAuth2 error challenge: keep the reason, send the dummy response */
+static int
+oauth_next(struct sasl *x, const char *dec, size_t len, char *out,
+    size_t outsz, struct err *e)
+{
+	if (x->step > 0)
+		return err_set(e, EX_PROTOCOL, "AUTH %s: a second challenge "
+		    "after the error challenge", sasl_name(x->mech));
+	if (sasl_oauth_error(dec, len, x->reason, sizeof(x->reason)) == -1)
+		strlcpy(x->reason, "an error challenge without a status",
+		    sizeof(x->reason));
+	/* RFC 7628 3.2.3: %x01; XOAUTH2 (Google): an empty response */
+	strlcpy(out, x->mech == AUTH_OAUTHBEARER ? "AQ==" : "", outsz);
 	return 0;
 }
 
 int
-sasl_step(int mech, int step, const char *user, const char *pass,
-    char *out, size_t outsz, struct err *e)
+sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
+    size_t outsz, struct err *e)
 {
-	const char *s;
+	unsigned char dec[LIMIT_REPLY_TEXT];
+	long n;
+	int rc;
 
-	if (mech != AUTH_LOGIN || step < 0 || step > 1)
-		return err_set(e, EX_PROTOCOL, "unexpected AUTH challenge");
-	s = step == 0 ? user : pass;
-	if (sasl_b64((const unsigned char *)s, strlen(s), out, outsz) < 0)
-		return err_set(e, EX_CONFIG, "user name or password too long");
+	if (x->step >= LIMIT_SASL_STEPS)
+		return err_set(e, EX_PROTOCOL, "AUTH %s: more than %d "
+		    "challenges", sasl_name(x->mech), LIMIT_SASL_STEPS);
+	if ((n = sasl_unb64(chal, len, dec, sizeof(dec))) < 0)
+		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's challenge "
+		    "is not base64", sasl_name(x->mech));
+	switch (x->mech) {
+	case AUTH_LOGIN:
+		rc = x->step > 1 ? err_set(e, EX_PROTOCOL, "AUTH LOGIN: a "
+		    "third challenge") : b64_str(x->step == 0 ? x->user :
+		    x->secret, out, outsz, e);
+		break;
+	case AUTH_CRAM_MD5:
+		rc = x->step > 0 ? err_set(e, EX_PROTOCOL, "AUTH CRAM-MD5: a "
+		    "second challenge") : cram_md5(x, (char *)dec, (size_t)n,
+		    out, outsz, e);
+		break;
+	case AUTH_XOAUTH2:
+	case AUTH_OAUTHBEARER:
+		rc = oauth_next(x, (char *)dec, (size_t)n, out, outsz, e);
+		break;
+	case AUTH_PLAIN:
+	case AUTH_EXTERNAL:
+	default:
+		rc = err_set(e, EX_PROTOCOL, "AUTH %s: unexpected challenge",
+		    sasl_name(x->mech));
+		break;
+	}
+	secret_wipe(dec, sizeof(dec));
+	x->step++;
+	return rc;
+}
+
+int
+sasl_done(struct sasl *x, struct err *e)
+{
+	(void)x;
+	(void)e;
+	return 0;
+}
+
+void
+sasl_clear(struct sasl *x)
+{
+	x->step = 0;
+}
+
+/* --- the RFC 7628 error challenge: a flat JSON object of strings ------- */
+
+struct js {
+	const char	*p, *end;
+};
+
+static void
+js_ws(struct js *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int
+js_hex4(struct js *j, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	if (j->end - j->p < 4)
+		return -1;
+	for (i = 0; i < 4; i++, j->p++) {
+		char c = *j->p;
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v |= (unsigned)((c | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* a string at j->p into out (printable ASCII kept, the rest '?') */
+static int
+js_str(struct js *j, char *out, size_t outsz)
+{
+	size_t o = 0;
+	unsigned v;
+	char c;
+
+	if (j->p >= j->end || *j->p++ != '"')
+		return -1;
+	while (j->p < j->end && *j->p != '"') {
+		c = *j->p++;
+		if ((unsigned char)c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (j->p >= j->end)
+				return -1;
+			c = *j->p++;
+			if (c == 'u') {
+				if (js_hex4(j, &v) == -1)
+					return -1;
+				c = v >= 0x20 && v < 0x7f ? (char)v : '?';
+			} else if (strchr("\"\\/", c) == NULL) {
+				if (strchr("bfnrt", c) == NULL)
+					return -1;
+				c = ' ';
+			}
+		}
+		if (o + 1 < outsz)
+			out[o++] = (unsigned char)c < 0x7f ? c : '?';
+	}
+	if (outsz > 0)
+		out[o] = '\0';
+	return j->p < j->end ? (j->p++, 0) : -1;
+}
+
+/* a number, true, false or null, copied as it is */
+static int
+js_scalar(struct js *j, char *out, size_t outsz)
+{
+	const char *st = j->p;
+
+	while (j->p < j->end && *j->p != '\0' &&
+	    strchr("0123456789+-.eEtruefalsn", *j->p) != NULL)
+		j->p++;
+	snprintf(out, outsz, "%.*s", (int)(j->p - st), st);
+	return j->p > st ? 0 : -1;
+}
+
+int
+sasl_oauth_error(const char *json, size_t len, char *out, size_t outsz)
+{
+	struct js j = { json, json + len };
+	char key[32], val[LIMIT_SASL_REASON / 2], status[LIMIT_SASL_REASON / 2];
+	char scope[LIMIT_SASL_REASON / 2];
+
+	status[0] = scope[0] = '\0';
+	js_ws(&j);
+	if (j.p >= j.end || *j.p++ != '{')
+		return -1;
+	for (js_ws(&j); j.p < j.end && *j.p != '}'; js_ws(&j)) {
+		if (js_str(&j, key, sizeof(key)) == -1)
+			return -1;
+		js_ws(&j);
+		if (j.p >= j.end || *j.p++ != ':')
+			return -1;
+		js_ws(&j);
+		val[0] = '\0';
+		if (j.p < j.end && *j.p == '"' ? js_str(&j, val,
+		    sizeof(val)) == -1 : js_scalar(&j, val, sizeof(val)) == -1)
+			return -1;
+		if (strcmp(key, "status") == 0)
+			strlcpy(status, val, sizeof(status));
+		else if (strcmp(key, "scope") == 0)
+			strlcpy(scope, val, sizeof(scope));
+		js_ws(&j);
+		if (j.p < j.end && *j.p == ',')
+			j.p++;
+		else if (j.p >= j.end || *j.p != '}')
+			return -1;
+	}
+	if (j.p >= j.end || status[0] == '\0')
+		return -1;
+	snprintf(out, outsz, "status %s%s%s", status, scope[0] ? ", scope " :
+	    "", scope);
 	return 0;
 }

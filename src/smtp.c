@@ -85,8 +85,8 @@ smtp_cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 }
 
 /* read one complete reply into s->r within ms */
-static int
-read_reply(struct smtp *s, int ms, const char *what, struct err *e)
+int
+smtp_read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 {
 	const char *line;
 	size_t len;
@@ -125,7 +125,7 @@ smtp_get_reply(struct smtp *s, int ms, const char *what, struct err *e)
 		int mech = s->auth_mech;
 
 		s->auth_mech = 0;
-		if (read_reply(s, s->timeout_ms, "AUTH", e) == -1)
+		if (smtp_read_reply(s, s->timeout_ms, "AUTH", e) == -1)
 			return -1;
 		if (s->r.code / 100 != 2) {
 			s->broken = 1;
@@ -135,7 +135,7 @@ smtp_get_reply(struct smtp *s, int ms, const char *what, struct err *e)
 		log_info("authenticated as %s with %s", s->a->user,
 		    sasl_name(mech));
 	}
-	return read_reply(s, ms, what, e);
+	return smtp_read_reply(s, ms, what, e);
 }
 
 /* read a reply and demand class `want` (2 or 3) */
@@ -224,67 +224,6 @@ starttls(struct smtp *s, struct err *e)
 	return ehlo(s, e);
 }
 
-/* the password or token to sign in with; "" when there is none */
-static const char *
-secret_of(const struct smtp *s)
-{
-	return s->cred != NULL && s->cred->secret != NULL ? s->cred->secret :
-	    "";
-}
-
-static int
-auth_login_steps(struct smtp *s, int mech, struct err *e)
-{
-	char buf[3 * LIMIT_PASSWORD];
-	int step, rc = 0;
-
-	for (step = 0; step < 2 && rc == 0; step++) {
-		rc = smtp_expect(s, 3, PH_AUTH, s->timeout_ms, "AUTH", e);
-		if (rc == 0)
-			rc = sasl_step(mech, step, s->a->user, secret_of(s),
-			    buf, sizeof(buf), e);
-		if (rc == 0)
-			rc = smtp_cmd(s, 1, e, "%s", buf);
-	}
-	secret_wipe(buf, sizeof(buf));
-	return rc;
-}
-
-static int
-auth(struct smtp *s, struct err *e)
-{
-	char buf[3 * LIMIT_PASSWORD];
-	int mech, rc;
-
-	if (!(s->caps.flags & CAP_AUTH))
-		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "AUTH, but the account has a user", account_server(s->a));
-	if ((mech = sasl_pick(s->caps.auth, s->a->auth, e)) == -1)
-		return -1;
-	s->mech = mech;
-	rc = sasl_initial(mech, s->a->user, secret_of(s), buf, sizeof(buf), e);
-	if (rc == 0)
-		rc = smtp_cmd(s, 1, e, "%s", buf);
-	secret_wipe(buf, sizeof(buf));
-	/*
-	 * One round trip fewer: with PIPELINING, PLAIN's single line travels
-	 * with MAIL/RCPT/DATA and its reply is read first (smtp_get_reply).
-	 */
-	if (rc == 0 && mech == AUTH_PLAIN &&
-	    (s->caps.flags & CAP_PIPELINING)) {
-		s->auth_mech = mech;
-		return 0;
-	}
-	if (rc == 0 && mech == AUTH_LOGIN)
-		rc = auth_login_steps(s, mech, e);
-	if (rc == 0)
-		rc = smtp_expect(s, 2, PH_AUTH, s->timeout_ms, "AUTH", e);
-	if (rc == 0)
-		log_info("authenticated as %s with %s", s->a->user,
-		    sasl_name(mech));
-	return rc;
-}
-
 static int
 connect_and_greet(struct smtp *s, struct err *e)
 {
@@ -308,7 +247,7 @@ connect_and_greet(struct smtp *s, struct err *e)
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
 		return -1;
 	if (!s->noauth && a->user != NULL &&
-	    strcasecmp(a->auth ? a->auth : "on", "off") && auth(s, e) == -1)
+	    strcasecmp(a->auth ? a->auth : "on", "off") && smtp_auth(s, e) == -1)
 		return -1;
 	return 0;
 }
@@ -367,7 +306,7 @@ smtp_close(struct smtp *s)
 	if (quit && smtp_cmd(s, 0, &ignore, "QUIT") == 0)
 		(void)smtp_get_reply(s, 2000, "QUIT", &ignore);
 	else if (s->quit_sent && !s->broken)
-		(void)read_reply(s, 2000, "QUIT", &ignore);
+		(void)smtp_read_reply(s, 2000, "QUIT", &ignore);
 	quit = quit || (s->quit_sent && !s->broken);
 	if (s->tls != NULL)
 		tls_close(s->tls, quit ? 1000 : 0);

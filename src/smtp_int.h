@@ -11,11 +11,18 @@
  *
  * smtp_cmd(): queue one command line (CRLF added); `secret` hides it in
  * -v output.  Returns 0, or -1 with e filled.
+ * smtp_read_reply(): flush, then read one complete reply into s->r
+ * within ms (no pipelined AUTH reply handling).
  * smtp_get_reply(): flush, then read the next complete reply into s->r
  * within ms; a pipelined AUTH's reply is read (and must be 235) first.
  * On I/O failure s->broken is set and e names `what`.
  * smtp_expect(): smtp_get_reply() and demand reply class `want` (2 or
  * 3); else -1 with e classified by err_from_reply() under phase ph.
+ *
+ * smtp_auth() (smtpauth.c): the AUTH exchange after EHLO: pick the
+ * mechanism (sasl_pick), run it, renew a refused OAuth2 token once
+ * (cred->renew) and try again; a SCRAM server that fails to prove
+ * itself ends the session with nothing more sent.  0, or -1 with e.
  */
 #ifndef SMTPS_SMTP_INT_H
 #define SMTPS_SMTP_INT_H
@@ -51,8 +58,10 @@ struct smtp {
 
 int	smtp_cmd(struct smtp *, int secret, struct err *, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
+int	smtp_read_reply(struct smtp *, int ms, const char *what, struct err *);
 int	smtp_get_reply(struct smtp *, int ms, const char *what, struct err *);
 int	smtp_expect(struct smtp *, int want, enum err_phase, int ms,
 	    const char *what, struct err *);
+int	smtp_auth(struct smtp *, struct err *);
 
 #endif

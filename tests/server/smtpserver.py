@@ -25,6 +25,8 @@ The scenario format is described in tests/server/README.
 """
 
 import base64
+import hmac
+import json
 import os
 import signal
 import socket
@@ -118,6 +120,11 @@ class Scenario:
         self.caps_tls = None
         self.user = None
         self.password = None
+        self.tokens = []              # valid OAuth2 access tokens
+        self.tokens_file = None       # more, one a line, re-read per AUTH
+        self.oauth_challenge = True   # RFC 7628 error challenge
+        self.oauth_status = None
+        self.oauth_scope = "https://mail.example/smtp"
         self.require_auth = None
         self.connections = 1
         self.port = 0
@@ -176,6 +183,16 @@ class Scenario:
             self.user = val
         elif key == "password":
             self.password = val
+        elif key == "token":
+            self.tokens.append(val)
+        elif key == "tokens_file":
+            self.tokens_file = val
+        elif key == "oauth_challenge":
+            self.oauth_challenge = onoff[val]
+        elif key == "oauth_status":
+            self.oauth_status = val
+        elif key == "oauth_scope":
+            self.oauth_scope = val
         elif key == "require_auth":
             self.require_auth = onoff[val]
         elif key == "connections":
@@ -298,6 +315,10 @@ def undot(raw):
 
 
 # ---------------------------------------------------------------- session
+
+class AuthAborted(Exception):
+    """The client answered a challenge with "*"."""
+
 
 class Closed(Exception):
     """The connection is over; the transcript has its marker."""
@@ -570,37 +591,124 @@ class Session:
         if self.authed:
             self.act("AUTH", None, "503 5.5.1 Error: already authenticated")
             return
-        if mech not in mechs or mech not in ("PLAIN", "LOGIN"):
+        check = getattr(self, "auth_" + mech.replace("-", "_"), None)
+        if mech not in mechs or check is None:
             self.act("AUTH", None, "504 5.5.4 Unsupported authentication mechanism")
             return
         try:
-            if mech == "PLAIN":
-                if ir is None:
-                    self.reply("334 ")
-                    ir = self.readline()
-                if ir == b"*":
-                    self.act("AUTH", None, "501 5.7.0 Authentication aborted")
-                    return
-                parts = base64.b64decode(ir, validate=True).split(b"\0")
-                if len(parts) != 3:
-                    raise ValueError("PLAIN needs three parts")
-                user, pw = parts[1], parts[2]
-            else:
-                if ir is None:
-                    self.reply("334 VXNlcm5hbWU6")
-                    ir = self.readline()
-                user = base64.b64decode(ir, validate=True)
-                self.reply("334 UGFzc3dvcmQ6")
-                pw = base64.b64decode(self.readline(), validate=True)
-        except ValueError:
+            ok = check(ir)
+        except AuthAborted:
+            self.act("AUTH", None, "501 5.7.0 Authentication aborted")
+            return
+        except ValueError as e:
+            self.rec.line("-- AUTH %s: bad response: %s" % (mech, e))
             self.act("AUTH", None, "501 5.5.2 Cannot decode response")
             return
-        ok = (self.sc.user is not None and user == self.sc.user.encode()
-              and pw == (self.sc.password or "").encode())
         default = ("235 2.7.0 Authentication successful" if ok else
                    "535 5.7.8 Error: authentication failed")
         if self.act("AUTH", None, default).startswith(b"235"):
             self.authed = True
+
+    def challenge(self, data):
+        """Send 334 with base64(data) (data "" = "334 "); the client's
+        answer decoded.  "*" aborts (RFC 4954)."""
+        self.reply("334 " + base64.b64encode(data).decode())
+        line = self.readline()
+        if line == b"*":
+            raise AuthAborted()
+        return base64.b64decode(line, validate=True)
+
+    def user_pass_ok(self, user, pw):
+        return (self.sc.user is not None and user == self.sc.user.encode()
+                and pw == (self.sc.password or "").encode())
+
+    def auth_PLAIN(self, ir):
+        if ir is None:
+            self.reply("334 ")
+            ir = self.readline()
+        if ir == b"*":
+            raise AuthAborted()
+        parts = base64.b64decode(ir, validate=True).split(b"\0")
+        if len(parts) != 3:
+            raise ValueError("PLAIN needs three parts")
+        return self.user_pass_ok(parts[1], parts[2])
+
+    def auth_LOGIN(self, ir):
+        if ir is None:
+            user = self.challenge(b"Username:")
+        else:
+            user = base64.b64decode(ir, validate=True)
+        return self.user_pass_ok(user, self.challenge(b"Password:"))
+
+    def auth_CRAM_MD5(self, ir):
+        if ir is not None:
+            raise ValueError("CRAM-MD5 has no initial response")
+        chal = ("<%d.%d@%s>" % (os.getpid(), time.time(), self.sc.hostname)).encode()
+        user, _, digest = self.challenge(chal).rpartition(b" ")
+        want = hmac.new((self.sc.password or "").encode(), chal, "md5").hexdigest()
+        return self.user_pass_ok(user, (self.sc.password or "").encode()) \
+            if hmac.compare_digest(digest, want.encode()) else False
+
+    def auth_EXTERNAL(self, ir):
+        authzid = self.challenge(b"") if ir is None else (
+            b"" if ir == b"=" else base64.b64decode(ir, validate=True))
+        cert = self.sock.getpeercert() if self.tls else None
+        self.rec.line("-- EXTERNAL: authzid %r, client certificate %s" % (
+            authzid.decode("latin-1"), "yes" if cert else "none"))
+        return bool(cert) and authzid in (b"", (self.sc.user or "").encode())
+
+    def valid_tokens(self):
+        """The scenario's tokens plus the tokens file, re-read each time
+        (a test's identity provider writes the valid tokens there)."""
+        toks = list(self.sc.tokens)
+        if self.sc.tokens_file:
+            try:
+                with open(self.sc.tokens_file, encoding="utf-8") as f:
+                    toks += [l.strip() for l in f if l.strip()]
+            except OSError:
+                pass
+        return toks
+
+    def oauth_check(self, mech, user, token):
+        """A rejected token gets the RFC 7628 error challenge (unless
+        oauth_challenge off) and the dummy response is checked."""
+        ok = user == (self.sc.user or "") and token in self.valid_tokens()
+        self.rec.line("-- %s: user %s, token %s" % (
+            mech, user, "valid" if ok else "rejected"))
+        if ok or not self.sc.oauth_challenge:
+            return ok
+        err = {"status": self.sc.oauth_status or (
+            "invalid_token" if mech == "OAUTHBEARER" else "401")}
+        if mech == "XOAUTH2":
+            err["schemes"] = "bearer"
+        err["scope"] = self.sc.oauth_scope
+        dummy = self.challenge(json.dumps(err).encode())
+        want = b"\x01" if mech == "OAUTHBEARER" else b""
+        if dummy != want:
+            self.rec.line("-- %s: wrong dummy response %r" % (mech, dummy))
+        return False
+
+    def auth_XOAUTH2(self, ir):
+        raw = self.challenge(b"") if ir is None else base64.b64decode(ir, validate=True)
+        f = raw.decode("utf-8").split("\x01")
+        if len(f) != 4 or f[2:] != ["", ""] or not f[0].startswith("user=") \
+                or not f[1].startswith("auth=Bearer "):
+            raise ValueError("not user=U^Aauth=Bearer T^A^A")
+        return self.oauth_check("XOAUTH2", f[0][5:], f[1][12:])
+
+    def auth_OAUTHBEARER(self, ir):
+        raw = self.challenge(b"") if ir is None else base64.b64decode(ir, validate=True)
+        gs2, sep, rest = raw.decode("utf-8").partition(",\x01")
+        h = gs2.split(",")
+        if not sep or len(h) != 2 or h[0] != "n" or not h[1].startswith("a=") \
+                or not rest.endswith("\x01\x01"):
+            raise ValueError("not n,a=U,^A...^A^A")
+        user = h[1][2:].replace("=2C", ",").replace("=3D", "=")
+        kv = dict(x.split("=", 1) for x in rest[:-2].split("\x01"))
+        if not kv.get("auth", "").startswith("Bearer "):
+            raise ValueError("no auth=Bearer")
+        self.rec.line("-- OAUTHBEARER: host=%s port=%s" % (kv.get("host"), kv.get("port")))
+        return self.oauth_check("OAUTHBEARER", user, kv["auth"][7:])
 
     def do_MAIL(self, arg):
         if not arg.upper().startswith(b"FROM:<") or b">" not in arg:

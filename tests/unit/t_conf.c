@@ -142,9 +142,11 @@ test_errors(void)
 	    "tls_fingerprint '0g112233445566778899AABBCCDDEEFF0011223344556677"
 	    "8899AABBCCDDEEFF' (expected SHA-256: 64 hex digits, colons "
 	    "allowed)");
-	FAILS("account a\nauth cram-md5\n",
-	    "rc:2: keyword 'auth' expects on, off, plain or login, got "
-	    "'cram-md5'");
+	FAILS("account a\nauth kerberos\n",
+	    "rc:2: keyword 'auth' expects on, off, plain, login, xoauth2, "
+	    "oauthbearer, external or cram-md5, got 'kerberos'");
+	FAILS("account a\nauth NTLM\n", "rc:2: auth ntlm: NTLM is not "
+	    "supported; use xoauth2 (Microsoft 365) or plain over TLS");
 	FAILS("account a\nsyslog LOG_KERN\n", "rc:2: keyword 'syslog' expects "
 	    "on, off, LOG_USER, LOG_MAIL or LOG_LOCAL0..7, got 'LOG_KERN'");
 	FAILS("account a\ndsn_notify never,failure\n", "rc:2: keyword "

@@ -1,0 +1,143 @@
+/*
+ * smtpauth.c - the AUTH exchange of an SMTP session (RFC 4954), part of
+ * the smtp module (contract: smtp_auth() in smtp_int.h).  The mechanisms
+ * themselves are sasl.c's; this file sends their lines, reads the 334
+ * challenges and the final reply, renews a refused OAuth2 token once.
+ *
+ * Nothing here is pipelined except AUTH PLAIN's single line (it travels
+ * with MAIL/RCPT/DATA when the server offers PIPELINING; smtp_get_reply
+ * reads its reply first).  Every line that carries a secret, a token or
+ * a proof of one is logged as *** (smtp_cmd's `secret`).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "account.h"
+#include "cred.h"
+#include "log.h"
+#include "reply.h"
+#include "sasl.h"
+#include "secret.h"
+#include "smtp.h"
+#include "smtp_int.h"
+
+/* the password or token to sign in with; "" when there is none */
+static const char *
+secret_of(const struct smtp *s)
+{
+	return s->cred != NULL && s->cred->secret != NULL ? s->cred->secret :
+	    "";
+}
+
+static int
+is_oauth(int mech)
+{
+	return mech == AUTH_XOAUTH2 || mech == AUTH_OAUTHBEARER;
+}
+
+static void
+setup(struct smtp *s, struct sasl *x, int mech)
+{
+	memset(x, 0, sizeof(*x));
+	x->mech = mech;
+	x->user = s->a->user != NULL ? s->a->user : "";
+	x->secret = secret_of(s);
+	x->host = s->a->host;
+	x->port = s->a->port;
+}
+
+/* the server's refusal as e, with an OAuth2 error challenge's reason */
+static int
+refused(struct smtp *s, const struct sasl *x, struct err *e)
+{
+	char what[LIMIT_SASL_REASON + 64];
+
+	if (x->reason[0] != '\0')
+		snprintf(what, sizeof(what), "AUTH %s (the server said the "
+		    "token is not valid: %s)", sasl_name(x->mech), x->reason);
+	else
+		snprintf(what, sizeof(what), "AUTH %s", sasl_name(x->mech));
+	return err_from_reply(e, PH_AUTH, s->r.code, s->r.text, s->r.len,
+	    what);
+}
+
+/* challenges until the final reply; a bad challenge ends the session */
+static int
+steps(struct smtp *s, struct sasl *x, char *buf, size_t bufsz,
+    struct err *e)
+{
+	int rc;
+
+	while ((rc = smtp_read_reply(s, s->timeout_ms, "AUTH", e)) == 0 &&
+	    s->r.code == 334) {
+		if (sasl_next(x, s->r.text, s->r.len, buf, bufsz, e) == -1) {
+			s->broken = 1;		/* send nothing more */
+			return err_prefix(e, "%s", "AUTH");
+		}
+		if ((rc = smtp_cmd(s, 1, e, "%s", buf)) == -1)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * One AUTH exchange.  0: signed in (or AUTH PLAIN pipelined); -1 with e,
+ * *renewable set when an OAuth2 token was refused with 5xx.
+ */
+static int
+auth_once(struct smtp *s, int mech, int *renewable, struct err *e)
+{
+	char buf[LIMIT_SASL_LINE];
+	struct sasl x;
+	int rc;
+
+	*renewable = 0;
+	setup(s, &x, mech);
+	rc = sasl_start(&x, buf, sizeof(buf), e);
+	if (rc == 0)
+		rc = smtp_cmd(s, 1, e, "%s", buf);
+	if (rc == 0 && mech == AUTH_PLAIN &&
+	    (s->caps.flags & CAP_PIPELINING))
+		s->auth_mech = mech;	/* reply read by smtp_get_reply */
+	else if (rc == 0 && (rc = steps(s, &x, buf, sizeof(buf), e)) == 0 &&
+	    s->r.code / 100 != 2) {
+		*renewable = is_oauth(mech) && s->r.code / 100 == 5;
+		rc = refused(s, &x, e);
+	} else if (rc == 0 && (rc = sasl_done(&x, e)) == -1)
+		s->broken = 1;		/* the server did not prove itself */
+	sasl_clear(&x);
+	secret_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int
+smtp_auth(struct smtp *s, struct err *e)
+{
+	char offered[192];
+	int mech, renewable, rc;
+	int oauth = s->cred != NULL && s->cred->oauth;
+
+	if (!(s->caps.flags & CAP_AUTH))
+		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
+		    "AUTH, but the account has a user", account_server(s->a));
+	mech = sasl_pick(s->caps.auth, s->a->auth, oauth, 0, e);
+	if (mech == -1)
+		return -1;
+	s->mech = mech;
+	sasl_offered(s->caps.auth, offered, sizeof(offered));
+	log_info("AUTH mechanism %s (server offers %s; auth %s)",
+	    sasl_name(mech), offered, s->a->auth);
+	rc = auth_once(s, mech, &renewable, e);
+	if (rc == -1 && renewable && !s->broken && s->cred != NULL &&
+	    s->cred->renew != NULL) {
+		log_info("the server refused the OAuth2 token; renewing it "
+		    "and trying once more");
+		if (s->cred->renew(s->cred, s->a, e) == -1)
+			return -1;
+		rc = auth_once(s, mech, &renewable, e);
+	}
+	if (rc == 0 && s->auth_mech == 0)
+		log_info("authenticated as %s with %s", s->a->user,
+		    sasl_name(mech));
+	return rc;
+}
