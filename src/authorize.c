@@ -64,7 +64,7 @@ device(const struct oauth2 *o, struct tok *t, FILE *out, struct err *e)
 {
 	struct oauth2_device dv;
 	struct timespec ts;
-	int rc;
+	int rc, was;
 
 	if (oauth2_device_start(o, &dv, e) == -1)
 		return -1;
@@ -81,11 +81,15 @@ device(const struct oauth2 *o, struct tok *t, FILE *out, struct err *e)
 			    o->name);
 			return -1;
 		}
-		ts.tv_sec = dv.interval;
+		ts.tv_sec = was = dv.interval;
 		ts.tv_nsec = 0;
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
-	} while ((rc = oauth2_device_poll(o, &dv, t, e)) == 1);
+		if ((rc = oauth2_device_poll(o, &dv, t, e)) == 1 &&
+		    dv.interval != was)
+			fprintf(out, "smtps: the provider asked to slow down: "
+			    "polling every %d s\n", dv.interval);
+	} while (rc == 1);
 	oauth2_device_free(&dv);
 	return rc;
 }
