@@ -66,6 +66,9 @@ T_alias	= src/alias.o src/addr.o src/err.o
 T_bs	= src/bs.o src/addr.o src/err.o
 T_logline = src/logline.o src/err.o
 T_socks	= src/socks.o src/err.o
+T_url	= src/url.o src/err.o
+T_httpresp = src/httpresp.o src/err.o
+T_jdoc	= src/jdoc.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)

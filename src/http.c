@@ -17,6 +17,10 @@
 #include "tls.h"
 #include "url.h"
 
+#ifndef SMTPS_VERSION
+#define SMTPS_VERSION	"?"	/* a build without the Makefile's (fuzzers) */
+#endif
+
 #define HTTP_READ	16384		/* bytes per read */
 #define HTTP_MAX	(LIMIT_HTTP_HEAD + 2 * LIMIT_HTTP_BODY)
 
