@@ -19,7 +19,8 @@
  *
  * oauth2_check(): the account's OAuth2 settings are complete (pure):
  * oauth2_client_id; the URL the grant needs; client_credentials needs a
- * client secret; `auth` must be on, xoauth2 or oauthbearer.  Errors:
+ * client secret; `user` is set; `auth` must be on, xoauth2 or
+ * oauthbearer.  Errors:
  * EX_CONFIG "account 'NAME' (FILE:LINE): what is missing".
  * oauth2_setup(): resolve the presets into *o and run
  * oauth2_client_secreteval (secret_eval, secret.h) when there is no

@@ -74,6 +74,9 @@ oauth2_check(const struct account *a, struct err *e)
 	    a->oauth2_client_secreteval == NULL)
 		return missing(a, e, "oauth2_grant client_credentials needs "
 		    "oauth2_client_secret or oauth2_client_secreteval");
+	if (a->user == NULL)
+		return missing(a, e, "oauth2_provider needs user (the "
+		    "mailbox's address, sent with the token)");
 	if (a->auth != NULL && (strcasecmp(a->auth, "plain") == 0 ||
 	    strcasecmp(a->auth, "login") == 0 ||
 	    strcasecmp(a->auth, "off") == 0))

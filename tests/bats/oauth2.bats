@@ -298,11 +298,12 @@ assert_no_token() {
 	start_idp
 	seed_tokens rt-seed
 	smtp_oauth
-	oauth_config
+	oauth_config "logfile $HOME/log"
 	message <<<"Subject: r"
 	run_smtps -v bob@example.net
 	assert_status 0
 	assert_stderr_match 'refreshing the access token of account default'
+	[ -s "$HOME/log" ] || fail "no log line"
 	grep -q '^refresh_token ok rt-seed$' "$IDP/uses" || fail "$(cat "$IDP/uses")"
 	! grep -q rt-seed "$TOKFILE" || fail "the old refresh token is still stored"
 	assert_no_token rt-seed at-old
@@ -421,7 +422,7 @@ assert_no_token() {
 	idp_conf "refresh_token rt-seed" "token_mode invalid_grant"
 	start_idp
 	seed_tokens rt-seed
-	oauth_config "queue on" "queue_backoff_min 3600"
+	oauth_config "queue on" "queue_backoff_min 3600" "logfile $HOME/log"
 	message <<<"Subject: revoked"
 	run_smtps bob@example.net
 	assert_status 77
@@ -535,6 +536,12 @@ assert_no_token() {
 	run_smtps -P
 	assert_status 78
 	assert_error_line "oauth2_provider is set: auth must be on, xoauth2 or oauthbearer"
+	write_config tls "oauth2_provider generic" "oauth2_client_id x" \
+	    "oauth2_token_url https://idp.example/t" \
+	    "oauth2_device_url https://idp.example/d"
+	run_smtps -P
+	assert_status 78
+	assert_error_line "oauth2_provider needs user \(the mailbox's address"
 	write_config tls "oauth2_provider yahoo"
 	run_smtps -P
 	assert_status 78
