@@ -89,7 +89,7 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -l tls-trust-file -r -F -d 'CA file'
     complete -c $cmd -l tls-fingerprint -x -d 'SHA-256 fingerprint'
     complete -c $cmd -l tls-certcheck -f -a 'on off' -d 'Check the certificate'
-    complete -c $cmd -l auth -f -a 'on off plain login xoauth2 oauthbearer external cram-md5' -d 'Authentication'
+    complete -c $cmd -l auth -f -a 'on off scram-sha-256 scram-sha-1 scram-sha-256-plus scram-sha-1-plus plain login xoauth2 oauthbearer external cram-md5' -d 'Authentication'
     complete -c $cmd -l user -x -d 'User name'
     complete -c $cmd -l passwordeval -x -d 'Password command'
     complete -c $cmd -l from -x -a '(__smtps_senders)' -d 'Envelope sender'

@@ -141,7 +141,7 @@ account_validate(const struct account *a, struct err *e)
 			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
 			    where, a->auth);
 		if (a->password == NULL && a->passwordeval == NULL &&
-		    !oauth2_enabled(a))
+		    strcmp(a->auth, "external") != 0 && !oauth2_enabled(a))
 			return err_set(e, EX_CONFIG, "%s: no password for user "
 			    "'%s' (set password or passwordeval)", where,
 			    a->user);

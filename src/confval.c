@@ -226,7 +226,9 @@ int
 conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	static const char *const ok[] = { "on", "off", "plain", "login",
-	    "xoauth2", "oauthbearer", "external", "cram-md5" };
+	    "scram-sha-256", "scram-sha-1", "scram-sha-256-plus",
+	    "scram-sha-1-plus", "xoauth2", "oauthbearer", "external",
+	    "cram-md5" };
 	static const struct { const char *name, *instead; } no[] = {
 		{ "gssapi", "Kerberos is not supported; use scram-sha-256 or "
 		    "plain over TLS" },
@@ -250,8 +252,8 @@ conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 			return conf_perr(p, "auth %s: %s", no[i].name,
 			    no[i].instead);
 	return conf_perr(p, "keyword 'auth' expects on, off, plain, login, "
-	    "xoauth2, oauthbearer, external or cram-md5, got '%s'",
-	    vis(p, v));
+	    "scram-sha-256[-plus], scram-sha-1[-plus], xoauth2, oauthbearer, "
+	    "external or cram-md5, got '%s'", vis(p, v));
 }
 
 /* one "FILE:LINE: ..." line appended to conf->warnings */

@@ -155,6 +155,9 @@ cred_get(const struct account *a, struct cred *c, struct err *e)
 	if (oauth2_enabled(a))
 		return oauth_get(a, c, e);
 	c->oauth = cred_auth_is_oauth(a);
+	/* EXTERNAL: the TLS client certificate is the credential */
+	if (a->auth != NULL && strcasecmp(a->auth, "external") == 0)
+		return 0;
 	return secret_get(a, &c->secret, e);
 }
 

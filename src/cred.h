@@ -11,7 +11,8 @@
  * accounts: the password sources of secret_get() (secret.h); the secret
  * is an OAuth2 bearer token (c->oauth = 1) when `auth` names an OAuth2
  * mechanism (xoauth2, oauthbearer) - msmtp's convention, where
- * passwordeval prints the token.  Returns 0, or -1 with e filled.
+ * passwordeval prints the token.  `auth external`: no secret at all
+ * (nothing is looked up or run).  Returns 0, or -1 with e filled.
  * cred_ready(): just before smtp_open() (the message is queued by then):
  * when an OAuth2 access token is still needed, get it from the identity
  * provider (refresh token or client credentials, the new tokens written
@@ -20,8 +21,8 @@
  * the command to run; IdP down: EX_TEMPFAIL).
  * c->renew, when not NULL, replaces c->secret with a fresh one (an
  * OAuth2 access token the server refused: a newer cached one, else one
- * from the IdP); smtp calls it at most once per session.  cred_free() wipes and frees the secret and c->ctx's
- * state.
+ * from the IdP); smtp calls it at most once per session.  cred_free()
+ * wipes and frees the secret and c->ctx's state.
  */
 #ifndef SMTPS_CRED_H
 #define SMTPS_CRED_H

@@ -15,6 +15,7 @@
 
 #include "reply.h"
 #include "sasl.h"
+#include "scram.h"
 #include "secret.h"
 
 #define M_AUTO	1	/* `auth on` may choose it */
@@ -27,6 +28,10 @@ static const struct {
 	const char	*name;
 	int		 flags;
 } mechs[] = {
+	{ AUTH_SCRAM_SHA_256_PLUS, "SCRAM-SHA-256-PLUS",	M_AUTO | M_CB },
+	{ AUTH_SCRAM_SHA_1_PLUS, "SCRAM-SHA-1-PLUS",	M_AUTO | M_CB },
+	{ AUTH_SCRAM_SHA_256,	"SCRAM-SHA-256",	M_AUTO },
+	{ AUTH_SCRAM_SHA_1,	"SCRAM-SHA-1",		M_AUTO },
 	{ AUTH_PLAIN,		"PLAIN",		M_AUTO },
 	{ AUTH_LOGIN,		"LOGIN",		M_AUTO },
 	{ AUTH_OAUTHBEARER,	"OAUTHBEARER",		M_AUTO | M_TOKEN },
@@ -109,6 +114,11 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 		    ((mechs[i].flags & M_CB) && !cb) :
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
+		if (!on && (mechs[i].flags & M_CB) && !cb)
+			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs channel "
+			    "binding, which this session does not give (TLS 1.3, "
+			    "or TLS 1.2 with the extended master secret)",
+			    mechs[i].name);
 		if (offered & (unsigned)mechs[i].mech)
 			return mechs[i].mech;
 	}
@@ -171,7 +181,7 @@ sasl_unb64(const char *in, size_t inlen, unsigned char *out, size_t outsz)
 	if (inlen > LIMIT_SASL_LINE ||
 	    gnutls_base64_decode2(&src, &dst) < 0)
 		return -1;
-	if (dst.size < outsz && memchr(dst.data, '\0', dst.size) == NULL) {
+	if (dst.size < outsz) {
 		memcpy(out, dst.data, dst.size);
 		out[dst.size] = '\0';
 		n = (long)dst.size;
@@ -272,9 +282,64 @@ external_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 	return initial_line("EXTERNAL", raw, len, sizeof(raw), out, outsz, e);
 }
 
+static int
+is_scram(int mech)
+{
+	return mech == AUTH_SCRAM_SHA_1 || mech == AUTH_SCRAM_SHA_256 ||
+	    mech == AUTH_SCRAM_SHA_1_PLUS || mech == AUTH_SCRAM_SHA_256_PLUS;
+}
+
+/* "AUTH SCRAM-... base64(client-first)"; the -PLUS forms bind */
+static int
+scram_start(struct sasl *x, char *out, size_t outsz, struct err *e)
+{
+	unsigned char first[LIMIT_SCRAM_MSG];
+	int plus = x->mech == AUTH_SCRAM_SHA_1_PLUS ||
+	    x->mech == AUTH_SCRAM_SHA_256_PLUS;
+
+	if (plus && x->cbtype == NULL)
+		return err_set(e, EX_SOFTWARE, "AUTH %s without channel "
+		    "binding data", sasl_name(x->mech));
+	x->scram = scram_new(x->mech == AUTH_SCRAM_SHA_256 ||
+	    x->mech == AUTH_SCRAM_SHA_256_PLUS, x->user, x->secret, x->nonce,
+	    plus ? x->cbtype : NULL, x->cb, x->cblen, x->cbtype != NULL, e);
+	if (x->scram == NULL ||
+	    scram_first(x->scram, (char *)first, sizeof(first), e) == -1)
+		return -1;
+	return initial_line(sasl_name(x->mech), first, strlen((char *)first),
+	    sizeof(first), out, outsz, e);
+}
+
+/* server-first -> client-final; server-final -> verified, "" */
+static int
+scram_next(struct sasl *x, const char *dec, size_t len, char *out,
+    size_t outsz, struct err *e)
+{
+	char fin[LIMIT_SCRAM_MSG];
+	int rc;
+
+	if (x->scram == NULL || x->step > 1)
+		return err_set(e, EX_PROTOCOL, "AUTH %s: unexpected challenge",
+		    sasl_name(x->mech));
+	if (x->step == 1) {
+		if (scram_verify(x->scram, dec, len, e) == -1)
+			return -1;
+		strlcpy(out, "", outsz);
+		return 0;
+	}
+	rc = scram_final(x->scram, dec, len, fin, sizeof(fin), e);
+	if (rc == 0 && sasl_b64((unsigned char *)fin, strlen(fin), out,
+	    outsz) < 0)
+		rc = err_set(e, EX_SOFTWARE, "AUTH buffer too small");
+	secret_wipe(fin, sizeof(fin));
+	return rc;
+}
+
 int
 sasl_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 {
+	if (is_scram(x->mech))
+		return scram_start(x, out, outsz, e);
 	x->step = 0;
 	x->reason[0] = '\0';
 	switch (x->mech) {
@@ -374,6 +439,12 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 	case AUTH_OAUTHBEARER:
 		rc = oauth_next(x, (char *)dec, (size_t)n, out, outsz, e);
 		break;
+	case AUTH_SCRAM_SHA_1:
+	case AUTH_SCRAM_SHA_256:
+	case AUTH_SCRAM_SHA_1_PLUS:
+	case AUTH_SCRAM_SHA_256_PLUS:
+		rc = scram_next(x, (char *)dec, (size_t)n, out, outsz, e);
+		break;
 	case AUTH_PLAIN:
 	case AUTH_EXTERNAL:
 	default:
@@ -389,14 +460,18 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 int
 sasl_done(struct sasl *x, struct err *e)
 {
-	(void)x;
-	(void)e;
+	if (is_scram(x->mech) && !scram_verified(x->scram))
+		return err_set(e, EX_NOPERM, "AUTH %s: the server accepted "
+		    "without proving that it knows the password (no SCRAM "
+		    "server signature); nothing was sent", sasl_name(x->mech));
 	return 0;
 }
 
 void
 sasl_clear(struct sasl *x)
 {
+	scram_free(x->scram);
+	x->scram = NULL;
 	x->step = 0;
 }
 

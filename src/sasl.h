@@ -77,8 +77,8 @@ int	sasl_oauth_error(const char *json, size_t len, char *out,
 	    size_t outsz);
 /* base64 encode; returns output length, or -1 if outsz is too small */
 long	sasl_b64(const unsigned char *in, size_t inlen, char *out, size_t outsz);
-/* base64 decode (GnuTLS) into out, NUL added; length, or -1 when in is
-   not base64 or out too small */
+/* base64 decode (GnuTLS) into out, NUL added (the data may hold NULs:
+   use the length); length, or -1 when in is not base64 or out too small */
 long	sasl_unb64(const char *in, size_t inlen, unsigned char *out,
 	    size_t outsz);
 

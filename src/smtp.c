@@ -321,6 +321,15 @@ smtp_open(const struct account *a, struct cred *c, struct err *e)
 {
 	struct smtp *s;
 
+	if (a->user != NULL && a->auth != NULL &&
+	    strcmp(a->auth, "external") == 0 &&
+	    (!a->tls || a->tls_cert_file == NULL)) {
+		err_set(e, EX_CONFIG, "account '%s': auth external needs TLS "
+		    "and a client certificate (tls on, tls_cert_file, "
+		    "tls_key_file): the certificate is the credential",
+		    a->name);
+		return NULL;
+	}
 	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
 	    !a->tls && !a->allow_plaintext_auth) {
 		err_set(e, EX_CONFIG, "account '%s': refusing to send the "
@@ -342,7 +351,7 @@ char *
 smtp_serverinfo(const struct account *a, struct err *e)
 {
 	struct smtp *s = new_session(a, NULL);
-	char *out = NULL, *tls, *ehlo_text, how[LIMIT_ERR_MSG / 2];
+	char *out = NULL, *tls, *ehlo_text, *plan, how[LIMIT_ERR_MSG / 2];
 	const char *p, *nl;
 
 	s->noauth = 1;
@@ -370,6 +379,11 @@ smtp_serverinfo(const struct account *a, struct err *e)
 		free(old);
 	}
 	free(ehlo_text);
+	plan = smtp_auth_plan(s);
+	ehlo_text = out;	/* everything so far, then the AUTH plan */
+	xasprintf(&out, "%s%s", ehlo_text, plan);
+	free(ehlo_text);
+	free(plan);
 	smtp_close(s);
 	return out;
 }

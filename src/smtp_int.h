@@ -23,6 +23,8 @@
  * mechanism (sasl_pick), run it, renew a refused OAuth2 token once
  * (cred->renew) and try again; a SCRAM server that fails to prove
  * itself ends the session with nothing more sent.  0, or -1 with e.
+ * smtp_auth_plan(): for -S, two lines (caller frees): the mechanisms the
+ * server offers and the one smtp_auth() would use for the account.
  */
 #ifndef SMTPS_SMTP_INT_H
 #define SMTPS_SMTP_INT_H
@@ -63,5 +65,6 @@ int	smtp_get_reply(struct smtp *, int ms, const char *what, struct err *);
 int	smtp_expect(struct smtp *, int want, enum err_phase, int ms,
 	    const char *what, struct err *);
 int	smtp_auth(struct smtp *, struct err *);
+char	*smtp_auth_plan(struct smtp *);
 
 #endif

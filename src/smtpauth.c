@@ -20,6 +20,14 @@
 #include "secret.h"
 #include "smtp.h"
 #include "smtp_int.h"
+#include "tls.h"
+
+/* the TLS session's channel binding (SCRAM -PLUS) */
+struct binding {
+	const char	*type;		/* NULL: none */
+	unsigned char	 data[64];
+	size_t		 len;
+};
 
 /* the password or token to sign in with; "" when there is none */
 static const char *
@@ -36,9 +44,12 @@ is_oauth(int mech)
 }
 
 static void
-setup(struct smtp *s, struct sasl *x, int mech)
+setup(struct smtp *s, struct sasl *x, int mech, const struct binding *b)
 {
 	memset(x, 0, sizeof(*x));
+	x->cbtype = b->type;
+	x->cb = b->data;
+	x->cblen = b->len;
 	x->mech = mech;
 	x->user = s->a->user != NULL ? s->a->user : "";
 	x->secret = secret_of(s);
@@ -85,14 +96,15 @@ steps(struct smtp *s, struct sasl *x, char *buf, size_t bufsz,
  * *renewable set when an OAuth2 token was refused with 5xx.
  */
 static int
-auth_once(struct smtp *s, int mech, int *renewable, struct err *e)
+auth_once(struct smtp *s, int mech, const struct binding *b, int *renewable,
+    struct err *e)
 {
 	char buf[LIMIT_SASL_LINE];
 	struct sasl x;
 	int rc;
 
 	*renewable = 0;
-	setup(s, &x, mech);
+	setup(s, &x, mech, b);
 	rc = sasl_start(&x, buf, sizeof(buf), e);
 	if (rc == 0)
 		rc = smtp_cmd(s, 1, e, "%s", buf);
@@ -110,31 +122,71 @@ auth_once(struct smtp *s, int mech, int *renewable, struct err *e)
 	return rc;
 }
 
+/* the session's channel binding, when it has TLS */
+static void
+binding(struct smtp *s, struct binding *b)
+{
+	memset(b, 0, sizeof(*b));
+	if (s->tls != NULL)
+		b->len = tls_channel_binding(s->tls, &b->type, b->data,
+		    sizeof(b->data));
+}
+
+char *
+smtp_auth_plan(struct smtp *s)
+{
+	char offered[192], *out = NULL;
+	struct binding b;
+	struct err e;
+	int mech;
+
+	if (!(s->caps.flags & CAP_AUTH)) {
+		xasprintf(&out, "AUTH:           not offered\n");
+		return out;
+	}
+	binding(s, &b);
+	sasl_offered(s->caps.auth, offered, sizeof(offered));
+	err_clear(&e);
+	mech = s->a->user == NULL || strcmp(s->a->auth, "off") == 0 ? 0 :
+	    sasl_pick(s->caps.auth, s->a->auth, cred_auth_is_oauth(s->a),
+	    b.type != NULL, &e);
+	xasprintf(&out, "AUTH offered:   %s\nsmtps would use: %s%s%s "
+	    "(auth %s%s%s)\n", offered, mech > 0 ? sasl_name(mech) : "none",
+	    mech == -1 ? ": " : "", mech == -1 ? e.msg : "",
+	    s->a->user != NULL ? s->a->auth : "off: no user",
+	    b.type != NULL ? ", channel binding " : "",
+	    b.type != NULL ? b.type : "");
+	return out;
+}
+
 int
 smtp_auth(struct smtp *s, struct err *e)
 {
 	char offered[192];
+	struct binding b;
 	int mech, renewable, rc;
 	int oauth = s->cred != NULL && s->cred->oauth;
 
 	if (!(s->caps.flags & CAP_AUTH))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
 		    "AUTH, but the account has a user", account_server(s->a));
-	mech = sasl_pick(s->caps.auth, s->a->auth, oauth, 0, e);
+	binding(s, &b);
+	mech = sasl_pick(s->caps.auth, s->a->auth, oauth, b.type != NULL, e);
 	if (mech == -1)
 		return -1;
 	s->mech = mech;
 	sasl_offered(s->caps.auth, offered, sizeof(offered));
-	log_info("AUTH mechanism %s (server offers %s; auth %s)",
-	    sasl_name(mech), offered, s->a->auth);
-	rc = auth_once(s, mech, &renewable, e);
+	log_info("AUTH mechanism %s (server offers %s; auth %s; channel "
+	    "binding %s)", sasl_name(mech), offered, s->a->auth,
+	    b.type != NULL ? b.type : "none");
+	rc = auth_once(s, mech, &b, &renewable, e);
 	if (rc == -1 && renewable && !s->broken && s->cred != NULL &&
 	    s->cred->renew != NULL) {
 		log_info("the server refused the OAuth2 token; renewing it "
 		    "and trying once more");
 		if (s->cred->renew(s->cred, s->a, e) == -1)
 			return -1;
-		rc = auth_once(s, mech, &renewable, e);
+		rc = auth_once(s, mech, &b, &renewable, e);
 	}
 	if (rc == 0 && s->auth_mech == 0)
 		log_info("authenticated as %s with %s", s->a->user,

@@ -737,6 +737,36 @@ fail:
 	return t;
 }
 
+/*
+ * RFC 9266 on TLS 1.3; RFC 5929 tls-unique on TLS 1.2 only with the
+ * extended master secret (RFC 7627), else the triple handshake attack
+ * makes it worthless.
+ */
+size_t
+tls_channel_binding(struct tls *t, const char **type, unsigned char *out,
+    size_t outsz)
+{
+	gnutls_protocol_t v = gnutls_protocol_get_version(t->s);
+	gnutls_channel_binding_t cbt = v == GNUTLS_TLS1_3 ?
+	    GNUTLS_CB_TLS_EXPORTER : GNUTLS_CB_TLS_UNIQUE;
+	gnutls_datum_t cb = { NULL, 0 };
+	size_t n = 0;
+
+	*type = NULL;
+	if (v != GNUTLS_TLS1_3 && (v != GNUTLS_TLS1_2 ||
+	    !gnutls_session_ext_master_secret_status(t->s)))
+		return 0;
+	if (gnutls_session_channel_binding(t->s, cbt, &cb) < 0)
+		return 0;
+	if (cb.size > 0 && cb.size <= outsz) {
+		memcpy(out, cb.data, cb.size);
+		n = cb.size;
+		*type = v == GNUTLS_TLS1_3 ? "tls-exporter" : "tls-unique";
+	}
+	gnutls_free(cb.data);
+	return n;
+}
+
 const char *
 tls_describe(struct tls *t)
 {

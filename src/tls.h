@@ -1,6 +1,7 @@
 /*
- * tls.h - the only interface to GnuTLS (tls.c is the only file that
- * includes gnutls headers).
+ * tls.h - the only interface to GnuTLS's TLS sessions (tls.c is the only
+ * file that opens one; sasl.c and scram.c use only GnuTLS's crypto
+ * primitives: hash, HMAC, PBKDF2, random, base64, SASLprep).
  *
  * tls_start(): client handshake on a connected non-blocking socket within
  * timeout_ms, then verification:
@@ -58,6 +59,14 @@ struct transport tls_transport(struct tls *);
    session was resumed; static buffer inside struct tls */
 const char	*tls_describe(struct tls *);
 void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
+/*
+ * Channel binding data for SCRAM -PLUS into out: *type "tls-exporter"
+ * (RFC 9266, 32 bytes) on TLS 1.3, "tls-unique" (RFC 5929) on TLS 1.2
+ * with the extended master secret.  Returns its length; 0 (*type NULL)
+ * when the session has none smtps trusts.
+ */
+size_t		 tls_channel_binding(struct tls *, const char **type,
+		    unsigned char *out, size_t outsz);
 /*
  * -S/--serverinfo: the TLS version and cipher, then for each certificate
  * the server sent: subject, issuer, validity (UTC) and SHA-256 fingerprint

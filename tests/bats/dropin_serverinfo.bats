@@ -76,3 +76,31 @@ EOF
 	run_smtps -S bob@example.net
 	assert_status 64
 }
+
+@test "-S: the AUTH mechanisms offered and the one smtps would use" {
+	scenario <<EOF
+$(sc_tls)
+ehlo AUTH PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256 XOAUTH2
+EOF
+	start_server
+	write_config tls+auth
+	run_smtps -S
+	assert_status 0
+	echo "$output" | grep -qx 'AUTH offered:   PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256 XOAUTH2' ||
+		fail "no offered line: $output"
+	echo "$output" | grep -qx 'smtps would use: SCRAM-SHA-256 (auth on, channel binding tls-exporter)' ||
+		fail "no choice line: $output"
+	refute_transcript 'C[:+] AUTH.*'
+}
+
+@test "-S: an xoauth2 account on a server without it: none, and why" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls+auth "auth xoauth2"
+	run_smtps -S
+	assert_status 0
+	echo "$output" | grep -qx 'smtps would use: none: server does not offer AUTH xoauth2 (offered: PLAIN LOGIN) (auth xoauth2, channel binding tls-exporter)' ||
+		fail "no choice line: $output"
+}

@@ -262,3 +262,266 @@ EOF
 		[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line for $m"
 	done
 }
+
+# the decoded SASL payload of the client line N lines after the AUTH line
+# (0 = the AUTH line's initial response)
+client_payload() {
+	local n=${1:-0} line
+	line=$(grep -E '^C[:+] ' "$SRV/transcript" | grep -A"$n" -E '^C[:+] AUTH ' |
+	    sed -n "$((n + 1))p")
+	line=${line#C? }
+	line=${line#AUTH * }
+	printf '%s' "$line" | base64 -d
+}
+
+@test "auth on picks SCRAM-SHA-256 over SCRAM-SHA-1 and PLAIN; never pipelined" {
+	scenario <<EOF
+$(sc_mechs "PLAIN SCRAM-SHA-1 SCRAM-SHA-256")
+ehlo PIPELINING
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH SCRAM-SHA-256 .*' \
+	    '-- SCRAM-SHA-256: user alice, gs2 y' \
+	    'S: 334 .*' 'C: .*' '-- SCRAM-SHA-256: channel binding ok, proof valid' \
+	    'S: 334 .*' 'C: ' 'S: 235 .*' 'C: MAIL FROM:.*'
+	refute_transcript 'C\+ .*AUTH.*|C\+ MAIL.*'
+	# y: smtps could bind the channel but the server offers no -PLUS
+	[[ $(client_payload 0) =~ ^y,,n=alice,r=[A-Za-z0-9+/]{32}$ ]] ||
+		fail "client-first is $(client_payload 0)"
+	[[ $(client_payload 1) =~ ^c=eSws,r=[^,]+srvNonce[0-9]+,p=[A-Za-z0-9+/]{43}=$ ]] ||
+		fail "client-final is $(client_payload 1)"
+	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on; channel binding tls-exporter\)'
+	assert_stderr_match '^--> AUTH SCRAM-SHA-256 \*\*\*$'
+	refute_stderr_fixed "$(grep -E '^C: ' "$SRV/transcript" | grep -A1 'AUTH SCRAM' | tail -n 1 | cut -c4-)"
+	assert_delivered 1
+	assert_no_secret
+}
+
+@test "auth scram-sha-1: RFC 5802 exchange, 20-byte proof" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1 SCRAM-SHA-256")
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-1"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript '-- SCRAM-SHA-1: channel binding ok, proof valid'
+	[[ $(client_payload 1) =~ ,p=[A-Za-z0-9+/]{27}=$ ]] ||
+		fail "client-final is $(client_payload 1)"
+	assert_delivered 1
+}
+
+@test "SCRAM wrong password: 535 -> exit 77, no MAIL" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+password not the one
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'AUTH SCRAM-SHA-256: refused \(535\)'
+	assert_transcript '-- SCRAM-SHA-256: channel binding ok, proof invalid'
+	assert_no_auth_mail_after_refusal
+}
+
+@test "SCRAM server signature wrong (impostor): exit 77, nothing more sent" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+ehlo PIPELINING
+scram_bad_signature on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'server signature does not verify'
+	# the last thing smtps sent is the client-final message: no empty
+	# response, no MAIL, no QUIT
+	[ "$(grep -E '^C[:+] ' "$SRV/transcript" | tail -n 1)" = \
+	    "$(grep -E '^C[:+] ' "$SRV/transcript" | grep -A1 AUTH | tail -n 1)" ] ||
+		fail "smtps sent more after the bad server signature"
+	assert_sequence 'S: 334 dj1.*' '-- (EOF|error: .*)'
+	refute_transcript 'C[:+] (MAIL|RCPT|DATA|QUIT).*'
+	assert_no_message
+}
+
+@test "SCRAM iteration count beyond the limit: exit 76, nothing more" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1")
+scram_iter 5000000
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 76
+	assert_error_line 'iteration count 5000000 out of range'
+	refute_transcript 'C[:+] (MAIL|QUIT).*'
+}
+
+@test "SCRAM with a password SASLprep refuses: one line, exit 78" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "passwordeval \"printf 'a\\\\007b'\""
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'SASLprep'
+	[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line"
+	refute_transcript 'C[:+] MAIL.*'
+}
+
+@test "TLS 1.3: auth on picks SCRAM-SHA-256-PLUS bound with tls-exporter (RFC 9266)" {
+	scenario <<EOF
+$(sc_mechs "PLAIN SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH SCRAM-SHA-256-PLUS .*' \
+	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \
+	    '-- SCRAM-SHA-256-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	[[ $(client_payload 0) =~ ^p=tls-exporter,,n=alice,r= ]] ||
+		fail "client-first is $(client_payload 0)"
+	assert_stderr_match 'channel binding tls-exporter\)'
+	assert_delivered 1
+}
+
+@test "TLS 1.2: auth scram-sha-1-plus bound with tls-unique (RFC 5929)" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
+tls_max 1.2
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-1-plus"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- SCRAM-SHA-1-PLUS: user alice, gs2 p=tls-unique' \
+	    '-- SCRAM-SHA-1-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
+
+@test "SCRAM-PLUS through a relay with another TLS session: the binding differs, 535, exit 77" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256-PLUS")
+scram_cb_mismatch on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_transcript '-- SCRAM-SHA-256-PLUS: channel binding WRONG, proof invalid'
+	assert_no_auth_mail_after_refusal
+}
+
+@test "auth external: the client certificate signs in, no password looked up or run" {
+	scenario <<EOF
+$(sc_mechs "PLAIN EXTERNAL")
+client_cert require $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external" \
+	    "passwordeval \"touch $T/ran; echo x\"" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence '-- TLS client certificate: .*' \
+	    "C: AUTH EXTERNAL $(b64 "$USER_NAME")" \
+	    "-- EXTERNAL: authzid 'alice', client certificate yes" 'S: 235 .*'
+	[ ! -e "$T/ran" ] || fail "passwordeval ran for auth external"
+	assert_stderr_match 'AUTH mechanism EXTERNAL'
+	assert_delivered 1
+}
+
+@test "auth external without a password keyword is a valid account" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+client_cert require $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 1
+}
+
+@test "auth external without tls_cert_file: one line, exit 78, no connection" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth external"
+	std_message
+	run_smtps bob@example.net
+	assert_status 78
+	assert_error_line 'auth external needs TLS and a client certificate'
+	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "auth external refused by the server: exit 77" {
+	scenario <<EOF
+$(sc_mechs "EXTERNAL")
+client_cert request $CERTS/ca.pem
+EOF
+	start_server
+	write_config tls "user bob" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_transcript "-- EXTERNAL: authzid 'bob', client certificate yes"
+	assert_no_auth_mail_after_refusal
+}
+
+@test "auth cram-md5: RFC 2195 exchange when named; auth on never picks it" {
+	scenario <<EOF
+$(sc_mechs "CRAM-MD5")
+connections 2
+EOF
+	start_server
+	write_config tls+auth "auth cram-md5"
+	std_message
+	run_smtps -v bob@example.net
+	assert_status 0
+	assert_sequence 'C: AUTH CRAM-MD5' 'S: 334 .*' 'C: .*' 'S: 235 .*'
+	local resp
+	resp=$(grep -A2 '^C: AUTH CRAM-MD5' "$SRV/transcript" | tail -n 1 | cut -c4-)
+	printf '%s' "$resp" | base64 -d | grep -Eq '^alice [0-9a-f]{32}$' ||
+		fail "CRAM-MD5 response is not 'alice <hex digest>'"
+	refute_stderr_fixed "$resp"
+	assert_delivered 1
+	write_config tls+auth
+	run_smtps bob@example.net
+	assert_status 69
+	assert_error_line 'no usable AUTH mechanism \(offered: CRAM-MD5;'
+}
+
+@test "cram-md5 with a wrong password: exit 77" {
+	scenario <<EOF
+$(sc_mechs "CRAM-MD5")
+password other
+EOF
+	start_server
+	write_config tls+auth "auth cram-md5"
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_no_auth_mail_after_refusal
+}

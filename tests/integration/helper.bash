@@ -14,6 +14,11 @@
 #   NAME-login                the same with "auth login"
 #   pf587-eval dc465-eval     password from passwordeval instead of password
 #   pf587-plainauth           tls off + allow_plaintext_auth on (control)
+#   dcsasl                    the SASL Dovecot ($DC_SASL_PORT: PLAIN LOGIN
+#                             CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL)
+#                             with alice's client certificate; -badpw,
+#                             -external (auth external, no password),
+#                             -nocert (no client certificate)
 #
 # Per test: $T (BATS_TEST_TMPDIR), HOME=$T/home, every Maildir emptied.
 #
@@ -70,7 +75,8 @@ it_teardown_file() {
 	sh "$IT/servers.sh" stop "$IT_DIR"
 	# both must really be gone
 	local f pid
-	for f in "$IT_DIR/postfix/spool/pid/master.pid" "$IT_DIR/dovecot/run/master.pid"; do
+	for f in "$IT_DIR/postfix/spool/pid/master.pid" "$IT_DIR/dovecot/run/master.pid" \
+	    "$IT_DIR/dovecot-sasl/run/master.pid"; do
 		pid=$(tr -dc 0-9 < "$f" 2>/dev/null) || continue
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			echo "server still running after stop: pid $pid ($f)" >&2
@@ -178,6 +184,28 @@ passwordeval "cat '$IT_DIR/password'"
 account pf587-plainauth : pf587
 tls off
 allow_plaintext_auth on
+
+# the second Dovecot, every SASL mechanism; alice's client certificate
+account dcsasl
+host localhost
+port $DC_SASL_PORT
+tls_starttls off
+tls_cert_file $CLIENT_CERT
+tls_key_file $CLIENT_KEY
+
+account dcsasl-badpw : dcsasl
+password "wrong password"
+
+# EXTERNAL: no password at all; a passwordeval that must never run
+account dcsasl-external : dcsasl
+auth external
+password
+passwordeval "touch '$T/passwordeval-ran'; echo x"
+
+account dcsasl-nocert
+host localhost
+port $DC_SASL_PORT
+tls_starttls off
 
 account default : pf465
 EOF

@@ -19,6 +19,7 @@
 #   postfix/data/       data_directory
 #   postfix/maillog     Postfix's log (postlogd)
 #   dovecot/            dovecot.conf, users, run/ (base_dir), dovecot.log
+#   dovecot-sasl/       the same for the DC_SASL_PORT instance
 #   mail/DOMAIN/USER/   Maildirs written by Postfix's virtual(8)
 #
 # Servers (all on 127.0.0.1):
@@ -30,6 +31,15 @@
 #                  only Dovecot's submission service relays into it
 #   DC_TLS_PORT    Dovecot submission, implicit TLS, AUTH required
 #   DC_STLS_PORT   Dovecot submission, STARTTLS (ssl = required)
+#   DC_SASL_PORT   a second Dovecot (dovecot-sasl/ below DIR), submission
+#                  over implicit TLS with every SASL mechanism Dovecot
+#                  2.3 has that smtps speaks: PLAIN LOGIN CRAM-MD5
+#                  SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL (client certificate
+#                  certs/alice.pem, CN alice, asked for and verified
+#                  against ca.pem); relays into PF_RELAY_PORT.  Its own
+#                  instance so that the other ports keep offering PLAIN
+#                  LOGIN only (Dovecot's auth_mechanisms is global).
+#                  No -PLUS: Dovecot 2.3 has no channel binding.
 #
 # Mail setup: virtual domains example.org and example.net; mailboxes
 # alice bob admin @example.org, carol dave @example.net; aliases
@@ -257,8 +267,86 @@ service submission-login {
 EOF
 }
 
+# the second Dovecot: every SASL mechanism, client certificates
+write_dovecot_sasl() {
+	ds=$D/dovecot-sasl
+	mkdir -p "$ds/run" "$ds/state"
+	cp "$D/dovecot/users" "$ds/users"
+	chown root:dovecot "$ds/users"
+	chmod 640 "$ds/users"
+	cat > "$ds/dovecot.conf" <<EOF
+# private Dovecot with every SASL mechanism (smtps integration suite)
+base_dir = $ds/run
+state_dir = $ds/state
+instance_name = smtps-it-sasl-$(basename "$D")
+protocols = submission
+listen = 127.0.0.1
+log_path = $ds/dovecot.log
+ssl = required
+ssl_cert = <$D/certs/server.pem
+ssl_key = <$D/certs/server-key.pem
+ssl_ca = <$D/certs/ca.pem
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+ssl_min_protocol = TLSv1.2
+$dh
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
+disable_plaintext_auth = yes
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 external
+auth_failure_delay = 0
+auth_verbose = yes
+hostname = sasl.example.org
+postmaster_address = postmaster@example.org
+mail_location = maildir:~/Maildir
+submission_relay_host = 127.0.0.1
+submission_relay_port = $PF_RELAY_PORT
+submission_relay_trusted = no
+# EXTERNAL: the certificate (CN = user name) is the credential
+passdb {
+  driver = static
+  args = nopassword=y
+  mechanisms = external
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $ds/users
+  mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+}
+userdb {
+  driver = static
+  args = uid=$VUID gid=$VGID home=$D/dovecot/home/%u
+}
+service submission-login {
+  inet_listener submission {
+    port = 0
+  }
+  inet_listener submissions {
+    address = 127.0.0.1
+    port = $DC_SASL_PORT
+    ssl = yes
+  }
+}
+EOF
+}
+
+# certs/alice.pem, alice-key.pem: a client certificate for the user alice
+client_cert() {
+	certtool --generate-privkey --key-type rsa --bits 2048 \
+	    --outfile "$D/certs/alice-key.pem" >/dev/null 2>&1
+	printf 'cn = "alice"\norganization = "smtps tests"\nserial = 7001\nexpiration_days = 30\ntls_www_client\nsigning_key\nencryption_key\n' \
+	    > "$D/certs/alice.tmpl"
+	certtool --generate-certificate --load-privkey "$D/certs/alice-key.pem" \
+	    --load-ca-certificate "$repo/tests/tmp/certs/ca.pem" \
+	    --load-ca-privkey "$repo/tests/tmp/certs/ca-key.pem" \
+	    --template "$D/certs/alice.tmpl" --outfile "$D/certs/alice.pem" \
+	    > "$D/certs/alice.log" 2>&1 || die "certtool: no client certificate"
+	chmod 600 "$D/certs/alice-key.pem"
+}
+
 dump_logs() {
-	for f in "$D/postfix/maillog" "$D/dovecot/dovecot.log" "$D/postfix.start" "$D/dovecot.start"; do
+	for f in "$D/postfix/maillog" "$D/dovecot/dovecot.log" "$D/postfix.start" "$D/dovecot.start" \
+	    "$D/dovecot-sasl/dovecot.log" "$D/dovecot-sasl.start"; do
 		[ -s "$f" ] || continue
 		echo "----- $f" >&2
 		tail -n 40 "$f" >&2
@@ -278,15 +366,17 @@ stop() {
 			kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
 		fi
 	fi
-	pid=$(pid_of "$D/dovecot/run/master.pid" || :)
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || :
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-		kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-	fi
+	for f in "$D/dovecot/run/master.pid" "$D/dovecot-sasl/run/master.pid"; do
+		pid=$(pid_of "$f" || :)
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			kill "$pid" 2>/dev/null || :
+			i=0
+			while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+				sleep 0.1; i=$((i + 1))
+			done
+			kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+		fi
+	done
 	return 0
 }
 
@@ -305,24 +395,31 @@ start() {
 	chmod 600 "$D/certs/server-key.pem"
 
 	# shellcheck disable=SC2046
-	set -- $(free_ports 5)
+	set -- $(free_ports 6)
 	PF_TLS_PORT=$1 PF_STLS_PORT=$2 PF_RELAY_PORT=$3 DC_TLS_PORT=$4 DC_STLS_PORT=$5
+	DC_SASL_PORT=$6
+	client_cert
 
 	mkdir -p "$D/mail"
 	chown "$VUID:$VGID" "$D/mail"
 	write_postfix
 	write_dovecot
+	write_dovecot_sasl
 
 	# Dovecot first: Postfix's SASL goes through its auth socket
 	if ! dovecot -c "$D/dovecot/dovecot.conf" > "$D/dovecot.start" 2>&1; then
 		echo "servers.sh: dovecot did not start" >&2
 		dump_logs; stop; exit 1
 	fi
+	if ! dovecot -c "$D/dovecot-sasl/dovecot.conf" > "$D/dovecot-sasl.start" 2>&1; then
+		echo "servers.sh: the SASL dovecot did not start" >&2
+		dump_logs; stop; exit 1
+	fi
 	if ! postfix -c "$D/postfix/etc" start > "$D/postfix.start" 2>&1; then
 		echo "servers.sh: postfix did not start" >&2
 		dump_logs; stop; exit 1
 	fi
-	for p in $PF_TLS_PORT $PF_STLS_PORT $PF_RELAY_PORT $DC_TLS_PORT $DC_STLS_PORT; do
+	for p in $PF_TLS_PORT $PF_STLS_PORT $PF_RELAY_PORT $DC_TLS_PORT $DC_STLS_PORT $DC_SASL_PORT; do
 		if ! wait_port "$p" 15; then
 			echo "servers.sh: nothing answers on 127.0.0.1:$p" >&2
 			dump_logs; stop; exit 1
@@ -349,6 +446,11 @@ PF_LOG=$D/postfix/maillog
 DC_CONF=$D/dovecot/dovecot.conf
 DC_PIDFILE=$D/dovecot/run/master.pid
 DC_LOG=$D/dovecot/dovecot.log
+DC_SASL_PORT=$DC_SASL_PORT
+DC_SASL_PIDFILE=$D/dovecot-sasl/run/master.pid
+DC_SASL_LOG=$D/dovecot-sasl/dovecot.log
+CLIENT_CERT=$D/certs/alice.pem
+CLIENT_KEY=$D/certs/alice-key.pem
 MAILBASE=$D/mail
 CA=$D/certs/ca.pem
 EOF

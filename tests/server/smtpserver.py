@@ -25,6 +25,7 @@ The scenario format is described in tests/server/README.
 """
 
 import base64
+import hashlib
 import hmac
 import json
 import os
@@ -125,6 +126,10 @@ class Scenario:
         self.oauth_challenge = True   # RFC 7628 error challenge
         self.oauth_status = None
         self.oauth_scope = "https://mail.example/smtp"
+        self.scram_iter = 4096
+        self.scram_salt = "QSXCR+Q6sek8bf92"
+        self.scram_bad_signature = False  # send a wrong server signature
+        self.scram_cb_mismatch = False    # as if behind a TLS relay
         self.require_auth = None
         self.connections = 1
         self.port = 0
@@ -183,6 +188,14 @@ class Scenario:
             self.user = val
         elif key == "password":
             self.password = val
+        elif key == "scram_iter":
+            self.scram_iter = int(val)
+        elif key == "scram_salt":
+            self.scram_salt = val
+        elif key == "scram_cb_mismatch":
+            self.scram_cb_mismatch = onoff[val]
+        elif key == "scram_bad_signature":
+            self.scram_bad_signature = onoff[val]
         elif key == "token":
             self.tokens.append(val)
         elif key == "tokens_file":
@@ -254,6 +267,37 @@ class Scenario:
                 continue
             return r
         return None
+
+
+# ------------------------------------------------- tls-exporter (RFC 9266)
+
+def tls_exporter(sock):
+    """RFC 9266 channel binding of a server-side ssl.SSLSocket: 32 bytes
+    of the TLS exporter, label "EXPORTER-Channel-Binding", empty context.
+    Python 3.11's ssl module cannot export keying material, so this calls
+    OpenSSL's SSL_export_keying_material through ctypes on the SSL* that
+    the _ssl._SSLSocket object holds right after its PyObject header and
+    its socket weakref.  The pointer is checked (SSL_get_version must
+    equal sock.version()) before use; a mismatch raises, so a changed
+    layout fails the test instead of binding to garbage."""
+    import ctypes
+    lib = ctypes.CDLL("libssl.so.3")
+    lib.SSL_get_version.restype = ctypes.c_char_p
+    lib.SSL_get_version.argtypes = [ctypes.c_void_p]
+    lib.SSL_export_keying_material.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+        ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+    obj = sock._sslobj
+    ptr = ctypes.c_void_p.from_address(
+        id(obj) + 3 * ctypes.sizeof(ctypes.c_void_p)).value
+    if not ptr or lib.SSL_get_version(ptr).decode() != sock.version():
+        raise RuntimeError("cannot find the SSL* of this socket")
+    out = ctypes.create_string_buffer(32)
+    label = b"EXPORTER-Channel-Binding"
+    if lib.SSL_export_keying_material(ptr, out, 32, label, len(label),
+                                      b"", 0, 1) != 1:
+        raise RuntimeError("SSL_export_keying_material failed")
+    return out.raw
 
 
 # --------------------------------------------------------------- recording
@@ -600,7 +644,7 @@ class Session:
         except AuthAborted:
             self.act("AUTH", None, "501 5.7.0 Authentication aborted")
             return
-        except ValueError as e:
+        except (ValueError, KeyError, IndexError) as e:
             self.rec.line("-- AUTH %s: bad response: %s" % (mech, e))
             self.act("AUTH", None, "501 5.5.2 Cannot decode response")
             return
@@ -656,6 +700,81 @@ class Session:
         self.rec.line("-- EXTERNAL: authzid %r, client certificate %s" % (
             authzid.decode("latin-1"), "yes" if cert else "none"))
         return bool(cert) and authzid in (b"", (self.sc.user or "").encode())
+
+    # -- SCRAM (RFC 5802, 7677), server side, with channel binding
+    def channel_binding(self, cbtype):
+        """The TLS channel binding data of this connection, or None."""
+        if not self.tls:
+            return None
+        if cbtype == "tls-unique":
+            return self.sock.get_channel_binding("tls-unique")
+        if cbtype == "tls-exporter" and self.sock.version() == "TLSv1.3":
+            return tls_exporter(self.sock)
+        return None
+
+    def scram(self, ir, hname, plus):
+        h = getattr(hashlib, hname)
+        mech = "SCRAM-%s%s" % (hname.upper().replace("SHA", "SHA-"),
+                               "-PLUS" if plus else "")
+        first = (self.challenge(b"") if ir is None else
+                 base64.b64decode(ir, validate=True)).decode("utf-8")
+        cbflag, authzid, bare = first.split(",", 2)
+        attrs = dict(a.split("=", 1) for a in bare.split(","))
+        user = attrs["n"].replace("=2C", ",").replace("=3D", "=")
+        cnonce = attrs["r"]
+        cbtype = cbflag[2:] if cbflag.startswith("p=") else None
+        self.rec.line("-- %s: user %s, gs2 %s" % (mech, user, cbflag))
+        if plus != (cbtype is not None):
+            raise ValueError("gs2 header %s with %s" % (cbflag, mech))
+        if cbflag == "y" and any(m.endswith("-PLUS") for m in
+                                 (self.cap("AUTH") or [])):
+            self.rec.line("-- %s: client says y but -PLUS is offered (downgrade)" % mech)
+            return False
+        cb = self.channel_binding(cbtype) if cbtype else b""
+        if cb and self.sc.scram_cb_mismatch:
+            cb = bytes([cb[0] ^ 1]) + cb[1:]     # another TLS session's
+        if cb is None:
+            self.rec.line("-- %s: channel binding %s not available" % (mech, cbtype))
+            return False
+        salt = base64.b64decode(self.sc.scram_salt)
+        it = self.sc.scram_iter
+        snonce = cnonce + "srvNonce%d" % os.getpid()
+        sfirst = "r=%s,s=%s,i=%d" % (snonce, self.sc.scram_salt, it)
+        final = self.challenge(sfirst.encode()).decode("utf-8")
+        without, _, proof = final.rpartition(",p=")
+        fa = dict(a.split("=", 1) for a in without.split(","))
+        want_c = base64.b64encode((cbflag + "," + authzid + ",").encode() + cb).decode()
+        salted = hashlib.pbkdf2_hmac(hname, (self.sc.password or "").encode(), salt, it)
+        ckey = hmac.new(salted, b"Client Key", hname).digest()
+        authmsg = ("%s,%s,%s" % (bare, sfirst, without)).encode()
+        csig = hmac.new(h(ckey).digest(), authmsg, hname).digest()
+        got = bytes(a ^ b for a, b in zip(base64.b64decode(proof), csig))
+        ok = (user == (self.sc.user or "") and fa.get("r") == snonce and
+              fa.get("c") == want_c and h(got).digest() == h(ckey).digest())
+        self.rec.line("-- %s: channel binding %s, proof %s" % (
+            mech, "ok" if fa.get("c") == want_c else "WRONG",
+            "valid" if ok else "invalid"))
+        if not ok:
+            return False
+        skey = hmac.new(salted, b"Server Key", hname).digest()
+        ssig = hmac.new(skey, authmsg, hname).digest()
+        if self.sc.scram_bad_signature:
+            ssig = bytes([ssig[0] ^ 1]) + ssig[1:]
+        if self.challenge(b"v=" + base64.b64encode(ssig)) != b"":
+            raise ValueError("non-empty response to the server-final message")
+        return True
+
+    def auth_SCRAM_SHA_1(self, ir):
+        return self.scram(ir, "sha1", False)
+
+    def auth_SCRAM_SHA_256(self, ir):
+        return self.scram(ir, "sha256", False)
+
+    def auth_SCRAM_SHA_1_PLUS(self, ir):
+        return self.scram(ir, "sha1", True)
+
+    def auth_SCRAM_SHA_256_PLUS(self, ir):
+        return self.scram(ir, "sha256", True)
 
     def valid_tokens(self):
         """The scenario's tokens plus the tokens file, re-read each time

@@ -143,8 +143,9 @@ test_errors(void)
 	    "8899AABBCCDDEEFF' (expected SHA-256: 64 hex digits, colons "
 	    "allowed)");
 	FAILS("account a\nauth kerberos\n",
-	    "rc:2: keyword 'auth' expects on, off, plain, login, xoauth2, "
-	    "oauthbearer, external or cram-md5, got 'kerberos'");
+	    "rc:2: keyword 'auth' expects on, off, plain, login, "
+	    "scram-sha-256[-plus], scram-sha-1[-plus], xoauth2, oauthbearer, "
+	    "external or cram-md5, got 'kerberos'");
 	FAILS("account a\nauth NTLM\n", "rc:2: auth ntlm: NTLM is not "
 	    "supported; use xoauth2 (Microsoft 365) or plain over TLS");
 	FAILS("account a\nsyslog LOG_KERN\n", "rc:2: keyword 'syslog' expects "

@@ -33,7 +33,7 @@ t_b64(void)
 	T_EQ_INT(sasl_b64((const unsigned char *)"foobar", 6, out, 8), -1);
 	T_EQ_INT(sasl_unb64("Zm9v!", 5, dec, sizeof(dec)), -1);
 	T_EQ_INT(sasl_unb64("Zm9vYmFy", 8, dec, 6), -1);	/* no room */
-	T_EQ_INT(sasl_unb64("AA==", 4, dec, sizeof(dec)), -1);	/* NUL */
+	T_EQ_INT(sasl_unb64("AA==", 4, dec, sizeof(dec)), 1);	/* NUL */
 	T_EQ_INT(sasl_unb64("Zm9v  ", 6, dec, sizeof(dec)), 3);
 }
 
@@ -56,7 +56,17 @@ t_pick(void)
 	T_EQ_INT(sasl_pick(AUTH_CRAM_MD5 | AUTH_XOAUTH2 | AUTH_EXTERNAL, "on",
 	    0, 0, &e), -1);
 	T_EQ_STR(e.msg, "server offers no usable AUTH mechanism (offered: "
-	    "CRAM-MD5 XOAUTH2 EXTERNAL; smtps can use PLAIN LOGIN)");
+	    "CRAM-MD5 XOAUTH2 EXTERNAL; smtps can use SCRAM-SHA-256 "
+	    "SCRAM-SHA-1 PLAIN LOGIN)");
+	/* -PLUS only with channel binding, then first */
+	T_EQ_INT(sasl_pick(AUTH_PLAIN | AUTH_SCRAM_SHA_1 |
+	    AUTH_SCRAM_SHA_256_PLUS, "on", 0, 0, &e), AUTH_SCRAM_SHA_1);
+	T_EQ_INT(sasl_pick(AUTH_PLAIN | AUTH_SCRAM_SHA_1 |
+	    AUTH_SCRAM_SHA_256_PLUS, "on", 0, 1, &e), AUTH_SCRAM_SHA_256_PLUS);
+	T_EQ_INT(sasl_pick(AUTH_SCRAM_SHA_1 | AUTH_SCRAM_SHA_256 |
+	    AUTH_SCRAM_SHA_1_PLUS, "on", 0, 1, &e), AUTH_SCRAM_SHA_1_PLUS);
+	T_EQ_INT(sasl_pick(AUTH_PLAIN | AUTH_SCRAM_SHA_256, "scram-sha-256", 0,
+	    0, &e), AUTH_SCRAM_SHA_256);
 	/* a token: OAUTHBEARER first, never PLAIN */
 	T_EQ_INT(sasl_pick(AUTH_PLAIN | AUTH_XOAUTH2 | AUTH_OAUTHBEARER, "on",
 	    1, 0, &e), AUTH_OAUTHBEARER);
