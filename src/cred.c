@@ -33,8 +33,9 @@ struct ocred {
 int
 cred_auth_is_oauth(const struct account *a)
 {
-	return a->auth != NULL && (strcasecmp(a->auth, "xoauth2") == 0 ||
-	    strcasecmp(a->auth, "oauthbearer") == 0);
+	return oauth2_enabled(a) || (a->auth != NULL &&
+	    (strcasecmp(a->auth, "xoauth2") == 0 ||
+	    strcasecmp(a->auth, "oauthbearer") == 0));
 }
 
 static int

@@ -40,7 +40,8 @@ struct cred {
 int	cred_get(const struct account *, struct cred *, struct err *);
 int	cred_ready(struct cred *, const struct account *, struct err *);
 void	cred_free(struct cred *);
-/* 1 when the account's `auth` names an OAuth2 mechanism */
+/* 1 when the account's secret is an OAuth2 token: `auth` names an
+   OAuth2 mechanism, or the account has oauth2_provider */
 int	cred_auth_is_oauth(const struct account *);
 
 #endif

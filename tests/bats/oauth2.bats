@@ -578,3 +578,18 @@ assert_no_token() {
 	grep -qx 'device https://outlook.office.com/SMTP.Send offline_access' \
 	    "$IDP/scopes" || fail "scope: $(cat "$IDP/scopes")"
 }
+
+@test "-S on an OAuth2 account: the mechanism it would use is XOAUTH2, not the offered PLAIN; no token needed" {
+	scenario <<EOF2
+mode tls
+cert $CERTS/server.pem
+key $CERTS/server-key.pem
+ehlo AUTH PLAIN LOGIN XOAUTH2
+EOF2
+	start_server
+	write_config tls "user $USER_NAME" "oauth2_provider google" \
+	    "oauth2_client_id x"
+	run_smtps -S
+	assert_status 0
+	grep -q '^smtps would use: XOAUTH2 ' "$T/stdout" || fail "$output"
+}
