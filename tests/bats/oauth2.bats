@@ -130,6 +130,46 @@ assert_no_token() {
 	done
 }
 
+# authorize_bg: smtps --authorize in the background, stdin a FIFO kept
+# open on fd 5 (write a pasted URL there); sets AUTH_PID and AUTH_URL
+# (the authorization URL it printed)
+authorize_bg() {
+	[ -p "$T/in" ] || mkfifo "$T/in"
+	exec 5<>"$T/in"
+	: > "$T/stdout"
+	"$SMTPS" -C "$CFG" --authorize < "$T/in" > "$T/stdout" 2> "$T/stderr" &
+	AUTH_PID=$!
+	local i
+	AUTH_URL=
+	for i in $(seq 1 200); do
+		AUTH_URL=$(grep -m1 '^https://' "$T/stdout" || true)
+		[ -n "$AUTH_URL" ] && return 0
+		sleep 0.05
+	done
+	fail "no authorization URL: $(cat "$T/stdout" "$T/stderr")"
+}
+
+# authorize_wait: its exit status into status
+authorize_wait() {
+	status=0
+	wait "$AUTH_PID" || status=$?
+	exec 5>&-
+}
+
+# concurrent_sends N: N smtps at once, all must succeed and arrive
+concurrent_sends() {
+	local i bad=0 pids=()
+	for i in $(seq 1 "$1"); do
+		"$SMTPS" -C "$CFG" bob@example.net < "$INPUT" \
+		    > "$T/out.$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || bad=$((bad + 1)); done
+	server_done 30 || true
+	[ "$bad" -eq 0 ] || fail "$bad sends failed: $(cat "$T"/out.*)"
+	[ -e "$SRV/msg.$1" ] || fail "not all $1 arrived"
+}
+
 # ------------------------------------------------------------------ grants
 
 @test "device grant: --authorize prints the URI and code, polls through authorization_pending, stores the tokens 0600" {
@@ -183,24 +223,14 @@ assert_no_token() {
 @test "code grant + PKCE: the browser's redirect reaches the loopback listener" {
 	start_idp
 	oauth_config "oauth2_grant code"
-	mkfifo "$T/in"
-	exec 5<>"$T/in"		# stdin stays open: the listener must win
-	"$SMTPS" -C "$CFG" --authorize < "$T/in" > "$T/stdout" 2> "$T/stderr" &
-	local pid=$! i url=
-	for i in $(seq 1 200); do
-		url=$(grep -m1 '^https://' "$T/stdout" || true)
-		[ -n "$url" ] && break
-		sleep 0.05
-	done
-	[ -n "$url" ] || fail "no authorization URL: $(cat "$T/stdout" "$T/stderr")"
+	authorize_bg		# stdin stays open: the listener must win
+	local url=$AUTH_URL
 	[[ $url == *code_challenge_method=S256* ]] || fail "no S256: $url"
 	[[ $url == *redirect_uri=http%3A%2F%2F127.0.0.1%3A* ]] || fail "redirect: $url"
 	run "$PYTHON" "$REPO/tests/server/idp.py" browse "$url" "$CERTS/ca.pem"
 	[ "$status" -eq 0 ] || fail "browser: $output"
 	[[ $output == "200 smtps: signed in"* ]] || fail "listener page: $output"
-	status=0
-	wait "$pid" || status=$?
-	exec 5>&-
+	authorize_wait
 	assert_status 0
 	grep -q '^authorization_code ok$' "$IDP/uses" || fail "$(cat "$IDP/uses")"
 	grep -q 'account default is signed in (OAuth2, code grant)' "$T/stdout" ||
@@ -212,22 +242,12 @@ assert_no_token() {
 @test "code grant + PKCE: the final URL pasted on stdin (no listener reachable, e.g. over SSH)" {
 	start_idp
 	oauth_config "oauth2_grant code" "oauth2_redirect_port $(free_port)"
-	mkfifo "$T/in"
-	exec 5<>"$T/in"
-	"$SMTPS" -C "$CFG" --authorize < "$T/in" > "$T/stdout" 2> "$T/stderr" &
-	local pid=$! i url=
-	for i in $(seq 1 200); do
-		url=$(grep -m1 '^https://' "$T/stdout" || true)
-		[ -n "$url" ] && break
-		sleep 0.05
-	done
-	[ -n "$url" ] || fail "no authorization URL"
+	authorize_bg
+	local url=$AUTH_URL
 	run "$PYTHON" "$REPO/tests/server/idp.py" browse "$url" "$CERTS/ca.pem" paste
 	[ "$status" -eq 0 ] || fail "browser: $output"
 	printf '%s\n' "$output" >&5
-	status=0
-	wait "$pid" || status=$?
-	exec 5>&-
+	authorize_wait
 	assert_status 0
 	grep -q '^authorization_code ok$' "$IDP/uses" || fail "$(cat "$IDP/uses")"
 }
@@ -236,31 +256,15 @@ assert_no_token() {
 	idp_conf "code_error access_denied"
 	start_idp
 	oauth_config "oauth2_grant code"
-	mkfifo "$T/in"
-	exec 5<>"$T/in"
-	"$SMTPS" -C "$CFG" --authorize < "$T/in" > "$T/stdout" 2> "$T/stderr" &
-	local pid=$! i url=
-	for i in $(seq 1 200); do
-		url=$(grep -m1 '^https://' "$T/stdout" || true)
-		[ -n "$url" ] && break
-		sleep 0.05
-	done
-	run "$PYTHON" "$REPO/tests/server/idp.py" browse "$url" "$CERTS/ca.pem"
-	status=0
-	wait "$pid" || status=$?
+	authorize_bg
+	run "$PYTHON" "$REPO/tests/server/idp.py" browse "$AUTH_URL" "$CERTS/ca.pem"
+	authorize_wait
 	assert_status 77
 	assert_error_line 'account default: the provider refused the sign-in: access_denied: the user said no'
 	# a pasted URL whose state is not this sign-in's
-	"$SMTPS" -C "$CFG" --authorize < "$T/in" > "$T/stdout" 2> "$T/stderr" &
-	pid=$!
-	for i in $(seq 1 200); do
-		grep -q '^https://' "$T/stdout" && break
-		sleep 0.05
-	done
+	authorize_bg
 	printf 'http://127.0.0.1:1/?code=abc&state=forged\n' >&5
-	status=0
-	wait "$pid" || status=$?
-	exec 5>&-
+	authorize_wait
 	assert_status 76
 	assert_error_line "the redirect's state does not match this sign-in"
 }
@@ -332,17 +336,7 @@ assert_no_token() {
 	smtp_oauth 20
 	oauth_config
 	message <<<"Subject: concurrent"
-	local i pids=()
-	for i in $(seq 1 20); do
-		"$SMTPS" -C "$CFG" bob@example.net < "$INPUT" \
-		    > "$T/out.$i" 2>&1 &
-		pids+=($!)
-	done
-	local bad=0
-	for i in "${pids[@]}"; do wait "$i" || bad=$((bad + 1)); done
-	server_done 30 || true
-	[ "$bad" -eq 0 ] || fail "$bad sends failed: $(cat "$T"/out.*)"
-	[ -e "$SRV/msg.20" ] || fail "not all 20 arrived"
+	concurrent_sends 20
 	assert_rotation_clean
 	[ "$(grep -c '^refresh_token' "$IDP/uses")" -eq 1 ] ||
 		fail "expected one refresh: $(cat "$IDP/uses")"
@@ -355,17 +349,7 @@ assert_no_token() {
 	smtp_oauth 20
 	oauth_config
 	message <<<"Subject: concurrent"
-	local i pids=()
-	for i in $(seq 1 20); do
-		"$SMTPS" -C "$CFG" bob@example.net < "$INPUT" \
-		    > "$T/out.$i" 2>&1 &
-		pids+=($!)
-	done
-	local bad=0
-	for i in "${pids[@]}"; do wait "$i" || bad=$((bad + 1)); done
-	server_done 30 || true
-	[ "$bad" -eq 0 ] || fail "$bad sends failed: $(cat "$T"/out.*)"
-	[ -e "$SRV/msg.20" ] || fail "not all 20 arrived"
+	concurrent_sends 20
 	assert_rotation_clean
 	! grep -q invalid_grant "$IDP/uses" || fail "$(cat "$IDP/uses")"
 }
