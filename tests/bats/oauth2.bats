@@ -124,9 +124,11 @@ assert_no_token() {
 		done
 		[ ! -d "$HOME/queue" ] || ! grep -rFq -- "$s" "$HOME/queue" ||
 			fail "the queue holds a token: $s"
-		[ ! -e "$SRV/transcript" ] ||
-			! grep -Fq -- "$(b64 "$s")" "$T/stderr" ||
-			fail "stderr holds a token's base64"
+		for f in "$(b64 "$s")" "$(printf 'user=%s\001auth=Bearer %s\001\001' \
+		    "$USER_NAME" "$s" | base64 -w0)"; do
+			! grep -Fq -- "$f" "$T/stderr" ||
+				fail "stderr holds a token's base64: $f"
+		done
 	done
 }
 
@@ -168,6 +170,18 @@ concurrent_sends() {
 	server_done 30 || true
 	[ "$bad" -eq 0 ] || fail "$bad sends failed: $(cat "$T"/out.*)"
 	[ -e "$SRV/msg.$1" ] || fail "not all $1 arrived"
+}
+
+# send_via_idp IDP_LINE...: an IdP configured with these lines that knows
+# rt-seed, a token file that must be refreshed, one send with --no-queue
+# ($ACCT: an extra account line)
+send_via_idp() {
+	idp_conf "refresh_token rt-seed" "$@"
+	start_idp
+	seed_tokens rt-seed
+	oauth_config ${ACCT:+"$ACCT"}
+	message <<<"Subject: via the IdP"
+	run_smtps --no-queue bob@example.net
 }
 
 # ------------------------------------------------------------------ grants
@@ -434,12 +448,7 @@ concurrent_sends() {
 }
 
 @test "IdP answers 503: --no-queue exit 75 with one line, message in dead.letter without a token" {
-	idp_conf "refresh_token rt-seed" "token_mode error500"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config
-	message <<<"Subject: busy"
-	run_smtps --no-queue bob@example.net
+	send_via_idp "token_mode error500"
 	assert_status 75
 	assert_error_line "OAuth2 for account 'default': 127\.0\.0\.1 answered HTTP 503 \(try again later\)"
 	assert_dead_letter
@@ -448,57 +457,32 @@ concurrent_sends() {
 }
 
 @test "IdP too slow: the account's timeout, exit 75" {
-	idp_conf "refresh_token rt-seed" "token_mode slow" "slow_seconds 8"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config "timeout 2"
-	message <<<"Subject: slow"
-	run_smtps --no-queue bob@example.net
+	ACCT="timeout 2" send_via_idp "token_mode slow" "slow_seconds 8"
 	assert_status 75
 	assert_error_line "OAuth2 for account 'default': 127\.0\.0\.1: timed out"
 }
 
 @test "malformed JSON from the token endpoint: exit 76, one line" {
-	idp_conf "refresh_token rt-seed" "token_mode malformed"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config
-	message <<<"Subject: m"
-	run_smtps --no-queue bob@example.net
+	send_via_idp "token_mode malformed"
 	assert_status 76
 	assert_error_line "OAuth2 for account 'default': 127\.0\.0\.1 sent a malformed reply: malformed JSON"
 }
 
 @test "a redirect from the token endpoint is refused: exit 76" {
-	idp_conf "refresh_token rt-seed" "token_mode redirect"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config
-	message <<<"Subject: m"
-	run_smtps --no-queue bob@example.net
+	send_via_idp "token_mode redirect"
 	assert_status 76
 	assert_error_line "127\.0\.0\.1 answered with a redirect \(3xx\), which smtps does not follow"
 }
 
 @test "IdP with a certificate from an untrusted CA: exit 69 like SMTP TLS, nothing sent to it" {
-	IDP_CERT=untrusted idp_conf "refresh_token rt-seed"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config
-	message <<<"Subject: c"
-	run_smtps --no-queue bob@example.net
+	IDP_CERT=untrusted send_via_idp
 	assert_status 69
 	assert_error_line "TLS certificate verification failed for 127\.0\.0\.1: certificate signer is not trusted"
 	[ ! -e "$IDP/uses" ] || fail "a token request reached the IdP"
 }
 
 @test "IdP with a certificate for another name: exit 69" {
-	IDP_CERT=wrongname idp_conf "refresh_token rt-seed"
-	start_idp
-	seed_tokens rt-seed
-	oauth_config
-	message <<<"Subject: c"
-	run_smtps --no-queue bob@example.net
+	IDP_CERT=wrongname send_via_idp
 	assert_status 69
 	assert_error_line "TLS certificate verification failed for 127\.0\.0\.1: certificate does not match host name"
 }
