@@ -561,3 +561,22 @@ EOF2
 	assert_status 0
 	grep -q '^smtps would use: XOAUTH2 ' "$T/stdout" || fail "$output"
 }
+
+@test "invalid_grant past queue_lifetime: the waiting message goes to dead.letter at last" {
+	idp_conf "refresh_token rt-seed" "token_mode invalid_grant"
+	start_idp
+	seed_tokens rt-seed
+	oauth_config "queue on" "queue_backoff_min 3600" "queue_lifetime 1"
+	message <<<"Subject: too late"
+	run_smtps bob@example.net
+	assert_status 77
+	assert_stderr_match 'the message stays queued as'
+	local t0
+	t0=$(date +%s)
+	while [ "$(date +%s)" -le $((t0 + 1)) ]; do sleep 0.1; done
+	run_smtps -q
+	assert_status 77
+	grep -q 'gave up after .* (queue_lifetime 1 s).*saved in .*dead.letter' \
+	    "$T/stdout" || fail "-q: $output"
+	grep -q '^Subject: too late' "$HOME/dead.letter" || fail "not in dead.letter"
+}
