@@ -6,6 +6,7 @@
  * bring a second TLS verification policy; an OAuth2 token request is one
  * POST whose response we parse with a bounded, tested parser.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +107,27 @@ exchange(int fd, const struct url *u, const char *body,
 	return rc;
 }
 
+/* TCP to the URL's host the way the account reaches its server: through
+   its proxy_host, from its source_ip (never its unix socket) */
+static int
+connect_via(const struct url *u, const struct account *via, int timeout_ms,
+    struct err *e)
+{
+	struct account a;
+
+	if (via == NULL)
+		return net_connect(u->host, u->port, timeout_ms, e);
+	a = *via;			/* shallow: only read by net_open */
+	a.host = (char *)(uintptr_t)u->host;
+	a.port = u->port;
+	a.socket = NULL;
+	return net_open(&a, timeout_ms, e);
+}
+
 int
-http_post(const char *url, const char *body, const char *trust_file,
-    int timeout_ms, struct httpresp *r, struct err *e)
+http_post(const char *url, const char *body, const struct account *via,
+    const char *trust_file, int timeout_ms, struct httpresp *r,
+    struct err *e)
 {
 	long long deadline = io_now_ms() + timeout_ms;
 	struct url u;
@@ -117,7 +136,7 @@ http_post(const char *url, const char *body, const char *trust_file,
 	memset(r, 0, sizeof(*r));
 	if (url_parse(url, 0, &u, e) == -1)
 		return err_prefix(e, "%s", url);
-	if ((fd = net_connect(u.host, u.port, timeout_ms, e)) == -1)
+	if ((fd = connect_via(&u, via, timeout_ms, e)) == -1)
 		return -1;
 	rc = exchange(fd, &u, body, trust_file, deadline, r, e);
 	close(fd);

@@ -2,7 +2,9 @@
  * http.h - the HTTPS client of the OAuth2 code: one POST, nothing else.
  *
  * http_post(): POST `body` (application/x-www-form-urlencoded) to the
- * https URL, HTTP/1.1 with "Connection: close", over net_connect() and
+ * https URL, HTTP/1.1 with "Connection: close", over TCP the way the
+ * account `via` reaches its server (net_open: its proxy_host and
+ * source_ip; not its socket) or straight (via NULL: net_connect), and
  * tls_start() with the SMTP side's verification policy (tls.h: the
  * system trust store or `trust_file`, TLS >= 1.2, the URL's host name
  * checked, nothing sent before that), the whole exchange within
@@ -21,9 +23,11 @@
 #ifndef SMTPS_HTTP_H
 #define SMTPS_HTTP_H
 
+#include "conf.h"
 #include "httpresp.h"
 
-int	http_post(const char *url, const char *body, const char *trust_file,
-	    int timeout_ms, struct httpresp *, struct err *);
+int	http_post(const char *url, const char *body, const struct account *via,
+	    const char *trust_file, int timeout_ms, struct httpresp *,
+	    struct err *);
 
 #endif

@@ -67,7 +67,8 @@ request(const struct oauth2 *o, const char *url, char *form,
 
 	*d = NULL;
 	host_of(url, host, sizeof(host));
-	rc = http_post(url, form, o->trust_file, o->timeout_ms, &r, e);
+	rc = http_post(url, form, o->acct, o->trust_file, o->timeout_ms, &r,
+	    e);
 	freezero(form, strlen(form) + 1);
 	if (rc == -1)
 		return err_prefix(e, "OAuth2 for account '%s'", o->name);

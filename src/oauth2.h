@@ -56,6 +56,7 @@
 #include "tokstore.h"
 
 struct oauth2 {
+	const struct account *acct;	/* the network path (proxy_host) */
 	const char	*name;		/* the account */
 	const char	*provider;
 	const char	*grant;		/* device, code, client_credentials */

@@ -125,6 +125,7 @@ oauth2_setup(const struct account *a, struct oauth2 *o, struct err *e)
 	memset(o, 0, sizeof(*o));
 	if (oauth2_check(a, e) == -1)
 		return -1;
+	o->acct = a;
 	o->name = a->name;
 	o->provider = a->oauth2_provider;
 	o->grant = grant_of(a);

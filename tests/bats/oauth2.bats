@@ -580,3 +580,29 @@ EOF2
 	    "$T/stdout" || fail "-q: $output"
 	grep -q '^Subject: too late' "$HOME/dead.letter" || fail "not in dead.letter"
 }
+
+@test "proxy_host: the IdP is reached through the account's SOCKS5 proxy too, like the SMTP server" {
+	idp_conf "refresh_token rt-seed"
+	start_idp
+	seed_tokens rt-seed
+	smtp_oauth
+	PX=$T/proxy
+	mkdir -p "$PX"
+	printf 'connections 2\n' > "$T/proxy.script"
+	"$PYTHON" "$REPO/tests/server/socks5.py" "$T/proxy.script" "$PX" \
+	    > "$T/proxy.out" 2>&1 3>&- &
+	local i
+	for i in $(seq 1 200); do
+		[ -s "$PX/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$PX/port" ] || fail "proxy did not start: $(cat "$T/proxy.out")"
+	oauth_config "proxy_host 127.0.0.1" "proxy_port $(cat "$PX/port")"
+	message <<<"Subject: via tor"
+	run_smtps bob@example.net
+	kill "$(cat "$PX/pid")" 2>/dev/null || true
+	assert_status 0
+	assert_sequence_file "$PX/log" "relay 127\.0\.0\.1:$IDP_PORT" \
+	    "relay 127\.0\.0\.1:$PORT"
+	grep -q '^refresh_token ok rt-seed$' "$IDP/uses" || fail "$(cat "$IDP/uses")"
+}
