@@ -52,13 +52,13 @@ src/%.o: src/%.c src/*.h Makefile
 # tested while others are unfinished
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
-T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/logline.o src/err.o
-T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/log.o src/logline.o src/err.o
+T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/logline.o src/err.o
+T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/log.o src/logline.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sum	= src/sum.o
-T_sasl	= src/sasl.o src/scram.o src/secret.o src/err.o
-T_scram	= src/scram.o src/sasl.o src/secret.o src/err.o
+T_sasl	= src/sasl.o src/scram.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/err.o
+T_scram	= src/scram.o src/sasl.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/err.o
 T_smtpauth = $(LIBOBJS)
 T_io	= src/io.o src/err.o
 T_flags	= src/flags.o src/err.o
@@ -71,6 +71,7 @@ T_socks	= src/socks.o src/err.o
 T_url	= src/url.o src/err.o
 T_httpresp = src/httpresp.o src/err.o
 T_jdoc	= src/jdoc.o src/err.o
+T_netrc	= src/netrc.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)

@@ -105,6 +105,8 @@ account_defaults(struct account *a, const char *home)
 		a->allow_from_override = 1;
 	if (!(a->set & BIT(K_REMOVE_BCC_HEADERS)))
 		a->remove_bcc_headers = 1;
+	if (!(a->set & BIT(K_PASSWORDEVAL_TIMEOUT)))
+		a->passwordeval_timeout = LIMIT_SECRET_CMD_TIMEOUT;
 	if (!(a->set & BIT(K_QUEUE_LIFETIME)))
 		a->queue_lifetime = LIMIT_QUEUE_LIFETIME;
 	if (!(a->set & BIT(K_QUEUE_BACKOFF_MIN)))
@@ -136,16 +138,12 @@ account_validate(const struct account *a, struct err *e)
 		return err_set(e, EX_CONFIG, "%s: TLS over socket %s needs the "
 		    "name to check the certificate against (set "
 		    "tls_host_override or host)", where, a->socket);
-	if (a->auth != NULL && strcmp(a->auth, "off") != 0) {
-		if (a->user == NULL)
-			return err_set(e, EX_CONFIG, "%s: auth %s needs a user",
-			    where, a->auth);
-		if (a->password == NULL && a->passwordeval == NULL &&
-		    strcmp(a->auth, "external") != 0 && !oauth2_enabled(a))
-			return err_set(e, EX_CONFIG, "%s: no password for user "
-			    "'%s' (set password or passwordeval)", where,
-			    a->user);
-	}
+	/* the password itself is looked up when it is needed (secret.h:
+	 * the keyring, netrc and the terminal are sources too; an OAuth2
+	 * account has a token instead, cred.h) */
+	if (a->auth != NULL && strcmp(a->auth, "off") != 0 && a->user == NULL)
+		return err_set(e, EX_CONFIG, "%s: auth %s needs a user", where,
+		    a->auth);
 	if (oauth2_check(a, e) == -1)
 		return -1;
 	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))

@@ -28,12 +28,13 @@
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
  *   (smtp uses the FQDN or "localhost"); queue on; queue_lifetime 5 days,
  *   queue_backoff_min 60 s, queue_backoff_max 3600 s (or the minimum when
- *   that is larger): LIMIT_QUEUE_* in limit.h; proxy_port 1080
+ *   that is larger): LIMIT_QUEUE_* in limit.h; passwordeval_timeout
+ *   LIMIT_SECRET_CMD_TIMEOUT; proxy_port 1080
  *   (LIMIT_SOCKS_PORT) when proxy_host is set.
  * Validation: host required unless socket is set; socket with tls on needs
  * tls_host_override or host (the certificate's name) -> else EX_CONFIG; tls_certcheck off without tls_fingerprint is
- * allowed but warned; user without a password source is asked from
- * nothing (EX_CONFIG "no password for user X"); queue_backoff_max smaller
+ * allowed but warned; auth other than off needs a user (the password
+ * is looked up when sending, secret.h); queue_backoff_max smaller
  * than queue_backoff_min -> EX_CONFIG; tls_cert_file without
  * tls_key_file or the reverse -> EX_CONFIG naming it; with tls, the client
  * certificate, key and CRL files must load (tls_check_files, tls.h).

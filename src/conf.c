@@ -100,6 +100,7 @@ static const struct kw kwtab[] = {
 	F(K_TLS_CRL_FILE, S_STR, 0, tls_crl_file, conf_kw_path),
 	F(K_AUTO_FROM, S_INT, 0, auto_from, conf_kw_auto_from),
 	F(K_TLS_RESUME, S_INT, 0, tls_resume, conf_kw_bool),
+	F(K_PASSWORDEVAL_TIMEOUT, S_INT, 1, passwordeval_timeout, conf_kw_dur),
 	F(K_OAUTH2_PROVIDER, S_STR, 1, oauth2_provider, conf_kw_oauth2),
 	F(K_OAUTH2_CLIENT_ID, S_STR, 0, oauth2_client_id, conf_kw_str),
 	F(K_OAUTH2_CLIENT_SECRET, S_STR, 0, oauth2_client_secret, conf_kw_str),
@@ -483,8 +484,12 @@ do_eval(struct ps *p, const char *cmd)
 		return conf_perr(p, "keyword 'eval' is not available here");
 	if (*cmd == '\0')
 		return conf_perr(p, "keyword 'eval' needs a command");
-	if (p->eval(p->ctx, cmd, &out, p->e) == -1)
-		return conf_perr(p, "%s", p->e->msg);
+	if (p->eval(p->ctx, cmd, &out, p->e) == -1) {
+		rc = p->e->code;	/* kept: a timeout is EX_TEMPFAIL */
+		conf_perr(p, "%s", p->e->msg);
+		p->e->code = rc;
+		return -1;
+	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
 		rc = conf_perr(p, "eval: the command's output must be one line");
 	else

@@ -18,7 +18,8 @@
  * Validation done here: keyword known, value syntax (port 1..65535, on|off,
  * timeout seconds or off, tls_fingerprint as SHA-256 hex with or without
  * colons, auth on|off|MECHANISM (sasl.h), queue_lifetime/queue_backoff_min/
- * queue_backoff_max as a duration: seconds, or a number with suffix s, m,
+ * queue_backoff_max and
+ * passwordeval_timeout as a duration: seconds, or a number with suffix s, m,
  * h or d, 1 s .. 365 d), syslog (on, off or LOG_USER, LOG_MAIL,
  * LOG_LOCAL0..7; stored as the facility name, off = NULL), dsn_notify
  * (off, never, or a comma list of success, failure, delay; stored upper
@@ -52,7 +53,7 @@ enum conf_key {
 	K_REMOVE_BCC_HEADERS, K_UNDISCLOSED_RECIPIENTS,
 	K_SOCKET, K_SOURCE_IP, K_PROXY_HOST, K_PROXY_PORT, K_PROTOCOL,
 	K_TLS_CERT_FILE, K_TLS_KEY_FILE, K_TLS_CRL_FILE, K_AUTO_FROM,
-	K_TLS_RESUME,
+	K_TLS_RESUME, K_PASSWORDEVAL_TIMEOUT,
 	K_OAUTH2_PROVIDER, K_OAUTH2_CLIENT_ID, K_OAUTH2_CLIENT_SECRET,
 	K_OAUTH2_CLIENT_SECRETEVAL, K_OAUTH2_TENANT, K_OAUTH2_SCOPE,
 	K_OAUTH2_TOKEN_URL, K_OAUTH2_DEVICE_URL, K_OAUTH2_AUTH_URL,
@@ -110,6 +111,8 @@ struct account {
 	char	*tls_crl_file;		/* CRL (PEM), deprecated in msmtp */
 	int	 auto_from;		/* 0/1, deprecated: from = %U@maildomain */
 	int	 tls_resume;		/* 0/1, smtps-only: TLS session cache */
+	int	 passwordeval_timeout;	/* smtps-only; seconds a secret command
+					   may run without a terminal */
 	/* OAuth2 (smtps only; oauth2.h says what they mean) */
 	char	*oauth2_provider;	/* "microsoft", "google", "generic" */
 	char	*oauth2_client_id;
@@ -144,8 +147,9 @@ struct conf {
 /*
  * `eval CMD` lines: the parser calls eval(ctx, CMD, &line, e), which must
  * return 0 and a malloc'ed first line of the command's output (parsed in
- * place of the eval line; it may not be another eval) or -1 with e set.
- * With eval NULL an `eval` line is an error (the parser stays pure).
+ * place of the eval line; it may not be another eval) or -1 with e set
+ * (the error becomes "FILE:LINE: message" with the hook's exit code, so a
+ * timed-out command stays EX_TEMPFAIL).  With eval NULL an `eval` line is an error (the parser stays pure).
  */
 typedef int (*conf_eval_fn)(void *ctx, const char *cmd, char **line,
 	    struct err *);

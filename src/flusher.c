@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,9 @@
 #include "flush.h"
 #include "flusher.h"
 #include "queue.h"
+
+/* environment variable naming the spawner's ready pipe (internal) */
+#define FLUSH_READY_ENV	"SMTPS_FLUSH_READY_FD"
 
 static size_t
 count_entries(const char *dir)
@@ -32,13 +36,54 @@ count_entries(const char *dir)
 	return n;
 }
 
+/*
+ * The flusher tells us it is in charge by closing its copy of the
+ * pipe's write end (fd 3, named in its environment FLUSH_READY_ENV)
+ * once it holds flush.lock with its PID written, or gave up: so when
+ * flusher_spawn() returns, "queued" is backed by a running flusher.
+ */
+static void
+wait_ready(int rfd)
+{
+	char c;
+
+	while (read(rfd, &c, 1) == -1 && errno == EINTR)
+		;
+	close(rfd);
+}
+
+static void
+exec_flusher(const char *self, const char *dir, int wfd)
+{
+	char *argv[] = { (char *)self, (char *)"--flush-daemon", (char *)dir,
+	    NULL };
+	char fdnum[16];
+	int fd;
+
+	if (setsid() == -1 || fork() != 0)
+		_exit(0);
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	if (wfd == 3 ? fcntl(3, F_SETFD, 0) == -1 : dup2(wfd, 3) == -1)
+		_exit(1);		/* dup2 clears FD_CLOEXEC */
+	closefrom(4);
+	snprintf(fdnum, sizeof(fdnum), "%d", 3);
+	if (chdir("/") == -1 || setenv(FLUSH_READY_ENV, fdnum, 1) == -1)
+		_exit(1);
+	execv(self, argv);
+	_exit(1);
+}
+
 void
 flusher_spawn(const char *dir)
 {
 	char self[PATH_MAX], lock[4096];
 	ssize_t n;
 	pid_t pid;
-	int fd, st;
+	int fd, st, p[2];
 
 	if (count_entries(dir) == 0)
 		return;
@@ -54,27 +99,33 @@ flusher_spawn(const char *dir)
 		return;
 	self[n] = '\0';
 	fflush(NULL);
-	if ((pid = fork()) == -1)
+	if (pipe2(p, O_CLOEXEC) == -1)
 		return;
-	if (pid == 0) {
-		char *argv[] = { self, (char *)"--flush-daemon", (char *)dir,
-		    NULL };
-
-		if (setsid() == -1 || fork() != 0)
-			_exit(0);
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		closefrom(3);
-		if (chdir("/") == -1)
-			_exit(1);
-		execv(self, argv);
-		_exit(1);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		exec_flusher(self, dir, p[1]);
 	}
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
+	close(p[1]);
+	if (pid != -1)
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+	wait_ready(p[0]);
+}
+
+/* the spawner waits for this (wait_ready): closed once the lock is ours */
+static void
+signal_ready(void)
+{
+	const char *v = getenv(FLUSH_READY_ENV);
+	char *end;
+	long fd;
+
+	if (v == NULL)
+		return;
+	fd = strtol(v, &end, 10);
+	if (*end == '\0' && fd > 2 && fd < INT_MAX)
+		close((int)fd);
+	unsetenv(FLUSH_READY_ENV);
 }
 
 int
@@ -85,13 +136,18 @@ flusher_main(const char *dir)
 	int fd, n;
 
 	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		signal_ready();
 		return EX_CANTCREAT;
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		signal_ready();
 		return 0;			/* another flusher runs */
+	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == 0)
 		(void)pwrite(fd, pid, (size_t)n, 0);
+	signal_ready();
 	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
 	queue_clean(dir);
 	for (;;) {

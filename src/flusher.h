@@ -4,7 +4,12 @@
  * flusher_spawn(): when DIR holds entries and no flusher runs, start the
  * detached flusher for DIR (absolute path): the binary re-executed as
  * "smtps --flush-daemon DIR", double fork, setsid, stdio on /dev/null,
- * other descriptors closed.  Never fails loudly.
+ * other descriptors closed.  Returns once that flusher holds
+ * DIR/flush.lock with its PID written there (or has given up, e.g. because
+ * another flusher holds it): a caller that says "queued" is backed by a
+ * running flusher.  The flusher signals this by closing a pipe the
+ * spawner passes it as fd 3 (environment SMTPS_FLUSH_READY_FD).  Never
+ * fails loudly.
  * flusher_main(): the flusher.  Exits at once when another holds
  * DIR/flush.lock; else retries due entries, sleeps until the next is due
  * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the

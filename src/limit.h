@@ -32,6 +32,14 @@
 #define LIMIT_CONF_VALUE	65536	/* one config value, bytes (OAuth tokens) */
 #define LIMIT_PASSWORD		65536	/* password or passwordeval/eval output */
 #define LIMIT_DOMAIN		255	/* host and domain names */
+#define LIMIT_NETRC_FILE	(1024 * 1024)	/* ~/.netrc, /etc/netrc, bytes */
+
+/* password sources (secret.c) */
+#define LIMIT_SECRET_CMD_TIMEOUT 30	/* seconds a secret command (passwordeval,
+					   eval, the keyring lookup, an OAuth2
+					   secret command) may run when there is
+					   no terminal; passwordeval_timeout's
+					   default.  With a terminal: no limit */
 
 /* SASL (AUTH) */
 #define LIMIT_SASL_LINE		(3 * LIMIT_PASSWORD) /* one AUTH line or

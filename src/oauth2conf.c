@@ -138,11 +138,11 @@ oauth2_setup(const struct account *a, struct oauth2 *o, struct err *e)
 	if (a->oauth2_client_secret != NULL)
 		o->client_secret = xstrdup(a->oauth2_client_secret);
 	else if (a->oauth2_client_secreteval != NULL &&
-	    secret_eval(NULL, a->oauth2_client_secreteval, &o->client_secret,
-	    e) == -1) {
+	    secret_run("oauth2_client_secreteval",
+	    a->oauth2_client_secreteval, a->passwordeval_timeout,
+	    &o->client_secret, e) == -1) {
 		oauth2_free(o);
-		return err_prefix(e, "account '%s': oauth2_client_secreteval",
-		    a->name);
+		return err_prefix(e, "account '%s'", a->name);
 	}
 	return 0;
 }

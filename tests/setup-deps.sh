@@ -6,7 +6,10 @@
 #          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
 #          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
 #          msmtp-mta, which would take over /usr/sbin/sendmail), zsh and
-#          fish (their completion files are loaded and run by a test)
+#          fish (their completion files are loaded and run by a test),
+#          gnome-keyring, libsecret-tools, dbus-daemon and dbus-bin (a real
+#          Secret Service on a private session bus for the keyring password
+#          source, tests/bats/secret.bats)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -14,7 +17,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin"
 
 case "${1:-}" in
 build) want=$BUILD ;;
@@ -32,7 +35,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	miss=""
 	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
 	if [ "$1" = test ]; then
-		for t in certtool bats python3 mandoc faketime msmtp; do
+		for t in certtool bats python3 mandoc faketime msmtp secret-tool gnome-keyring-daemon dbus-daemon dbus-send; do
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi

@@ -73,6 +73,15 @@ wait_until() {
 	return 1
 }
 queue_empty() { [ "$(entries)" -eq 0 ]; }
+# every entry's next attempt time (its "next" line) is in the past
+entries_due() {
+	local now f next
+	now=$(date +%s)
+	for f in "$Q"/*.env; do
+		next=$(sed -n 's/^next //p' "$f") || return 1
+		[ -n "$next" ] && [ "$next" -lt "$now" ] || return 1
+	done
+}
 have_msgs() { [ -e "$SRV/msg.$1" ]; }
 
 # how many delivered messages carry Message-ID <tok@test>
@@ -389,7 +398,8 @@ EOF
 	send_tok old || fail "send"
 	kill_flusher
 	wait_until 10 eval '! flusher_pid > /dev/null' || fail "flusher still runs"
-	sleep 2.5	# the entry becomes due
+	# the entry becomes due: wait until the clock has passed its "next"
+	wait_until 10 entries_due || fail "the entry did not become due"
 	start_server_on_port 1 < /dev/null
 	send_tok new || fail "send new: $(cat "$T/err.new")"
 	server_done 10 || fail "server still running"

@@ -359,6 +359,7 @@ test_fields(void)
 	    "tls_crl_file crl.pem\n"
 	    "auto_from off\n"
 	    "tls_resume off\n"
+	    "passwordeval_timeout 2m\n"
 	    "oauth2_provider Microsoft\n"
 	    "oauth2_client_id 9e5f-client\n"
 	    "oauth2_client_secret \"s e c\"\n"
@@ -433,6 +434,7 @@ test_fields(void)
 	T_EQ_STR(a->tls_crl_file, "crl.pem");
 	T_EQ_INT(a->auto_from, 0);
 	T_EQ_INT(a->tls_resume, 0);
+	T_EQ_INT(a->passwordeval_timeout, 120);
 	T_EQ_STR(a->oauth2_provider, "microsoft");
 	T_EQ_STR(a->oauth2_client_id, "9e5f-client");
 	T_EQ_STR(a->oauth2_client_secret, "s e c");
@@ -756,6 +758,8 @@ fake_eval(void *ctx, const char *cmd, char **line, struct err *e)
 		*line = xstrdup("host a\nhost b");
 		return 0;
 	}
+	if (strcmp(cmd, "hang") == 0)
+		return err_set(e, EX_TEMPFAIL, "eval timed out after 30 s");
 	return err_set(e, EX_CONFIG, "eval failed: command exited with "
 	    "status 1");
 }
@@ -790,6 +794,11 @@ test_eval(void)
 	conf_free(&c);
 	T_EQ_INT(parse_eval("account a\n\neval fail\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:3: eval failed: command exited with status 1");
+	T_EQ_INT(e.code, EX_CONFIG);
+	/* the hook's exit code is kept: a timed-out command is temporary */
+	T_EQ_INT(parse_eval("account a\neval hang\n", &c, &e, &n), -1);
+	T_EQ_STR(e.msg, "rc:2: eval timed out after 30 s");
+	T_EQ_INT(e.code, EX_TEMPFAIL);
 	T_EQ_INT(parse_eval("account a\neval say hots x\n", &c, &e, &n), -1);
 	T_EQ_STR(e.msg, "rc:2: unknown keyword 'hots'");
 	T_EQ_INT(parse_eval("account a\neval say eval say host x\n", &c, &e,
