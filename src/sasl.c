@@ -82,6 +82,15 @@ sasl_offered(unsigned offered, char *out, size_t outsz)
 		strlcpy(out, "none", outsz);
 }
 
+/* `auth on` may use mechs[i]: a token mechanism for a token only */
+static int
+auto_ok(size_t i, int oauth, int cb)
+{
+	int f = mechs[i].flags;
+
+	return (f & M_AUTO) && !(f & M_TOKEN) == !oauth && (cb || !(f & M_CB));
+}
+
 /* what `auth on` can use, for the error line */
 static void
 auto_list(int oauth, int cb, char *out, size_t outsz)
@@ -90,9 +99,7 @@ auto_list(int oauth, int cb, char *out, size_t outsz)
 
 	out[0] = '\0';
 	for (i = 0; i < NMECHS; i++) {
-		if (!(mechs[i].flags & M_AUTO) ||
-		    !(mechs[i].flags & M_TOKEN) != !oauth ||
-		    ((mechs[i].flags & M_CB) && !cb))
+		if (!auto_ok(i, oauth, cb))
 			continue;
 		if (out[0] != '\0')
 			strlcat(out, " ", outsz);
@@ -109,9 +116,7 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 	size_t i;
 
 	for (i = 0; i < NMECHS; i++) {
-		if (on ? !(mechs[i].flags & M_AUTO) ||
-		    !(mechs[i].flags & M_TOKEN) != !oauth ||
-		    ((mechs[i].flags & M_CB) && !cb) :
+		if (on ? !auto_ok(i, oauth, cb) :
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
 		if (!on && (mechs[i].flags & M_CB) && !cb)
@@ -282,8 +287,8 @@ external_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 	return initial_line("EXTERNAL", raw, len, sizeof(raw), out, outsz, e);
 }
 
-static int
-is_scram(int mech)
+int
+sasl_is_scram(int mech)
 {
 	return mech == AUTH_SCRAM_SHA_1 || mech == AUTH_SCRAM_SHA_256 ||
 	    mech == AUTH_SCRAM_SHA_1_PLUS || mech == AUTH_SCRAM_SHA_256_PLUS;
@@ -302,7 +307,8 @@ scram_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 		    "binding data", sasl_name(x->mech));
 	x->scram = scram_new(x->mech == AUTH_SCRAM_SHA_256 ||
 	    x->mech == AUTH_SCRAM_SHA_256_PLUS, x->user, x->secret, x->nonce,
-	    plus ? x->cbtype : NULL, x->cb, x->cblen, x->cbtype != NULL, e);
+	    plus ? x->cbtype : NULL, x->cb, x->cblen,
+	    x->cbtype != NULL && !x->plus_offered, e);
 	if (x->scram == NULL ||
 	    scram_first(x->scram, (char *)first, sizeof(first), e) == -1)
 		return -1;
@@ -338,7 +344,7 @@ scram_next(struct sasl *x, const char *dec, size_t len, char *out,
 int
 sasl_start(struct sasl *x, char *out, size_t outsz, struct err *e)
 {
-	if (is_scram(x->mech))
+	if (sasl_is_scram(x->mech))
 		return scram_start(x, out, outsz, e);
 	x->step = 0;
 	x->reason[0] = '\0';
@@ -460,7 +466,7 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 int
 sasl_done(struct sasl *x, struct err *e)
 {
-	if (is_scram(x->mech) && !scram_verified(x->scram))
+	if (sasl_is_scram(x->mech) && !scram_verified(x->scram))
 		return err_set(e, EX_NOPERM, "AUTH %s: the server accepted "
 		    "without proving that it knows the password (no SCRAM "
 		    "server signature); nothing was sent", sasl_name(x->mech));

@@ -15,7 +15,9 @@
  * ...)".  sasl_offered(): the AUTH_* bits as names ("PLAIN LOGIN").
  *
  * One exchange: fill struct sasl (mech, user, secret, host/port for
- * OAUTHBEARER, channel binding for -PLUS), then
+ * OAUTHBEARER, channel binding for -PLUS: without -PLUS the SCRAM gs2
+ * flag is "y" when smtps could bind but the server offers no -PLUS, "n"
+ * when it offers one and was not chosen - RFC 5802 section 6), then
  *  - sasl_start(): the AUTH command line, without CRLF ("AUTH PLAIN
  *    <b64>", "AUTH LOGIN", "AUTH SCRAM-SHA-256 <b64 client-first>");
  *  - sasl_next(): for each 334 reply, its text (base64) -> the response
@@ -54,6 +56,7 @@ struct sasl {
 	const char	*cbtype;	/* -PLUS: "tls-exporter", "tls-unique" */
 	const unsigned char *cb;	/* its data */
 	size_t		 cblen;
+	int		 plus_offered;	/* the server offers a -PLUS form */
 	const char	*nonce;		/* SCRAM client nonce; NULL = random
 					   (tests only) */
 	/* state */
@@ -65,6 +68,8 @@ struct sasl {
 int	sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 	    struct err *);
 const char *sasl_name(int mech);
+/* 1 for the four SCRAM mechanisms */
+int	sasl_is_scram(int mech);
 /* mechanism named by `name` (case-insensitive), 0 = unknown */
 int	sasl_by_name(const char *name);
 void	sasl_offered(unsigned offered, char *out, size_t outsz);

@@ -290,20 +290,24 @@ int
 scram_verify(struct scram *s, const char *msg, size_t len, struct err *e)
 {
 	unsigned char v[LIMIT_SCRAM_MSG];
+	char why[128];
 	const char *p = msg, *val;
 	unsigned diff = 0;
 	size_t vl, i;
 	long n;
 
-	if (len > 2 && msg[0] == 'e' && msg[1] == '=')
-		return err_set(e, EX_NOPERM, "SCRAM: the server refused: %.*s",
-		    (int)(len > 100 ? 100 : len - 2), msg + 2);
+	if (len > 2 && msg[0] == 'e' && msg[1] == '=') {
+		err_visible(why, sizeof(why), msg + 2, len - 2);
+		return err_set(e, EX_NOPERM, "SCRAM: the server refused: %s",
+		    why);
+	}
 	if (!s->have_ssig || attr(&p, msg + len, 'v', &val, &vl) == -1 ||
 	    (n = sasl_unb64(val, vl, v, sizeof(v))) < 0)
 		return err_set(e, EX_PROTOCOL, "SCRAM: server-final message is "
 		    "not v=...");
-	for (i = 0; i < s->hlen; i++)
-		diff |= (unsigned)(v[i % sizeof(v)] ^ s->ssig[i]);
+	/* constant time: the comparison does not tell where it differs */
+	for (i = 0; (size_t)n == s->hlen && i < s->hlen; i++)
+		diff |= (unsigned)(v[i] ^ s->ssig[i]);
 	if ((size_t)n != s->hlen || diff != 0)
 		return err_set(e, EX_NOPERM, "SCRAM: the server signature does "
 		    "not verify: the server does not know the password (an "

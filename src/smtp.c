@@ -103,7 +103,10 @@ smtp_read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 			s->broken = 1;
 			return err_prefix(e, "%s", what);
 		}
-		log_proto(0, line, len, 0);
+		/* a SCRAM server signature would allow guessing the
+		   password offline: -v shows it as *** */
+		log_proto(0, line, len, s->hide_334 && len >= 3 &&
+		    memcmp(line, "334", 3) == 0);
 		rc = reply_feed(&s->r, line, len, e);
 		if (rc == -1) {
 			s->broken = 1;

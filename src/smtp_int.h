@@ -54,6 +54,7 @@ struct smtp {
 	int			 noauth;	/* -S: look, never authenticate */
 	int			 lmtp;		/* protocol lmtp (RFC 2033) */
 	int			 mech;		/* SASL mechanism, 0 = none */
+	int			 hide_334;	/* -v: 334 challenges as *** */
 	struct err		 refused;	/* LMTP: 5xx after the data */
 	char			 name[LIMIT_DOMAIN + 1];
 };

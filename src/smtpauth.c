@@ -50,6 +50,8 @@ setup(struct smtp *s, struct sasl *x, int mech, const struct binding *b)
 	x->cbtype = b->type;
 	x->cb = b->data;
 	x->cblen = b->len;
+	x->plus_offered = (s->caps.auth & (AUTH_SCRAM_SHA_1_PLUS |
+	    AUTH_SCRAM_SHA_256_PLUS)) != 0;
 	x->mech = mech;
 	x->user = s->a->user != NULL ? s->a->user : "";
 	x->secret = secret_of(s);
@@ -87,8 +89,29 @@ steps(struct smtp *s, struct sasl *x, char *buf, size_t bufsz,
 		}
 		if ((rc = smtp_cmd(s, 1, e, "%s", buf)) == -1)
 			break;
+		/* SCRAM's next challenge carries the server signature */
+		s->hide_334 = sasl_is_scram(x->mech);
 	}
+	s->hide_334 = 0;
 	return rc;
+}
+
+/* after the AUTH line: challenges, the final reply, the mechanism's end */
+static int
+finish(struct smtp *s, struct sasl *x, int *renewable, char *buf,
+    size_t bufsz, struct err *e)
+{
+	if (steps(s, x, buf, bufsz, e) == -1)
+		return -1;
+	if (s->r.code / 100 != 2) {
+		*renewable = is_oauth(x->mech) && s->r.code / 100 == 5;
+		return refused(s, x, e);
+	}
+	if (sasl_done(x, e) == -1) {
+		s->broken = 1;		/* the server did not prove itself */
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -108,15 +131,10 @@ auth_once(struct smtp *s, int mech, const struct binding *b, int *renewable,
 	rc = sasl_start(&x, buf, sizeof(buf), e);
 	if (rc == 0)
 		rc = smtp_cmd(s, 1, e, "%s", buf);
-	if (rc == 0 && mech == AUTH_PLAIN &&
-	    (s->caps.flags & CAP_PIPELINING))
+	if (rc == 0 && mech == AUTH_PLAIN && (s->caps.flags & CAP_PIPELINING))
 		s->auth_mech = mech;	/* reply read by smtp_get_reply */
-	else if (rc == 0 && (rc = steps(s, &x, buf, sizeof(buf), e)) == 0 &&
-	    s->r.code / 100 != 2) {
-		*renewable = is_oauth(mech) && s->r.code / 100 == 5;
-		rc = refused(s, &x, e);
-	} else if (rc == 0 && (rc = sasl_done(&x, e)) == -1)
-		s->broken = 1;		/* the server did not prove itself */
+	else if (rc == 0)
+		rc = finish(s, &x, renewable, buf, sizeof(buf), e);
 	sasl_clear(&x);
 	secret_wipe(buf, sizeof(buf));
 	return rc;

@@ -134,8 +134,21 @@ EOF
 	run_smtps bob@example.net
 	assert_status 77
 	assert_error_line 'status invalid_token, scope https://mail\.example/smtp'
-	assert_sequence 'S: 334 .*' 'C: AQ==' 'S: 535 .*'
-	refute_transcript '-- OAUTHBEARER: wrong dummy response.*'
+	local json='{"status": "invalid_token", "scope": "https://mail.example/smtp"}'
+	assert_transcript_order_is <<EOF
+-- TLS
+S: 220 localhost ESMTP smtps-test
+C: EHLO client.example
+S: 250-localhost
+S: 250 AUTH OAUTHBEARER
+C: AUTH OAUTHBEARER $(oauthbearer_b64)
+-- OAUTHBEARER: host=127.0.0.1 port=$PORT
+-- OAUTHBEARER: user alice, token rejected
+S: 334 $(b64 "$json")
+C: AQ==
+S: 535 5.7.8 Error: authentication failed
+-- EOF
+EOF
 	assert_no_auth_mail_after_refusal
 }
 
@@ -296,6 +309,12 @@ EOF
 		fail "client-final is $(client_payload 1)"
 	assert_stderr_match 'AUTH mechanism SCRAM-SHA-256 \(server offers PLAIN SCRAM-SHA-1 SCRAM-SHA-256; auth on; channel binding tls-exporter\)'
 	assert_stderr_match '^--> AUTH SCRAM-SHA-256 \*\*\*$'
+	# the server signature (with salt and nonces it would let a reader of
+	# -v output guess the password offline) is hidden, the proof too
+	assert_stderr_match '^<-- \*\*\*$'
+	refute_stderr_match '^<-- 334 dj1'
+	[ "$(grep -c '^--> \*\*\*$' "$T/stderr")" -eq 2 ] ||
+		fail "expected the client-final and the empty response as ***"
 	refute_stderr_fixed "$(grep -E '^C: ' "$SRV/transcript" | grep -A1 'AUTH SCRAM' | tail -n 1 | cut -c4-)"
 	assert_delivered 1
 	assert_no_secret
@@ -524,4 +543,75 @@ EOF
 	run_smtps bob@example.net
 	assert_status 77
 	assert_no_auth_mail_after_refusal
+}
+
+@test "auth scram-sha-256 named while -PLUS is offered: gs2 flag n (RFC 5802 6), not y" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256 SCRAM-SHA-256-PLUS")
+EOF
+	start_server
+	write_config tls+auth "auth scram-sha-256"
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- SCRAM-SHA-256: user alice, gs2 n' \
+	    '-- SCRAM-SHA-256: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
+
+@test "SCRAM server says 235 without its signature: exit 77, no MAIL" {
+	scenario <<EOF
+$(sc_mechs "SCRAM-SHA-256")
+ehlo PIPELINING
+scram_skip_final on
+EOF
+	start_server
+	write_config tls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'accepted without proving that it knows the password'
+	assert_transcript 'S: 235 .*'
+	refute_transcript 'C[:+] (MAIL|RCPT|DATA|QUIT).*'
+	assert_no_message
+}
+
+@test "STARTTLS: SCRAM-SHA-256-PLUS binds to the TLS session started by STARTTLS" {
+	scenario <<EOF
+$(sc_starttls)
+ehlo PIPELINING
+ehlo_tls AUTH PLAIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS
+EOF
+	start_server
+	write_config starttls+auth
+	std_message
+	run_smtps bob@example.net
+	assert_status 0
+	assert_sequence '-- TLS' 'C: AUTH SCRAM-SHA-256-PLUS .*' \
+	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \
+	    '-- SCRAM-SHA-256-PLUS: channel binding ok, proof valid' 'S: 235 .*'
+	assert_delivered 1
+}
+
+@test "every password mechanism, AUTH answered 454: -v, log file, dead.letter hold no secret" {
+	local m
+	for m in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256; do
+		rm -f "$HOME/dead.letter" "$T/log"
+		scenario <<EOF
+$(sc_mechs "$m")
+on AUTH reply 454 4.7.0 Temporary authentication failure
+EOF
+		start_server
+		write_config tls+auth "auth $(echo "$m" | tr A-Z a-z)" \
+		    "logfile $T/log"
+		std_message
+		run_smtps -v bob@example.net
+		assert_status 75
+		assert_stderr_match "^--> AUTH $m( \\*\\*\\*)?\$"
+		assert_dead_letter '^Subject: test message'
+		[ -s "$T/log" ] || fail "no log line for $m"
+		assert_no_secret "$(printf '%s' "$USER_PASS" | base64 -w0)" \
+		    "$(printf 'alice\0%s' "$USER_PASS" | base64 -w0)"
+		stop_server
+	done
 }

@@ -73,6 +73,8 @@ t_bad_server(void)
 	T_EQ_INT(e.code, EX_NOPERM);
 	T_EQ_INT(scram_verify(s, "e=invalid-proof", 15, &e), -1);
 	T_EQ_STR(e.msg, "SCRAM: the server refused: invalid-proof");
+	T_EQ_INT(scram_verify(s, "e=x\ny\x01", 6, &e), -1);
+	T_EQ_STR(e.msg, "SCRAM: the server refused: x\\ny\\x01");
 	T_EQ_INT(scram_verified(s), 0);
 	/* a nonce that does not extend ours */
 	T_EQ_INT(scram_final(s, "r=xOprNGfwEbeRWgbNEkqOabc,s=QSXC,i=1", 36,
