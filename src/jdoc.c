@@ -2,6 +2,7 @@
  * jdoc.c - JSON objects through json-c (contract: jdoc.h).
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,35 @@ jdoc_num(const struct jdoc *d, const char *key, long long dflt)
 		return dflt;
 	n = strtonum(s, 0, LLONG_MAX, &es);
 	return es != NULL ? dflt : n;
+}
+
+struct jdoc *
+jdoc_new(void)
+{
+	struct jdoc *d = xcalloc(1, sizeof(*d));
+
+	if ((d->o = json_object_new_object()) == NULL)
+		(void)xmalloc(SIZE_MAX);	/* the one OOM exit */
+	return d;
+}
+
+void
+jdoc_set_str(struct jdoc *d, const char *key, const char *v)
+{
+	json_object_object_add(d->o, key, json_object_new_string(v));
+}
+
+void
+jdoc_set_num(struct jdoc *d, const char *key, long long n)
+{
+	json_object_object_add(d->o, key, json_object_new_int64(n));
+}
+
+char *
+jdoc_text(const struct jdoc *d)
+{
+	return xstrdup(json_object_to_json_string_ext(d->o,
+	    JSON_C_TO_STRING_PLAIN));
 }
 
 void

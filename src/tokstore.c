@@ -1,9 +1,9 @@
 /*
  * tokstore.c - OAuth2 token files (contract: tokstore.h).
  *
- * The JSON of the file is written with json-c and read back with jdoc;
- * the buffers that held tokens are wiped before they are freed (json-c's
- * own copies are not: they live as long as one parse).
+ * The JSON of the file is written and read with jdoc (json-c); the
+ * buffers that held tokens are wiped before they are freed (json-c's own
+ * copies are not: they live as long as one parse).
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,8 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <json-c/json.h>
 
 #include "io.h"
 #include "jdoc.h"
@@ -152,17 +150,14 @@ tokstore_read(const char *path, struct tok *t, struct err *e)
 static char *
 encode(const struct tok *t)
 {
-	json_object *o = json_object_new_object();
+	struct jdoc *d = jdoc_new();
 	char *s;
 
-	json_object_object_add(o, "access_token",
-	    json_object_new_string(t->access ? t->access : ""));
-	json_object_object_add(o, "expires_at",
-	    json_object_new_int64(t->expires));
-	json_object_object_add(o, "refresh_token",
-	    json_object_new_string(t->refresh ? t->refresh : ""));
-	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
+	jdoc_set_str(d, "access_token", t->access ? t->access : "");
+	jdoc_set_num(d, "expires_at", t->expires);
+	jdoc_set_str(d, "refresh_token", t->refresh ? t->refresh : "");
+	s = jdoc_text(d);
+	jdoc_free(d);
 	return s;
 }
 

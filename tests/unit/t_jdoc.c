@@ -62,10 +62,38 @@ test_bad(void)
 	T_EQ_INT(e.code, EX_PROTOCOL);
 }
 
+/* what jdoc_text writes, jdoc_parse reads back (the token file) */
+static void
+test_write(void)
+{
+	struct jdoc *d = jdoc_new(), *r;
+	struct err e;
+	char *t;
+
+	jdoc_set_str(d, "access_token", "a\"b\\c\001");
+	jdoc_set_num(d, "expires_at", 4000000000LL);
+	jdoc_set_str(d, "refresh_token", "");
+	t = jdoc_text(d);
+	jdoc_free(d);
+	T_EQ_STR(t, "{\"access_token\":\"a\\\"b\\\\c\\u0001\",\"expires_at\":"
+	    "4000000000,\"refresh_token\":\"\"}");
+	err_clear(&e);
+	r = jdoc_parse(t, strlen(t), &e);
+	T_OK(r != NULL, "read back: %s", e.msg);
+	if (r != NULL) {
+		T_EQ_STR(jdoc_str(r, "access_token"), "a\"b\\c\001");
+		T_EQ_INT(jdoc_num(r, "expires_at", 0), 4000000000LL);
+		T_EQ_STR(jdoc_str(r, "refresh_token"), "");
+	}
+	jdoc_free(r);
+	free(t);
+}
+
 int
 main(void)
 {
 	test_good();
+	test_write();
 	test_bad();
 	return t_done("t_jdoc");
 }
