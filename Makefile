@@ -52,6 +52,7 @@ src/%.o: src/%.c src/*.h Makefile
 # tested while others are unfinished
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
+T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/sum.o src/err.o
 T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/logline.o src/err.o
 T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/log.o src/logline.o src/err.o
 T_reply	= src/reply.o src/err.o
@@ -111,7 +112,7 @@ check-sanitize: deps-test
 	$(MAKE) sanitize
 	$(MAKE) unit CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
 	  LDFLAGS='-fsanitize=address,undefined'
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) bats
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
 
 FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz: $(FUZZERS)

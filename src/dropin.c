@@ -18,6 +18,7 @@
 #include "alias.h"
 #include "dropin.h"
 #include "log.h"
+#include "msg.h"
 #include "net.h"
 
 /* the whole aliases file into *buf (caller frees) */
@@ -187,36 +188,6 @@ dropin_log(const struct account *a, struct logline *l)
 	}
 }
 
-/*
- * The value of the first `name` field ("From:") of a CRLF or LF header
- * block, continuation lines included; the block ends at an empty line.
- */
-static int
-header_field(const char *hb, size_t len, const char *name, char **val)
-{
-	size_t pos = 0, end, nl_len = strlen(name);
-
-	while (pos < len && hb[pos] != '\n' && hb[pos] != '\r') {
-		const char *nl = memchr(hb + pos, '\n', len - pos);
-
-		end = nl ? (size_t)(nl - hb) + 1 : len;
-		if (end - pos >= nl_len &&
-		    strncasecmp(hb + pos, name, nl_len) == 0) {
-			size_t e2 = end;
-
-			/* continuation lines */
-			while (e2 < len && (hb[e2] == ' ' || hb[e2] == '\t')) {
-				nl = memchr(hb + e2, '\n', len - e2);
-				e2 = nl ? (size_t)(nl - hb) + 1 : len;
-			}
-			*val = xstrndup(hb + pos + nl_len, e2 - pos - nl_len);
-			return 0;
-		}
-		pos = end;
-	}
-	return -1;
-}
-
 int
 dropin_logs(const struct account *a)
 {
@@ -226,14 +197,17 @@ dropin_logs(const struct account *a)
 void
 dropin_msgid(int fd, char *out, size_t outsz)
 {
-	char *hb = xmalloc(LIMIT_HEADER_BLOCK), *val = NULL, *lt, *gt;
+	char *hb = xmalloc(LIMIT_HEADER_BLOCK), *val, *lt, *gt;
 	ssize_t n = pread(fd, hb, LIMIT_HEADER_BLOCK, 0);
-	const char *p;
-	size_t o = 0;
+	const char *v, *p;
+	size_t o = 0, vlen, off;
+	long hlen;
 
-	if (n > 0 && header_field(hb, (size_t)n, "Message-ID:", &val) == 0) {
+	/* the spool is CRLF with the header block rewritten (msg.h) */
+	hlen = n > 0 ? hdr_split(hb, (size_t)n, 1, &off) : -1;
+	if (hlen > 0 && hdr_get(hb, (size_t)hlen, "Message-ID", &v, &vlen)) {
 		/* the <id> when there is one, else the value without blanks */
-		p = val;
+		p = val = xstrndup(v, vlen);
 		if ((lt = strchr(val, '<')) != NULL &&
 		    (gt = strchr(lt, '>')) != NULL) {
 			gt[1] = '\0';
@@ -242,10 +216,25 @@ dropin_msgid(int fd, char *out, size_t outsz)
 		for (; *p != '\0'; p++)
 			if (strchr(" \t\r\n", *p) == NULL && o + 1 < outsz)
 				out[o++] = *p;
+		free(val);
 	}
 	out[o] = '\0';
-	free(val);
 	free(hb);
+}
+
+/* the value of the From field of the raw message start, found as msg.c does */
+static char *
+header_from(const char *raw, size_t n)
+{
+	struct hdr_buf hb = { NULL, 0, 0 };
+	const char *v;
+	size_t vlen;
+	char *val = NULL;
+
+	if (hdr_get(hb.p, msg_header_block(raw, n, &hb), "From", &v, &vlen))
+		val = xstrndup(v, vlen);
+	hdr_buf_free(&hb);
+	return val;
 }
 
 int
@@ -276,7 +265,7 @@ dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
 	}
 	/* the header block is at the start of the first chunk read */
 	if (fread(buf, 1, hlen, tmp) != hlen || fseek(tmp, 0, SEEK_SET) == -1 ||
-	    header_field(buf, hlen, "From:", &val) == -1) {
+	    (val = header_from(buf, hlen)) == NULL) {
 		fclose(tmp);
 		return err_set(e, EX_DATAERR, "--read-envelope-from: the "
 		    "message has no From: header");

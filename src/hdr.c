@@ -9,7 +9,8 @@
  * offset and the unique part come from the caller's policy.
  *
  * A field is a line "name:value" (name: printable ASCII other than ':'
- * and space, at least one byte) and the continuation lines that follow it
+ * and space, at least one byte, optionally followed by SP/HT before the
+ * colon: RFC 5322 4.5) and the continuation lines that follow it
  * (starting with SP or HT).  The same line rules are used by all three
  * functions, so a block accepted by hdr_split() is always rewritable.
  *
@@ -97,21 +98,29 @@ line_end(const char *b, size_t len, size_t pos)
 /*
  * Is the line p[0..n) the start of a field?  1 yes ("name:" seen), 0 no,
  * -1 not known yet (only name bytes so far, the line may continue).
- * *namelen gets the length of the name.
+ * *namelen gets the length of the name, *colon the offset of the colon:
+ * white space may stand between the two (RFC 5322 4.5, obs-optional:
+ * field-name *WSP ":"), but not inside the name.
  */
 static int
-field_start(const char *p, size_t n, size_t *namelen)
+field_start(const char *p, size_t n, size_t *namelen, size_t *colon)
 {
-	size_t i;
+	size_t i, name = 0;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if (c == ':') {
-			*namelen = i;
+			*namelen = name > 0 ? name : i;
+			*colon = i;
 			return i > 0;
 		}
-		if (c <= ' ' || c >= 0x7f)
+		if (i > 0 && (c == ' ' || c == '\t')) {
+			if (name == 0)
+				name = i;	/* white space after the name */
+			continue;
+		}
+		if (name > 0 || c <= ' ' || c >= 0x7f)
 			return 0;
 	}
 	return -1;
@@ -120,6 +129,7 @@ field_start(const char *p, size_t n, size_t *namelen)
 struct field {
 	const char	*p;		/* the name */
 	size_t		 namelen;	/* 0: the line is not a field */
+	size_t		 colon;		/* offset of the colon */
 	size_t		 len;		/* up to the end of its last line */
 	size_t		 next;		/* offset of what follows (after CRLF) */
 	int		 crlf;		/* the last line ends with CRLF */
@@ -132,8 +142,8 @@ field_at(const char *b, size_t len, size_t pos, struct field *f)
 	size_t eol = line_end(b, len, pos);
 
 	f->p = b + pos;
-	if (field_start(b + pos, eol - pos, &f->namelen) != 1)
-		f->namelen = 0;
+	if (field_start(b + pos, eol - pos, &f->namelen, &f->colon) != 1)
+		f->namelen = f->colon = 0;
 	while (eol < len && eol + 2 < len &&
 	    (b[eol + 2] == ' ' || b[eol + 2] == '\t'))
 		eol = line_end(b, len, eol + 2);
@@ -145,14 +155,14 @@ field_at(const char *b, size_t len, size_t pos, struct field *f)
 static int
 name_is(const struct field *f, const char *name)
 {
-	return f->namelen == strlen(name) &&
+	return f->namelen > 0 && f->namelen == strlen(name) &&
 	    strncasecmp(f->p, name, f->namelen) == 0;
 }
 
 long
 hdr_split(const char *buf, size_t len, int complete, size_t *bodyoff)
 {
-	size_t pos = 0, eol, nl;
+	size_t pos = 0, eol, nl, colon;
 	int st;
 
 	for (;;) {
@@ -175,9 +185,10 @@ hdr_split(const char *buf, size_t len, int complete, size_t *bodyoff)
 			st = 1;
 		} else if (eol == len && !complete && buf[len - 1] == '\r')
 			/* the CR of a CRLF may be here, its LF not yet */
-			st = field_start(buf + pos, eol - pos - 1, &nl);
+			st = field_start(buf + pos, eol - pos - 1, &nl,
+			    &colon);
 		else
-			st = field_start(buf + pos, eol - pos, &nl);
+			st = field_start(buf + pos, eol - pos, &nl, &colon);
 		if (st == 0 || (st == -1 && (eol < len || complete))) {
 			*bodyoff = pos;		/* a body line */
 			return (long)pos;
@@ -189,18 +200,31 @@ hdr_split(const char *buf, size_t len, int complete, size_t *bodyoff)
 }
 
 int
-hdr_has(const char *block, size_t len, const char *name)
+hdr_get(const char *block, size_t len, const char *name, const char **val,
+    size_t *vlen)
 {
 	struct field f;
 	size_t pos = 0;
 
 	while (pos < len) {
 		field_at(block, len, pos, &f);
-		if (name_is(&f, name))
+		if (name_is(&f, name)) {
+			*val = f.p + f.colon + 1;
+			*vlen = f.len - f.colon - 1;
 			return 1;
+		}
 		pos = f.next;
 	}
 	return 0;
+}
+
+int
+hdr_has(const char *block, size_t len, const char *name)
+{
+	const char *v;
+	size_t n;
+
+	return hdr_get(block, len, name, &v, &n);
 }
 
 /* ---- added fields ------------------------------------------------------ */
@@ -486,17 +510,53 @@ field_show(const struct field *f, char *buf, size_t sz)
 	for (n = 0; n < f->len && f->p[n] != ':' && f->p[n] != '\0' &&
 	    f->p[n] != '\r'; n++)
 		;
+	if (f->namelen > 0 && f->namelen < n)
+		n = f->namelen;		/* "Bcc :" shows as 'Bcc' */
 	err_visible(buf, sz, f->p, n);
 	return buf;
+}
+
+/*
+ * Is the block a resent message?  It is when it has one of the resent
+ * fields of RFC 5322 3.6.6, or Resent-Reply-To (sendmail and Postfix
+ * count that one too).
+ */
+static int
+is_resent(const char *block, size_t len)
+{
+	static const char *const names[] = { "Resent-Date", "Resent-From",
+	    "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc",
+	    "Resent-Message-ID", "Resent-Reply-To" };
+	struct field f;
+	size_t pos = 0, i;
+
+	while (pos < len) {
+		field_at(block, len, pos, &f);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (name_is(&f, names[i]))
+				return 1;
+		pos = f.next;
+	}
+	return 0;
+}
+
+/* a field -t reads: Resent-To/Cc/Bcc in a resent message, else To/Cc/Bcc */
+static int
+rcpt_field(const struct field *f, int resent)
+{
+	if (resent)
+		return name_is(f, "Resent-To") || name_is(f, "Resent-Cc") ||
+		    name_is(f, "Resent-Bcc");
+	return name_is(f, "To") || name_is(f, "Cc") || name_is(f, "Bcc");
 }
 
 /* one field: check it, collect recipients, copy it unless it is Bcc */
 static int
 rewrite_field(const struct field *f, const struct hdr_policy *pol,
-    struct hdr_buf *out, struct addr_list *rcpts, struct err *e)
+    int resent, struct hdr_buf *out, struct addr_list *rcpts, struct err *e)
 {
 	char show[SHOW_MAX];
-	int bcc = name_is(f, "Bcc");
+	int bcc = name_is(f, "Bcc") || name_is(f, "Resent-Bcc");
 
 	if (memchr(f->p, '\0', f->len) != NULL)
 		return err_set(e, EX_DATAERR, "NUL byte in header '%s'",
@@ -504,9 +564,8 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	if (f->namelen == 0)
 		return err_set(e, EX_DATAERR, "malformed header line '%s'",
 		    field_show(f, show, sizeof(show)));
-	if (pol->read_rcpts && rcpts != NULL &&
-	    (bcc || name_is(f, "To") || name_is(f, "Cc")) &&
-	    addr_list_parse(f->p + f->namelen + 1, f->len - f->namelen - 1,
+	if (pol->read_rcpts && rcpts != NULL && rcpt_field(f, resent) &&
+	    addr_list_parse(f->p + f->colon + 1, f->len - f->colon - 1,
 	    rcpts, e) == -1)
 		return err_prefix(e, "header '%s'",
 		    field_show(f, show, sizeof(show)));
@@ -514,7 +573,10 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	    name_is(f, "To") || name_is(f, "Cc"))) ||
 	    (pol->set_from == HDR_ON && name_is(f, "From")))
 		return 0;
-	hdr_buf_add(out, f->p, f->len);
+	/* "Name :" is written "Name:" (RFC 5322 4: obsolete syntax is
+	   read, never generated) */
+	hdr_buf_add(out, f->p, f->namelen);
+	hdr_buf_add(out, f->p + f->colon, f->len - f->colon);
 	buf_str(out, "\r\n");
 	return 0;
 }
@@ -525,11 +587,11 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 {
 	struct field f;
 	size_t pos = 0;
-	int date = 0, msgid = 0, from = 0;
+	int date = 0, msgid = 0, from = 0, resent = is_resent(block, len);
 
 	while (pos < len) {
 		field_at(block, len, pos, &f);
-		if (rewrite_field(&f, pol, out, rcpts, e) == -1)
+		if (rewrite_field(&f, pol, resent, out, rcpts, e) == -1)
 			return -1;
 		date |= name_is(&f, "Date");
 		msgid |= name_is(&f, "Message-ID");

@@ -4,31 +4,38 @@
  * Input: the message's header block, already CRLF-normalised, WITHOUT the
  * blank line that ends it (may be empty: headerless input).  Output: the
  * rewritten header block (CRLF lines, no blank line), appended to *out,
- * and, when policy->read_rcpts, the To/Cc/Bcc recipients appended to *rcpts.
+ * and, when policy->read_rcpts, the To/Cc/Bcc (or Resent-To/Cc/Bcc, see
+ * below) recipients appended to *rcpts.
  *
- * Rewrite rules: Bcc fields are removed (all of them, with continuation
- * lines); Date is added when missing (policy->now, RFC 5322 format, local
- * offset policy->tzoff_min); Message-ID is added when missing
- * (<unique@msgid_domain>, unique from policy->unique); From is added when
- * missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
+ * Rewrite rules: Bcc and Resent-Bcc fields are removed (all of them,
+ * with continuation lines); Date is added when missing (policy->now,
+ * RFC 5322 format, local offset policy->tzoff_min); Message-ID is
+ * added when missing (<unique@msgid_domain>, unique from
+ * policy->unique); From is added when missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
  * it is not printable ASCII, or quoted when it has specials, or plain
  * "from" without a name.  Added fields go after the existing ones, in the
- * order Date, Message-ID, From.  Field names match case-insensitively.
+ * order Date, Message-ID, From.  Field names match case-insensitively,
+ * also when written with white space before the colon ("Bcc :x"); a kept
+ * field so written is output without that white space ("Bcc:x").
  * When policy->from is the null sender ("" or "<>") no From is added (there
  * is no address to put in it; the server may add one).  policy->from is
  * checked with addr_path_check(); a -F name with control characters or
  * invalid UTF-8 -> EX_USAGE; unusable unique/msgid_domain -> EX_SOFTWARE.
  * msmtp's keywords change this: set_from (HDR_ON: an existing From is
  * replaced by the added one; HDR_OFF: none is added), set_date and
- * set_msgid (HDR_OFF: not added), keep_bcc (Bcc kept), undisclosed (To,
- * Cc and Bcc removed and "To: undisclosed-recipients:;" added after the
+ * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
+ * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To: undisclosed-recipients:;" added after the
  * other fields; -t still reads them first).
- * Only "To", "Cc" and "Bcc" are read under -t (not Resent-*).  On error,
+ * Under -t, recipients come from "To", "Cc" and "Bcc"; in a resent
+ * message (one with a Resent-Date, -From, -Sender, -To, -Cc, -Bcc,
+ * -Message-ID or -Reply-To field) from "Resent-To", "Resent-Cc" and
+ * "Resent-Bcc" only, as sendmail and Postfix do.  On error,
  * *out and *rcpts may hold part of the result; the caller frees them.
  *
  * hdr_split() decides where the header block ends in CRLF input: headers
- * are lines "name: value" (name = printable ASCII except ':' and space)
- * and their continuation lines (starting with SP/HT).  The block ends at
+ * are lines "name: value" (name = printable ASCII except ':' and space;
+ * SP/HT may stand between the name and the colon, RFC 5322 4.5
+ * obs-optional) and their continuation lines (starting with SP/HT).  The block ends at
  * the first empty line (consumed) or the first line that is neither (that
  * line then belongs to the body).  Input whose first line is not a header
  * has an empty header block and is all body.
@@ -81,6 +88,13 @@ int	hdr_rewrite(const char *block, size_t len, const struct hdr_policy *,
 
 /* does the block contain a field with this name (case-insensitive)? */
 int	hdr_has(const char *block, size_t len, const char *name);
+/*
+ * The value of the first field with this name: what follows its colon up
+ * to the end of its last line (continuation lines and their CRLFs
+ * included) in *val (not NUL-terminated) and *vlen.  1 found, 0 not.
+ */
+int	hdr_get(const char *block, size_t len, const char *name,
+	    const char **val, size_t *vlen);
 
 void	hdr_buf_add(struct hdr_buf *, const char *, size_t);
 void	hdr_buf_free(struct hdr_buf *);

@@ -132,7 +132,8 @@ check_hdr_rcpts(struct run *r, size_t from, struct err *e)
 	if (r->rcpts.n == 0)
 		return err_set(e, EX_USAGE, "no recipients: none given as "
 		    "arguments%s", r->o.read_rcpts ? " and none in To, Cc or "
-		    "Bcc" : "");
+		    "Bcc (Resent-To, Resent-Cc or Resent-Bcc when the message "
+		    "has Resent- fields)" : "");
 	if (r->rcpts.n > LIMIT_RCPTS)
 		return err_set(e, EX_USAGE, "too many recipients (limit %d)",
 		    LIMIT_RCPTS);

@@ -24,6 +24,8 @@ struct wbuf {
 	long long total;
 	char	 last[2];	/* last two bytes written */
 	struct sum sum;		/* of every byte written */
+	long long body;		/* spool offset where the body starts */
+	long long lines0;	/* input lines before the body */
 };
 
 /* write p[0..n) to the spool */
@@ -118,18 +120,73 @@ put_headers(struct wbuf *w, const char *h, size_t hlen,
 }
 
 /*
- * Phase 1: collect and normalise input until the header block ends.
- * Returns the normalised bytes in *hb (header block + start of body) and
- * the split points; *eof tells whether input is exhausted.
+ * A leading mbox "From " line (git format-patch) is dropped from the
+ * normalised input in hb: 1 done (or there is none), 0 need more bytes.
+ * "From : x" is no mbox line but a From field in obsolete syntax.
  */
 static int
-collect_headers(int fd, struct dot *d, struct hdr_buf *hb, long *hlen,
-    size_t *bodyoff, int *eof, struct err *e)
+drop_mbox_from(struct hdr_buf *hb, int eof, int *dropped)
+{
+	char *nl;
+	size_t cut;
+
+	if (hb->len < 5)
+		return eof;
+	if (memcmp(hb->p, "From ", 5) != 0)
+		return 1;
+	if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
+		return eof;		/* a lone "From " line is body */
+	if (hdr_split(hb->p, (size_t)(nl + 1 - hb->p), 1, &cut) > 0)
+		return 1;		/* "From : a@b", a field (RFC 5322 4.5) */
+	cut = (size_t)(nl + 1 - hb->p);
+	memmove(hb->p, nl + 1, hb->len - cut);
+	hb->len -= cut;
+	hb->p[hb->len] = '\0';
+	*dropped = 1;
+	return 1;
+}
+
+size_t
+msg_header_block(const char *raw, size_t n, struct hdr_buf *hb)
+{
+	struct dot d;
+	char *out = xmalloc(2 * n + 4);
+	size_t o, off;
+	long hlen;
+	int dropped = 0;
+
+	dot_init(&d);
+	o = dot_crlf(&d, raw, n, out);
+	o += dot_crlf_end(&d, out + o);
+	hdr_buf_add(hb, out, o);
+	free(out);
+	(void)drop_mbox_from(hb, 1, &dropped);
+	hlen = hdr_split(hb->p, hb->len, 1, &off);
+	hb->len = hlen < 0 ? 0 : (size_t)hlen;
+	hb->p[hb->len] = '\0';
+	return hb->len;
+}
+
+/* what phase 1 found */
+struct head {
+	struct hdr_buf	 hb;	/* header block + start of the body */
+	long		 hlen;	/* length of the header block */
+	size_t		 bodyoff;	/* where the body starts in hb */
+	int		 eof;	/* input is exhausted */
+	int		 mbox;	/* a leading mbox "From " line was dropped */
+};
+
+/*
+ * Phase 1: collect and normalise input until the header block ends.
+ * Fills *h: the normalised bytes (header block + start of body) and the
+ * split points.
+ */
+static int
+collect_headers(int fd, struct dot *d, struct head *h, struct err *e)
 {
 	char in[LIMIT_IO_BUF], out[2 * LIMIT_IO_BUF + 2];
 	int checked_from = 0;
 
-	*eof = 0;
 	for (;;) {
 		ssize_t n = readin(fd, in, sizeof(in), e);
 		size_t o;
@@ -137,36 +194,84 @@ collect_headers(int fd, struct dot *d, struct hdr_buf *hb, long *hlen,
 		if (n == -1)
 			return -1;
 		if (n == 0) {
-			*eof = 1;
+			h->eof = 1;
 			o = dot_crlf_end(d, out);
 		} else
 			o = dot_crlf(d, in, (size_t)n, out);
-		hdr_buf_add(hb, out, o);
-		/* a leading mbox "From " line (git format-patch) is dropped */
-		if (!checked_from && (hb->len >= 5 || *eof)) {
-			char *nl;
-
-			checked_from = 1;
-			if (hb->len >= 5 && memcmp(hb->p, "From ", 5) == 0) {
-				if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
-					checked_from = 0;	/* need more */
-				else {
-					size_t cut = (size_t)(nl + 1 - hb->p);
-
-					memmove(hb->p, nl + 1, hb->len - cut);
-					hb->len -= cut;
-				}
-			}
-		}
-		if (!checked_from && !*eof)
+		hdr_buf_add(&h->hb, out, o);
+		if (!checked_from)
+			checked_from = drop_mbox_from(&h->hb, h->eof,
+			    &h->mbox);
+		if (!checked_from && !h->eof)
 			continue;
-		*hlen = hdr_split(hb->p, hb->len, *eof, bodyoff);
-		if (*hlen >= 0)
+		h->hlen = hdr_split(h->hb.p, h->hb.len, h->eof, &h->bodyoff);
+		if (h->hlen >= 0)
 			return 0;
-		if (hb->len > LIMIT_HEADER_BLOCK)
+		if (h->hb.len > LIMIT_HEADER_BLOCK)
 			return err_set(e, EX_DATAERR, "header block larger than "
 			    "%d bytes", LIMIT_HEADER_BLOCK);
 	}
+}
+
+/* line ends in p[0..n) */
+static long long
+lines_in(const char *p, size_t n)
+{
+	long long lines = 0;
+	const char *q;
+
+	while (n > 0 && (q = memchr(p, '\n', n)) != NULL) {
+		lines++;
+		n -= (size_t)(q + 1 - p);
+		p = q + 1;
+	}
+	return lines;
+}
+
+/* line ends in the spool from offset `from` up to `to` */
+static long long
+spool_lines(int fd, long long from, long long to)
+{
+	char *b = xmalloc(LIMIT_IO_BUF);
+	long long lines = 0;
+	ssize_t n;
+	size_t want;
+
+	while (from < to) {
+		want = to - from < LIMIT_IO_BUF ? (size_t)(to - from) :
+		    LIMIT_IO_BUF;
+		if ((n = pread(fd, b, want, (off_t)from)) <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			lines += b[i] == '\n';
+		from += n;
+	}
+	free(b);
+	return lines;
+}
+
+/*
+ * Write body bytes p[0..n).  A NUL byte among them refuses the message
+ * (RFC 5322 text excludes NUL and SMTP servers reject or truncate it),
+ * naming the input line it is on.  memchr only runs once the stream's
+ * NUL count (d) says there is one.
+ */
+static int
+put_body(struct wbuf *w, const struct dot *d, const char *p, size_t n,
+    struct err *e)
+{
+	const char *z = d->nul > 0 ? memchr(p, '\0', n) : NULL;
+	long long at;
+
+	if (z == NULL)
+		return wput(w, p, n, e);
+	at = w->total + (z - p);
+	if (wput(w, p, (size_t)(z - p), e) == -1 || wflush(w, e) == -1)
+		return -1;
+	return err_set(e, EX_DATAERR, "NUL byte in the body, line %lld of "
+	    "the message: mail cannot carry NUL bytes (send binary data as "
+	    "a MIME attachment)", w->lines0 + spool_lines(w->fd, w->body, at) +
+	    1);
 }
 
 int
@@ -174,32 +279,34 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
     struct addr_list *rcpts, struct err *e)
 {
 	struct wbuf *w = xcalloc(1, sizeof(*w));
-	struct hdr_buf hb = { NULL, 0, 0 };
+	struct head h;
 	struct dot d;
 	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 2);
-	size_t bodyoff;
-	long hlen;
-	int eof, rc = -1;
+	int rc = -1;
 
+	memset(&h, 0, sizeof(h));
 	dot_init(&d);
 	sum_init(&w->sum);
 	w->fd = sp->fd;
-	if (collect_headers(fd, &d, &hb, &hlen, &bodyoff, &eof, e) == -1 ||
-	    put_headers(w, hb.p, (size_t)hlen, pol, rcpts, e) == -1 ||
-	    wput(w, hb.p + bodyoff, hb.len - bodyoff, e) == -1)
+	if (collect_headers(fd, &d, &h, e) == -1 ||
+	    put_headers(w, h.hb.p, (size_t)h.hlen, pol, rcpts, e) == -1)
 		goto done;
-	while (!eof) {
+	w->body = w->total;
+	w->lines0 = h.mbox + lines_in(h.hb.p, h.bodyoff);
+	if (put_body(w, &d, h.hb.p + h.bodyoff, h.hb.len - h.bodyoff, e) == -1)
+		goto done;
+	while (!h.eof) {
 		ssize_t n = readin(fd, in, LIMIT_IO_BUF, e);
 		size_t o;
 
 		if (n == -1)
 			goto done;
 		if (n == 0) {
-			eof = 1;
+			h.eof = 1;
 			o = dot_crlf_end(&d, out);
 		} else
 			o = dot_crlf(&d, in, (size_t)n, out);
-		if (wput(w, out, o, e) == -1)
+		if (put_body(w, &d, out, o, e) == -1)
 			goto done;
 	}
 	if (memcmp(w->last, "\r\n", 2) != 0 && wput(w, "\r\n", 2, e) == -1)
@@ -216,7 +323,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	sum_hex(&w->sum, sp->sum);
 	rc = 0;
 done:
-	hdr_buf_free(&hb);
+	hdr_buf_free(&h.hb);
 	free(in);
 	free(out);
 	free(w);

@@ -34,13 +34,16 @@ chosen() {
 	[ "$(chosen)" = work ] || fail "chose $(chosen)"
 }
 
-@test "-P --read-envelope-from: the From: header chooses the account shown" {
+@test "-P --read-envelope-from: the From: header chooses the account shown (LF, CR-only, CRLF input)" {
 	two_accounts
-	printf 'From: Bob <Bob@work.example>\nSubject: x\n\nhi\n' > "$INPUT"
-	run_smtps -P --read-envelope-from x@example.net
-	assert_status 0
-	[ "$(chosen)" = work ] || fail "chose $(chosen)"
-	grep -qx 'envelope-from *<Bob@work.example>' "$T/stdout" || fail "$output"
+	local e
+	for e in '\n' '\r' '\r\n'; do
+		printf "From: Bob <Bob@work.example>${e}Subject: x${e}${e}hi${e}" > "$INPUT"
+		run_smtps -P --read-envelope-from x@example.net
+		assert_status 0
+		[ "$(chosen)" = work ] || fail "chose $(chosen)"
+		grep -qx 'envelope-from *<Bob@work.example>' "$T/stdout" || fail "$output"
+	done
 }
 
 @test "+detail in the envelope sender chooses the account of the plain address" {
@@ -199,6 +202,31 @@ EOF2
 	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<ann@home.example>' ||
 		fail "sender: $(head -n 1 "$SRV/msg.1.env")"
 	assert_delivered
+}
+
+@test "--read-envelope-from: an obsolete 'From :' field (RFC 5322 4.5) is the From field" {
+	write_config plain
+	printf 'Subject: r\nFrom : "Ann" <ann@home.example>\nTo: bob@example.net\n\nx\n' > "$INPUT"
+	run_smtps --read-envelope-from -t
+	assert_status 0
+	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<ann@home.example>' ||
+		fail "sender: $(head -n 1 "$SRV/msg.1.env")"
+	assert_delivered 1 --from ann@home.example
+}
+
+@test "--read-envelope-from: CR-only and CRLF input find the From field as LF input does" {
+	write_config plain
+	local ends
+	for ends in '\r' '\r\n'; do
+		printf "Subject: r${ends}From: \"Ann\"${ends} <ann@home.example>${ends}To: bob@example.net${ends}${ends}x${ends}" > "$INPUT"
+		run_smtps --read-envelope-from -t
+		assert_status 0
+		grep -q '^MAIL FROM:<ann@home.example>' "$SRV/msg.1.env" ||
+			fail "sender: $(head -n 1 "$SRV/msg.1.env")"
+		stop_server
+		start_server
+		write_config plain
+	done
 }
 
 @test "--read-envelope-from without a From header: exit 65, nothing sent" {

@@ -56,6 +56,15 @@ assert_one_error_line() {
 	[ ! -s "$SRV/transcript" ] || fail "connected"
 }
 
+@test "65: NUL in the body" {
+	serve < /dev/null
+	message_bytes 'Subject: a\n\nbody\nnul \0 here\n'
+	run_smtps bob@example.net
+	assert_status 65
+	assert_one_error_line
+	[ ! -s "$SRV/transcript" ] || fail "connected"
+}
+
 @test "65: message bigger than the server's SIZE" {
 	serve <<'EOF'
 ehlo SIZE 100

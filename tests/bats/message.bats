@@ -229,6 +229,29 @@ sys.exit(1 if re.search(rb"\r(?!\n)|(?<!\r)\n", d) else 0)
 PY
 }
 
+@test "bare CR line ends in the header block: each field is recognised as with LF (Bcc removed, nothing glued or pushed into the body)" {
+	message_bytes 'From 1234 Mon Sep 17 00:00:00 2001\rFrom: Alice <alice@example.org>\rBcc: secret@example.net\rTo: bob@example.net\rSubject: cr\r folded\r\n\tagain\rDate: Tue, 01 Oct 2024 10:00:00 +0000\rX-After: y\r\rbody\rline\r'
+	deliver
+	! grep -q 'secret' "$SRV/msg.1" || fail "Bcc delivered"
+	[ "$(grep -c '^Date' "$SRV/msg.1")" -eq 1 ] || fail "Date added although present"
+	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: y\r$' || fail "X-After left the header"
+}
+
+@test "a CR-only header block larger than one read (64 KiB) ends where the LF one does" {
+	"$PYTHON" - "$INPUT" <<'PY'
+import sys
+f = [b"X-F%d: %s" % (i, b"v" * (i % 41)) for i in range(4000)]
+f[1000:1000] = [b"Bcc: hidden@example.net,", b" more@example.net"]
+f[3000:3000] = [b"To : bob@example.net"]
+open(sys.argv[1], "wb").write(b"\r".join(f) + b"\r\rbody\r")
+PY
+	run_smtps -t
+	assert_status 0
+	assert_delivered 1
+	rcpts_sorted | tr '\n' ' ' | grep -qx 'RCPT TO:<bob@example.net> RCPT TO:<hidden@example.net> RCPT TO:<more@example.net> ' ||
+		fail "recipients: $(rcpts_sorted)"
+}
+
 @test "leading mbox From line (git format-patch) is dropped" {
 	message <<'EOF'
 From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001
@@ -242,6 +265,13 @@ From here on it is the body
 EOF
 	deliver
 	! grep -q '^From 1234567890' "$SRV/msg.1" || fail "mbox From line kept"
+}
+
+@test "a first line 'From : addr' is the From field in obsolete syntax, not an mbox line to drop" {
+	message_bytes 'From : Alice <alice@example.org>\nSubject: s\n\nbody\n'
+	deliver
+	grep -c '^From' "$SRV/msg.1" | grep -qx 1 || fail "From dropped and made up: $(grep '^From' "$SRV/msg.1")"
+	grep -q $'^From: Alice <alice@example.org>\r$' "$SRV/msg.1" || fail "From field lost"
 }
 
 @test "a body line starting with 'From ' is not quoted on the wire" {
@@ -266,6 +296,18 @@ body
 EOF
 	deliver
 	! grep -qi 'secret\|hidden\|another' "$SRV/msg.1" || fail "Bcc content delivered"
+}
+
+@test "obsolete 'Name :' fields (RFC 5322 4.5) are the fields they name: Bcc removed, the header stays header" {
+	message_bytes 'From: Alice <alice@example.org>\nBcc :secret@example.net\nTo : bob@example.net\nSubject\t: obsolete\nDate : Tue, 01 Oct 2024 10:00:00 +0000\nMessage-ID  : <obs@example.org>\nBCC\t :hidden@example.net,\n more@example.net\nX-After: still a header\n\nbody\n'
+	deliver
+	! grep -qi 'secret\|hidden\|more@' "$SRV/msg.1" || fail "a 'Bcc :' field was delivered"
+	# nothing added twice, nothing pushed into the body, names written "Name:"
+	[ "$(grep -ci '^Date' "$SRV/msg.1")" -eq 1 ] || fail "Date added although present"
+	[ "$(grep -ci '^Message-ID' "$SRV/msg.1")" -eq 1 ] || fail "Message-ID added although present"
+	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: still a header\r$' ||
+		fail "a field after 'Bcc :' ended up in the body"
+	grep -q $'^To: bob@example.net\r$' "$SRV/msg.1" || fail "'To :' not written 'To:'"
 }
 
 @test "SIZE= is the exact message size when SIZE is offered" {
@@ -313,6 +355,35 @@ EOF
 	assert_status 65
 	assert_error_line 'NUL'
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "a NUL byte in the body is refused (65) naming its input line, before any network byte" {
+	local e
+	# LF, CR-only and CRLF input, with an mbox From line: the line number is the input's
+	for e in '\n' '\r' '\r\n'; do
+		message_bytes "From x Mon Sep 17 00:00:00 2001${e}Subject: nul${e}Bcc: b@example.net${e}${e}line 5${e}line 6 \\0 here${e}line 7${e}"
+		run_smtps bob@example.net
+		assert_status 65
+		assert_error_line '^smtps: NUL byte in the body, line 6 of the message'
+		[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+		assert_no_message
+	done
+}
+
+@test "a NUL byte deep in a large body (past the first reads) names the right line" {
+	"$PYTHON" -c 'import sys; sys.stdout.buffer.write(b"Subject: big\n\n" + b"line\n" * 300000 + b"here \0\n" + b"after\n" * 10)' > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line '^smtps: NUL byte in the body, line 300003 of the message'
+	assert_no_message
+}
+
+@test "a body that starts with a NUL byte (headerless input) is refused at line 1" {
+	message_bytes '\0binary'
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line 'NUL byte in the body, line 1 of'
+	assert_no_message
 }
 
 @test "a 20 MB body over implicit TLS is delivered byte-exact" {

@@ -4,14 +4,18 @@ make of INPUT?  An independent reference of the message rules (issue 2,
 DESIGN.md section 4, src/hdr.h), used by the Bats suites.
 
 Expected delivered message, computed from INPUT:
-  1. a leading mbox "From " line is dropped;
-  2. line ends normalised: CRLF stays, bare LF and bare CR become CRLF; the
+  1. line ends normalised: CRLF stays, bare LF and bare CR become CRLF; the
      message ends with CRLF;
+  2. a leading mbox "From " line (up to its line end, of any kind) is
+     dropped;
   3. the header block is the leading run of "name: value" lines and their
      continuation lines; it ends at an empty line (consumed) or at the first
      other line (which starts the body); input whose first line is not a
      header is all body;
-  4. every Bcc field (with its continuation lines) is removed;
+     (a name may be followed by white space before its colon, RFC 5322
+     4.5: such a field is written "Name:", the white space dropped);
+  4. every Bcc and Resent-Bcc field (with its continuation lines) is
+     removed;
   5. missing Date, Message-ID and From are added after the existing fields,
      in that order; then one empty line; then the body.
 Checked: DELIVERED equals that byte for byte, where the added Date must be
@@ -30,7 +34,8 @@ import re
 import sys
 import time
 
-HDR_RE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
+# RFC 5322 4.5 obs-optional: white space may stand before the colon
+HDR_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 DATE_RE = re.compile(
     rb"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
     rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
@@ -56,10 +61,10 @@ def split_lines(data):
 
 def expected_parts(inp):
     """-> (header lines kept, names present, body bytes)"""
-    if inp.startswith(b"From "):
-        nl = inp.find(b"\n")
-        inp = b"" if nl < 0 else inp[nl + 1:]
     lines = split_lines(crlf(inp))
+    if (lines and lines[0].startswith(b"From ") and
+            not HDR_RE.match(lines[0])):        # "From : x" is a field
+        lines = lines[1:]
     headers = []
     i = 0
     while i < len(lines):
@@ -67,7 +72,9 @@ def expected_parts(inp):
         if ln == b"\r\n":
             i += 1
             break
-        if HDR_RE.match(ln):
+        m = HDR_RE.match(ln)
+        if m:
+            ln = m.group(1) + ln[m.end() - 1:]
             headers.append([ln])
         elif ln[:1] in (b" ", b"\t") and headers:
             headers[-1].append(ln)
@@ -80,7 +87,7 @@ def expected_parts(inp):
     for field in headers:
         name = field[0].split(b":", 1)[0].strip().lower()
         names.add(name)
-        if name != b"bcc":
+        if name not in (b"bcc", b"resent-bcc"):
             kept.extend(field)
     return kept, names, body
 

@@ -42,6 +42,68 @@ EOF
 	! grep -q 'dave@' "$SRV/msg.1" || fail "Bcc address delivered"
 }
 
+@test "-t: obsolete 'To :', 'Cc :', 'Bcc :' (white space before the colon) are recipients, Bcc removed" {
+	message_bytes 'From: alice@example.org\nTo : bob@example.net\nCc\t:carol@example.net\nBcc :dave@example.net\nSubject: t\n\nbody\n'
+	run_smtps -t
+	assert_status 0
+	expect_rcpts bob@example.net carol@example.net dave@example.net
+	assert_delivered 1
+	! grep -q 'dave@' "$SRV/msg.1" || fail "Bcc address delivered"
+}
+
+@test "-t on a resent message: recipients from Resent-To/Cc/Bcc only (as sendmail), Resent-Bcc removed" {
+	message <<'EOF'
+Resent-From: alice@example.org
+Resent-To: rt@example.net
+Resent-Cc: rc@example.net
+Resent-Bcc: secret@example.net,
+ hidden@example.net
+Resent-Date: Wed, 02 Oct 2024 10:00:00 +0000
+From: orig@example.org
+To: original-to@example.net
+Cc: original-cc@example.net
+Bcc: original-bcc@example.net
+Subject: resent
+
+body
+EOF
+	run_smtps -t
+	assert_status 0
+	expect_rcpts rt@example.net rc@example.net secret@example.net hidden@example.net
+	assert_delivered 1
+	! grep -qi 'secret\|hidden\|original-bcc' "$SRV/msg.1" || fail "a Bcc or Resent-Bcc was delivered"
+	grep -q $'^To: original-to@example.net\r$' "$SRV/msg.1" || fail "To removed"
+}
+
+@test "Resent-Bcc is removed without -t too, like Bcc" {
+	message <<'EOF'
+Resent-From: alice@example.org
+Resent-bcc : secret@example.net
+From: orig@example.org
+Subject: resent
+
+body
+EOF
+	run_smtps bob@example.net
+	assert_status 0
+	assert_delivered 1
+	! grep -qi 'secret' "$SRV/msg.1" || fail "Resent-Bcc delivered"
+}
+
+@test "-t on a message without Resent- fields still reads To/Cc/Bcc (X-Resent-To is no resent field)" {
+	message <<'EOF'
+X-Resent-To: not-this@example.net
+Resent-Foo: nor-this@example.net
+To: bob@example.net
+Subject: not resent
+
+body
+EOF
+	run_smtps -t
+	assert_status 0
+	expect_rcpts bob@example.net
+}
+
 @test "-t: display names, quoted commas, comments, route-addrs" {
 	message <<'EOF'
 From: alice@example.org

@@ -8,8 +8,10 @@
  *    as still arriving, gives either "need more" or the same answer;
  *  - hdr_rewrite (on the split block and on the raw input, with -t): on
  *    success the output is a complete header block (hdr_split of it plus
- *    a blank line ends where it should), has no Bcc, has Date, Message-ID
- *    and From, no NUL, and every recipient passes addr_path_check; on
+ *    a blank line ends where it should), has no Bcc or Resent-Bcc, has
+ *    Date, Message-ID and From, no NUL, no field written with white space before its
+ *    colon (obsolete syntax is read, not generated), and every recipient
+ *    passes addr_path_check; on
  *    failure EX_DATAERR with a message naming a header;
  *  - a -F name taken from the input: refused with EX_USAGE or written so
  *    that the header block stays valid and no folded line passes column 78
@@ -34,6 +36,22 @@ policy(struct hdr_policy *p)
 	p->tzoff_min = 60;
 }
 
+/* each line (CRLF-ended) that starts a field has no white space before its colon */
+static void
+check_names(const struct hdr_buf *o)
+{
+	const char *p = o->p, *end = o->p + o->len, *q;
+
+	while (p < end) {
+		if (*p != ' ' && *p != '\t')
+			for (q = p; q < end && *q != ':'; q++)
+				if (*q == ' ' || *q == '\t')
+					abort();
+		q = memmem(p, (size_t)(end - p), "\r\n", 2);
+		p = q == NULL ? end : q + 2;
+	}
+}
+
 static void
 check_out(const struct hdr_buf *o, const struct addr_list *l)
 {
@@ -45,10 +63,12 @@ check_out(const struct hdr_buf *o, const struct addr_list *l)
 	if (o->len < 2 || memcmp(o->p + o->len - 2, "\r\n", 2) != 0 ||
 	    memchr(o->p, '\0', o->len) != NULL)
 		abort();
-	if (hdr_has(o->p, o->len, "Bcc") || !hdr_has(o->p, o->len, "Date") ||
+	if (hdr_has(o->p, o->len, "Bcc") || hdr_has(o->p, o->len, "Resent-Bcc") ||
+	    !hdr_has(o->p, o->len, "Date") ||
 	    !hdr_has(o->p, o->len, "Message-ID") ||
 	    !hdr_has(o->p, o->len, "From"))
 		abort();
+	check_names(o);
 	hdr_buf_add(&copy, o->p, o->len);
 	hdr_buf_add(&copy, "\r\n", 2);
 	if (hdr_split(copy.p, copy.len, 1, &off) != (long)o->len ||

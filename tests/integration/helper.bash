@@ -18,7 +18,10 @@
 #                             CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL)
 #                             with alice's client certificate; -badpw,
 #                             -external (auth external, no password),
-#                             -nocert (no client certificate)
+#                             -nocert (no client certificate), -token
+#                             (the password is the OAuth2 access token
+#                             it-access-token-1, valid when a test writes
+#                             it into $OAUTH_TOKENS)
 #
 # Per test: $T (BATS_TEST_TMPDIR), HOME=$T/home, every Maildir emptied.
 #
@@ -206,6 +209,11 @@ account dcsasl-nocert
 host localhost
 port $DC_SASL_PORT
 tls_starttls off
+
+# an OAuth2 access token as the password (msmtp's convention); the
+# tests put it into $OAUTH_TOKENS, or not
+account dcsasl-token : dcsasl-nocert
+password "it-access-token-1"
 
 account default : pf465
 EOF

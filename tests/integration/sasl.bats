@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # Real SASL (issue 10): the second Dovecot of servers.sh ($DC_SASL_PORT)
-# offers PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL and
-# verifies alice's client certificate.  Every mechanism signs in, the
-# message arrives byte for byte, Dovecot's log names the mechanism, and
-# the -v output holds no secret.  Dovecot 2.3.19 has no -PLUS (channel
-# binding), no XOAUTH2/OAUTHBEARER without an OAuth2 server: those are
-# covered by tests/bats/sasl.bats against the scripted server.
+# offers PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL XOAUTH2
+# OAUTHBEARER, verifies alice's client certificate and checks OAuth2
+# tokens through its oauth2 passdb (introspect.py, valid tokens in
+# $OAUTH_TOKENS).  Every mechanism signs in, the message arrives byte for
+# byte, Dovecot's log names the mechanism, and the -v output holds no
+# secret.  Dovecot 2.3.19 has no -PLUS (channel binding): that is covered
+# by tests/bats/sasl.bats against the scripted server.
 
 load helper
 
@@ -82,11 +83,36 @@ setup() {
 	[ "$(mail_count bob@example.org)" -eq 0 ] || fail "bob got mail"
 }
 
+# case_token MECHANISM: the token signs in; then, no longer valid, is
+# refused after Dovecot's RFC 7628 error challenge (77, its status shown)
+case_token() {
+	local mech=$1 lower
+	lower=$(echo "$mech" | tr A-Z a-z)
+	echo it-access-token-1 > "$OAUTH_TOKENS"
+	case_mech "$lower" "$mech" dcsasl-token
+	grep -Fq it-access-token-1 "$T/verbose" && fail "the token is in -v output"
+	rm -f "$MAILBASE"/*/*/new/*
+	: > "$OAUTH_TOKENS"
+	sasl_message "$mech with a revoked token" | message
+	run_smtps -v -a dcsasl-token "--auth=$lower" bob@example.org
+	assert_status 77
+	printf '%s\n' "$stderr" > "$T/verbose"
+	grep -q "^<-- 334 " "$T/verbose" || fail "no error challenge"
+	grep -q "^smtps: AUTH $mech (the server said the token is not valid: status " \
+	    "$T/verbose" || fail "no exit-77 line with the token's status"
+	grep -Fq it-access-token-1 "$T/verbose" && fail "the token is in -v output"
+	grep -q '^--> MAIL' "$T/verbose" && fail "MAIL sent after the refusal"
+	[ "$(mail_count bob@example.org)" -eq 0 ] || fail "bob got mail"
+}
+
+@test "dovecot SASL: XOAUTH2, valid then revoked token (oauth2 passdb)" { case_token XOAUTH2; }
+@test "dovecot SASL: OAUTHBEARER, valid then revoked token (oauth2 passdb)" { case_token OAUTHBEARER; }
+
 @test "dovecot SASL: -S lists the mechanisms and names SCRAM-SHA-256" {
 	: | message
 	run_smtps -S -a dcsasl
 	assert_status 0
-	printf '%s\n' "$output" | grep -qx 'AUTH offered:   PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL' ||
+	printf '%s\n' "$output" | grep -qx 'AUTH offered:   PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 XOAUTH2 OAUTHBEARER EXTERNAL' ||
 		fail "no offered line: $output"
 	printf '%s\n' "$output" | grep -q '^smtps would use: SCRAM-SHA-256 (auth on' ||
 		fail "no choice line: $output"

@@ -8,8 +8,9 @@
 #              assignments, see below).  Exit 0 when both servers are up,
 #              else prints the server logs and exits 1 (after stopping what
 #              did start).
-#   stop DIR   stops both by PID (postfix -c DIR/postfix/etc stop, then the
-#              PID in Postfix's master.pid; Dovecot by its master.pid).
+#   stop DIR   stops them all by PID (postfix -c DIR/postfix/etc stop, then
+#              the PID in Postfix's master.pid; each Dovecot by its
+#              master.pid; introspect.py by oauth2/pid).
 #              Never looks for processes by name.
 #
 # Layout below DIR:
@@ -39,7 +40,10 @@
 #                  against ca.pem); relays into PF_RELAY_PORT.  Its own
 #                  instance so that the other ports keep offering PLAIN
 #                  LOGIN only (Dovecot's auth_mechanisms is global).
-#                  No -PLUS: Dovecot 2.3 has no channel binding.
+#                  No -PLUS: Dovecot 2.3 has no channel binding.  Also
+#                  XOAUTH2 and OAUTHBEARER (oauth2 passdb): Dovecot asks
+#                  introspect.py (loopback HTTP) whether a token is in
+#                  oauth2/tokens (OAUTH_TOKENS in env; tests write it).
 #
 # Mail setup: virtual domains example.org and example.net; mailboxes
 # alice bob admin @example.org, carol dave @example.net; aliases
@@ -293,7 +297,7 @@ $dh
 auth_ssl_username_from_cert = yes
 ssl_cert_username_field = commonName
 disable_plaintext_auth = yes
-auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 external
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 external xoauth2 oauthbearer
 auth_failure_delay = 0
 auth_verbose = yes
 hostname = sasl.example.org
@@ -313,6 +317,12 @@ passdb {
   args = scheme=PLAIN username_format=%u $ds/users
   mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 }
+# XOAUTH2/OAUTHBEARER: tokens checked by introspect.py (oauth2/tokens)
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $ds/oauth2.conf.ext
+}
 userdb {
   driver = static
   args = uid=$VUID gid=$VGID home=$D/dovecot/home/%u
@@ -327,6 +337,28 @@ service submission-login {
     ssl = yes
   }
 }
+EOF
+}
+
+# the OAuth2 token check Dovecot asks (introspect.py), and its config
+start_introspect() {
+	mkdir -p "$D/oauth2"
+	: > "$D/oauth2/tokens"
+	"$PY" "$here/introspect.py" "$D/oauth2" < /dev/null \
+	    > "$D/oauth2/out" 2>&1 3>&- &
+	i=0
+	while [ ! -s "$D/oauth2/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -s "$D/oauth2/port" ] || die "introspect.py did not start"
+	OAUTH_PORT=$(cat "$D/oauth2/port")
+	cat > "$D/dovecot-sasl/oauth2.conf.ext" <<EOF
+introspection_mode = auth
+introspection_url = http://127.0.0.1:$OAUTH_PORT/
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 EOF
 }
 
@@ -366,7 +398,8 @@ stop() {
 			kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
 		fi
 	fi
-	for f in "$D/dovecot/run/master.pid" "$D/dovecot-sasl/run/master.pid"; do
+	for f in "$D/dovecot/run/master.pid" "$D/dovecot-sasl/run/master.pid" \
+	    "$D/oauth2/pid"; do
 		pid=$(pid_of "$f" || :)
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			kill "$pid" 2>/dev/null || :
@@ -405,6 +438,7 @@ start() {
 	write_postfix
 	write_dovecot
 	write_dovecot_sasl
+	start_introspect
 
 	# Dovecot first: Postfix's SASL goes through its auth socket
 	if ! dovecot -c "$D/dovecot/dovecot.conf" > "$D/dovecot.start" 2>&1; then
@@ -451,6 +485,8 @@ DC_SASL_PIDFILE=$D/dovecot-sasl/run/master.pid
 DC_SASL_LOG=$D/dovecot-sasl/dovecot.log
 CLIENT_CERT=$D/certs/alice.pem
 CLIENT_KEY=$D/certs/alice-key.pem
+OAUTH_TOKENS=$D/oauth2/tokens
+OAUTH_LOG=$D/oauth2/log
 MAILBASE=$D/mail
 CA=$D/certs/ca.pem
 EOF

@@ -142,6 +142,7 @@ class Scenario:
         self.lmtp = False
         self.unix = None              # listen on this unix socket path
         self.record_peer = False      # "-- peer ADDR" after each accept
+        self.nodelay = False          # TCP_NODELAY on accepted sockets
         self.client_cert = None     # (request|require, CA file)
         self.tls_sessions = False   # one context: tickets stay valid
         self.ctx = None
@@ -231,6 +232,8 @@ class Scenario:
             self.unix = val
         elif key == "record_peer":
             self.record_peer = onoff[val]
+        elif key == "nodelay":
+            self.nodelay = onoff[val]
         elif key == "client_cert":
             p = val.split(None, 1)
             if len(p) != 2 or p[0] not in ("request", "require"):
@@ -1028,6 +1031,8 @@ def main():
         for n in range(1, sc.connections + 1):
             conn, peer = ls.accept()
             write_atomic(os.path.join(outdir, "accepted"), "%d\n" % n)
+            if sc.nodelay and not sc.unix:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if sc.record_peer:
                 rec.line("-- peer %s" % (peer[0] if peer else "unix"))
             sess = Session(sc, conn, rec, counts)

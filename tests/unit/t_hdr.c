@@ -44,7 +44,12 @@ static const struct scase scases[] = {
 	{ "\tleading tab: x\r\n", 0, 0, 0 },
 	{ "From nobody Mon Jan  1 00:00:00 2024\r\n", 0, 0, 0 },
 	{ "Sub ject: x\r\n\r\n", 0, 0, 0 },
-	{ "Subject : x\r\n\r\n", 0, 0, 0 },
+	/* RFC 5322 4.5 obs-optional: white space before the colon */
+	{ "Subject : x\r\n\r\n", 0, 13, 15 },
+	{ "Bcc\t :x@example.org\r\nTo: a@b\r\n\r\nb", 0, 30, 32 },
+	{ "Sub ject : x\r\n\r\n", 0, 0, 0 },
+	{ "Subject \r\n: x\r\n\r\n", 0, 0, 0 },
+	{ " : x\r\n\r\n", 0, 0, 0 },
 	{ ": no name\r\n\r\n", 0, 0, 0 },
 	{ "X-No-Colon-At-All", 0, 0, 0 },
 	{ "X-No-Colon\r\nSubject: x\r\n", 0, 0, 0 },
@@ -92,6 +97,9 @@ test_split_partial(void)
 		{ "body line", 0 },
 		{ "X-No-Colon\r\n", 0 },
 		{ "X-No-Colon", -1 },
+		{ "Subject: x\r\nBcc ", -1 },
+		{ "Subject: x\r\nBcc \t", -1 },
+		{ "Subject: x\r\nBcc x", 12 },
 		{ " folded first", 0 },
 		{ "\r", -1 },
 		{ "", -1 },
@@ -140,6 +148,17 @@ static const struct rcase rcases[] = {
 	  "BCC: more@x\r\nbcc:\r\n", 0, 0, NULL, NULL,
 	  HAVE "To: a@x\r\nSubject: s\r\n", { NULL }, 0, NULL },
 	{ "Bcc: only@x", 0, 0, NULL, NULL, D M F, { NULL }, 0, NULL },
+	/* obsolete "Name WSP :": the field it names, written "Name:" */
+	{ HAVE "Bcc :x@example.org\r\nTo : a@x\r\nBCC\t: y@x,\r\n z@x\r\n"
+	  "Subject \t : s\r\n", 0, 0, NULL, NULL,
+	  HAVE "To: a@x\r\nSubject: s\r\n", { NULL }, 0, NULL },
+	{ "To : a@x\r\nCc\t:b@x\r\nBcc  : c@x\r\n", 0, 1, NULL, NULL,
+	  "To: a@x\r\nCc:b@x\r\n" D M F, { "a@x", "b@x", "c@x" }, 0, NULL },
+	{ "Date : d\r\nMessage-ID : <a@b>\r\nFrom : x@y\r\n", 0, 0, NULL,
+	  NULL, "Date: d\r\nMessage-ID: <a@b>\r\nFrom: x@y\r\n", { NULL }, 0,
+	  NULL },
+	{ HAVE "To : John <john@x\r\n", 0, 1, NULL, NULL, NULL, { NULL },
+	  EX_DATAERR, "header 'To': unbalanced '<'" },
 	{ HAVE "Bcc-Not: kept\r\nX-Bcc: kept\r\n", 0, 0, NULL, NULL,
 	  HAVE "Bcc-Not: kept\r\nX-Bcc: kept\r\n", { NULL }, 0, NULL },
 	/* -t: To, Cc and Bcc, all occurrences, duplicates once */
@@ -155,10 +174,36 @@ static const struct rcase rcases[] = {
 	{ HAVE "To: undisclosed-recipients:;\r\nBcc: hidden@x\r\n", 0, 1,
 	  NULL, NULL, HAVE "To: undisclosed-recipients:;\r\n",
 	  { "hidden@x" }, 0, NULL },
+	{ HAVE "X-Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  0, 1, NULL, NULL,
+	  HAVE "X-Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
+	  { "t@x" }, 0, NULL },
+	/* a resent message: -t reads Resent-To/Cc/Bcc only (sendmail) */
 	{ HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
 	  0, 1, NULL, NULL,
 	  HAVE "Resent-To: r@x\r\nTo-Do: t@x\r\nReply-To: p@x\r\nTo:t@x\r\n",
-	  { "t@x" }, 0, NULL },
+	  { "r@x" }, 0, NULL },
+	{ HAVE "To: t@x\r\nCc: c@x\r\nBcc: b@x\r\nResent-Cc: rc@x\r\n"
+	  "resent-bcc: rb@x,\r\n rb2@x\r\nRESENT-TO : rt@x\r\n", 0, 1, NULL,
+	  NULL, HAVE "To: t@x\r\nCc: c@x\r\nResent-Cc: rc@x\r\n"
+	  "RESENT-TO: rt@x\r\n", { "rc@x", "rb@x", "rb2@x", "rt@x" }, 0,
+	  NULL },
+	{ "Resent-Date: d\r\nTo: t@x\r\n", 0, 1, NULL, NULL,
+	  "Resent-Date: d\r\nTo: t@x\r\n" D M F, { NULL }, 0, NULL },
+	{ "Resent-Message-ID: <m@x>\r\nResent-Foo: no\r\n", 0, 1, NULL,
+	  NULL, "Resent-Message-ID: <m@x>\r\nResent-Foo: no\r\n" D M F,
+	  { NULL }, 0, NULL },
+	{ "Resent-Foo: not resent\r\nTo: t@x\r\n", 0, 1, NULL, NULL,
+	  "Resent-Foo: not resent\r\nTo: t@x\r\n" D M F, { "t@x" }, 0,
+	  NULL },
+	/* Resent-Bcc is removed like Bcc, with or without -t */
+	{ HAVE "Resent-From: r@x\r\nResent-Bcc: hidden@x\r\n"
+	  "Resent-Bcc-Not: kept\r\n", 0, 0, NULL, NULL,
+	  HAVE "Resent-From: r@x\r\nResent-Bcc-Not: kept\r\n", { NULL }, 0,
+	  NULL },
+	{ HAVE "Resent-To: a@x\r\nResent-Bcc: \"open\r\n", 0, 1, NULL, NULL,
+	  NULL, { NULL }, EX_DATAERR,
+	  "header 'Resent-Bcc': unterminated quoted string" },
 	{ "To: a@x\r\nBcc: b@x", 0, 1, NULL, NULL, "To: a@x\r\n" D M F,
 	  { "a@x", "b@x" }, 0, NULL },
 	/* without -t, address syntax is not our business */
@@ -555,6 +600,35 @@ test_has(void)
 	T_OK(!hdr_has("", 0, "Date"), "empty");
 }
 
+/* hdr_get: the first field's value, folding kept, obsolete names too */
+static void
+test_get(void)
+{
+	static const struct { const char *block, *name, *want; } g[] = {
+		{ "From: a@b\r\n", "From", " a@b" },
+		{ "from:a@b", "FROM", "a@b" },
+		{ "X: 1\r\nFrom : Ann\r\n <a@b>\r\nFrom: second\r\n", "From",
+		  " Ann\r\n <a@b>" },
+		{ "From\t \t:x\r\n", "From", "x" },
+		{ "Message-ID:\r\n\t<id@x>\r\n", "Message-ID", "\r\n\t<id@x>" },
+		{ "Subject: From: no\r\n", "From", NULL },
+		{ "X-From: no\r\nFromage: no\r\n", "From", NULL },
+		{ "Subject: s\r\n From: folded, not a field\r\n", "From", NULL },
+	};
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		int found = hdr_get(g[i].block, strlen(g[i].block), g[i].name,
+		    &v, &n);
+
+		T_OK(found == (g[i].want != NULL), "get [%s] %s: found %d",
+		    g[i].block, g[i].name, found);
+		if (found && g[i].want != NULL)
+			T_EQ_MEM(v, n, g[i].want, strlen(g[i].want));
+	}
+}
+
 static void
 test_buf(void)
 {
@@ -633,6 +707,7 @@ main(void)
 	test_msgid();
 	test_from_names();
 	test_has();
+	test_get();
 	test_buf();
 	return t_done("t_hdr");
 }
