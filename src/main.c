@@ -307,7 +307,10 @@ deliver(struct run *r, struct err *e)
 	struct smtp *s = NULL;
 	int rc = -1;
 
-	if (cred_ready(&r->cred, &r->a, e) == 0 &&
+	/* the secret after the message is safe: a failing passwordeval or
+	   token source must not lose it (queued or dead.letter) */
+	if (cred_get(&r->a, &r->cred, e) == 0 &&
+	    cred_ready(&r->cred, &r->a, e) == 0 &&
 	    (s = smtp_open(&r->a, &r->cred, e)) != NULL) {
 		r->session = 1;
 		smtp_tls_version(s, r->tls, sizeof(r->tls));
@@ -382,9 +385,7 @@ attempt(struct run *r, struct err *e)
 	if (check_sender(r, e) == -1)
 		return -1;
 	r->have_from = 1;
-	if (add_arg_rcpts(r, e) == -1 ||
-	    cred_get(&r->a, &r->cred, e) == -1 ||
-	    tls_global_init(e) == -1)
+	if (add_arg_rcpts(r, e) == -1 || tls_global_init(e) == -1)
 		return -1;
 	net_describe(&r->a, how, sizeof(how));
 	log_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
