@@ -72,6 +72,8 @@ socket_readable(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
+static int	read_reply(struct smtp *, int, const char *, struct err *);
+
 /*
  * The server's replies no longer match the commands: end the session
  * (nothing more is sent, no QUIT) with EX_PROTOCOL.
@@ -100,6 +102,15 @@ smtp_no_stray(struct smtp *s, const char *after, struct err *e)
 	if (io_pending(s->io) == 0 && (s->tls != NULL ||
 	    !socket_readable(s->fd)))
 		return 0;
+	/* the server closed, or sent garbage: that error */
+	if (read_reply(s, LIMIT_TIMEOUT_QUIT, after, e) == -1)
+		return -1;
+	/* RFC 5321 3.8: a 421 may come at any time (the server closes) */
+	if (s->r.code == 421) {
+		s->broken = 1;
+		return err_from_reply(e, PH_MAIL, s->r.code, s->r.text,
+		    s->r.len, "the server is closing the connection");
+	}
 	snprintf(what, sizeof(what), "the server sent a reply no command "
 	    "asked for (after %s)", after);
 	return out_of_step(s, e, what);
@@ -150,10 +161,9 @@ check_reply(struct smtp *s, enum reply_to to, const char *what,
 	return -1;
 }
 
-/* flush, then read one complete reply to `to` into s->r within ms */
-int
-smtp_get_reply(struct smtp *s, enum reply_to to, int ms, const char *what,
-    struct err *e)
+/* flush, then read one complete reply into s->r within ms */
+static int
+read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 {
 	const char *line;
 	size_t len;
@@ -180,6 +190,16 @@ smtp_get_reply(struct smtp *s, enum reply_to to, int ms, const char *what,
 			return err_prefix(e, "%s", what);
 		}
 	} while (rc == 0);
+	return 0;
+}
+
+/* read_reply(), then check it answers command `to` */
+int
+smtp_get_reply(struct smtp *s, enum reply_to to, int ms, const char *what,
+    struct err *e)
+{
+	if (read_reply(s, ms, what, e) == -1)
+		return -1;
 	return check_reply(s, to, what, e);
 }
 

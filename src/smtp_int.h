@@ -17,7 +17,10 @@
  * Returns 0, or -1 with e filled.
  * smtp_no_stray(): -1 (EX_PROTOCOL, s->broken and s->desync set) when no
  * reply is due but received bytes are waiting (under TLS: decrypted
- * ones); `after` names the point for the message.  Else 0.
+ * ones); `after` names the point for the message.  What is waiting is
+ * read: the end of the connection or a malformed reply is that error,
+ * and a 421 the server closing (RFC 5321 3.8, EX_TEMPFAIL): s->broken
+ * only.  Else 0.
  * smtp_get_reply(): flush, then read the next complete reply into s->r
  * within ms.  It answers command `to`: a code reply_allowed() refuses
  * for it is EX_PROTOCOL (s->broken and s->desync set: the replies are

@@ -369,8 +369,9 @@ in_step(struct smtp *s, struct err *e)
 
 	err_clear(&qe);
 	if (!s->quit_sent) {
-		if (smtp_no_stray(s, "the reply to the final dot", &qe) == 0)
-			return 0;
+		if (smtp_no_stray(s, "the reply to the final dot", &qe) == 0 ||
+		    !s->desync)
+			return 0;	/* nothing waiting, or the end */
 	} else if (smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
 	    "QUIT", &qe) == 0 || !s->desync)
 		return 0;

@@ -89,6 +89,18 @@ EOF
 	assert_no_message
 }
 
+@test "a 421 waiting when no reply is due is the server closing (RFC 5321 3.8): temporary, 75, not a protocol error" {
+	plain_with <<'EOF'
+ehlo 8BITMIME
+on MAIL reply 250 2.1.0 Ok\n421 4.3.2 shutting down
+EOF
+	run_smtps bob@example.net
+	assert_status 75
+	assert_error_line 'closing the connection.*421 4\.3\.2 shutting down'
+	refute_transcript 'C: RCPT.*'
+	assert_no_message
+}
+
 @test "with the queue on, replies out of step after the dot: queued, 'a duplicate is possible'" {
 	plain_with "queue on" "queue_backoff_min 1h" "queue_backoff_max 2h" <<'EOF'
 on DOT reply 250 2.0.0 Ok: queued as 1\n550 5.7.1 the real answer
