@@ -359,12 +359,14 @@ possibly_delivered(struct smtp *s, struct err *e)
  * Every reply of the transaction has been read: a QUIT sent with the
  * final dot must now get its 221, and with no QUIT nothing may be
  * waiting.  0 when in step (a QUIT reply lost to a closed connection or
- * a timeout is not a sign of anything), else possibly_delivered() with
- * e replaced, -1.
+ * a timeout is not a sign of anything; s->r is then the dot's reply
+ * again, for the log line), else possibly_delivered() with e replaced,
+ * -1.
  */
 static int
 in_step(struct smtp *s, struct err *e)
 {
+	struct reply dot = s->r;	/* the last reply stays the dot's */
 	struct err qe;
 
 	err_clear(&qe);
@@ -373,8 +375,10 @@ in_step(struct smtp *s, struct err *e)
 		    !s->desync)
 			return 0;	/* nothing waiting, or the end */
 	} else if (smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
-	    "QUIT", &qe) == 0 || !s->desync)
+	    "QUIT", &qe) == 0 || !s->desync) {
+		s->r = dot;
 		return 0;
+	}
 	*e = qe;
 	return possibly_delivered(s, e);
 }
