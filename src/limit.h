@@ -21,6 +21,7 @@
 /* timeouts (milliseconds) used when the account has no `timeout` */
 #define LIMIT_TIMEOUT_DEFAULT	(30 * 1000)	/* connect, handshake, each reply */
 #define LIMIT_TIMEOUT_DATA_END	(300 * 1000)	/* reply to the final dot */
+#define LIMIT_TIMEOUT_QUIT	(2 * 1000)	/* reply to QUIT */
 
 /* local input */
 #define LIMIT_HEADER_BLOCK	(1024 * 1024)	/* header block held in memory */
