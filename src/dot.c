@@ -5,9 +5,11 @@
  * cut into chunks anywhere and the output is byte-for-byte the same as for
  * the whole stream in one call.  One struct dot per transform and stream.
  *
- * dot_crlf: CRLF stays, bare LF -> CRLF, bare CR -> CRLF.  A CR that ends
- * a chunk is held back (d->cr) until the next byte shows whether it was
- * part of CRLF; dot_crlf_end() writes it as CRLF at end of input.
+ * dot_crlf: CRLF stays, CR CR LF (a CRLF converted twice) -> CRLF, bare
+ * LF -> CRLF, bare CR -> CRLF.  CRs are held back (d->cr counts them, at
+ * most two) until the next byte shows whether they were part of CRLF or
+ * CR CR LF; of three CRs in a row the first is a bare CR; dot_crlf_end()
+ * writes each held CR as CRLF at end of input.
  *
  * dot_stuff: a '.' at the start of a line is doubled.  The stream starts
  * at the beginning of a line.  Lines end with CRLF; as a safety net a bare
@@ -74,6 +76,43 @@ next_of(const char *p, const char *end, int c, const char **cache, int *valid)
 	return *cache;
 }
 
+/* one line end */
+static size_t
+eol(struct dot *d, char *out)
+{
+	out[0] = '\r';
+	out[1] = '\n';
+	d->lastnl = 1;
+	return 2;
+}
+
+/*
+ * The CRs held back (d->cr) meet the byte at p.  Another CR is held too
+ * (of three, the first is a bare CR); otherwise they end one line with
+ * this LF (CRLF, CR CR LF) or one line each.  Returns the bytes written
+ * (at most 4), *p advanced past what was consumed.
+ */
+static size_t
+held_cr(struct dot *d, const char **p, char *out)
+{
+	size_t o = 0;
+
+	if (**p == '\r') {
+		if (d->cr == 2)
+			o += eol(d, out);
+		d->cr = 2;
+		(*p)++;
+		return o;
+	}
+	o += eol(d, out);
+	if (**p == '\n')
+		(*p)++;
+	else if (d->cr == 2)
+		o += eol(d, out + o);
+	d->cr = 0;
+	return o;
+}
+
 /*
  * Block copy between line ends: memchr finds the next CR and the next LF
  * (each search continues from the last one, so a chunk is scanned once
@@ -89,13 +128,8 @@ dot_crlf(struct dot *d, const char *in, size_t inlen, char *out)
 	count_block(d, in, inlen);
 	while (p < end) {
 		if (d->cr) {
-			/* the held CR ends a line, with this LF or alone */
-			d->cr = 0;
-			out[o++] = '\r';
-			out[o++] = '\n';
-			d->lastnl = 1;
-			if (*p == '\n' && ++p == end)
-				break;
+			o += held_cr(d, &p, out + o);
+			continue;
 		}
 		next_of(p, end, '\r', &cr, &crv);
 		next_of(p, end, '\n', &lf, &lfv);
@@ -110,11 +144,8 @@ dot_crlf(struct dot *d, const char *in, size_t inlen, char *out)
 			break;
 		if (*s == '\r')
 			d->cr = 1;
-		else {
-			out[o++] = '\r';
-			out[o++] = '\n';
-			d->lastnl = 1;
-		}
+		else
+			o += eol(d, out + o);
 		p = s + 1;
 	}
 	return o;
@@ -123,13 +154,11 @@ dot_crlf(struct dot *d, const char *in, size_t inlen, char *out)
 size_t
 dot_crlf_end(struct dot *d, char *out)
 {
-	if (!d->cr)
-		return 0;
-	d->cr = 0;
-	d->lastnl = 1;
-	out[0] = '\r';
-	out[1] = '\n';
-	return 2;
+	size_t o = 0;
+
+	for (; d->cr > 0; d->cr--)
+		o += eol(d, out + o);
+	return o;
 }
 
 /* the state after in[start..k) was consumed (k > start) */

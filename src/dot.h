@@ -1,10 +1,12 @@
 /*
  * dot.h - PURE streaming transforms of message bytes.
  *
- * dot_crlf: normalise line endings.  CRLF stays, bare LF and bare CR each
- * become CRLF.  Streaming: a CR at the end of one chunk is remembered and
+ * dot_crlf: normalise line endings.  CRLF stays, CR CR LF (a CRLF that
+ * some tool converted twice) is ONE line end, as in Postfix and sendmail,
+ * in the header block and the body alike; bare LF and bare CR each
+ * become CRLF.  Streaming: CRs at the end of one chunk are remembered and
  * resolved by the next chunk or by dot_crlf_end.  Output needs room for
- * 2 * inlen + 2 bytes.
+ * 2 * inlen + 4 bytes; dot_crlf_end writes at most 4.
  *
  * dot_stuff: SMTP transparency (RFC 5321 4.5.2) on CRLF input: a '.' at
  * the start of a line is doubled.  Output needs room for 2 * inlen bytes.

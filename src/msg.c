@@ -184,7 +184,7 @@ struct head {
 static int
 collect_headers(int fd, struct dot *d, struct head *h, struct err *e)
 {
-	char in[LIMIT_IO_BUF], out[2 * LIMIT_IO_BUF + 2];
+	char in[LIMIT_IO_BUF], out[2 * LIMIT_IO_BUF + 4];
 	int checked_from = 0;
 
 	for (;;) {
@@ -281,7 +281,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	struct wbuf *w = xcalloc(1, sizeof(*w));
 	struct head h;
 	struct dot d;
-	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 2);
+	char *in = xmalloc(LIMIT_IO_BUF), *out = xmalloc(2 * LIMIT_IO_BUF + 4);
 	int rc = -1;
 
 	memset(&h, 0, sizeof(h));

@@ -128,6 +128,59 @@ reply_feed(struct reply *r, const char *line, size_t len, struct err *e)
 	return r->done;
 }
 
+/* --- which reply may answer which command -------------------------- */
+
+/*
+ * The positive (2xx, 3xx) replies each command can get (0 ends a list),
+ * and whether it can get any 4xx or 5xx: QUIT only ever gets 221.
+ */
+static const struct {
+	enum reply_to	 to;
+	const char	*name;
+	int		 ok[3];
+	int		 fail;
+} allowed[] = {
+	{ REPLY_TO_GREETING,	"greeting",	{ 220 }, 1 },
+	{ REPLY_TO_EHLO,	"EHLO",		{ 250 }, 1 },
+	{ REPLY_TO_STARTTLS,	"STARTTLS",	{ 220 }, 1 },
+	{ REPLY_TO_AUTH,	"AUTH",		{ 235, 334 }, 1 },
+	{ REPLY_TO_MAIL,	"MAIL",		{ 250 }, 1 },
+	{ REPLY_TO_RCPT,	"RCPT",		{ 250, 251 }, 1 },
+	{ REPLY_TO_DATA,	"DATA",		{ 354 }, 1 },
+	{ REPLY_TO_DOT,		"end of data",	{ 250 }, 1 },
+	{ REPLY_TO_BDAT,	"BDAT",		{ 250 }, 1 },
+	{ REPLY_TO_RSET,	"RSET",		{ 250 }, 1 },
+	{ REPLY_TO_QUIT,	"QUIT",		{ 221 }, 0 },
+};
+
+int
+reply_allowed(enum reply_to to, int code)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		if (allowed[i].to != to)
+			continue;
+		if (code >= 400 && code <= 599)
+			return allowed[i].fail;
+		for (k = 0; k < 3 && allowed[i].ok[k] != 0; k++)
+			if (allowed[i].ok[k] == code)
+				return 1;
+	}
+	return 0;
+}
+
+const char *
+reply_to_name(enum reply_to to)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (allowed[i].to == to)
+			return allowed[i].name;
+	return "command";
+}
+
 /* --- EHLO capabilities ------------------------------------------------ */
 
 static const struct {

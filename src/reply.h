@@ -9,6 +9,17 @@
  * The text keeps each line's text after the code and separator, lines
  * joined by '\n'.  The enhanced status code (RFC 3463, "2.1.0") of the
  * first line is recorded when present.
+ *
+ * reply_allowed(): may command `to` get reply `code`?  The positive codes
+ * are RFC 5321 4.3.2's (RFC 3207 for STARTTLS, RFC 4954 for AUTH, RFC
+ * 3030 for BDAT, RFC 2033 for the LMTP dot): a 354 to RCPT, a 221 to
+ * BDAT, a 250 to DATA are not answers to that command but a sign that
+ * the server's replies are out of step with the commands.  Every 4xx and
+ * 5xx is allowed for every command but QUIT (RFC 5321 lists 421, 500
+ * and 501 for any command, and real servers use others: 554 or 530 to
+ * RCPT); QUIT gets 221 and nothing else (what it gets after a final dot
+ * it was pipelined with tells whether the dot's reply was in step).
+ * reply_to_name(): the command's name for messages ("RCPT").
  */
 #ifndef SMTPS_REPLY_H
 #define SMTPS_REPLY_H
@@ -29,6 +40,24 @@ struct reply {
 void	reply_init(struct reply *);
 /* 1 = reply complete, 0 = more lines needed, -1 = error (err filled) */
 int	reply_feed(struct reply *, const char *line, size_t len, struct err *);
+
+/* what a reply answers */
+enum reply_to {
+	REPLY_TO_GREETING,
+	REPLY_TO_EHLO,		/* EHLO, LHLO */
+	REPLY_TO_STARTTLS,
+	REPLY_TO_AUTH,		/* AUTH and each line answering a 334 */
+	REPLY_TO_MAIL,
+	REPLY_TO_RCPT,
+	REPLY_TO_DATA,
+	REPLY_TO_DOT,		/* the final dot (LMTP: each of its replies) */
+	REPLY_TO_BDAT,
+	REPLY_TO_RSET,
+	REPLY_TO_QUIT,
+};
+
+int		 reply_allowed(enum reply_to, int code);
+const char	*reply_to_name(enum reply_to);
 
 /* EHLO capabilities, from a complete 250 reply (first line is the greeting) */
 enum {

@@ -63,6 +63,59 @@ smtp_local_name(char *out, size_t outsz)
 	strlcpy(out, host, outsz);
 }
 
+/* bytes waiting on the socket right now (without reading them) */
+static int
+socket_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static int	read_reply(struct smtp *, int, const char *, struct err *);
+
+/*
+ * The server's replies no longer match the commands: end the session
+ * (nothing more is sent, no QUIT) with EX_PROTOCOL.
+ */
+static int
+out_of_step(struct smtp *s, struct err *e, const char *what)
+{
+	s->broken = 1;
+	s->desync = 1;
+	return err_set(e, EX_PROTOCOL, "%s: its replies are out of step "
+	    "with the commands; session ended", what);
+}
+
+/*
+ * A reply no command asked for: received bytes waiting when every reply
+ * due has been read.  Under TLS only what TLS has decrypted counts (the
+ * socket may hold a session ticket).  0, or -1 with e (the session ends).
+ */
+int
+smtp_no_stray(struct smtp *s, const char *after, struct err *e)
+{
+	char what[LIMIT_ERR_MSG / 2];
+
+	if (s->io == NULL || s->due > 0)
+		return 0;
+	if (io_pending(s->io) == 0 && (s->tls != NULL ||
+	    !socket_readable(s->fd)))
+		return 0;
+	/* the server closed, or sent garbage: that error */
+	if (read_reply(s, LIMIT_TIMEOUT_QUIT, after, e) == -1)
+		return -1;
+	/* RFC 5321 3.8: a 421 may come at any time (the server closes) */
+	if (s->r.code == 421) {
+		s->broken = 1;
+		return err_from_reply(e, PH_MAIL, s->r.code, s->r.text,
+		    s->r.len, "the server is closing the connection");
+	}
+	snprintf(what, sizeof(what), "the server sent a reply no command "
+	    "asked for (after %s)", after);
+	return out_of_step(s, e, what);
+}
+
 /* queue one command line (CRLF added); `secret` hides it in -v output */
 int
 smtp_cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
@@ -71,6 +124,8 @@ smtp_cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (smtp_no_stray(s, "its last reply", e) == -1)
+		return -1;
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
 	va_end(ap);
@@ -81,12 +136,34 @@ smtp_cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 	n = io_write(s->io, line, (size_t)n + 2, e);
 	if (secret)
 		secret_wipe(line, sizeof(line));
+	s->due++;
 	return n;
 }
 
-/* read one complete reply into s->r within ms */
-int
-smtp_read_reply(struct smtp *s, int ms, const char *what, struct err *e)
+/* the complete reply in s->r: one that command `to` can get? */
+static int
+check_reply(struct smtp *s, enum reply_to to, const char *what,
+    struct err *e)
+{
+	char msg[LIMIT_ERR_MSG / 2], line[LIMIT_ERR_REPLY];
+
+	if (s->due > 0)
+		s->due--;
+	if (reply_allowed(to, s->r.code))
+		return 0;
+	snprintf(msg, sizeof(msg), "the server replied %d to %s, a reply "
+	    "RFC 5321 does not allow for %s", s->r.code, what,
+	    reply_to_name(to));
+	out_of_step(s, e, msg);
+	snprintf(line, sizeof(line), "%d %.*s", s->r.code, (int)(s->r.len >
+	    200 ? 200 : s->r.len), s->r.text);
+	err_set_reply(e, line, strlen(line));
+	return -1;
+}
+
+/* flush, then read one complete reply into s->r within ms */
+static int
+read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 {
 	const char *line;
 	size_t len;
@@ -116,37 +193,22 @@ smtp_read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 	return 0;
 }
 
-/*
- * Read the next reply.  A pipelined AUTH's reply comes first: when it is
- * not 235, that is the failure, and the replies to the commands queued
- * behind it are never read (the session ends without QUIT).
- */
+/* read_reply(), then check it answers command `to` */
 int
-smtp_get_reply(struct smtp *s, int ms, const char *what, struct err *e)
+smtp_get_reply(struct smtp *s, enum reply_to to, int ms, const char *what,
+    struct err *e)
 {
-	if (s->auth_mech != 0) {
-		int mech = s->auth_mech;
-
-		s->auth_mech = 0;
-		if (smtp_read_reply(s, s->timeout_ms, "AUTH", e) == -1)
-			return -1;
-		if (s->r.code / 100 != 2) {
-			s->broken = 1;
-			return err_from_reply(e, PH_AUTH, s->r.code, s->r.text,
-			    s->r.len, "AUTH");
-		}
-		log_info("authenticated as %s with %s", s->a->user,
-		    sasl_name(mech));
-	}
-	return smtp_read_reply(s, ms, what, e);
+	if (read_reply(s, ms, what, e) == -1)
+		return -1;
+	return check_reply(s, to, what, e);
 }
 
 /* read a reply and demand class `want` (2 or 3) */
 int
-smtp_expect(struct smtp *s, int want, enum err_phase ph, int ms,
-    const char *what, struct err *e)
+smtp_expect(struct smtp *s, enum reply_to to, int want, enum err_phase ph,
+    int ms, const char *what, struct err *e)
 {
-	if (smtp_get_reply(s, ms, what, e) == -1)
+	if (smtp_get_reply(s, to, ms, what, e) == -1)
 		return -1;
 	if (s->r.code / 100 == want)
 		return 0;
@@ -159,7 +221,7 @@ ehlo(struct smtp *s, struct err *e)
 	const char *hello = s->lmtp ? "LHLO" : "EHLO";
 
 	if (smtp_cmd(s, 0, e, "%s %s", hello, s->name) == -1 ||
-	    smtp_expect(s, 2, PH_EHLO, s->timeout_ms, hello, e) == -1)
+	    smtp_expect(s, REPLY_TO_EHLO, 2, PH_EHLO, s->timeout_ms, hello, e) == -1)
 		return -1;
 	reply_caps(&s->r, &s->caps);
 	return 0;
@@ -199,15 +261,6 @@ start_tls(struct smtp *s, struct err *e)
 	return 0;
 }
 
-/* bytes waiting on the socket right now (without reading them) */
-static int
-socket_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
 static int
 starttls(struct smtp *s, struct err *e)
 {
@@ -215,7 +268,7 @@ starttls(struct smtp *s, struct err *e)
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
 		    "STARTTLS; refusing to continue without TLS", account_server(s->a));
 	if (smtp_cmd(s, 0, e, "STARTTLS") == -1 ||
-	    smtp_expect(s, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
+	    smtp_expect(s, REPLY_TO_STARTTLS, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
 		return -1;
 	if (io_pending(s->io) > 0 || socket_readable(s->fd))
 		return err_set(e, EX_PROTOCOL, "server sent data after its "
@@ -244,7 +297,7 @@ connect_and_greet(struct smtp *s, struct err *e)
 	log_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
-	if (smtp_expect(s, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
+	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
 	    ehlo(s, e) == -1)
 		return -1;
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
@@ -307,9 +360,9 @@ smtp_close(struct smtp *s)
 	err_clear(&ignore);
 	quit = smtp_usable(s);
 	if (quit && smtp_cmd(s, 0, &ignore, "QUIT") == 0)
-		(void)smtp_get_reply(s, 2000, "QUIT", &ignore);
-	else if (s->quit_sent && !s->broken)
-		(void)smtp_read_reply(s, 2000, "QUIT", &ignore);
+		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT, "QUIT", &ignore);
+	else if (s->quit_sent && !s->broken && s->due > 0)
+		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT, "QUIT", &ignore);
 	quit = quit || (s->quit_sent && !s->broken);
 	if (s->tls != NULL)
 		tls_close(s->tls, quit ? 1000 : 0);
@@ -400,6 +453,7 @@ new_session(const struct account *a, struct cred *c)
 	s->a = a;
 	s->cred = c;
 	s->fd = -1;
+	s->due = 1;		/* the greeting */
 	s->timeout_ms = a->timeout > 0 ? a->timeout * 1000 :
 	    LIMIT_TIMEOUT_DEFAULT;
 	s->data_ms = a->timeout > 0 ? a->timeout * 1000 :

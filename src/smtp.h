@@ -51,9 +51,15 @@
  *
  * smtp_keep_open(): more messages will follow on this session.  Without
  * it, QUIT is sent together with the final dot of the last transaction
- * (one round trip fewer) and the session then carries no more messages.
- * With PIPELINING and AUTH PLAIN, the AUTH line is sent with the first
- * MAIL/RCPT/DATA group and its reply read first.
+ * (one round trip fewer) and the session then carries no more messages;
+ * its 221 is read before smtp_deliver() returns.  AUTH is never
+ * pipelined: no mail command leaves before the server said 235.
+ *
+ * Replies out of step (a code the command cannot get, RFC 5321 4.3.2;
+ * bytes waiting when no reply is due; a QUIT sent with the dot answered
+ * by anything but 221): EX_PROTOCOL and nothing delivered when found
+ * before the final dot; after it, EX_TEMPFAIL with err->after_dot set
+ * (the message may have been taken: queued, a duplicate noted).
  *
  * smtp_usable(): the session can carry another message.
  * smtp_close(): QUIT when usable, close, free.  NULL is allowed.

@@ -9,13 +9,22 @@
  * here: the session struct and the command/reply helpers, defined in
  * smtp.c.
  *
- * smtp_cmd(): queue one command line (CRLF added); `secret` hides it in
- * -v output.  Returns 0, or -1 with e filled.
- * smtp_read_reply(): flush, then read one complete reply into s->r
- * within ms (no pipelined AUTH reply handling).
+ * Replies are counted: s->due is the number of commands whose reply has
+ * not been read (the greeting counts as one).
+ * smtp_cmd(): queue one command line (CRLF added; one more reply due);
+ * `secret` hides it in -v output.  When no reply is due, bytes already
+ * received are a reply no command asked for: smtp_no_stray() fails.
+ * Returns 0, or -1 with e filled.
+ * smtp_no_stray(): -1 (EX_PROTOCOL, s->broken and s->desync set) when no
+ * reply is due but received bytes are waiting (under TLS: decrypted
+ * ones); `after` names the point for the message.  What is waiting is
+ * read: the end of the connection or a malformed reply is that error,
+ * and a 421 the server closing (RFC 5321 3.8, EX_TEMPFAIL): s->broken
+ * only.  Else 0.
  * smtp_get_reply(): flush, then read the next complete reply into s->r
- * within ms; a pipelined AUTH's reply is read (and must be 235) first.
- * On I/O failure s->broken is set and e names `what`.
+ * within ms.  It answers command `to`: a code reply_allowed() refuses
+ * for it is EX_PROTOCOL (s->broken and s->desync set: the replies are
+ * out of step).  On I/O failure s->broken is set and e names `what`.
  * smtp_expect(): smtp_get_reply() and demand reply class `want` (2 or
  * 3); else -1 with e classified by err_from_reply() under phase ph.
  *
@@ -48,7 +57,8 @@ struct smtp {
 	int			 timeout_ms;	/* each reply, connect */
 	int			 data_ms;	/* reply to the final dot */
 	int			 broken;	/* I/O failed: no QUIT */
-	int			 auth_mech;	/* AUTH sent, reply not read */
+	size_t			 due;		/* replies due, not yet read */
+	int			 desync;	/* replies out of step */
 	int			 keep_open;	/* more messages will follow */
 	int			 quit_sent;	/* QUIT went with the final dot */
 	int			 noauth;	/* -S: look, never authenticate */
@@ -61,10 +71,11 @@ struct smtp {
 
 int	smtp_cmd(struct smtp *, int secret, struct err *, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
-int	smtp_read_reply(struct smtp *, int ms, const char *what, struct err *);
-int	smtp_get_reply(struct smtp *, int ms, const char *what, struct err *);
-int	smtp_expect(struct smtp *, int want, enum err_phase, int ms,
-	    const char *what, struct err *);
+int	smtp_get_reply(struct smtp *, enum reply_to, int ms, const char *what,
+	    struct err *);
+int	smtp_expect(struct smtp *, enum reply_to, int want, enum err_phase,
+	    int ms, const char *what, struct err *);
+int	smtp_no_stray(struct smtp *, const char *after, struct err *);
 int	smtp_auth(struct smtp *, struct err *);
 char	*smtp_auth_plan(struct smtp *);
 

@@ -4,9 +4,12 @@
  * themselves are sasl.c's; this file sends their lines, reads the 334
  * challenges and the final reply, renews a refused OAuth2 token once.
  *
- * Nothing here is pipelined except AUTH PLAIN's single line (it travels
- * with MAIL/RCPT/DATA when the server offers PIPELINING; smtp_get_reply
- * reads its reply first).  Every line that carries a secret, a token or
+ * Nothing here is pipelined: AUTH is a round trip of its own, so that no
+ * command of the mail transaction (let alone the message) leaves before
+ * the server has said 235 (RFC 2920 puts a command that changes the
+ * session's state last in a group; a server that refuses AUTH but takes
+ * the recipient unauthenticated would deliver a message smtps reports as
+ * failed).  Every line that carries a secret, a token or
  * a proof of one is logged as *** (smtp_cmd's `secret`).
  */
 #include <stdio.h>
@@ -81,7 +84,8 @@ steps(struct smtp *s, struct sasl *x, char *buf, size_t bufsz,
 {
 	int rc;
 
-	while ((rc = smtp_read_reply(s, s->timeout_ms, "AUTH", e)) == 0 &&
+	while ((rc = smtp_get_reply(s, REPLY_TO_AUTH, s->timeout_ms,
+	    "AUTH", e)) == 0 &&
 	    s->r.code == 334) {
 		if (sasl_next(x, s->r.text, s->r.len, buf, bufsz, e) == -1) {
 			s->broken = 1;		/* send nothing more */
@@ -115,7 +119,7 @@ finish(struct smtp *s, struct sasl *x, int *renewable, char *buf,
 }
 
 /*
- * One AUTH exchange.  0: signed in (or AUTH PLAIN pipelined); -1 with e,
+ * One AUTH exchange.  0: signed in; -1 with e,
  * *renewable set when an OAuth2 token was refused with 5xx.
  */
 static int
@@ -131,9 +135,7 @@ auth_once(struct smtp *s, int mech, const struct binding *b, int *renewable,
 	rc = sasl_start(&x, buf, sizeof(buf), e);
 	if (rc == 0)
 		rc = smtp_cmd(s, 1, e, "%s", buf);
-	if (rc == 0 && mech == AUTH_PLAIN && (s->caps.flags & CAP_PIPELINING))
-		s->auth_mech = mech;	/* reply read by smtp_get_reply */
-	else if (rc == 0)
+	if (rc == 0)
 		rc = finish(s, &x, renewable, buf, sizeof(buf), e);
 	sasl_clear(&x);
 	secret_wipe(buf, sizeof(buf));
@@ -206,7 +208,7 @@ smtp_auth(struct smtp *s, struct err *e)
 			return -1;
 		rc = auth_once(s, mech, &b, &renewable, e);
 	}
-	if (rc == 0 && s->auth_mech == 0)
+	if (rc == 0)
 		log_info("authenticated as %s with %s", s->a->user,
 		    sasl_name(mech));
 	return rc;

@@ -12,6 +12,15 @@
  * deliveries: a 452 "too many recipients" tail (the rest follow in a new
  * transaction) and, when the caller can queue the rest, temporary
  * refusals (those recipients are deferred).
+ *
+ * Every reply must answer its command (smtp_get_reply checks the code
+ * against reply_allowed), and no byte may be waiting when no reply is
+ * due: before the message, before the final dot, and after the last
+ * reply (smtp_no_stray); a QUIT sent with the dot has its 221 read here.
+ * Before the dot, replies out of step end the session with EX_PROTOCOL
+ * and nothing delivered; after it, the message may have been taken
+ * (the 250 read may have answered something else): EX_TEMPFAIL with
+ * after_dot set, so it is queued and the possible duplicate noted.
  */
 #include <sys/stat.h>
 
@@ -113,7 +122,8 @@ rcpt_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
 		int code;
 
 		snprintf(what, sizeof(what), "RCPT TO:<%s>", to);
-		if (smtp_get_reply(s, s->timeout_ms, what, e) == -1)
+		if (smtp_get_reply(s, REPLY_TO_RCPT, s->timeout_ms, what,
+		    e) == -1)
 			return -1;
 		code = s->r.code;
 		if (code / 100 == 2) {
@@ -220,10 +230,13 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 	dot_init(&d);
 	if (lseek(sp->fd, 0, SEEK_SET) == -1)
 		return err_set(e, EX_IOERR, "cannot rewind the spool file");
-	if (spool_out(s, sp, &d, e) == -1 ||
+	if (smtp_no_stray(s, "the 354 to DATA, before the message", e) == -1 ||
+	    spool_out(s, sp, &d, e) == -1 ||
+	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) == -1 ||
 	    io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
 		return -1;
 	log_proto(1, "<message body>", 14, 0);
+	s->due++;		/* the reply to the dot */
 	return 0;
 }
 
@@ -234,10 +247,11 @@ abandon(struct smtp *s, int in_data)
 	struct err ignore;
 
 	err_clear(&ignore);
-	if (in_data)
+	if (in_data || s->broken)
 		return;		/* caller drops the connection: no dot sent */
 	if (smtp_cmd(s, 0, &ignore, "RSET") == 0)
-		(void)smtp_get_reply(s, s->timeout_ms, "RSET", &ignore);
+		(void)smtp_get_reply(s, REPLY_TO_RSET, s->timeout_ms, "RSET",
+		    &ignore);
 }
 
 /* MAIL, RCPTs, DATA; replies into rc[]; 0: go on with the body */
@@ -254,8 +268,8 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	    NULL;
 
 	if (mail_from(s, env, sp, e) == -1 ||
-	    (!pipe && smtp_expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM",
-	    e) == -1))
+	    (!pipe && smtp_expect(s, REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms,
+	    "MAIL FROM", e) == -1))
 		return -1;
 	for (k = 0; k < n; k++) {
 		long r;
@@ -269,8 +283,8 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 		if (!pipe)
 			ok += r;
 	}
-	if (pipe && (smtp_cmd(s, 0, e, "DATA") == -1 || smtp_expect(s, 2, PH_MAIL,
-	    s->timeout_ms, "MAIL FROM", e) == -1 ||
+	if (pipe && (smtp_cmd(s, 0, e, "DATA") == -1 || smtp_expect(s,
+	    REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms, "MAIL FROM", e) == -1 ||
 	    (ok = rcpt_replies(s, env, idx, n, rc, e)) == -1))
 		return -1;
 	go = rcpt_verdict(rc, n, ok, partial) == 0;
@@ -281,10 +295,11 @@ envelope_out(struct smtp *s, const struct envelope *env, const size_t *idx,
 	if (!pipe && smtp_cmd(s, 0, e, "DATA") == -1)
 		return -1;
 	err_clear(&de);
-	if (smtp_expect(s, 3, PH_DATA, s->timeout_ms, "DATA", &de) == 0 && go)
+	if (smtp_expect(s, REPLY_TO_DATA, 3, PH_DATA, s->timeout_ms, "DATA",
+	    &de) == 0 && go)
 		return 0;
-	if (go)
-		*e = de;		/* DATA itself was refused */
+	if (go || s->desync)
+		*e = de;		/* DATA refused, or out of step */
 	else if (de.code == 0) {	/* 354 to a pipelined DATA: drop */
 		s->broken = 1;
 		return -1;
@@ -324,6 +339,50 @@ send_chunk(struct smtp *s, struct spool *sp, struct err *e)
 	return 0;
 }
 
+/*
+ * After the dot (or BDAT LAST) the replies were out of step: the 250 or
+ * the refusal read may have answered something else, so the message may
+ * or may not have been taken.  Queue it (EX_TEMPFAIL), noting that a
+ * retry may duplicate it.
+ */
+static int
+possibly_delivered(struct smtp *s, struct err *e)
+{
+	s->broken = 1;
+	e->after_dot = 1;
+	if (e->code == EX_PROTOCOL)
+		e->code = EX_TEMPFAIL;
+	return -1;
+}
+
+/*
+ * Every reply of the transaction has been read: a QUIT sent with the
+ * final dot must now get its 221, and with no QUIT nothing may be
+ * waiting.  0 when in step (a QUIT reply lost to a closed connection or
+ * a timeout is not a sign of anything; s->r is then the dot's reply
+ * again, for the log line), else possibly_delivered() with e replaced,
+ * -1.
+ */
+static int
+in_step(struct smtp *s, struct err *e)
+{
+	struct reply dot = s->r;	/* the last reply stays the dot's */
+	struct err qe;
+
+	err_clear(&qe);
+	if (!s->quit_sent) {
+		if (smtp_no_stray(s, "the reply to the final dot", &qe) == 0 ||
+		    !s->desync)
+			return 0;	/* nothing waiting, or the end */
+	} else if (smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
+	    "QUIT", &qe) == 0 || !s->desync) {
+		s->r = dot;
+		return 0;
+	}
+	*e = qe;
+	return possibly_delivered(s, e);
+}
+
 static int
 bdat_transaction(struct smtp *s, const struct envelope *env,
     const size_t *idx, struct spool *sp, enum smtp_rcpt *st, struct err *e)
@@ -343,20 +402,27 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
 		return -1;
 	if (!s->keep_open && smtp_cmd(s, 0, e, "QUIT") == 0)
 		s->quit_sent = 1;
-	if (smtp_expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM", e) == -1 ||
+	if (smtp_expect(s, REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms,
+	    "MAIL FROM", e) == -1 ||
 	    (ok = rcpt_replies(s, env, idx, 1, &rc, &re)) == -1) {
 		s->broken = 1;		/* replies behind it are not read */
 		if (re.code != 0 && e->code == 0)
 			*e = re;
 		return -1;
 	}
-	if (smtp_expect(s, 2, PH_DATA_END, s->data_ms, "end of message",
-	    &be) == -1 || ok == 0) {
+	if (smtp_expect(s, REPLY_TO_BDAT, 2, PH_DATA_END, s->data_ms,
+	    "BDAT LAST", &be) == -1 || ok == 0) {
 		*e = ok == 0 ? re : be;
 		/* lost after the whole chunk went out: it may have arrived */
 		e->after_dot = ok != 0 && s->broken;
+		if (ok != 0 && s->desync)
+			return possibly_delivered(s, e);
+		if (ok != 0 && !s->broken)
+			(void)in_step(s, e);	/* a refusal, if in step */
 		return -1;
 	}
+	if (in_step(s, e) == -1)
+		return -1;
 	st[idx[0]] = SMTP_DONE;
 	return 0;
 }
@@ -368,12 +434,19 @@ end_reply(struct smtp *s, const size_t *idx, size_t n,
 {
 	size_t k;
 
-	if (smtp_expect(s, 2, PH_DATA_END, s->data_ms, "end of message", e) == -1) {
+	if (smtp_expect(s, REPLY_TO_DOT, 2, PH_DATA_END, s->data_ms,
+	    "end of message", e) == -1) {
 		/* a reply, even a refusal, means the server decided */
 		e->after_dot = s->broken;
+		if (s->desync)
+			return possibly_delivered(s, e);
+		if (!s->broken)
+			(void)in_step(s, e);	/* a refusal, if in step */
 		return -1;
 	}
 	e->after_dot = 0;
+	if (in_step(s, e) == -1)
+		return -1;
 	for (k = 0; k < n; k++)
 		if (rc[k] == RC_OK || rc[k] == RC_TEMP)
 			st[idx[k]] = rc[k] == RC_OK ? SMTP_DONE : SMTP_DEFERRED;
@@ -413,6 +486,9 @@ lmtp_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
 	char what[LIMIT_ADDR + 32];
 	size_t k;
 
+	for (k = 0; k < n; k++)		/* one reply per accepted RCPT */
+		s->due += rc[k] == RC_OK;
+	s->due--;			/* send_body counted one */
 	for (k = 0; k < n; k++) {
 		const char *to = env->rcpts[idx[k]];
 
@@ -421,9 +497,10 @@ lmtp_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
 		if (rc[k] != RC_OK)
 			continue;
 		snprintf(what, sizeof(what), "end of message for <%s>", to);
-		if (smtp_get_reply(s, s->data_ms, what, e) == -1) {
+		if (smtp_get_reply(s, REPLY_TO_DOT, s->data_ms, what, e) ==
+		    -1) {
 			e->after_dot = s->broken;
-			return -1;
+			return s->desync ? possibly_delivered(s, e) : -1;
 		}
 		if (s->r.code / 100 == 2)
 			st[idx[k]] = SMTP_DONE;
@@ -442,7 +519,7 @@ lmtp_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
 		}
 	}
 	e->after_dot = 0;
-	return 0;
+	return in_step(s, e);
 }
 
 /*
@@ -542,17 +619,20 @@ smtp_verify(struct smtp *s, const struct envelope *env, int *codes,
 	size_t i;
 
 	if (smtp_cmd(s, 0, e, "MAIL FROM:<%s>", env->from) == -1 ||
-	    smtp_expect(s, 2, PH_MAIL, s->timeout_ms, "MAIL FROM", e) == -1)
+	    smtp_expect(s, REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms,
+	    "MAIL FROM", e) == -1)
 		return -1;
 	for (i = 0; i < env->nrcpts; i++) {
 		snprintf(what, sizeof(what), "RCPT TO:<%s>", env->rcpts[i]);
 		if (smtp_cmd(s, 0, e, "%s", what) == -1 ||
-		    smtp_get_reply(s, s->timeout_ms, what, e) == -1)
+		    smtp_get_reply(s, REPLY_TO_RCPT, s->timeout_ms, what,
+		    e) == -1)
 			return -1;
 		codes[i] = s->r.code;
 		err_visible(vis, sizeof(vis), s->r.text, s->r.len);
 		texts[i] = xstrdup(vis);
 	}
 	return smtp_cmd(s, 0, e, "RSET") == -1 ? -1 :
-	    smtp_expect(s, 2, PH_RSET, s->timeout_ms, "RSET", e);
+	    smtp_expect(s, REPLY_TO_RSET, 2, PH_RSET, s->timeout_ms, "RSET",
+	    e);
 }

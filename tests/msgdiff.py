@@ -10,8 +10,9 @@ files (mbox "From " line), MIME multipart messages with attachments,
 resent messages, obsolete header syntax (white space before the colon,
 whitespace-only continuation lines), random header soups with folding,
 8-bit text, dot lines and "From " lines in bodies, messages with NUL
-bytes; each in one of the line-end styles LF, CRLF, CR only, or a random
-mix per line, some without a final line end.
+bytes; each in one of the line-end styles LF, CRLF, CR only, CR CR LF
+(a CRLF converted twice), or a random mix per line, some without a final
+line end.
 
 Each message is piped into the real smtps binary (`smtps -C CFG
 [--read-envelope-from] [-t] [RCPT]`), which delivers it to the scripted
@@ -66,11 +67,15 @@ DECISIONS = {
           "when the message has a Resent- field",
     "D8": "a NUL byte in the header block or the body refuses the message "
           "(exit 65, nothing sent); in the body the error names the line",
+    "D9": "CR CR LF (a CRLF converted twice) is ONE line end, in the header "
+          "block and the body, as in Postfix and sendmail (Python reads a "
+          "bare CR and a CRLF: two, so an empty line, the end of the header "
+          "block, where there is none)",
 }
 
 FIELD_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)([ \t]*):")
-LINE_RE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|$)")
-EOL_RE = re.compile(rb"\r\n|\r|\n")
+LINE_RE = re.compile(rb"([^\r\n]*)(\r\r\n|\r\n|\r|\n|$)")     # D9 first
+EOL_RE = re.compile(rb"\r\r\n|\r\n|\r|\n")
 RESENT = {"resent-date", "resent-from", "resent-sender", "resent-to",
           "resent-cc", "resent-bcc", "resent-message-id", "resent-reply-to"}
 
@@ -321,9 +326,11 @@ class Gen:
         if kind not in ("cron", "nul") and r.random() < 0.15:
             args = ["--read-envelope-from"] + args   # the From field, found
         lines = h                                  # before msg_read runs + ([""] if h and r.random() < 0.95 else []) + b
-        style = r.choices(("LF", "CRLF", "CR", "mixed"), (40, 25, 10, 25))[0]
+        style = r.choices(("LF", "CRLF", "CR", "mixed", "twice"),
+                          (40, 25, 10, 20, 5))[0]
         ends = {"LF": [b"\n"], "CRLF": [b"\r\n"], "CR": [b"\r"],
-                "mixed": [b"\n", b"\r\n", b"\r"]}[style]
+                "mixed": [b"\n", b"\r\n", b"\r", b"\r\r\n"],
+                "twice": [b"\r\r\n"]}[style]
         out = []
         for n, ln in enumerate(lines):
             out.append(ln.encode("utf-8"))
@@ -351,6 +358,8 @@ def prepare(inp, used):
     header block.  -> (prepared bytes, header block lines, index of the
     first body line in the input's lines)"""
     lines = split_lines(inp)
+    if b"\r\r\n" in inp:
+        used.add("D9")
     start = 0
     if (lines and lines[0][0].startswith(b"From ") and lines[0][1] and
             not FIELD_RE.match(lines[0][0])):        # "From : x" is D4

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # CHUNKING (RFC 3030, issue 6): one recipient with PIPELINING gets MAIL,
-# RCPT, "BDAT size LAST" and the message in one write, without
+# RCPT, "BDAT size LAST" and the message in one write (after AUTH's own
+# round trip), without
 # dot-stuffing; every other case uses DATA, so all-or-nothing holds.
 
 load helper
@@ -27,14 +28,14 @@ dot_message() {
 	printf 'Date: Tue, 01 Oct 2024 10:00:00 +0000\nMessage-ID: <c.1@example.org>\nFrom: alice@example.org\nSubject: chunks\n\n.hidden line\n.\nlast\n' > "$INPUT"
 }
 
-@test "CHUNKING, one recipient: AUTH, MAIL, RCPT, BDAT LAST, message and QUIT in one write" {
+@test "CHUNKING, one recipient: AUTH alone, then MAIL, RCPT, BDAT LAST, message and QUIT in one write" {
 	chunk_server < /dev/null
 	dot_message
 	run_smtps bob@example.net
 	assert_status 0
 	size=$(wc -c < "$SRV/msg.1")
 	assert_sequence 'C: AUTH PLAIN .*' 'S: 235 .*' \
-	    'C\+ MAIL FROM:<alice@example.org> SIZE=[0-9]*' 'S: 250 .*' \
+	    'C: MAIL FROM:<alice@example.org> SIZE=[0-9]*' 'S: 250 .*' \
 	    'C\+ RCPT TO:<bob@example.net>' 'S: 250 .*' \
 	    "C\\+ BDAT $size LAST" "-- chunk: $size bytes LAST" \
 	    '-- message 1: .*' 'S: 250 .*' 'C\+ QUIT' 'S: 221 .*'

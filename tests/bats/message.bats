@@ -237,6 +237,17 @@ PY
 	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: y\r$' || fail "X-After left the header"
 }
 
+@test "CR CR LF (a CRLF converted twice) is one line end: a Bcc after such a line is still a header field, removed" {
+	message_bytes 'From: Alice <alice@example.org>\r\r\nTo: bob@example.net\r\r\nSubject: twice\r\r\nBcc: secret@example.net\r\r\nDate: Tue, 01 Oct 2024 10:00:00 +0000\r\r\nX-After: y\r\r\n\r\r\nbody\r\r\nline\r\r\n'
+	deliver
+	! grep -q 'secret' "$SRV/msg.1" || fail "Bcc delivered"
+	[ "$(grep -c '^Date' "$SRV/msg.1")" -eq 1 ] || fail "Date added although present"
+	sed '/^\r$/q' "$SRV/msg.1" | grep -q $'^X-After: y\r$' || fail "X-After left the header"
+	# the body too: one line end each, no empty lines in between
+	[ "$(sed '1,/^\r$/d' "$SRV/msg.1")" = $'body\r\nline\r' ] ||
+		fail "body lines doubled: $(od -c "$SRV/msg.1" | tail -4)"
+}
+
 @test "a CR-only header block larger than one read (64 KiB) ends where the LF one does" {
 	"$PYTHON" - "$INPUT" <<'PY'
 import sys

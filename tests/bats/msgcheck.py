@@ -43,8 +43,8 @@ DATE_RE = re.compile(
 
 
 def crlf(data):
-    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    data = data.replace(b"\n", b"\r\n")
+    # CR CR LF (a CRLF converted twice) is one line end (src/dot.h)
+    data = re.sub(rb"\r\r\n|\r\n|\r|\n", b"\r\n", data)
     if data and not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data

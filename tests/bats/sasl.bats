@@ -362,6 +362,8 @@ EOF
 	run_smtps bob@example.net
 	assert_status 77
 	assert_error_line 'server signature does not verify'
+	# the server notes the end of the connection after smtps has exited
+	server_idle 10 || fail "the server still serves the connection"
 	# the last thing smtps sent is the client-final message: no empty
 	# response, no MAIL, no QUIT
 	[ "$(grep -E '^C[:+] ' "$SRV/transcript" | tail -n 1)" = \

@@ -160,7 +160,8 @@ keyring_store() {
 	    "passwordeval \"sleep 300 & echo \$! > $T/child; wait\""
 	run_notty bob@example.net
 	assert_status 75
-	assert_error_line '^smtps: passwordeval timed out after 1 s \(no terminal to answer a prompt on; the command was stopped; passwordeval_timeout sets the limit\)$'
+	assert_error_line '^smtps: passwordeval timed out after 1 s \(no terminal to answer a prompt on; the command was stopped; passwordeval_timeout sets the limit\); message saved in .*/dead\.letter$'
+	assert_dead_letter
 	[ "$(grep -c . "$T/stderr")" -eq 1 ] || fail "more than one line"
 	assert_no_connection
 	[ -s "$T/child" ] || fail "the command did not start"
@@ -182,6 +183,26 @@ keyring_store() {
 	run_notty bob@example.net
 	assert_status 78
 	assert_error_line "mailrc:[0-9]+: invalid duration 'soon' for 'passwordeval_timeout'"
+}
+
+@test "first attempt from cron: a passwordeval that hangs does not lose the message: queued (exit 0), sent by the next run" {
+	Q=$HOME/queue
+	tls_nopass "queue on" "queue_backoff_min 1h" "queue_backoff_max 2h" \
+	    "passwordeval_timeout 1" \
+	    "passwordeval \"[ -e $T/hang ] && sleep 300; echo '$USER_PASS'\""
+	touch "$T/hang"
+	run_notty bob@example.net
+	assert_status 0
+	assert_error_line '^smtps: queued [0-9a-f.]+: passwordeval timed out after 1 s .*; retrying in [0-9]+ s$'
+	assert_no_connection
+	[ "$(ls "$Q"/*.env | wc -l)" -eq 1 ] || fail "no queue entry"
+	stop_flusher
+	rm -f "$T/hang"
+	run_notty -q
+	assert_status 0
+	assert_transcript "C: AUTH PLAIN $(plain_b64)"
+	grep -q '^Subject: ' "$SRV"/msg.1 || fail "message not delivered"
+	[ "$(ls "$Q"/*.env 2>/dev/null | wc -l)" -eq 0 ] || fail "still queued"
 }
 
 @test "detached flusher: a passwordeval that hangs is stopped, the entry deferred with the reason" {
@@ -236,7 +257,8 @@ keyring_store() {
 	netrc_for "$USER_PASS" 640
 	run_notty bob@example.net
 	assert_status 78
-	assert_error_line "^smtps: $HOME/\\.netrc: holds the password for user alice at 127\\.0\\.0\\.1 but is readable by group or others \\(chmod 600 $HOME/\\.netrc\\)\$"
+	assert_error_line "^smtps: $HOME/\\.netrc: holds the password for user alice at 127\\.0\\.0\\.1 but is readable by group or others \\(chmod 600 $HOME/\\.netrc\\); message saved in .*/dead\\.letter\$"
+	assert_dead_letter
 	assert_no_secret_shown
 	assert_no_connection
 }
@@ -248,7 +270,8 @@ keyring_store() {
 	std_message
 	run_notty bob@example.net
 	assert_status 78
-	assert_error_line '^smtps: no password for user alice at 127\.0\.0\.1 \(set password, passwordeval, a keyring entry or ~/\.netrc\)$'
+	assert_error_line '^smtps: no password for user alice at 127\.0\.0\.1 \(set password, passwordeval, a keyring entry or ~/\.netrc\); message saved in .*/dead\.letter$'
+	assert_dead_letter
 }
 
 # /etc/netrc: a mount namespace shows $T/etc/netrc there (needs root)
@@ -364,7 +387,8 @@ EOF
 	tls_nopass
 	run_notty bob@example.net
 	assert_status 78
-	assert_error_line '^smtps: no password for user alice at 127\.0\.0\.1 \(set password, passwordeval, a keyring entry or ~/\.netrc\)$'
+	assert_error_line '^smtps: no password for user alice at 127\.0\.0\.1 \(set password, passwordeval, a keyring entry or ~/\.netrc\); message saved in .*/dead\.letter$'
+	assert_dead_letter
 	assert_no_connection
 }
 
@@ -387,7 +411,8 @@ EOF
 	tls_nopass
 	TTY_ANSWER= run_tty bob@example.net
 	assert_status 78
-	assert_error_line '^smtps: no password entered for user alice at 127\.0\.0\.1$'
+	assert_error_line '^smtps: no password entered for user alice at 127\.0\.0\.1; message saved in .*/dead\.letter$'
+	assert_dead_letter
 	grep -qx 'echo-after: on' "$T/tty" || fail "echo not restored"
 	assert_no_connection
 }

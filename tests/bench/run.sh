@@ -368,10 +368,10 @@ done
 # shellcheck disable=SC2154
 {
 a=$(val "$FL_imp_smtps" flights) b=$(val "$FL_imp_msmtp" flights)
-row "round trips, implicit TLS (sink flights)" "$a" "${b:-n/a}" "$(ratio "$a" "$b")" "4 (BDAT; 5 with DATA)" "$(verdict "$a" '<=' 4)"
+row "round trips, implicit TLS (sink flights)" "$a" "${b:-n/a}" "$(ratio "$a" "$b")" "5 (BDAT; 6 with DATA)" "$(verdict "$a" '<=' 5)"
 note "  flights counted by the sink incl. TCP; writes by the client that reached the sink in pieces (frags): smtps $(val "$FL_imp_smtps" frags), msmtp $(val "$FL_imp_msmtp" frags); sink writes: smtps $(val "$FL_imp_smtps" writes), msmtp $(val "$FL_imp_msmtp" writes)"
 a=$(val "$FL_stl_smtps" flights) b=$(val "$FL_stl_msmtp" flights)
-row "round trips, STARTTLS (sink flights)" "$a" "${b:-n/a}" "$(ratio "$a" "$b")" "7 (BDAT; 8 with DATA)" "$(verdict "$a" '<=' 7)"
+row "round trips, STARTTLS (sink flights)" "$a" "${b:-n/a}" "$(ratio "$a" "$b")" "8 (BDAT; 9 with DATA)" "$(verdict "$a" '<=' 8)"
 }
 
 # ================================================================ 20 ms link
@@ -458,7 +458,7 @@ if ns_setup; then
 		la=$(get NSL_${m}_smtps) lb=$(get NSL_${m}_msmtp)
 		fa=$(get NSF_${m}_smtps) fb=$(get NSF_${m}_msmtp)
 		a=$(rt "$sa" "$la") b=$(rt "$sb" "$lb")
-		if [ $m = imp ]; then name="implicit TLS" lim=4; else name="STARTTLS" lim=7; fi
+		if [ $m = imp ]; then name="implicit TLS" lim=5; else name="STARTTLS" lim=8; fi
 		row "round trips, $name, ${RTT_MS} ms link" "$a" "$b" "$(ratio "$a" "$b")" "$lim (BDAT; $((lim + 1)) with DATA)" "$(verdict "$a" '<=' "$lim.5")"
 		note "  median latency link/loopback: smtps $(fmt "$(val "$sa" median_ms)")/$(fmt "$(val "$la" median_ms)") ms, msmtp $(fmt "$(val "$sb" median_ms)")/$(fmt "$(val "$lb" median_ms)") ms; sink flights on the link: smtps $(val "$fa" flights), msmtp $(val "$fb" flights)"
 	done
@@ -620,7 +620,8 @@ fi
 	{ printf "%-44s %10s %10s %8s  %-24s %s\n", $1, $2, $3, $4, $5, $6 }' "$ROWS"
 	echo
 	echo "latency: median of $N_LAT runs, process start to exit, loopback, TLS verified, AUTH PLAIN."
-	echo "round trips: the TCP handshake counts as one; ideal is $((4)) implicit / 7 STARTTLS with"
-	echo "BDAT (5 / 8 with DATA).  The sink sends its greeting as TLS 1.3 0.5-RTT data."
+	echo "round trips: the TCP handshake counts as one; ideal is 5 implicit / 8 STARTTLS with"
+	echo "BDAT (6 / 9 with DATA): AUTH is a round trip of its own, no mail command leaves"
+	echo "before its 235 (issue 12).  The sink sends its greeting as TLS 1.3 0.5-RTT data."
 } | tee "$B/results.txt"
 exit 0

@@ -29,7 +29,7 @@ run(int which, const char *in, size_t len, unsigned seed, size_t *outlen)
 		    12345u) % 97;
 		if (n > len - i)
 			n = len - i;
-		bound = which == CRLF ? 2 * n + 2 : 2 * n;
+		bound = which == CRLF ? 2 * n + 4 : 2 * n;
 		tmp = malloc(bound + 1);
 		k = which == CRLF ? dot_crlf(&d, in + i, n, tmp) :
 		    dot_stuff(&d, in + i, n, tmp);

@@ -2,9 +2,10 @@
  * fuzz_reply.c - libFuzzer target for the reply and capability parser.
  * The input is cut into lines at '\n' (a trailing '\r' is dropped, as io
  * does) and fed to reply_feed; each complete reply goes through
- * reply_caps.  Invariants checked: a complete or pending reply keeps its
+ * reply_caps and reply_allowed.  Invariants checked: a complete or pending reply keeps its
  * fields in range, text is NUL-terminated within its buffer, errors carry
- * a sysexits code and a message.
+ * a sysexits code and a message; reply_allowed allows a 4xx or 5xx to
+ * every command but QUIT and names every command.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,19 @@ check(const struct reply *r)
 		abort();
 	if (r->enh[0] != '\0' && (r->enh[0] - '0') != r->code / 100)
 		abort();
+}
+
+static void
+check_allowed(int code)
+{
+	int to, fail = code >= 400 && code <= 599;
+
+	for (to = REPLY_TO_GREETING; to <= REPLY_TO_QUIT; to++) {
+		if (fail && reply_allowed(to, code) != (to != REPLY_TO_QUIT))
+			abort();
+		if (reply_to_name(to) == NULL)
+			abort();
+	}
 }
 
 int
@@ -52,6 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(&r);
 			if (rc == 1) {
 				reply_caps(&r, &c);
+				check_allowed(r.code);
 				if (c.size != 0 && !(c.flags & CAP_SIZE))
 					abort();
 				if (c.auth != 0 && !(c.flags & CAP_AUTH))

@@ -56,7 +56,7 @@ run(int which, const char *in, size_t len, const size_t *cuts, int ncuts)
 	for (k = 0; k <= ncuts; k++) {
 		size_t en = k < ncuts ? cuts[k] : len;
 
-		bound = which == CRLF ? 2 * (en - st) + 2 : 2 * (en - st);
+		bound = which == CRLF ? 2 * (en - st) + 4 : 2 * (en - st);
 		b = scratch(bound);
 		n = which == CRLF ? dot_crlf(&d, in + st, en - st, b) :
 		    dot_stuff(&d, in + st, en - st, b);
@@ -130,7 +130,11 @@ oracle_crlf(const char *in, size_t len)
 		o.nul += in[i] == '\0';
 	}
 	for (i = 0; i < len; i++) {
-		if (in[i] == '\r' && i + 1 < len && in[i + 1] == '\n') {
+		if (in[i] == '\r' && i + 2 < len && in[i + 1] == '\r' &&
+		    in[i + 2] == '\n') {
+			append(&o, "\r\n", 2);	/* CR CR LF: one */
+			i += 2;
+		} else if (in[i] == '\r' && i + 1 < len && in[i + 1] == '\n') {
 			append(&o, "\r\n", 2);
 			i++;
 		} else if (in[i] == '\r' || in[i] == '\n')
@@ -177,14 +181,24 @@ static const struct gcase crlf_cases[] = {
 	G("a\n", "a\r\n"),
 	G("a\r", "a\r\n"),
 	G("a\r\n", "a\r\n"),
-	G("\r\r\n", "\r\n\r\n"),
+	/* CR CR LF (a CRLF converted twice) is one line end */
+	G("\r\r\n", "\r\n"),
+	G("a\r\r\nb", "a\r\nb"),
+	G("\r\r\r\n", "\r\n\r\n"),
+	G("\r\r\r\r\n", "\r\n\r\n\r\n"),
+	G("\r\r\r", "\r\n\r\n\r\n"),
+	G("a\r\r", "a\r\n\r\n"),
+	G("\r\rx", "\r\n\r\nx"),
+	G("\r\r\n\r\r\n", "\r\n\r\n"),
+	G("To: a@b\r\r\nBcc: c@d\r\r\n\r\r\nbody\r\r\n",
+	    "To: a@b\r\nBcc: c@d\r\n\r\nbody\r\n"),
 	G("\n\r", "\r\n\r\n"),
 	G("\r\n\r", "\r\n\r\n"),
 	G("a\rb", "a\r\nb"),
 	G("\n\n", "\r\n\r\n"),
 	G("\r\r", "\r\n\r\n"),
 	G("\n\r\n", "\r\n\r\n"),
-	G("\r\n\n\r\r\n", "\r\n\r\n\r\n\r\n"),
+	G("\r\n\n\r\r\n", "\r\n\r\n\r\n"),
 	G("x\r\n.\n.\r", "x\r\n.\r\n.\r\n"),
 	G("nul\0byte\n", "nul\0byte\r\n"),
 	G("\xc3\xa9\r\xff", "\xc3\xa9\r\n\xff"),
@@ -258,6 +272,22 @@ test_reuse(void)
 	n = dot_crlf_end(&d, b);
 	T_EQ_MEM(b, n, "\r\n", 2);
 	T_EQ_INT(dot_crlf_end(&d, b), 0);
+	/* two CRs held across chunks: one line end with a LF, else two */
+	dot_init(&d);
+	n = dot_crlf(&d, "a\r", 2, b);
+	n += dot_crlf(&d, "\r", 1, b + n);
+	T_EQ_INT(d.cr, 2);
+	n += dot_crlf(&d, "\nb", 2, b + n);
+	T_EQ_MEM(b, n, "a\r\nb", 4);
+	dot_init(&d);
+	n = dot_crlf(&d, "\r\r", 2, b);
+	T_EQ_INT(n, 0);
+	n = dot_crlf(&d, "x", 1, b);
+	T_EQ_MEM(b, n, "\r\n\r\nx", 5);
+	dot_init(&d);
+	n = dot_crlf(&d, "\r\r", 2, b);
+	n = dot_crlf_end(&d, b);
+	T_EQ_MEM(b, n, "\r\n\r\n", 4);
 }
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
@@ -412,7 +442,7 @@ test_counts_big(void)
 			nul += in[off + i] == 0;
 		}
 		dot_init(&d);
-		b = scratch(2 * len + 2);
+		b = scratch(2 * len + 4);
 		dot_crlf(&d, (const char *)in + off, len, b);
 		bad += d.eightbit != hi || d.nul != nul;
 		dot_init(&d);

@@ -322,9 +322,60 @@ test_caps(void)
 	}
 }
 
+/* the replies RFC 5321 4.3.2 (and 3207, 4954, 3030) allow per command */
+static const struct {
+	enum reply_to	to;
+	int		code;
+	int		ok;
+} acases[] = {
+	{ REPLY_TO_GREETING, 220, 1 }, { REPLY_TO_GREETING, 250, 0 },
+	{ REPLY_TO_GREETING, 554, 1 }, { REPLY_TO_GREETING, 421, 1 },
+	{ REPLY_TO_EHLO, 250, 1 }, { REPLY_TO_EHLO, 220, 0 },
+	{ REPLY_TO_EHLO, 502, 1 },
+	{ REPLY_TO_STARTTLS, 220, 1 }, { REPLY_TO_STARTTLS, 250, 0 },
+	{ REPLY_TO_STARTTLS, 454, 1 },
+	{ REPLY_TO_AUTH, 235, 1 }, { REPLY_TO_AUTH, 334, 1 },
+	{ REPLY_TO_AUTH, 250, 0 }, { REPLY_TO_AUTH, 354, 0 },
+	{ REPLY_TO_AUTH, 535, 1 }, { REPLY_TO_AUTH, 454, 1 },
+	{ REPLY_TO_MAIL, 250, 1 }, { REPLY_TO_MAIL, 251, 0 },
+	{ REPLY_TO_MAIL, 354, 0 }, { REPLY_TO_MAIL, 235, 0 },
+	{ REPLY_TO_MAIL, 530, 1 },
+	{ REPLY_TO_RCPT, 250, 1 }, { REPLY_TO_RCPT, 251, 1 },
+	{ REPLY_TO_RCPT, 354, 0 }, { REPLY_TO_RCPT, 221, 0 },
+	{ REPLY_TO_RCPT, 252, 0 }, { REPLY_TO_RCPT, 550, 1 },
+	{ REPLY_TO_RCPT, 554, 1 }, { REPLY_TO_RCPT, 452, 1 },
+	{ REPLY_TO_DATA, 354, 1 }, { REPLY_TO_DATA, 250, 0 },
+	{ REPLY_TO_DATA, 334, 0 }, { REPLY_TO_DATA, 554, 1 },
+	{ REPLY_TO_DOT, 250, 1 }, { REPLY_TO_DOT, 354, 0 },
+	{ REPLY_TO_DOT, 221, 0 }, { REPLY_TO_DOT, 251, 0 },
+	{ REPLY_TO_DOT, 451, 1 }, { REPLY_TO_DOT, 550, 1 },
+	{ REPLY_TO_BDAT, 250, 1 }, { REPLY_TO_BDAT, 221, 0 },
+	{ REPLY_TO_BDAT, 354, 0 }, { REPLY_TO_BDAT, 552, 1 },
+	{ REPLY_TO_RSET, 250, 1 }, { REPLY_TO_RSET, 221, 0 },
+	{ REPLY_TO_QUIT, 221, 1 }, { REPLY_TO_QUIT, 250, 0 },
+	{ REPLY_TO_QUIT, 451, 0 }, { REPLY_TO_QUIT, 550, 0 },
+	/* nothing outside 200..599 */
+	{ REPLY_TO_MAIL, 199, 0 }, { REPLY_TO_MAIL, 600, 0 },
+	{ REPLY_TO_MAIL, 0, 0 }, { REPLY_TO_DATA, 399, 0 },
+};
+
+static void
+test_allowed(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++)
+		T_OK(reply_allowed(acases[i].to, acases[i].code) ==
+		    acases[i].ok, "allowed case %zu: %s %d", i,
+		    reply_to_name(acases[i].to), acases[i].code);
+	T_OK(strcmp(reply_to_name(REPLY_TO_RCPT), "RCPT") == 0,
+	    "name of RCPT");
+}
+
 int
 main(void)
 {
+	test_allowed();
 	test_table();
 	test_nul_and_reply_text();
 	test_line_limit();
