@@ -138,9 +138,12 @@ verify(struct smtp *s, const struct envelope *env)
 static int
 greet(struct smtp *s, struct err *e)
 {
-	if (smtp_expect(s, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
-	    smtp_cmd(s, 0, e, "%s %s", s->lmtp ? "LHLO" : "EHLO", s->name) == -1 ||
-	    smtp_expect(s, 2, PH_EHLO, s->timeout_ms, "EHLO", e) == -1)
+	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms,
+	    "greeting", e) == -1 ||
+	    smtp_cmd(s, 0, e, "%s %s", s->lmtp ? "LHLO" : "EHLO",
+	    s->name) == -1 ||
+	    smtp_expect(s, REPLY_TO_EHLO, 2, PH_EHLO, s->timeout_ms, "EHLO",
+	    e) == -1)
 		return -1;
 	reply_caps(&s->r, &s->caps);
 	if (s->a->user != NULL && smtp_auth(s, e) == -1)
