@@ -14,6 +14,8 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -582,6 +584,25 @@ header_from(struct run *r, struct err *e)
 	return 0;
 }
 
+/*
+ * Started with fd 0, 1 or 2 closed (cron, daemons, `<&- >&- 2>&-`): the
+ * spool, a queue entry or the socket would take it, and a log line meant
+ * for stderr would land in the message or the SMTP stream.  /dev/null
+ * takes every closed one before anything else is opened.
+ */
+static void
+std_fds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EX_OSERR);	/* cannot make it safe */
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -589,6 +610,7 @@ main(int argc, char **argv)
 	struct err e;
 	int rc;
 
+	std_fds_open();
 	err_clear(&e);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
