@@ -502,8 +502,12 @@ flush_pass(const char *dir, time_t *wake)
 	for (i = 0; i < n; i++) {
 		time_t now = time(NULL);
 
-		if (queue_read(dir, ids[i], &qe, &e) == -1)
-			continue;		/* removed meanwhile */
+		if (queue_read(dir, ids[i], &qe, &e) == -1) {
+			if (e.code != EX_USAGE)	/* not just gone: say why */
+				queue_log(dir, ids[i], "skipped: %s", e.msg);
+			queue_entry_free(&qe);
+			continue;
+		}
 		left++;
 		if (qe.next > now) {
 			if (qe.next < *wake)

@@ -22,18 +22,25 @@
 /* environment variable naming the spawner's ready pipe (internal) */
 #define FLUSH_READY_ENV	"SMTPS_FLUSH_READY_FD"
 
+/* entries a flusher would work on: ours and readable (others are
+   skipped, so they must not keep a flusher alive) */
 static size_t
 count_entries(const char *dir)
 {
+	struct qentry qe;
 	struct err e;
 	char **ids;
-	size_t n;
+	size_t n, i, ok = 0;
 
 	err_clear(&e);
 	if (queue_scan(dir, &ids, &n, &e) == -1)
 		return 0;
+	for (i = 0; i < n; i++) {
+		ok += queue_read(dir, ids[i], &qe, &e) == 0;
+		queue_entry_free(&qe);
+	}
 	queue_ids_free(ids, n);
-	return n;
+	return ok;
 }
 
 /*
@@ -83,12 +90,14 @@ flusher_spawn(const char *dir)
 	char self[PATH_MAX], lock[4096];
 	ssize_t n;
 	pid_t pid;
+	struct err e;
 	int fd, st, p[2];
 
 	if (count_entries(dir) == 0)
 		return;
 	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	err_clear(&e);
+	fd = queue_open_own(lock, O_RDWR | O_CREAT, &e);
 	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);		/* a flusher runs */
 		return;
@@ -133,12 +142,16 @@ flusher_main(const char *dir)
 {
 	char lock[4096], pid[32];
 	time_t wake, now;
+	struct err e;
 	int fd, n;
 
 	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+	err_clear(&e);
+	if (queue_dir_check(dir, &e) == -1 ||
+	    (fd = queue_open_own(lock, O_RDWR | O_CREAT, &e)) == -1) {
 		signal_ready();
-		return EX_CANTCREAT;
+		queue_log(dir, "flusher", "not started: %s", e.msg);
+		return e.code;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		signal_ready();

@@ -43,3 +43,159 @@ EOF
 		fail "a log line went into the message: $(cat "$SRV/msg.2")"
 	refute_transcript 'C[:+] .*(smtps|account test).*'
 }
+
+# ---------------------------------------------------------------- the queue
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] ||
+		fail "this test changes file owners: run it as root (CI does)"
+}
+
+# a config whose passwordeval leaves $T/pwned: obeying it is the attack
+evil_config() {
+	cat > "$T/evil.rc" <<EOF
+account test
+host 127.0.0.1
+port $(free_port)
+tls off
+auth on
+allow_plaintext_auth on
+user x
+passwordeval "touch $T/pwned; echo pw"
+from $FROM_ADDR
+account default : test
+EOF
+	chmod 600 "$T/evil.rc"
+}
+
+# plant_entry ID [CONFIG]: an entry in $Q as another user would write it
+plant_entry() {
+	local id=$1 cfg=${2:-$T/evil.rc}
+	mkdir -p "$Q"
+	printf 'Subject: planted\n\nbody\n' > "$Q/$id.msg"
+	cat > "$Q/$id.env" <<EOF
+smtps-queue 1
+created $(date +%s)
+config $cfg
+account test
+from $FROM_ADDR
+size $(wc -c < "$Q/$id.msg")
+eightbit 0
+attempts 0
+next 0
+error 
+synced 1
+sum 0
+rcpt bob@example.net
+EOF
+}
+
+ID1=0000000001.000001.00000001
+
+@test "queue directory not ours (group/other-writable, another owner): refused with one line, never obeyed" {
+	evil_config
+	write_config plain "queue on" "queue_dir $Q"
+	plant_entry "$ID1"
+	chmod 777 "$Q"
+	for args in -q -bp; do
+		run_smtps $args
+		assert_status 77
+		assert_error_line "queue directory $Q is writable by group or others: refused"
+		[ "$(grep -c . "$T/stderr")" -eq 1 ] || fail "not one line"
+		[ ! -e "$T/pwned" ] || fail "$args obeyed a planted entry"
+	done
+	std_message
+	run_smtps bob@example.net
+	assert_status 77
+	assert_error_line 'writable by group or others: refused'
+	need_root
+	chmod 700 "$Q"
+	chown 65534 "$Q"
+	run_smtps -q
+	assert_status 77
+	assert_error_line "queue directory $Q is owned by uid 65534, not by uid 0: refused"
+	[ ! -e "$T/pwned" ] || fail "-q obeyed a planted entry"
+	status=0
+	timeout 30 "$SMTPS" --flush-daemon "$Q" 2> "$T/stderr" || status=$?
+	[ "$status" -eq 77 ] || fail "the flusher ran in a foreign queue (exit $status)"
+	[ ! -e "$T/pwned" ] || fail "the flusher obeyed a planted entry"
+}
+
+@test "an entry not ours (another owner, a link, a bad value) is skipped with one line, never obeyed" {
+	need_root
+	evil_config
+	write_config plain "queue on" "queue_dir $Q"
+	plant_entry "$ID1"
+	chown 65534 "$Q/$ID1.env"
+	run_smtps -q
+	assert_status 77
+	grep -Eq "^$ID1: .*$ID1\.env is owned by uid 65534, not by uid 0: skipped\$" "$T/stdout" ||
+		fail "no skipped line: $(cat "$T/stdout")"
+	[ ! -e "$T/pwned" ] || fail "-q obeyed another user's entry"
+	run_smtps -bp
+	grep -q "$ID1.*owned by uid 65534" "$T/stdout" || fail "-bp: $(cat "$T/stdout")"
+	# the flusher skips it, logs why, and does not stay for it
+	status=0
+	timeout 30 "$SMTPS" --flush-daemon "$Q" 2> "$T/stderr" || status=$?
+	[ "$status" -eq 0 ] || fail "flusher exit $status (a hang is 124)"
+	[ ! -e "$T/pwned" ] || fail "the flusher obeyed another user's entry"
+	grep -q "$ID1: skipped: .*owned by uid 65534" "$Q/log" || fail "log: $(cat "$Q/log")"
+	# an entry that is a symbolic link to a file of ours
+	rm -f "$Q/$ID1.env"
+	plant_entry 0000000002.000001.00000001
+	mv "$Q/0000000002.000001.00000001.env" "$T/real.env"
+	ln -s "$T/real.env" "$Q/0000000002.000001.00000001.env"
+	run_smtps -q
+	assert_status 77
+	grep -q 'symbolic link: skipped' "$T/stdout" || fail "link: $(cat "$T/stdout")"
+	[ ! -e "$T/pwned" ] || fail "-q followed a link to an entry"
+	# values read back are checked: a relative config path, a control
+	# character in a recipient
+	rm -f "$Q"/*.env
+	plant_entry 0000000003.000001.00000001 evil.rc
+	run_smtps -q
+	assert_status 65
+	grep -q "bad value for 'config': skipped" "$T/stdout" || fail "config: $(cat "$T/stdout")"
+}
+
+@test "queue files are created without following links: a planted link at the log, flush.lock or tmp/ID.env overwrites nothing" {
+	PORT=$(free_port)
+	write_config plain "queue on" "queue_backoff_min 3600" "queue_backoff_max 3600"
+	mkdir -p "$Q/tmp"
+	chmod 700 "$Q" "$Q/tmp"
+	for f in log flush.lock; do
+		echo precious > "$T/victim.$f"
+		ln -s "$T/victim.$f" "$Q/$f"
+	done
+	std_message
+	run_smtps bob@example.net
+	id=$(basename "$(ls "$Q"/*.env)" .env)
+	[ -n "$id" ] || fail "no entry queued (exit $status)"
+	echo precious > "$T/victim.env"
+	ln -s "$T/victim.env" "$Q/tmp/$id.env"
+	run_smtps -q
+	assert_status 75
+	for f in log flush.lock env; do
+		[ "$(cat "$T/victim.$f")" = precious ] ||
+			fail "$f: written through a link: $(cat "$T/victim.$f")"
+	done
+	grep -q '^attempts 2$' "$Q/$id.env" || fail "entry not updated: $(cat "$Q/$id.env")"
+	rm -f "$Q/flush.lock"
+}
+
+@test "as root, a config file of another user or writable by others is refused before anything in it runs" {
+	need_root
+	evil_config
+	std_message
+	chown 65534 "$T/evil.rc"
+	_run_smtps -C "$T/evil.rc" bob@example.net
+	assert_status 78
+	assert_error_line "evil\.rc: owned by uid 65534, not by root: refused as root"
+	[ ! -e "$T/pwned" ] || fail "the config's passwordeval ran"
+	chown 0 "$T/evil.rc"
+	chmod 622 "$T/evil.rc"
+	_run_smtps -C "$T/evil.rc" bob@example.net
+	assert_status 78
+	assert_error_line 'writable by group or others: refused as root'
+	[ ! -e "$T/pwned" ] || fail "the config's passwordeval ran"
+}
