@@ -12,6 +12,8 @@
  * code says what happened.  The queue commands (-bp/mailq, -q, -qI,
  * --queue-delete, the internal --flush-daemon) are dispatched here too.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -603,6 +605,24 @@ std_fds_open(void)
 	}
 }
 
+/*
+ * Passwords and tokens live in this process's memory from the config
+ * (password, eval) on: no core file, and no other process of the user
+ * may read its memory or /proc files (not dumpable also forbids ptrace
+ * by the same user).  Set for every mode, before anything is read.
+ */
+static void
+secrets_private(void)
+{
+	struct rlimit rl;
+
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+		rl.rlim_cur = 0;
+		(void)setrlimit(RLIMIT_CORE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -611,6 +631,7 @@ main(int argc, char **argv)
 	int rc;
 
 	std_fds_open();
+	secrets_private();
 	err_clear(&e);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);

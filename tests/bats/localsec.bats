@@ -199,3 +199,71 @@ ID1=0000000001.000001.00000001
 	assert_error_line 'writable by group or others: refused as root'
 	[ ! -e "$T/pwned" ] || fail "the config's passwordeval ran"
 }
+
+# ------------------------------------------------------ secrets in memory
+
+@test "secret commands inherit no descriptor but 0-2, and smtps holding the password is not dumpable (core limit 0, /proc unreadable to its own user)" {
+	need_root
+	# the command checks smtps and answers with the password only when
+	# nothing leaks
+	local d
+	d=$(mktemp -d /tmp/smtps-localsec.XXXXXX)
+	chmod 755 "$d"
+	cat > "$d/check.sh" <<'EOF'
+#!/usr/bin/python3
+# fds inherited from smtps (through its sh -c), smtps's core limit and
+# whether its user can read its memory-backed /proc files
+import os, sys
+fds = []
+for fd in range(3, 1024):
+    try:
+        os.fstat(fd)
+        fds.append(str(fd))
+    except OSError:
+        pass
+pid = os.getppid()
+if open("/proc/%d/comm" % pid).read().strip() in ("sh", "dash", "bash"):
+    pid = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])
+core = [l.split()[4] for l in open("/proc/%d/limits" % pid)
+        if l.startswith("Max core file size")][0]
+try:
+    open("/proc/%d/environ" % pid).read()
+    env = "readable"
+except OSError:
+    env = "denied"
+seen = "fds=%s core=%s environ=%s" % (",".join(fds), core, env)
+open(sys.argv[1], "w").write(seen + "\n")
+if seen == "fds= core=0 environ=denied":
+    print("s3cret pass")
+EOF
+	chmod 755 "$d/check.sh"
+	install -d -o 65534 -m 700 "$d/home"
+	scenario <<EOF
+$(sc_plain)
+user $USER_NAME
+password $USER_PASS
+EOF
+	start_server
+	write_config plain+auth "passwordeval \"$d/check.sh $d/home/seen\"" \
+	    "queue off" "dead_letter off" "queue_dir $d/home/queue"
+	sed -i '/^password /d' "$CFG"
+	cp "$CFG" "$d/mailrc"
+	chown 65534 "$d/mailrc"
+	std_message
+	status=0
+	# as an ordinary user (root may read anyone's /proc), with an fd 7
+	# open that must not reach the command
+	# (a core limit above 0 when the hard limit allows, so that smtps must
+	# lower it itself)
+	HOME=$d/home timeout -k 5 30 sh -c 'ulimit -c 1024 2>/dev/null; exec "$@"' \
+	    sh setpriv --reuid=65534 --regid=65534 \
+	    --clear-groups "$SMTPS" -C "$d/mailrc" bob@example.net \
+	    < "$INPUT" > "$T/stdout" 2> "$T/stderr" 7< "$d/check.sh" ||
+	    status=$?
+	server_idle 10 || true
+	seen=$(cat "$d/home/seen" 2>/dev/null || true)
+	rm -rf "$d"
+	[ "$seen" = "fds= core=0 environ=denied" ] || fail "the command saw: $seen"
+	assert_status 0
+	assert_delivered 1
+}
