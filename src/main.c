@@ -34,6 +34,7 @@
 #include "flush.h"
 #include "flusher.h"
 #include "hdr.h"
+#include "io.h"
 #include "log.h"
 #include "msg.h"
 #include "net.h"
@@ -262,6 +263,51 @@ commit(struct run *r, struct err *e)
 	return 0;
 }
 
+/*
+ * SIGTERM, SIGHUP, SIGINT once the message is a queue entry: the session
+ * is stopped at its next wait (io_interrupt) and unwinds as a temporary
+ * failure, so the entry is updated (marked "possibly delivered" when the
+ * dot was out) and a flusher started; then exit 75.  Before the entry
+ * exists the default applies: nothing was promised.  A signal ignored
+ * when smtps started (nohup) stays ignored; a second one kills.
+ */
+static void
+on_stop_signal(int sig)
+{
+	io_interrupt(sig);
+}
+
+static void
+catch_stop_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND;	/* no SA_RESTART: waits see EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+}
+
+/* stopped by a signal, the entry kept for a retry: one line, 75 */
+static int
+stopped(struct run *r, int delay, struct err *e)
+{
+	int sig = io_interrupted();
+
+	err_set(e, EX_TEMPFAIL, "stopped by %s %s; the message stays queued "
+	    "as %s, retrying in %d s", sig == SIGHUP ? "SIGHUP" :
+	    sig == SIGINT ? "SIGINT" : "SIGTERM", e->after_dot ? "after the "
+	    "final dot (the server may have accepted it, a duplicate is "
+	    "possible)" : "before the message was accepted", r->qe.id, delay);
+	return -1;
+}
+
 /* the first attempt's outcome for a queued message */
 static int
 settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
@@ -273,6 +319,8 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	case FLUSH_DELIVERED:
 		return 0;
 	case FLUSH_QUEUED:
+		if (io_interrupted())
+			return stopped(r, delay, e);
 		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
 			char msg[LIMIT_ERR_MSG];
 
@@ -400,6 +448,8 @@ attempt(struct run *r, struct err *e)
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
 	}
+	if (r->queueing)
+		catch_stop_signals();
 	return deliver(r, e);
 }
 

@@ -267,3 +267,64 @@ EOF
 	assert_status 0
 	assert_delivered 1
 }
+
+# ------------------------------------------------------------------ signals
+
+# wait_line SECONDS RE: poll the transcript for a line matching RE
+wait_line() {
+	local n=$(( $1 * 20 ))
+	while [ "$n" -gt 0 ]; do
+		grep -Eq -- "^($2)\$" "$SRV/transcript" 2>/dev/null && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}
+
+flusher_running() {
+	local pid
+	pid=$(cat "$Q/flush.lock" 2>/dev/null) && [ -n "$pid" ] &&
+	    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--flush-daemon $Q"
+}
+
+# signal_at SIG WHEN RE: a server silent at WHEN; SIG to smtps once the
+# transcript shows RE; sets status
+signal_at() {
+	scenario <<EOF
+$(sc_plain)
+on $2 silent
+idle_timeout 60
+EOF
+	start_server
+	write_config plain "queue on" "queue_backoff_min 3600" \
+	    "queue_backoff_max 3600" "timeout 60"
+	std_message
+	"$SMTPS" -C "$CFG" bob@example.net < "$INPUT" > "$T/stdout" \
+	    2> "$T/stderr" &
+	local pid=$!
+	wait_line 20 "$3" || { kill -9 "$pid"; fail "no /$3/ in the transcript"; }
+	kill -"$1" "$pid"
+	status=0
+	wait "$pid" || status=$?
+	stop_server
+}
+
+@test "SIGTERM before the dot: the entry stays queued, a flusher will retry, exit 75 with one line" {
+	signal_at TERM RCPT 'C[:+] RCPT TO:<bob@example.net>'
+	assert_status 75
+	assert_error_line "^smtps: stopped by SIGTERM before the message was accepted; the message stays queued as [0-9a-f.]+, retrying in [0-9]+ s\$"
+	[ "$(grep -c . "$T/stderr")" -eq 1 ] || fail "not one line"
+	[ "$(ls "$Q"/*.env | wc -l)" -eq 1 ] || fail "no entry kept"
+	grep -q '^attempts 1$' "$Q"/*.env || fail "entry not updated: $(cat "$Q"/*.env)"
+	grep -q '^synced 1$' "$Q"/*.env || fail "message not synced"
+	flusher_running || fail "no flusher will retry it"
+}
+
+@test "SIGHUP after the final dot: queued, marked possibly delivered, a flusher will retry, exit 75" {
+	signal_at HUP DOT 'C: \.'
+	assert_status 75
+	assert_error_line '^smtps: stopped by SIGHUP after the final dot \(the server may have accepted it, a duplicate is possible\); the message stays queued as [0-9a-f.]+, retrying in [0-9]+ s$'
+	[ "$(ls "$Q"/*.env | wc -l)" -eq 1 ] || fail "no entry kept"
+	grep -q 'duplicate is possible' "$Q/log" || fail "log: $(cat "$Q/log")"
+	flusher_running || fail "no flusher will retry it"
+}
