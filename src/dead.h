@@ -10,7 +10,8 @@
  * EX_CANTCREAT (cannot open) / EX_IOERR (cannot write or sync), -1.
  * dead_path(): the dead.letter file for account `a` (its dead_letter, which
  * may be "off" or NULL); with `a` NULL (the account could not be loaded),
- * $HOME/dead.letter written into buf, or NULL without a home.
+ * $HOME/dead.letter written into buf, or NULL without a home.  The result
+ * may BE buf: never format into buf with it (err_append() formats apart).
  */
 #ifndef SMTPS_DEAD_H
 #define SMTPS_DEAD_H

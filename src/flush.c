@@ -158,9 +158,7 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 			return FLUSH_KEPT;
 		}
 		queue_log(dir, qe->id, "failed: %s; saved in %s", e->msg, dl);
-		snprintf(buf, sizeof(buf), "%s; message saved in %s", e->msg,
-		    dl);
-		strlcpy(e->msg, buf, sizeof(e->msg));
+		err_append(e, "; message saved in %s", dl);  /* dl may be buf */
 		e->kept = 1;
 	} else
 		queue_log(dir, qe->id, "failed: %s; dropped (dead_letter off)",
@@ -178,7 +176,7 @@ static int
 some_deferred(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, const enum smtp_rcpt *st, struct err *e)
 {
-	char buf[4096], msg[LIMIT_ERR_MSG];
+	char buf[4096];
 	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 	size_t i, n = 0, refused = 0;
@@ -194,8 +192,7 @@ some_deferred(const char *dir, struct qentry *qe, const struct account *a,
 		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
 		return 1;
 	}
-	snprintf(msg, sizeof(msg), "%s; a copy saved in %s", e->msg, dl);
-	strlcpy(e->msg, msg, sizeof(e->msg));
+	err_append(e, "; a copy saved in %s", dl);
 	e->kept = 1;
 	return 1;
 }

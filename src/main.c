@@ -225,13 +225,7 @@ keep_message(struct run *r, struct err *e)
 	snprintf(e->keptpath, sizeof(e->keptpath), "%s", dl);
 	e->kept = 1;
 	/* one line: what failed, why, where the message is */
-	{
-		char msg[LIMIT_ERR_MSG];
-
-		snprintf(msg, sizeof(msg), "%s; message saved in %s", e->msg,
-		    dl);
-		strlcpy(e->msg, msg, sizeof(e->msg));
-	}
+	err_append(e, "; message saved in %s", dl);
 }
 
 /* make the spooled message a queue entry, before any network byte */

@@ -328,3 +328,17 @@ EOF
 	grep -q 'duplicate is possible' "$Q/log" || fail "log: $(cat "$Q/log")"
 	flusher_running || fail "no flusher will retry it"
 }
+
+# ---------------------------------------------------- undefined behaviour
+
+@test "a lifetime bounce whose config is gone: the line names the error and the dead.letter it went to, once" {
+	write_config plain "queue on" "queue_dir $Q"
+	plant_entry "$ID1" /nonexistent/smtps.rc
+	sed -i "s/^created .*/created $(( $(date +%s) - 6 * 86400 ))/" "$Q/$ID1.env"
+	run_smtps -q
+	grep -Eq "^$ID1: failed: gave up after [0-9]+ s in the queue \(queue_lifetime 432000 s\): .*/nonexistent/smtps\.rc.*; message saved in $HOME/dead\.letter\$" "$T/stdout" ||
+		fail "-q said: $(cat "$T/stdout")"
+	[ "$(grep -o 'message saved in' "$T/stdout" | wc -l)" -eq 1 ] || fail "repeated: $(cat "$T/stdout")"
+	grep -q '^Subject: planted' "$HOME/dead.letter" || fail "not in dead.letter"
+	[ ! -e "$Q/$ID1.env" ] || fail "entry left"
+}
