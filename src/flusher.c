@@ -158,8 +158,9 @@ flusher_main(const char *dir)
 		return 0;			/* another flusher runs */
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0)
-		(void)pwrite(fd, pid, (size_t)n, 0);
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n)
+		queue_log(dir, "flusher", "cannot write its PID to %s: %s",
+		    lock, strerror(errno));
 	signal_ready();
 	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
 	queue_clean(dir);
