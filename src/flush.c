@@ -288,8 +288,16 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 	}
 	if (rc == -1)
 		strlcpy(reply, e->reply, sizeof(reply));
+	if (sp.fd == -1 && rc == -1 && queue_msg_gone(dir, qe->id)) {
+		/* delivered (or deleted) before, its envelope left over */
+		queue_log(dir, qe->id, "finished before: leftover envelope "
+		    "removed");
+		(void)queue_remove(dir, qe);
+		free(st);
+		return FLUSH_GONE;
+	}
 	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
-		/* the message file is gone: nothing left to deliver */
+		/* the message file is unreadable: nothing to deliver */
 		queue_log(dir, qe->id, "removed: %s", e->msg);
 		queue_remove(dir, qe);
 		free(st);
@@ -393,6 +401,11 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 		    "process\n", id);
 		return EX_TEMPFAIL;
 	}
+	if (r == -1 && e.code == EX_USAGE) {	/* another run finished it */
+		fprintf(out, "%s: already delivered or removed by another "
+		    "process\n", id);
+		return 0;
+	}
 	if (r == -1) {
 		fprintf(out, "%s: %s\n", id, e.msg);
 		return e.code;
@@ -400,6 +413,11 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 	switch (attempt(dir, &qe, c, &delay, &e)) {
 	case FLUSH_DELIVERED:
 		fprintf(out, "%s: delivered\n", id);
+		code = 0;
+		break;
+	case FLUSH_GONE:
+		fprintf(out, "%s: already delivered or removed (a leftover "
+		    "envelope removed)\n", id);
 		code = 0;
 		break;
 	case FLUSH_QUEUED:
@@ -580,6 +598,8 @@ flush_list(const char *dir, FILE *out, struct err *e)
 		return -1;
 	for (i = 0; i < n; i++) {
 		err_clear(&re);
+		if (queue_msg_gone(dir, ids[i]))	/* finished */
+			continue;
 		if (queue_read(dir, ids[i], &qe, &re) == -1) {
 			if (re.code != EX_USAGE)	/* not just gone */
 				fprintf(out, "%s  (unreadable: %s)\n", ids[i],

@@ -47,7 +47,10 @@
 #include "queue.h"
 #include "smtp.h"
 
-enum flush_res { FLUSH_DELIVERED, FLUSH_QUEUED, FLUSH_BOUNCED, FLUSH_KEPT };
+/* FLUSH_GONE: the entry had been finished (its message gone) by another
+   process or a removal that could not complete; nothing was sent */
+enum flush_res { FLUSH_DELIVERED, FLUSH_QUEUED, FLUSH_BOUNCED, FLUSH_KEPT,
+	FLUSH_GONE };
 
 enum flush_res flush_settle(const char *dir, struct qentry *,
 	    const struct account *, struct spool *, int rc,

@@ -334,6 +334,17 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	}
 }
 
+/* entries left: make sure a flusher retries them, or say it will not */
+static void
+spawn_flusher(const char *dir)
+{
+	struct err fe;
+
+	err_clear(&fe);
+	if (flusher_spawn(dir, &fe) == -1)
+		fprintf(stderr, "smtps: %s\n", fe.msg);
+}
+
 /* one session: the message, then due entries of this account */
 static int
 deliver(struct run *r, struct err *e)
@@ -367,7 +378,7 @@ deliver(struct run *r, struct err *e)
 		/* entries left (ours, or one a killed smtps left): make
 		   sure a flusher will retry them */
 		queue_unlock(&r->qe);
-		flusher_spawn(r->sp.dir);
+		spawn_flusher(r->sp.dir);
 		free(st);
 		r->queued = rc == 1;
 		return rc == -1 ? -1 : 0;
@@ -608,7 +619,7 @@ run_queue_cmd(struct run *r, struct err *e)
 			err_set(e, rc, "some messages were not delivered");
 			rc = -1;
 		}
-		flusher_spawn(dir);
+		spawn_flusher(dir);
 	} else
 		rc = -1;
 	free(dir);

@@ -608,17 +608,42 @@ queue_update(const char *dir, struct qentry *qe, struct err *e)
 	return 0;
 }
 
-void
+/*
+ * ID.env first (the entry ends), then ID.msg.  When ID.env cannot be
+ * removed, ID.msg goes all the same: an ID.env without its ID.msg is
+ * a finished entry (queue_msg_gone), never delivered again, and the
+ * next scan that meets it removes it.
+ */
+int
 queue_remove(const char *dir, struct qentry *qe)
 {
 	char path[4096];
+	int rc = 0, sv = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.env", dir, qe->id);
-	unlink(path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		sv = errno;
+		rc = -1;
+	}
 	(void)fsync_dir(dir);
 	snprintf(path, sizeof(path), "%s/%s.msg", dir, qe->id);
 	unlink(path);
+	if (rc == -1)
+		queue_log(dir, qe->id, "cannot remove the entry: %s; its "
+		    "message is gone, so it is finished (removed later)",
+		    strerror(sv));
 	queue_unlock(qe);
+	return rc;
+}
+
+int
+queue_msg_gone(const char *dir, const char *id)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, id);
+	return lstat(path, &st) == -1 && errno == ENOENT;
 }
 
 /* ID.msg of an entry that was never synced: size and sum as committed? */

@@ -36,6 +36,10 @@
  * has its ID.msg fsync'ed first (failure -> -1, nothing changed: the
  * entry must not be reported as kept).
  * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
+ * When ID.env cannot be unlinked (EIO, EROFS...) ID.msg is unlinked all
+ * the same, the queue log says so, and -1 is returned: an ID.env whose
+ * ID.msg is gone (queue_msg_gone() true) is a finished entry, neither
+ * listed nor delivered, removed when next met.
  * queue_unlock(): release the lock (close qe->lockfd).
  * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit).
  * An entry not synced (its smtps was killed, or the machine stopped,
@@ -112,7 +116,8 @@ int	queue_lock(const char *dir, const char *id, struct qentry *,
 int	queue_read(const char *dir, const char *id, struct qentry *,
 	    struct err *);
 int	queue_update(const char *dir, struct qentry *, struct err *);
-void	queue_remove(const char *dir, struct qentry *);
+int	queue_remove(const char *dir, struct qentry *);
+int	queue_msg_gone(const char *dir, const char *id);
 void	queue_unlock(struct qentry *);
 int	queue_open_msg(const char *dir, const struct qentry *, struct spool *,
 	    struct err *);

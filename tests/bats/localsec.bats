@@ -171,6 +171,8 @@ ID1=0000000001.000001.00000001
 	run_smtps bob@example.net
 	id=$(basename "$(ls "$Q"/*.env)" .env)
 	[ -n "$id" ] || fail "no entry queued (exit $status)"
+	# flush.lock is a link: no flusher, and smtps says so
+	assert_stderr_match "^smtps: no flusher started for $Q \\($Q/flush\\.lock: a symbolic link: refused\\)"
 	echo precious > "$T/victim.env"
 	ln -s "$T/victim.env" "$Q/tmp/$id.env"
 	run_smtps -q
