@@ -11,6 +11,8 @@ setup() {
 	common_setup
 	Q=$HOME/queue
 	command -v strace > /dev/null || fail "strace is not installed (tests/setup-deps.sh test)"
+	# LeakSanitizer cannot run under ptrace (make check-sanitize)
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 }
 teardown() {
 	stop_flusher "$Q"
