@@ -32,7 +32,9 @@
  * unreadable; e filled).
  * queue_read(): read an entry without locking (listing, scanning).
  * queue_update(): rewrite ID.env atomically from qe (attempts, next retry,
- * error, remaining recipients), keeping the lock; an entry not yet synced
+ * error, remaining recipients), keeping the lock; tmp/ID.env is created
+ * O_EXCL|O_NOFOLLOW (a leftover is unlinked first, a missing tmp/ made
+ * again); an entry not yet synced
  * has its ID.msg fsync'ed first (failure -> -1, nothing changed: the
  * entry must not be reported as kept).
  * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
