@@ -21,6 +21,7 @@
 #include "dropin.h"
 #include "flush.h"
 #include "cred.h"
+#include "io.h"
 #include "secret.h"
 
 /* a session for one (config, account) pair */
@@ -452,7 +453,7 @@ flush_run(const char *dir, const char *id, FILE *out, struct err *e)
 	memset(&c, 0, sizeof(c));
 	if (id == NULL && n == 0)
 		fprintf(out, "Mail queue is empty\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !io_interrupted(); i++) {
 		if (id != NULL && strcmp(ids[i], id) != 0)
 			continue;
 		code = run_one(dir, ids[i], &c, out);
@@ -462,6 +463,12 @@ flush_run(const char *dir, const char *id, FILE *out, struct err *e)
 			break;
 	}
 	conn_drop(&c);
+	if (io_interrupted()) {		/* the entry being sent was kept */
+		queue_ids_free(ids, n);
+		return err_set(e, EX_TEMPFAIL, "stopped by SIG%s; the "
+		    "messages not delivered stay queued",
+		    sigabbrev_np(io_interrupted()));
+	}
 	if (id != NULL && i == n)
 		err_set(e, EX_USAGE, "no queue entry %s in %s", id, dir);
 	queue_ids_free(ids, n);
@@ -514,7 +521,7 @@ flush_pass(const char *dir, time_t *wake)
 	if (queue_scan(dir, &ids, &n, &e) == -1)
 		return 1;
 	memset(&c, 0, sizeof(c));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !io_interrupted(); i++) {
 		time_t now = time(NULL);
 
 		if (queue_read(dir, ids[i], &qe, &e) == -1) {

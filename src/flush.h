@@ -26,6 +26,9 @@
  * flush_due(): after a successful delivery, deliver the due entries of the
  * same config file and account over the still-open session (silently;
  * logged).  Stops when the session breaks.
+ * flush_run(), flush_pass(): stop after the entry in hand when
+ * io_interrupted() (a stop signal, main.c); flush_run() then fails with
+ * EX_TEMPFAIL "stopped by SIG...".
  * flush_run(): -q (id NULL: every entry, due or not) and -qI ID; one line
  * per entry on `out`.  Returns 0 when all were delivered (or the queue is
  * empty), else the exit code of the worst outcome (75 when some stay

@@ -17,6 +17,7 @@
 
 #include "flush.h"
 #include "flusher.h"
+#include "io.h"
 #include "queue.h"
 
 /* environment variable naming the spawner's ready pipe (internal) */
@@ -186,7 +187,15 @@ flusher_main(const char *dir)
 	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
 	queue_clean(dir);
 	for (;;) {
-		if (flush_pass(dir, &wake) == 0) {
+		size_t left = flush_pass(dir, &wake);
+
+		if (io_interrupted()) {	/* the entry being sent was kept */
+			queue_log(dir, "flusher", "stopped by SIG%s, exiting",
+			    sigabbrev_np(io_interrupted()));
+			close(fd);
+			return 0;
+		}
+		if (left == 0) {
 			/* an entry committed before our unlock is seen by
 			   this rescan; one after it starts its own flusher */
 			flock(fd, LOCK_UN);

@@ -603,6 +603,7 @@ run_queue_cmd(struct run *r, struct err *e)
 	if (r->o.mode == MODE_DAEMON) {
 		if (tls_global_init(e) == -1)
 			return -1;
+		catch_stop_signals();
 		return flusher_main(r->o.flush_dir);
 	}
 	if ((dir = queue_dir_for(r)) == NULL)
@@ -613,6 +614,7 @@ run_queue_cmd(struct run *r, struct err *e)
 	else if (r->o.mode == MODE_DELETE)
 		rc = flush_delete(dir, r->o.queue_id, e);
 	else if (tls_global_init(e) == 0) {
+		catch_stop_signals();	/* -q: the entry being sent is kept */
 		rc = flush_run(dir, r->o.mode == MODE_FLUSH_ONE ?
 		    r->o.queue_id : NULL, stdout, e);
 		if (rc > 0) {	/* per-entry outcomes are on stdout */

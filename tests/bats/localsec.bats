@@ -344,3 +344,31 @@ EOF
 	grep -q '^Subject: planted' "$HOME/dead.letter" || fail "not in dead.letter"
 	[ ! -e "$Q/$ID1.env" ] || fail "entry left"
 }
+
+@test "SIGTERM to -q after the final dot: the entry is kept (a duplicate noted), exit 75, a flusher will retry" {
+	PORT=$(free_port)
+	write_config plain "queue on" "queue_backoff_min 3600" \
+	    "queue_backoff_max 3600" "timeout 60"
+	std_message
+	run_smtps bob@example.net
+	stop_flusher "$Q"
+	scenario <<EOF
+$(sc_plain)
+port $PORT
+on DOT silent
+idle_timeout 60
+EOF
+	start_server
+	"$SMTPS" -C "$CFG" -q > "$T/stdout" 2> "$T/stderr" &
+	local pid=$!
+	wait_line 20 'C: \.' || { kill -9 "$pid"; fail "no final dot"; }
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_status 75
+	grep -Eq '^[0-9a-f.]+: deferred: .*; retrying in [0-9]+ s$' "$T/stdout" || fail "-q: $(cat "$T/stdout")"
+	assert_error_line '^smtps: stopped by SIGTERM; the messages not delivered stay queued$'
+	grep -q '^attempts 2$' "$Q"/*.env || fail "entry not updated: $(cat "$Q"/*.env)"
+	grep -q 'duplicate is possible' "$Q/log" || fail "log: $(cat "$Q/log")"
+	flusher_running || fail "no flusher will retry it"
+}
