@@ -39,7 +39,7 @@ HARDEN_CFLAGS := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(if $(filter 3,$(FORTIFY))
 	  $(call cc_flag,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 endif
-PKGS	= gnutls libbsd-overlay
+PKGS	= gnutls libbsd-overlay json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 VERSION	= 0.1.0
@@ -57,7 +57,7 @@ all: pkgcheck smtps
 pkgcheck:
 	@pkg-config --exists $(PKGS) || { \
 	  echo "smtps: missing build packages (pkg-config $(PKGS));" \
-	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev pkg-config" >&2; \
+	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
 	  exit 1; }
 
 smtps: $(OBJS)
@@ -71,8 +71,8 @@ src/%.o: src/%.c src/*.h Makefile
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
 T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/sum.o src/err.o
-T_conf	= src/conf.o src/confval.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/logline.o src/err.o
-T_account = src/account.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/secret.o src/prompt.o src/netrc.o src/log.o src/logline.o src/err.o
+T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/log.o src/logline.o src/err.o
+T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/log.o src/logline.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sum	= src/sum.o
@@ -87,6 +87,9 @@ T_alias	= src/alias.o src/addr.o src/err.o
 T_bs	= src/bs.o src/addr.o src/err.o
 T_logline = src/logline.o src/err.o
 T_socks	= src/socks.o src/err.o
+T_url	= src/url.o src/err.o
+T_httpresp = src/httpresp.o src/err.o
+T_jdoc	= src/jdoc.o src/err.o
 T_netrc	= src/netrc.o src/err.o
 .SECONDEXPANSION:
 tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)

@@ -45,6 +45,7 @@
 
 #include "account.h"
 #include "log.h"
+#include "oauth2.h"
 #include "secret.h"
 #include "tls.h"
 
@@ -138,10 +139,13 @@ account_validate(const struct account *a, struct err *e)
 		    "name to check the certificate against (set "
 		    "tls_host_override or host)", where, a->socket);
 	/* the password itself is looked up when it is needed (secret.h:
-	 * the keyring, netrc and the terminal are sources too) */
+	 * the keyring, netrc and the terminal are sources too; an OAuth2
+	 * account has a token instead, cred.h) */
 	if (a->auth != NULL && strcmp(a->auth, "off") != 0 && a->user == NULL)
 		return err_set(e, EX_CONFIG, "%s: auth %s needs a user", where,
 		    a->auth);
+	if (oauth2_check(a, e) == -1)
+		return -1;
 	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))
 		return err_set(e, EX_CONFIG, "%s: %s is set but %s is not (a "
 		    "client certificate needs both)", where, a->tls_cert_file ?

@@ -101,6 +101,20 @@ static const struct kw kwtab[] = {
 	F(K_AUTO_FROM, S_INT, 0, auto_from, conf_kw_auto_from),
 	F(K_TLS_RESUME, S_INT, 0, tls_resume, conf_kw_bool),
 	F(K_PASSWORDEVAL_TIMEOUT, S_INT, 1, passwordeval_timeout, conf_kw_dur),
+	F(K_OAUTH2_PROVIDER, S_STR, 1, oauth2_provider, conf_kw_oauth2),
+	F(K_OAUTH2_CLIENT_ID, S_STR, 0, oauth2_client_id, conf_kw_str),
+	F(K_OAUTH2_CLIENT_SECRET, S_STR, 0, oauth2_client_secret, conf_kw_str),
+	F(K_OAUTH2_CLIENT_SECRETEVAL, S_STR, 0, oauth2_client_secreteval,
+	    conf_kw_str),
+	F(K_OAUTH2_TENANT, S_STR, 0, oauth2_tenant, conf_kw_oauth2),
+	F(K_OAUTH2_SCOPE, S_STR, 0, oauth2_scope, conf_kw_str),
+	F(K_OAUTH2_TOKEN_URL, S_STR, 0, oauth2_token_url, conf_kw_oauth2),
+	F(K_OAUTH2_DEVICE_URL, S_STR, 0, oauth2_device_url, conf_kw_oauth2),
+	F(K_OAUTH2_AUTH_URL, S_STR, 0, oauth2_auth_url, conf_kw_oauth2),
+	F(K_OAUTH2_GRANT, S_STR, 0, oauth2_grant, conf_kw_oauth2),
+	F(K_OAUTH2_TOKEN_FILE, S_STR, 0, oauth2_token_file, conf_kw_path),
+	F(K_OAUTH2_TRUST_FILE, S_STR, 0, oauth2_trust_file, conf_kw_path),
+	F(K_OAUTH2_REDIRECT_PORT, S_INT, 0, oauth2_redirect_port, conf_kw_num),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),		X("set_to_header", conf_kw_noop),
 	X("ntlmdomain", conf_kw_noop),		X("tls_min_dh_prime_bits", conf_kw_noop),
@@ -164,7 +178,7 @@ account_free(struct account *a)
 	for (i = 0; i < NKW; i++)
 		if (kwtab[i].store == S_STR)
 			conf_str_release(*str_field(a, &kwtab[i]),
-			    kwtab[i].key == K_PASSWORD);
+			    conf_key_secret(kwtab[i].key));
 	free(a->name);
 	free(a->owned_file);
 	explicit_bzero(a, sizeof(*a));
@@ -344,7 +358,7 @@ do_keyword(struct ps *p, const char *kwd, const char *v)
 		    k->name, LIMIT_CONF_VALUE);
 	if (k->need && *v == '\0')
 		return conf_perr(p, "keyword '%s' needs a value", k->name);
-	if (k->key != K_PASSWORD && has_ctl(v))
+	if (!conf_key_secret(k->key) && has_ctl(v))
 		return conf_perr(p, "control character in the value of '%s'",
 		    k->name);
 	if (p->cur == CUR_NONE)			/* msmtp 1.2 compatibility */
@@ -375,10 +389,11 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 	case S_STR: {
 		const char *v = *str_field((struct account *)a, k);
 
-		if (v != NULL && k->key == K_PASSWORD)
+		if (v != NULL && conf_key_secret(k->key))
 			return "***";
 		/* what NULL means for these two (as msmtp -P shows them) */
-		if (v == NULL && k->key == K_TLS_TRUST_FILE)
+		if (v == NULL && (k->key == K_TLS_TRUST_FILE ||
+		    k->key == K_OAUTH2_TRUST_FILE))
 			return "system";
 		if (v == NULL && k->key == K_PROTOCOL)
 			return "smtp";

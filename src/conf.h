@@ -25,7 +25,12 @@
  * (off, never, or a comma list of success, failure, delay; stored upper
  * case for NOTIFY=), dsn_return (off, headers, full; stored as HDRS/FULL),
  * set_from_header (auto, on, off), set_date_header and set_msgid_header
- * (auto, off), stored as 0/1/2 (HDR_AUTO/ON/OFF), duplicate account names.
+ * (auto, off), stored as 0/1/2 (HDR_AUTO/ON/OFF), duplicate account names,
+ * oauth2_provider (microsoft, google, generic), oauth2_grant (device,
+ * code, client_credentials), oauth2_*_url (https URLs, url.h),
+ * oauth2_tenant (letters, digits, '.', '-'), oauth2_redirect_port
+ * (1-65535), oauth2_token_file and oauth2_trust_file (file names;
+ * oauth2_trust_file system = NULL).
  * Semantic checks (host present, ...) are account.c's.
  */
 #ifndef SMTPS_CONF_H
@@ -49,6 +54,11 @@ enum conf_key {
 	K_SOCKET, K_SOURCE_IP, K_PROXY_HOST, K_PROXY_PORT, K_PROTOCOL,
 	K_TLS_CERT_FILE, K_TLS_KEY_FILE, K_TLS_CRL_FILE, K_AUTO_FROM,
 	K_TLS_RESUME, K_PASSWORDEVAL_TIMEOUT,
+	K_OAUTH2_PROVIDER, K_OAUTH2_CLIENT_ID, K_OAUTH2_CLIENT_SECRET,
+	K_OAUTH2_CLIENT_SECRETEVAL, K_OAUTH2_TENANT, K_OAUTH2_SCOPE,
+	K_OAUTH2_TOKEN_URL, K_OAUTH2_DEVICE_URL, K_OAUTH2_AUTH_URL,
+	K_OAUTH2_GRANT, K_OAUTH2_TOKEN_FILE, K_OAUTH2_TRUST_FILE,
+	K_OAUTH2_REDIRECT_PORT,
 	K__COUNT
 };
 
@@ -103,6 +113,20 @@ struct account {
 	int	 tls_resume;		/* 0/1, smtps-only: TLS session cache */
 	int	 passwordeval_timeout;	/* smtps-only; seconds a secret command
 					   may run without a terminal */
+	/* OAuth2 (smtps only; oauth2.h says what they mean) */
+	char	*oauth2_provider;	/* "microsoft", "google", "generic" */
+	char	*oauth2_client_id;
+	char	*oauth2_client_secret;	/* wiped like password */
+	char	*oauth2_client_secreteval;
+	char	*oauth2_tenant;		/* Microsoft: common, organizations, ... */
+	char	*oauth2_scope;
+	char	*oauth2_token_url;	/* https URLs */
+	char	*oauth2_device_url;
+	char	*oauth2_auth_url;
+	char	*oauth2_grant;		/* "device", "code", "client_credentials" */
+	char	*oauth2_token_file;	/* NULL: $XDG_STATE_HOME/smtps/oauth2/NAME */
+	char	*oauth2_trust_file;	/* the IdP's HTTPS; NULL: system store */
+	int	 oauth2_redirect_port;	/* code grant listener; 0: any */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */

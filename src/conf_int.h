@@ -74,6 +74,13 @@ int_field(struct account *a, const struct kw *k)
 	return (int *)(void *)((char *)a + k->off);
 }
 
+/* a keyword whose value is a secret: wiped, shown as *** */
+static inline int
+conf_key_secret(enum conf_key k)
+{
+	return k == K_PASSWORD || k == K_OAUTH2_CLIENT_SECRET;
+}
+
 /* free a string field's value, wiped first if secret */
 void	conf_str_release(char *, int);
 /* replace a string field; NULL or "" -> NULL */
@@ -113,6 +120,9 @@ int	conf_kw_syslog(struct ps *, const struct kw *, struct account *,
 int	conf_kw_notify(struct ps *, const struct kw *, struct account *,
 	    const char *);
 int	conf_kw_return(struct ps *, const struct kw *, struct account *,
+	    const char *);
+/* oauth2_provider, _grant, _tenant, _*_url */
+int	conf_kw_oauth2(struct ps *, const struct kw *, struct account *,
 	    const char *);
 
 #endif

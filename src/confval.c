@@ -23,6 +23,7 @@
 
 #include "conf_int.h"
 #include "logline.h"
+#include "url.h"
 
 #define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
 
@@ -53,7 +54,7 @@ conf_set_str(struct account *a, const struct kw *k, const char *v)
 {
 	char **f = str_field(a, k);
 
-	conf_str_release(*f, k->key == K_PASSWORD);
+	conf_str_release(*f, conf_key_secret(k->key));
 	*f = (v != NULL && *v != '\0') ? xstrdup(v) : NULL;
 }
 
@@ -84,7 +85,8 @@ conf_kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 	char *x;
 
-	if (k->key == K_TLS_TRUST_FILE && strcmp(v, "system") == 0)
+	if ((k->key == K_TLS_TRUST_FILE || k->key == K_OAUTH2_TRUST_FILE) &&
+	    strcmp(v, "system") == 0)
 		v = NULL;
 	if (v == NULL || v[0] != '~' ||
 	    (k->key == K_DEAD_LETTER && strcmp(v, "off") == 0)) {
@@ -138,7 +140,8 @@ conf_kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 
 	if (k->key == K_PROXY_PORT && *v == '\0')
 		n = 0;				/* empty: the default, 1080 */
-	else if (k->key == K_PORT || k->key == K_PROXY_PORT) {
+	else if (k->key == K_PORT || k->key == K_PROXY_PORT ||
+	    k->key == K_OAUTH2_REDIRECT_PORT) {
 		if ((n = number(v, 1, 65535)) < 0)
 			return conf_perr(p, "invalid port '%s' (expected 1-65535)",
 			    vis(p, v));
@@ -431,6 +434,59 @@ conf_kw_return(struct ps *p, const struct kw *k, struct account *a,
 	else
 		return conf_perr(p, "keyword 'dsn_return' expects off, headers or "
 		    "full, got '%s'", vis(p, v));
+	conf_set_str(a, k, v);
+	return 0;
+}
+
+/* one of a list of words (stored as the list spells it) */
+static int
+one_of(struct ps *p, const struct kw *k, struct account *a, const char *v,
+    const char *const *ok, const char *expect)
+{
+	for (; *ok != NULL; ok++) {
+		if (strcasecmp(v, *ok) == 0) {
+			conf_set_str(a, k, *ok);
+			return 0;
+		}
+	}
+	return conf_perr(p, "keyword '%s' expects %s, got '%s'", k->name,
+	    expect, vis(p, v));
+}
+
+/* oauth2_provider, oauth2_grant, oauth2_tenant, oauth2_*_url */
+int
+conf_kw_oauth2(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	static const char *const prov[] = { "microsoft", "google", "generic",
+	    NULL };
+	static const char *const grant[] = { "device", "code",
+	    "client_credentials", NULL };
+	struct err ue;
+	struct url u;
+
+	if (*v == '\0' && k->key != K_OAUTH2_PROVIDER) {
+		conf_set_str(a, k, NULL);
+		return 0;
+	}
+	if (k->key == K_OAUTH2_PROVIDER)
+		return one_of(p, k, a, v, prov, "microsoft, google or generic");
+	if (k->key == K_OAUTH2_GRANT)
+		return one_of(p, k, a, v, grant, "device, code or "
+		    "client_credentials");
+	if (k->key == K_OAUTH2_TENANT) {
+		if (strlen(v) > LIMIT_DOMAIN || v[strspn(v, "abcdefghijklmnop"
+		    "qrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")] != '\0')
+			return conf_perr(p, "invalid oauth2_tenant '%s' "
+			    "(expected a tenant ID or domain: letters, digits, "
+			    "'.', '-')", vis(p, v));
+		conf_set_str(a, k, v);
+		return 0;
+	}
+	err_clear(&ue);
+	if (url_parse(v, 0, &u, &ue) == -1)
+		return conf_perr(p, "invalid %s '%s': %s", k->name, vis(p, v),
+		    ue.msg + strlen("URL: "));
 	conf_set_str(a, k, v);
 	return 0;
 }

@@ -27,6 +27,9 @@ struct err {
 	const char *phase;			/* static string or NULL */
 	int	after_dot;	/* failure happened after the final dot was sent */
 	int	kept;		/* message was saved (dead.letter path in keptpath) */
+	int	wait_user;	/* only the user can fix it (OAuth2: run
+				   smtps --authorize): a queued message waits
+				   for that (until queue_lifetime) */
 	char	keptpath[512];
 };
 

@@ -25,7 +25,7 @@ enum f_id {
 	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON,
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
-	ID_BV, ID_READFROM
+	ID_BV, ID_READFROM, ID_AUTHORIZE
 };
 
 struct flag {
@@ -117,6 +117,9 @@ static const struct flag flags[] = {
 	  "-S, --serverinfo  print the server's TLS certificates and\n"
 	  "                  capabilities (no AUTH, no mail)" },
 	{ "serverinfo", 1, A_NONE, F_DO, ID_SERVERINFO, NULL },
+	{ "authorize", 1, A_NONE, F_DO, ID_AUTHORIZE,
+	  "--authorize     sign the account (-a NAME) in with OAuth2 once and\n"
+	  "                  store its tokens (oauth2_* keywords)" },
 	{ "file", 1, A_VALUE, F_DO, ID_FILE,
 	  "--file=FILE     same as -C FILE" },
 	{ "read-recipients", 1, A_NONE, F_DO, ID_READRCPT,
@@ -256,6 +259,7 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_DEBUG:		o->verbose++; break;
 	case ID_PRETEND:	o->mode = MODE_PRETEND; break;
 	case ID_SERVERINFO:	o->mode = MODE_SERVERINFO; break;
+	case ID_AUTHORIZE:	o->mode = MODE_AUTHORIZE; break;
 	case ID_FILE:		o->conffile = val; break;
 	case ID_READRCPT:	o->read_rcpts = 1; break;
 	case ID_KW:		return add_override(f, val, o, e);
@@ -393,7 +397,8 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	    o->mode != MODE_VERSION && o->mode != MODE_PRETEND &&
 	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
-		    "--queue-delete), -bs, -bi and -S take no recipients");
+		    "--queue-delete), -bs, -bi, -S and --authorize take no "
+		    "recipients");
 	if (o->mode == MODE_VERIFY && o->nrcpts == 0)
 		return err_set(e, EX_USAGE, "-bv needs recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)

@@ -39,6 +39,7 @@ enum opts_mode {
 	MODE_PRETEND,		/* -P/--pretend: print the account, send nothing */
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
+	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
 };
 
 /* msmtp long options that set a config keyword (--host=H -> host H) */

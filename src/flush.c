@@ -75,7 +75,8 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	o.account = qe->account;
 	if (account_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
-		if (cred_get(&c->a, &c->cred, &c->openerr) == 0)
+		if (cred_get(&c->a, &c->cred, &c->openerr) == 0 &&
+		    cred_ready(&c->cred, &c->a, &c->openerr) == 0)
 			c->s = smtp_open(&c->a, &c->cred, &c->openerr);
 		smtp_keep_open(c->s);	/* several entries may follow */
 	}
@@ -222,7 +223,8 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
 		return FLUSH_DELIVERED;
 	}
-	keep = err_is_temporary(e->code) || (!first && local_problem(e->code));
+	keep = err_is_temporary(e->code) || ((!first || e->wait_user) &&
+	    local_problem(e->code));
 	/* LMTP: refused for some, deferred for others (once, in time) */
 	if (!keep && now - qe->created < life)
 		keep = some_deferred(dir, qe, a, sp, st, e);

@@ -86,6 +86,30 @@
 						   ticket lifetime may be
 						   shorter) */
 
+/* OAuth2 (oauth2.c, tokstore.c, authorize.c) and its HTTPS client (http.c) */
+#define LIMIT_URL		2048	/* path and query of one URL, bytes */
+#define LIMIT_HTTP_HEAD		16384	/* status line and headers, bytes */
+#define LIMIT_HTTP_HEADERS	100	/* header lines in one response */
+#define LIMIT_HTTP_BODY		(256 * 1024) /* response body, bytes */
+#define LIMIT_HTTP_CHUNK_LINE	64	/* one chunk-size line, bytes */
+#define LIMIT_OAUTH2_FILE	65536	/* a token file, bytes */
+#define LIMIT_OAUTH2_TOKEN	16384	/* one access or refresh token, bytes */
+#define LIMIT_OAUTH2_EARLY	60	/* an access token this close to its
+					   expiry (s) is refreshed first */
+#define LIMIT_OAUTH2_LIFETIME	3600	/* assumed when the IdP gives no
+					   expires_in, seconds */
+#define LIMIT_OAUTH2_LOCK	60	/* wait for another process's token
+					   refresh at most this long, s */
+#define LIMIT_OAUTH2_POLL	5	/* device grant: poll interval when the
+					   IdP names none, seconds */
+#define LIMIT_OAUTH2_POLL_MAX	60	/* ... and the largest one (slow_down) */
+#define LIMIT_OAUTH2_DEVICE_WAIT 900	/* device grant: give up after, s,
+					   when the IdP names no expires_in */
+#define LIMIT_OAUTH2_CODE_WAIT	600	/* code grant: wait for the redirect
+					   or the pasted URL this long, s */
+#define LIMIT_OAUTH2_VERIFIER	64	/* PKCE code_verifier, characters
+					   (RFC 7636: 43..128) */
+
 /* messages */
 #define LIMIT_ERR_MSG		1024	/* struct err message */
 #define LIMIT_ERR_REPLY		1024	/* struct err server reply (made visible) */

@@ -28,6 +28,7 @@
 
 #include "account.h"
 #include "addr.h"
+#include "authorize.h"
 #include "dead.h"
 #include "dropin.h"
 #include "flags.h"
@@ -315,6 +316,11 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	case FLUSH_QUEUED:
 		if (io_interrupted())
 			return stopped(r, delay, e);
+		if (e->wait_user) {	/* OAuth2: smtps --authorize first */
+			err_append(e, "; the message stays queued as %s until "
+			    "then", r->qe.id);
+			return -1;
+		}
 		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
 			char msg[LIMIT_ERR_MSG];
 
@@ -352,10 +358,11 @@ deliver(struct run *r, struct err *e)
 	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
 	    r->o.envid, NULL, NULL };
 	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
-	struct smtp *s;
+	struct smtp *s = NULL;
 	int rc = -1;
 
-	if ((s = smtp_open(&r->a, &r->cred, e)) != NULL) {
+	if (cred_ready(&r->cred, &r->a, e) == 0 &&
+	    (s = smtp_open(&r->a, &r->cred, e)) != NULL) {
 		r->session = 1;
 		smtp_tls_version(s, r->tls, sizeof(r->tls));
 		r->auth = smtp_auth_mech(s);
@@ -520,6 +527,7 @@ run_verify(struct run *r, struct err *e)
 
 	if (cred_get(&r->a, &r->cred, e) == -1 ||
 	    tls_global_init(e) == -1 ||
+	    cred_ready(&r->cred, &r->a, e) == -1 ||
 	    (s = smtp_open(&r->a, &r->cred, e)) == NULL)
 		worst = -1;
 	else {
@@ -573,6 +581,15 @@ run_info(struct run *r, struct err *e)
 		return run_verify(r, e);
 	dropin_pretend(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
 	return 0;
+}
+
+/* --authorize: the first OAuth2 sign-in of the account */
+static int
+run_authorize(struct run *r, struct err *e)
+{
+	if (account_load(&r->o, &r->a, e) == -1 || tls_global_init(e) == -1)
+		return -1;
+	return authorize_run(&r->a, STDIN_FILENO, stdout, e);
 }
 
 /* the queue directory for the queue commands: the account's, else the
@@ -714,7 +731,9 @@ main(int argc, char **argv)
 	} else if (r.o.mode == MODE_PRETEND) {
 		if ((rc = header_from(&r, &e)) == 0)
 			rc = run_info(&r, &e);
-	} else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
+	} else if (r.o.mode == MODE_AUTHORIZE)
+		rc = run_authorize(&r, &e);
+	else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
 	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
 	else if (r.o.mode != MODE_SEND) {

@@ -962,3 +962,46 @@ tls_serverinfo(struct tls *t)
 		info_cert(&out, &chain[i], i);
 	return out;
 }
+
+/* --- crypto helpers for PKCE (OAuth2) --- */
+
+int
+tls_random(void *buf, size_t n, struct err *e)
+{
+	int r;
+
+	if ((r = gnutls_rnd(GNUTLS_RND_KEY, buf, n)) < 0)
+		return err_set(e, EX_SOFTWARE, "no random bytes: %s",
+		    gnutls_strerror(r));
+	return 0;
+}
+
+void
+tls_sha256(const void *in, size_t n, unsigned char out[32])
+{
+	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, in, n, out);
+}
+
+long
+tls_b64url(const void *in, size_t n, char *out, size_t outsz)
+{
+	gnutls_datum_t d = { (unsigned char *)(uintptr_t)in, (unsigned)n };
+	gnutls_datum_t b = { NULL, 0 };
+	size_t i, o = 0;
+
+	if (n > UINT_MAX / 2 || gnutls_base64_encode2(&d, &b) < 0)
+		return -1;
+	for (i = 0; i < b.size && b.data[i] != '='; i++) {
+		if (o + 1 >= outsz) {
+			gnutls_free(b.data);
+			return -1;
+		}
+		out[o++] = b.data[i] == '+' ? '-' : b.data[i] == '/' ? '_' :
+		    (char)b.data[i];
+	}
+	gnutls_free(b.data);
+	if (o >= outsz)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}

@@ -81,6 +81,16 @@ char		*tls_serverinfo(struct tls *);
  */
 int		 tls_check_files(const char *cert, const char *key,
 		    const char *crl, struct err *);
+/*
+ * Crypto helpers for the OAuth2 code (PKCE, RFC 7636), from GnuTLS:
+ * tls_random() fills buf with n bytes of key-grade randomness (0, or -1
+ * with EX_SOFTWARE); tls_sha256() hashes into out[32];
+ * tls_b64url() writes base64url without padding (RFC 4648 section 5)
+ * into out, NUL-terminated: its length, or -1 when outsz is too small.
+ */
+int		 tls_random(void *buf, size_t n, struct err *);
+void		 tls_sha256(const void *, size_t, unsigned char out[32]);
+long		 tls_b64url(const void *, size_t, char *out, size_t outsz);
 int		 tls_global_init(struct err *);
 void		 tls_global_deinit(void);
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # setup-deps.sh build|test - install the Debian packages smtps needs.
 #
-#   build: compiler, pkg-config, GnuTLS and libbsd headers
+#   build: compiler, pkg-config, GnuTLS, libbsd and json-c headers
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
 #          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
 #          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
@@ -18,7 +18,7 @@
 # fails).  Missing and not root -> one clear message, exit 1.
 set -eu
 
-BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev"
+BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
 TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux"
 
 case "${1:-}" in
@@ -41,7 +41,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
-	pkg-config --exists gnutls libbsd-overlay 2>/dev/null || miss="$miss gnutls-dev libbsd-dev"
+	pkg-config --exists gnutls libbsd-overlay json-c 2>/dev/null || miss="$miss gnutls-dev libbsd-dev json-c-dev"
 	if [ -n "$miss" ]; then
 		echo "setup-deps: not a Debian system; please install:$miss" >&2
 		exit 1

@@ -68,6 +68,29 @@ test_errors(void)
 	char big[400], want[LIMIT_ERR_MSG];
 
 	FAILS("account a\nhots x\n", "rc:2: unknown keyword 'hots'");
+	FAILS("account a\noauth2_provider yahoo\n", "rc:2: keyword "
+	    "'oauth2_provider' expects microsoft, google or generic, got "
+	    "'yahoo'");
+	FAILS("account a\noauth2_provider\n",
+	    "rc:2: keyword 'oauth2_provider' needs a value");
+	FAILS("account a\noauth2_grant password\n", "rc:2: keyword "
+	    "'oauth2_grant' expects device, code or client_credentials, got "
+	    "'password'");
+	FAILS("account a\noauth2_token_url http://idp/token\n", "rc:2: "
+	    "invalid oauth2_token_url 'http://idp/token': must begin with "
+	    "https://");
+	FAILS("account a\noauth2_device_url https://u@idp/\n", "rc:2: "
+	    "invalid oauth2_device_url 'https://u@idp/': user names in URLs "
+	    "are not supported");
+	FAILS("account a\noauth2_auth_url https://idp:0/\n", "rc:2: "
+	    "invalid oauth2_auth_url 'https://idp:0/': port out of range "
+	    "(1-65535)");
+	FAILS("account a\noauth2_tenant a/b\n", "rc:2: invalid oauth2_tenant "
+	    "'a/b' (expected a tenant ID or domain: letters, digits, '.', "
+	    "'-')");
+	FAILS("account a\noauth2_redirect_port 0\n",
+	    "rc:2: invalid port '0' (expected 1-65535)");
+
 	FAILS("account a\nHost x\n", "rc:2: unknown keyword 'Host'");
 	FAILS("account a\nhost h\nport 70000\n",
 	    "rc:3: invalid port '70000' (expected 1-65535)");
@@ -336,7 +359,20 @@ test_fields(void)
 	    "tls_crl_file crl.pem\n"
 	    "auto_from off\n"
 	    "tls_resume off\n"
-	    "passwordeval_timeout 2m\n";
+	    "passwordeval_timeout 2m\n"
+	    "oauth2_provider Microsoft\n"
+	    "oauth2_client_id 9e5f-client\n"
+	    "oauth2_client_secret \"s e c\"\n"
+	    "oauth2_client_secreteval pass show oauth\n"
+	    "oauth2_tenant contoso.onmicrosoft.com\n"
+	    "oauth2_scope https://outlook.office.com/SMTP.Send offline_access\n"
+	    "oauth2_token_url https://idp.example:8443/token\n"
+	    "oauth2_device_url https://idp.example/device\n"
+	    "oauth2_auth_url https://idp.example/auth?x=1\n"
+	    "oauth2_grant CODE\n"
+	    "oauth2_token_file ~/tok\n"
+	    "oauth2_trust_file system\n"
+	    "oauth2_redirect_port 8765\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -399,6 +435,20 @@ test_fields(void)
 	T_EQ_INT(a->auto_from, 0);
 	T_EQ_INT(a->tls_resume, 0);
 	T_EQ_INT(a->passwordeval_timeout, 120);
+	T_EQ_STR(a->oauth2_provider, "microsoft");
+	T_EQ_STR(a->oauth2_client_id, "9e5f-client");
+	T_EQ_STR(a->oauth2_client_secret, "s e c");
+	T_EQ_STR(a->oauth2_client_secreteval, "pass show oauth");
+	T_EQ_STR(a->oauth2_tenant, "contoso.onmicrosoft.com");
+	T_EQ_STR(a->oauth2_scope, "https://outlook.office.com/SMTP.Send "
+	    "offline_access");
+	T_EQ_STR(a->oauth2_token_url, "https://idp.example:8443/token");
+	T_EQ_STR(a->oauth2_device_url, "https://idp.example/device");
+	T_EQ_STR(a->oauth2_auth_url, "https://idp.example/auth?x=1");
+	T_EQ_STR(a->oauth2_grant, "code");
+	T_EQ_STR(a->oauth2_token_file, HOME "/tok");
+	T_OK(a->oauth2_trust_file == NULL, "oauth2_trust_file system");
+	T_EQ_INT(a->oauth2_redirect_port, 8765);
 	/* every keyword of the table was given, so every bit is set */
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);

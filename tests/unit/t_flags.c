@@ -106,6 +106,14 @@ main(void)
 	T_EQ_STR(e.msg, "-bv needs recipients");
 	T_EQ_INT(parse(&o, &e, ARGS("-bi")), 0);
 	T_EQ_INT(o.mode, MODE_ALIASES);
+	/* issue 10: --authorize [-a NAME], no recipients */
+	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "-a", "work")), 0);
+	T_EQ_INT(o.mode, MODE_AUTHORIZE);
+	T_EQ_STR(o.account, "work");
+	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "a@x")), -1);
+	T_EQ_STR(e.msg, "queue commands (-bp, -q, -qI, --queue-delete), -bs, "
+	    "-bi, -S and --authorize take no recipients");
+	T_EQ_INT(parse(&o, &e, ARGS("--authorize=x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,FAILURE,delay", "-R", "hdrs",
 	    "-V", "id-1", "a@x")), 0);
 	T_EQ_STR(o.dsn_notify, "success,FAILURE,delay");
