@@ -449,6 +449,25 @@ show_warnings(const struct opts *o, const char *w)
 		log_warn("%.*s", (int)(nl - w), w);
 }
 
+/*
+ * As root, a config file runs commands (eval, passwordeval) as root: it
+ * must be root's and writable by root alone, checked before it is
+ * parsed.  (A queue entry names its config file; a root flusher reads it.)
+ */
+static int
+conf_trusted(const struct stat *st, const char *path, struct err *e)
+{
+	if (geteuid() != 0)
+		return 0;
+	if (st->st_uid != 0)
+		return err_set(e, EX_CONFIG, "%s: owned by uid %ld, not by root:"
+		    " refused as root", path, (long)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return err_set(e, EX_CONFIG, "%s: writable by group or others: "
+		    "refused as root (chmod go-w %s)", path, path);
+	return 0;
+}
+
 /* parse, check permissions, choose, copy the account to out */
 static int
 load_from(const struct opts *o, int fd, const char *path, const char *home,
@@ -462,6 +481,8 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 	int rc;
 
 	rc = read_conf(fd, path, &st, &buf, &len, &cap, e);
+	if (rc == 0)
+		rc = conf_trusted(&st, path, e);
 	if (rc == 0)
 		rc = conf_parse(buf, len, path, home, secret_eval, NULL, &c, e);
 	freezero(buf, cap);

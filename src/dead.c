@@ -78,6 +78,7 @@ dead_append(const struct spool *sp, const char *path,
 	char head[600];
 	time_t now = time(NULL);
 	char date[64];
+	off_t end = -1;
 	int fd, n, rc;
 
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -88,12 +89,19 @@ dead_append(const struct spool *sp, const char *path,
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", gmtime(&now));
 	n = snprintf(head, sizeof(head), "From %s %s\n",
 	    sender && *sender ? sender : "MAILER-DAEMON", date);
-	rc = lseek(sp->fd, 0, SEEK_SET) == -1 ||
+	/* all or nothing: where the file ended, under the lock */
+	rc = (end = lseek(fd, 0, SEEK_END)) == -1 ||
+	    lseek(sp->fd, 0, SEEK_SET) == -1 ||
 	    io_write_fd(fd, head, (size_t)n) == -1 ||
 	    copy_mbox(sp->fd, fd) == -1 || fsync(fd) == -1;
-	if (rc)
+	if (rc) {
 		err_set(e, EX_IOERR, "cannot write %s: %s", path,
 		    strerror(errno));
+		/* a partial message would glue the next one to it */
+		if (end != -1 && (ftruncate(fd, end) == -1 || fsync(fd) == -1))
+			err_prefix(e, "%s is left with a partial message "
+			    "at its end", path);
+	}
 	flock(fd, LOCK_UN);
 	close(fd);
 	return rc ? -1 : 0;

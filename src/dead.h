@@ -8,9 +8,13 @@
  * quoted as ">From " (mboxo, what mail(1) reads), then a blank line;
  * flock while appending, fsync before returning.  Failure ->
  * EX_CANTCREAT (cannot open) / EX_IOERR (cannot write or sync), -1.
+ * All or nothing: on a failed write or sync the file is truncated back
+ * to where it ended before (under the lock), so no partial message is
+ * left for the next one to be glued to.
  * dead_path(): the dead.letter file for account `a` (its dead_letter, which
  * may be "off" or NULL); with `a` NULL (the account could not be loaded),
- * $HOME/dead.letter written into buf, or NULL without a home.
+ * $HOME/dead.letter written into buf, or NULL without a home.  The result
+ * may BE buf: never format into buf with it (err_append() formats apart).
  */
 #ifndef SMTPS_DEAD_H
 #define SMTPS_DEAD_H

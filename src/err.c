@@ -43,6 +43,19 @@ err_prefix(struct err *e, const char *fmt, ...)
 	return -1;
 }
 
+/* the arguments may point into e->msg (or anywhere): formatted first */
+void
+err_append(struct err *e, const char *fmt, ...)
+{
+	char add[LIMIT_ERR_MSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(add, sizeof(add), fmt, ap);
+	va_end(ap);
+	strlcat(e->msg, add, sizeof(e->msg));
+}
+
 void
 err_set_reply(struct err *e, const char *text, size_t len)
 {

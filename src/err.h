@@ -40,6 +40,11 @@ int	err_set(struct err *, int code, const char *fmt, ...)
 /* Prefix the existing message: "prefix: old message".  Returns -1. */
 int	err_prefix(struct err *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Append to the message ("old message" + formatted text).  The arguments
+   may point into e->msg or any buffer: the text is formatted into a buffer
+   of its own first (never snprintf(buf, ..., buf)). */
+void	err_append(struct err *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Store a server reply (raw bytes, may hold CR/LF/escapes) made visible. */
 void	err_set_reply(struct err *, const char *text, size_t len);
 

@@ -21,6 +21,7 @@
 #include "dropin.h"
 #include "flush.h"
 #include "cred.h"
+#include "io.h"
 #include "secret.h"
 
 /* a session for one (config, account) pair */
@@ -159,9 +160,7 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 			return FLUSH_KEPT;
 		}
 		queue_log(dir, qe->id, "failed: %s; saved in %s", e->msg, dl);
-		snprintf(buf, sizeof(buf), "%s; message saved in %s", e->msg,
-		    dl);
-		strlcpy(e->msg, buf, sizeof(e->msg));
+		err_append(e, "; message saved in %s", dl);  /* dl may be buf */
 		e->kept = 1;
 	} else
 		queue_log(dir, qe->id, "failed: %s; dropped (dead_letter off)",
@@ -179,7 +178,7 @@ static int
 some_deferred(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, const enum smtp_rcpt *st, struct err *e)
 {
-	char buf[4096], msg[LIMIT_ERR_MSG];
+	char buf[4096];
 	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 	size_t i, n = 0, refused = 0;
@@ -195,8 +194,7 @@ some_deferred(const char *dir, struct qentry *qe, const struct account *a,
 		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
 		return 1;
 	}
-	snprintf(msg, sizeof(msg), "%s; a copy saved in %s", e->msg, dl);
-	strlcpy(e->msg, msg, sizeof(e->msg));
+	err_append(e, "; a copy saved in %s", dl);
 	e->kept = 1;
 	return 1;
 }
@@ -293,8 +291,16 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 	}
 	if (rc == -1)
 		strlcpy(reply, e->reply, sizeof(reply));
+	if (sp.fd == -1 && rc == -1 && queue_msg_gone(dir, qe->id)) {
+		/* delivered (or deleted) before, its envelope left over */
+		queue_log(dir, qe->id, "finished before: leftover envelope "
+		    "removed");
+		(void)queue_remove(dir, qe);
+		free(st);
+		return FLUSH_GONE;
+	}
 	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
-		/* the message file is gone: nothing left to deliver */
+		/* the message file is unreadable: nothing to deliver */
 		queue_log(dir, qe->id, "removed: %s", e->msg);
 		queue_remove(dir, qe);
 		free(st);
@@ -398,6 +404,11 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 		    "process\n", id);
 		return EX_TEMPFAIL;
 	}
+	if (r == -1 && e.code == EX_USAGE) {	/* another run finished it */
+		fprintf(out, "%s: already delivered or removed by another "
+		    "process\n", id);
+		return 0;
+	}
 	if (r == -1) {
 		fprintf(out, "%s: %s\n", id, e.msg);
 		return e.code;
@@ -405,6 +416,11 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 	switch (attempt(dir, &qe, c, &delay, &e)) {
 	case FLUSH_DELIVERED:
 		fprintf(out, "%s: delivered\n", id);
+		code = 0;
+		break;
+	case FLUSH_GONE:
+		fprintf(out, "%s: already delivered or removed (a leftover "
+		    "envelope removed)\n", id);
 		code = 0;
 		break;
 	case FLUSH_QUEUED:
@@ -439,7 +455,7 @@ flush_run(const char *dir, const char *id, FILE *out, struct err *e)
 	memset(&c, 0, sizeof(c));
 	if (id == NULL && n == 0)
 		fprintf(out, "Mail queue is empty\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !io_interrupted(); i++) {
 		if (id != NULL && strcmp(ids[i], id) != 0)
 			continue;
 		code = run_one(dir, ids[i], &c, out);
@@ -449,6 +465,12 @@ flush_run(const char *dir, const char *id, FILE *out, struct err *e)
 			break;
 	}
 	conn_drop(&c);
+	if (io_interrupted()) {		/* the entry being sent was kept */
+		queue_ids_free(ids, n);
+		return err_set(e, EX_TEMPFAIL, "stopped by SIG%s; the "
+		    "messages not delivered stay queued",
+		    sigabbrev_np(io_interrupted()));
+	}
 	if (id != NULL && i == n)
 		err_set(e, EX_USAGE, "no queue entry %s in %s", id, dir);
 	queue_ids_free(ids, n);
@@ -501,11 +523,15 @@ flush_pass(const char *dir, time_t *wake)
 	if (queue_scan(dir, &ids, &n, &e) == -1)
 		return 1;
 	memset(&c, 0, sizeof(c));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !io_interrupted(); i++) {
 		time_t now = time(NULL);
 
-		if (queue_read(dir, ids[i], &qe, &e) == -1)
-			continue;		/* removed meanwhile */
+		if (queue_read(dir, ids[i], &qe, &e) == -1) {
+			if (e.code != EX_USAGE)	/* not just gone: say why */
+				queue_log(dir, ids[i], "skipped: %s", e.msg);
+			queue_entry_free(&qe);
+			continue;
+		}
 		left++;
 		if (qe.next > now) {
 			if (qe.next < *wake)
@@ -581,6 +607,8 @@ flush_list(const char *dir, FILE *out, struct err *e)
 		return -1;
 	for (i = 0; i < n; i++) {
 		err_clear(&re);
+		if (queue_msg_gone(dir, ids[i]))	/* finished */
+			continue;
 		if (queue_read(dir, ids[i], &qe, &re) == -1) {
 			if (re.code != EX_USAGE)	/* not just gone */
 				fprintf(out, "%s  (unreadable: %s)\n", ids[i],

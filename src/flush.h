@@ -26,6 +26,9 @@
  * flush_due(): after a successful delivery, deliver the due entries of the
  * same config file and account over the still-open session (silently;
  * logged).  Stops when the session breaks.
+ * flush_run(), flush_pass(): stop after the entry in hand when
+ * io_interrupted() (a stop signal, main.c); flush_run() then fails with
+ * EX_TEMPFAIL "stopped by SIG...".
  * flush_run(): -q (id NULL: every entry, due or not) and -qI ID; one line
  * per entry on `out`.  Returns 0 when all were delivered (or the queue is
  * empty), else the exit code of the worst outcome (75 when some stay
@@ -47,7 +50,10 @@
 #include "queue.h"
 #include "smtp.h"
 
-enum flush_res { FLUSH_DELIVERED, FLUSH_QUEUED, FLUSH_BOUNCED, FLUSH_KEPT };
+/* FLUSH_GONE: the entry had been finished (its message gone) by another
+   process or a removal that could not complete; nothing was sent */
+enum flush_res { FLUSH_DELIVERED, FLUSH_QUEUED, FLUSH_BOUNCED, FLUSH_KEPT,
+	FLUSH_GONE };
 
 enum flush_res flush_settle(const char *dir, struct qentry *,
 	    const struct account *, struct spool *, int rc,

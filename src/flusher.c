@@ -17,23 +17,33 @@
 
 #include "flush.h"
 #include "flusher.h"
+#include "io.h"
 #include "queue.h"
 
 /* environment variable naming the spawner's ready pipe (internal) */
 #define FLUSH_READY_ENV	"SMTPS_FLUSH_READY_FD"
 
+/* entries a flusher would work on: ours, readable, with a message
+   (others are skipped or finished, so they must not keep a flusher
+   alive) */
 static size_t
 count_entries(const char *dir)
 {
+	struct qentry qe;
 	struct err e;
 	char **ids;
-	size_t n;
+	size_t n, i, ok = 0;
 
 	err_clear(&e);
 	if (queue_scan(dir, &ids, &n, &e) == -1)
 		return 0;
+	for (i = 0; i < n; i++) {
+		ok += queue_read(dir, ids[i], &qe, &e) == 0 &&
+		    !queue_msg_gone(dir, ids[i]);	/* finished */
+		queue_entry_free(&qe);
+	}
 	queue_ids_free(ids, n);
-	return n;
+	return ok;
 }
 
 /*
@@ -42,14 +52,16 @@ count_entries(const char *dir)
  * once it holds flush.lock with its PID written, or gave up: so when
  * flusher_spawn() returns, "queued" is backed by a running flusher.
  */
-static void
+static int
 wait_ready(int rfd)
 {
-	char c;
+	char c = 0;
+	ssize_t n;
 
-	while (read(rfd, &c, 1) == -1 && errno == EINTR)
+	while ((n = read(rfd, &c, 1)) == -1 && errno == EINTR)
 		;
 	close(rfd);
+	return n == 1 && c == 'y' ? 0 : -1;
 }
 
 static void
@@ -77,44 +89,60 @@ exec_flusher(const char *self, const char *dir, int wfd)
 	_exit(1);
 }
 
-void
-flusher_spawn(const char *dir)
+static int
+no_flusher(const char *dir, struct err *e, const char *why)
 {
-	char self[PATH_MAX], lock[4096];
+	err_set(e, EX_OSERR, "no flusher started for %s (%s): the queued "
+	    "messages wait for the next smtps run or 'smtps -q'", dir, why);
+	queue_log(dir, "flusher", "%s", e->msg);
+	return -1;
+}
+
+int
+flusher_spawn(const char *dir, struct err *e)
+{
+	char self[PATH_MAX], lock[4096], why[512];
 	ssize_t n;
 	pid_t pid;
 	int fd, st, p[2];
 
 	if (count_entries(dir) == 0)
-		return;
+		return 0;
 	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		close(fd);		/* a flusher runs */
-		return;
+	if ((fd = queue_open_own(lock, O_RDWR | O_CREAT, e)) == -1) {
+		strlcpy(why, e->msg, sizeof(why));	/* not e->msg itself */
+		return no_flusher(dir, e, why);
 	}
-	if (fd != -1)
-		close(fd);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);		/* a flusher runs */
+		return 0;
+	}
+	close(fd);
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
+		return no_flusher(dir, e, "cannot find its own program");
 	self[n] = '\0';
 	fflush(NULL);
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return;
-	if ((pid = fork()) == 0) {
+	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(why, sizeof(why), "fork: %s", strerror(errno));
+		return no_flusher(dir, e, why);
+	}
+	if (pid == 0) {
 		close(p[0]);
 		exec_flusher(self, dir, p[1]);
 	}
 	close(p[1]);
-	if (pid != -1)
-		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-			;
-	wait_ready(p[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (wait_ready(p[0]) == -1)
+		return no_flusher(dir, e, "it could not start or take "
+		    "flush.lock; see the queue log");
+	return 0;
 }
 
-/* the spawner waits for this (wait_ready): closed once the lock is ours */
+/* the spawner waits for this (wait_ready): 'y' when a flusher is in
+   charge (we hold the lock, or another one does), then closed */
 static void
-signal_ready(void)
+signal_ready(int ok)
 {
 	const char *v = getenv(FLUSH_READY_ENV);
 	char *end;
@@ -123,8 +151,11 @@ signal_ready(void)
 	if (v == NULL)
 		return;
 	fd = strtol(v, &end, 10);
-	if (*end == '\0' && fd > 2 && fd < INT_MAX)
+	if (*end == '\0' && fd > 2 && fd < INT_MAX) {
+		if (ok)
+			(void)!write((int)fd, "y", 1);
 		close((int)fd);
+	}
 	unsetenv(FLUSH_READY_ENV);
 }
 
@@ -133,25 +164,38 @@ flusher_main(const char *dir)
 {
 	char lock[4096], pid[32];
 	time_t wake, now;
+	struct err e;
 	int fd, n;
 
 	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		signal_ready();
-		return EX_CANTCREAT;
+	err_clear(&e);
+	if (queue_dir_check(dir, &e) == -1 ||
+	    (fd = queue_open_own(lock, O_RDWR | O_CREAT, &e)) == -1) {
+		signal_ready(0);
+		queue_log(dir, "flusher", "not started: %s", e.msg);
+		return e.code;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		signal_ready();
+		signal_ready(1);
 		return 0;			/* another flusher runs */
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0)
-		(void)pwrite(fd, pid, (size_t)n, 0);
-	signal_ready();
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n)
+		queue_log(dir, "flusher", "cannot write its PID to %s: %s",
+		    lock, strerror(errno));
+	signal_ready(1);
 	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
 	queue_clean(dir);
 	for (;;) {
-		if (flush_pass(dir, &wake) == 0) {
+		size_t left = flush_pass(dir, &wake);
+
+		if (io_interrupted()) {	/* the entry being sent was kept */
+			queue_log(dir, "flusher", "stopped by SIG%s, exiting",
+			    sigabbrev_np(io_interrupted()));
+			close(fd);
+			return 0;
+		}
+		if (left == 0) {
 			/* an entry committed before our unlock is seen by
 			   this rescan; one after it starts its own flusher */
 			flock(fd, LOCK_UN);

@@ -7,9 +7,12 @@
  * other descriptors closed.  Returns once that flusher holds
  * DIR/flush.lock with its PID written there (or has given up, e.g. because
  * another flusher holds it): a caller that says "queued" is backed by a
- * running flusher.  The flusher signals this by closing a pipe the
- * spawner passes it as fd 3 (environment SMTPS_FLUSH_READY_FD).  Never
- * fails loudly.
+ * running flusher.  The flusher signals this on a pipe the spawner
+ * passes it as fd 3 (environment SMTPS_FLUSH_READY_FD): one byte 'y'
+ * when it holds the lock (or another flusher does), then closing it.
+ * Returns 0 when a flusher runs (or nothing is queued), -1 with e filled
+ * when none could be started (fork, exec, the lock): the caller says so,
+ * since the queued messages then wait for the next smtps run or -q.
  * flusher_main(): the flusher.  Exits at once when another holds
  * DIR/flush.lock; else retries due entries, sleeps until the next is due
  * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the
@@ -20,7 +23,9 @@
 #ifndef SMTPS_FLUSHER_H
 #define SMTPS_FLUSHER_H
 
-void	flusher_spawn(const char *dir);
+#include "err.h"
+
+int	flusher_spawn(const char *dir, struct err *e);
 int	flusher_main(const char *dir);
 
 #endif

@@ -28,10 +28,26 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "io.h"
+
+/* the signal that stops the session (io_interrupt), 0 = none */
+static volatile sig_atomic_t io_stop;
+
+void
+io_interrupt(int sig)
+{
+	io_stop = sig;
+}
+
+int
+io_interrupted(void)
+{
+	return (int)io_stop;
+}
 
 long long
 io_now_ms(void)
@@ -243,6 +259,10 @@ io_wait_fd(int fd, short events, long long deadline)
 	int r;
 
 	for (;;) {
+		if (io_stop != 0) {
+			errno = EINTR;
+			return -1;
+		}
 		left = deadline - io_now_ms();
 		if (left <= 0) {
 			errno = ETIMEDOUT;

@@ -69,9 +69,18 @@ long long io_now_ms(void);	/* CLOCK_MONOTONIC in ms */
 /*
  * Wait until fd is ready for `events` (POLLIN/POLLOUT) or the absolute
  * deadline (io_now_ms() scale) passes: 0 ready, -1 timed out (errno
- * ETIMEDOUT) or poll failed.  EINTR restarts the wait.
+ * ETIMEDOUT) or poll failed.  EINTR restarts the wait, unless
+ * io_interrupt() was called: then -1 with errno EINTR, at once and on
+ * every later wait (a session being stopped unwinds as a network error).
  */
 int	io_wait_fd(int fd, short events, long long deadline);
+/*
+ * io_interrupt(sig): from a signal handler (async-signal-safe): make
+ * every io_wait_fd() fail from now on.  io_interrupted(): that signal
+ * number, or 0.
+ */
+void	io_interrupt(int sig);
+int	io_interrupted(void);
 /*
  * Write all n bytes to a plain (blocking) fd, restarting on EINTR: 0, or
  * -1 with errno set (a write of 0 bytes counts as a failure).

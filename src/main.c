@@ -12,8 +12,12 @@
  * code says what happened.  The queue commands (-bp/mailq, -q, -qI,
  * --queue-delete, the internal --flush-daemon) are dispatched here too.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +35,7 @@
 #include "flush.h"
 #include "flusher.h"
 #include "hdr.h"
+#include "io.h"
 #include "log.h"
 #include "msg.h"
 #include "net.h"
@@ -221,13 +226,7 @@ keep_message(struct run *r, struct err *e)
 	snprintf(e->keptpath, sizeof(e->keptpath), "%s", dl);
 	e->kept = 1;
 	/* one line: what failed, why, where the message is */
-	{
-		char msg[LIMIT_ERR_MSG];
-
-		snprintf(msg, sizeof(msg), "%s; message saved in %s", e->msg,
-		    dl);
-		strlcpy(e->msg, msg, sizeof(e->msg));
-	}
+	err_append(e, "; message saved in %s", dl);
 }
 
 /* make the spooled message a queue entry, before any network byte */
@@ -259,6 +258,51 @@ commit(struct run *r, struct err *e)
 	return 0;
 }
 
+/*
+ * SIGTERM, SIGHUP, SIGINT once the message is a queue entry: the session
+ * is stopped at its next wait (io_interrupt) and unwinds as a temporary
+ * failure, so the entry is updated (marked "possibly delivered" when the
+ * dot was out) and a flusher started; then exit 75.  Before the entry
+ * exists the default applies: nothing was promised.  A signal ignored
+ * when smtps started (nohup) stays ignored; a second one kills.
+ */
+static void
+on_stop_signal(int sig)
+{
+	io_interrupt(sig);
+}
+
+static void
+catch_stop_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND;	/* no SA_RESTART: waits see EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+}
+
+/* stopped by a signal, the entry kept for a retry: one line, 75 */
+static int
+stopped(struct run *r, int delay, struct err *e)
+{
+	int sig = io_interrupted();
+
+	err_set(e, EX_TEMPFAIL, "stopped by %s %s; the message stays queued "
+	    "as %s, retrying in %d s", sig == SIGHUP ? "SIGHUP" :
+	    sig == SIGINT ? "SIGINT" : "SIGTERM", e->after_dot ? "after the "
+	    "final dot (the server may have accepted it, a duplicate is "
+	    "possible)" : "before the message was accepted", r->qe.id, delay);
+	return -1;
+}
+
 /* the first attempt's outcome for a queued message */
 static int
 settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
@@ -270,12 +314,11 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	case FLUSH_DELIVERED:
 		return 0;
 	case FLUSH_QUEUED:
+		if (io_interrupted())
+			return stopped(r, delay, e);
 		if (e->wait_user) {	/* OAuth2: smtps --authorize first */
-			char msg[LIMIT_ERR_MSG];
-
-			snprintf(msg, sizeof(msg), "%s; the message stays "
-			    "queued as %s until then", e->msg, r->qe.id);
-			strlcpy(e->msg, msg, sizeof(e->msg));
+			err_append(e, "; the message stays queued as %s until "
+			    "then", r->qe.id);
 			return -1;
 		}
 		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
@@ -295,6 +338,17 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 	default:
 		return -1;
 	}
+}
+
+/* entries left: make sure a flusher retries them, or say it will not */
+static void
+spawn_flusher(const char *dir)
+{
+	struct err fe;
+
+	err_clear(&fe);
+	if (flusher_spawn(dir, &fe) == -1)
+		fprintf(stderr, "smtps: %s\n", fe.msg);
 }
 
 /* one session: the message, then due entries of this account */
@@ -334,7 +388,7 @@ deliver(struct run *r, struct err *e)
 		/* entries left (ours, or one a killed smtps left): make
 		   sure a flusher will retry them */
 		queue_unlock(&r->qe);
-		flusher_spawn(r->sp.dir);
+		spawn_flusher(r->sp.dir);
 		free(st);
 		r->queued = rc == 1;
 		return rc == -1 ? -1 : 0;
@@ -407,6 +461,8 @@ attempt(struct run *r, struct err *e)
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
 	}
+	if (r->queueing)
+		catch_stop_signals();
 	return deliver(r, e);
 }
 
@@ -565,6 +621,7 @@ run_queue_cmd(struct run *r, struct err *e)
 	if (r->o.mode == MODE_DAEMON) {
 		if (tls_global_init(e) == -1)
 			return -1;
+		catch_stop_signals();
 		return flusher_main(r->o.flush_dir);
 	}
 	if ((dir = queue_dir_for(r)) == NULL)
@@ -575,13 +632,14 @@ run_queue_cmd(struct run *r, struct err *e)
 	else if (r->o.mode == MODE_DELETE)
 		rc = flush_delete(dir, r->o.queue_id, e);
 	else if (tls_global_init(e) == 0) {
+		catch_stop_signals();	/* -q: the entry being sent is kept */
 		rc = flush_run(dir, r->o.mode == MODE_FLUSH_ONE ?
 		    r->o.queue_id : NULL, stdout, e);
 		if (rc > 0) {	/* per-entry outcomes are on stdout */
 			err_set(e, rc, "some messages were not delivered");
 			rc = -1;
 		}
-		flusher_spawn(dir);
+		spawn_flusher(dir);
 	} else
 		rc = -1;
 	free(dir);
@@ -603,6 +661,43 @@ header_from(struct run *r, struct err *e)
 	return 0;
 }
 
+/*
+ * Started with fd 0, 1 or 2 closed (cron, daemons, `<&- >&- 2>&-`): the
+ * spool, a queue entry or the socket would take it, and a log line meant
+ * for stderr would land in the message or the SMTP stream.  /dev/null
+ * takes every closed one before anything else is opened.
+ */
+static void
+std_fds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EX_OSERR);	/* cannot make it safe */
+	}
+}
+
+/*
+ * Passwords and tokens live in this process's memory from the config
+ * (password, eval) on: no core file, and no other process of the user
+ * may read its memory or /proc files (not dumpable also forbids ptrace
+ * by the same user).  Set for every mode, before anything is read.
+ */
+static void
+secrets_private(void)
+{
+	struct rlimit rl;
+
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+		rl.rlim_cur = 0;
+		(void)setrlimit(RLIMIT_CORE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -610,6 +705,8 @@ main(int argc, char **argv)
 	struct err e;
 	int rc;
 
+	std_fds_open();
+	secrets_private();
 	err_clear(&e);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);

@@ -105,6 +105,75 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
+/* st is a directory of ours that no one else can write to */
+static int
+dir_ours(const struct stat *st, const char *dir, struct err *e)
+{
+	if (!S_ISDIR(st->st_mode))
+		return err_set(e, EX_NOPERM, "queue directory %s: not a "
+		    "directory: refused", dir);
+	if (st->st_uid != geteuid())
+		return err_set(e, EX_NOPERM, "queue directory %s is owned by "
+		    "uid %ld, not by uid %ld: refused", dir, (long)st->st_uid,
+		    (long)geteuid());
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return err_set(e, EX_NOPERM, "queue directory %s is writable by "
+		    "group or others: refused (chmod 700 %s)", dir, dir);
+	return 0;
+}
+
+int
+queue_dir_check(const char *dir, struct err *e)
+{
+	char tmp[4096];
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		return err_set(e, errno == ENOENT ? EX_CANTCREAT : EX_IOERR,
+		    "queue directory %s: %s", dir, strerror(errno));
+	if (dir_ours(&st, dir, e) == -1)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	if (lstat(tmp, &st) == -1)	/* missing: made when needed */
+		return errno == ENOENT ? 0 : err_set(e, EX_IOERR, "%s: %s",
+		    tmp, strerror(errno));
+	return dir_ours(&st, tmp, e);
+}
+
+/* fd (an entry's file, the lock, the log) is a regular file of ours */
+static int
+file_ours(int fd, const char *path, struct err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return err_set(e, EX_IOERR, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, EX_NOPERM, "%s: not a regular file: skipped",
+		    path);
+	if (st.st_uid != geteuid())
+		return err_set(e, EX_NOPERM, "%s is owned by uid %ld, not by "
+		    "uid %ld: skipped", path, (long)st.st_uid, (long)geteuid());
+	return 0;
+}
+
+int
+queue_open_own(const char *path, int flags, struct err *e)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		return err_set(e, errno == ENOSPC || errno == EDQUOT ?
+		    EX_TEMPFAIL : errno == ELOOP ? EX_NOPERM : EX_CANTCREAT,
+		    "%s: %s", path, errno == ELOOP ? "a symbolic link: refused"
+		    : strerror(errno));
+	if (file_ours(fd, path, e) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 queue_id_valid(const char *id)
 {
@@ -129,13 +198,15 @@ queue_spool_create(const char *dir, struct spool *sp, struct err *e)
 	if (strlcpy(sp->dir, dir, sizeof(sp->dir)) >= sizeof(sp->dir))
 		return err_set(e, EX_CANTCREAT, "queue path too long");
 	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
-	if (mkdirs(tmp, e) == -1)
+	if (queue_dir_check(dir, e) == -1 || mkdirs(tmp, e) == -1 ||
+	    queue_dir_check(dir, e) == -1)
 		return -1;
 	snprintf(sp->id, sizeof(sp->id), "%010llx.%06lx.%08x",
 	    (unsigned long long)time(NULL), (unsigned long)getpid() & 0xffffff,
 	    arc4random());
 	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", tmp, sp->id);
-	sp->fd = open(sp->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	sp->fd = open(sp->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (sp->fd == -1) {
 		oserr(e, "cannot create spool file", sp->path);
 		sp->path[0] = '\0';
@@ -238,11 +309,38 @@ dsn_value(const char *v)
 	    NULL;
 }
 
-static void
+/* a string value read back: printable, bounded (the file may be old or
+   damaged; it is never trusted more than the command line would be) */
+static int
+text_ok(const char *v, size_t max)
+{
+	size_t n;
+
+	for (n = 0; v[n] != '\0'; n++)
+		if ((unsigned char)v[n] < 0x20 || v[n] == 0x7f)
+			return 0;
+	return n <= max;
+}
+
+static int
+env_text_ok(const char *k, const char *v)
+{
+	if (strcmp(k, "config") == 0)
+		return v[0] == '/' && text_ok(v, PATH_MAX);
+	if (strcmp(k, "account") == 0)
+		return v[0] != '\0' && text_ok(v, LIMIT_ADDR);
+	if (strcmp(k, "from") == 0 || strcmp(k, "rcpt") == 0)
+		return text_ok(v, LIMIT_ADDR);
+	return 1;
+}
+
+static int
 env_set(struct qentry *qe, const char *k, const char *v)
 {
 	const char *es = NULL;
 
+	if (!env_text_ok(k, v))
+		return -1;
 	if (strcmp(k, "created") == 0)
 		qe->created = strtonum(v, 0, (long long)1 << 62, &es);
 	else if (strcmp(k, "next") == 0)
@@ -276,6 +374,7 @@ env_set(struct qentry *qe, const char *k, const char *v)
 		    sizeof(*qe->rcpts));
 		qe->rcpts[qe->nrcpts++] = xstrdup(v);
 	}
+	return es == NULL ? 0 : -1;
 }
 
 /* parse the .env text (NUL-terminated) into qe */
@@ -297,7 +396,9 @@ env_parse(char *buf, const char *id, struct qentry *qe, struct err *e)
 		if ((sp = strchr(line, ' ')) == NULL)
 			continue;
 		*sp = '\0';
-		env_set(qe, line, sp + 1);
+		if (env_set(qe, line, sp + 1) == -1)
+			return err_set(e, EX_DATAERR, "queue entry %s: bad "
+			    "value for '%.16s': skipped", id, line);
 	}
 	strlcpy(qe->id, id, sizeof(qe->id));
 	if (qe->config == NULL || qe->account == NULL || qe->from == NULL ||
@@ -331,6 +432,26 @@ env_read_fd(int fd, const char *id, struct qentry *qe, struct err *e)
 	return rc;
 }
 
+/* open ID.env: never through a link, never someone else's file */
+static int
+env_open(const char *dir, const char *id, int flags, char *path, size_t sz,
+    struct err *e)
+{
+	int fd;
+
+	snprintf(path, sz, "%s/%s.env", dir, id);
+	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return err_set(e, errno == ENOENT ? EX_USAGE : errno == ELOOP ?
+		    EX_NOPERM : EX_IOERR, "queue entry %s: %s", id,
+		    errno == ENOENT ? "no such entry" : errno == ELOOP ?
+		    "a symbolic link: skipped" : strerror(errno));
+	if (file_ours(fd, path, e) == -1) {
+		close(fd);
+		return err_prefix(e, "queue entry %s", id);
+	}
+	return fd;
+}
+
 int
 queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
 {
@@ -338,11 +459,8 @@ queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
 	int fd, rc;
 
 	queue_entry_init(qe);
-	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return err_set(e, errno == ENOENT ? EX_USAGE : EX_IOERR,
-		    "queue entry %s: %s", id, errno == ENOENT ?
-		    "no such entry" : strerror(errno));
+	if ((fd = env_open(dir, id, O_RDONLY, path, sizeof(path), e)) == -1)
+		return -1;
 	rc = env_read_fd(fd, id, qe, e);
 	close(fd);
 	return rc;
@@ -356,11 +474,8 @@ queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
 	int fd;
 
 	queue_entry_init(qe);
-	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
-	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
-		return err_set(e, errno == ENOENT ? EX_USAGE : EX_IOERR,
-		    "queue entry %s: %s", id, errno == ENOENT ?
-		    "no such entry" : strerror(errno));
+	if ((fd = env_open(dir, id, O_RDWR, path, sizeof(path), e)) == -1)
+		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
 		return 1;
@@ -379,6 +494,28 @@ queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
 	return 0;
 }
 
+/*
+ * create tmp/ID.env afresh: O_EXCL never follows a planted link; a
+ * leftover of a killed update (or a link) is removed, not written
+ * through.  A tmp/ folder that has gone is made again.
+ */
+static int
+tmp_create(const char *dir, const char *tmp)
+{
+	int flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(tmp, flags, 0600);
+	char t[4096];
+
+	if (fd == -1 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, flags, 0600);
+	if (fd == -1 && errno == ENOENT) {
+		snprintf(t, sizeof(t), "%s/tmp", dir);
+		if (mkdir(t, 0700) == 0 || errno == EEXIST)
+			fd = open(tmp, flags, 0600);
+	}
+	return fd;
+}
+
 /* write qe to tmp/ID.env, locked; returns the fd or -1 */
 static int
 env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
@@ -389,7 +526,7 @@ env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
 	int fd;
 
 	snprintf(tmp, tmpsz, "%s/tmp/%s.env", dir, qe->id);
-	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = tmp_create(dir, tmp);
 	if (fd == -1 || flock(fd, LOCK_EX) == -1 ||
 	    io_write_fd(fd, buf, len) == -1 || fsync(fd) == -1) {
 		oserr(e, "cannot write", tmp);
@@ -471,17 +608,42 @@ queue_update(const char *dir, struct qentry *qe, struct err *e)
 	return 0;
 }
 
-void
+/*
+ * ID.env first (the entry ends), then ID.msg.  When ID.env cannot be
+ * removed, ID.msg goes all the same: an ID.env without its ID.msg is
+ * a finished entry (queue_msg_gone), never delivered again, and the
+ * next scan that meets it removes it.
+ */
+int
 queue_remove(const char *dir, struct qentry *qe)
 {
 	char path[4096];
+	int rc = 0, sv = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.env", dir, qe->id);
-	unlink(path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		sv = errno;
+		rc = -1;
+	}
 	(void)fsync_dir(dir);
 	snprintf(path, sizeof(path), "%s/%s.msg", dir, qe->id);
 	unlink(path);
+	if (rc == -1)
+		queue_log(dir, qe->id, "cannot remove the entry: %s; its "
+		    "message is gone, so it is finished (removed later)",
+		    strerror(sv));
 	queue_unlock(qe);
+	return rc;
+}
+
+int
+queue_msg_gone(const char *dir, const char *id)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, id);
+	return lstat(path, &st) == -1 && errno == ENOENT;
 }
 
 /* ID.msg of an entry that was never synced: size and sum as committed? */
@@ -521,14 +683,19 @@ queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
 	strlcpy(sp->id, qe->id, sizeof(sp->id));
 	strlcpy(sp->dir, dir, sizeof(sp->dir));
 	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", dir, qe->id);
-	if ((sp->fd = open(sp->path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(sp->fd, &st) == -1) {
+	if ((sp->fd = open(sp->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1 || fstat(sp->fd, &st) == -1) {
 		err_set(e, EX_IOERR, "queue entry %s: cannot open %s: %s",
 		    qe->id, sp->path, strerror(errno));
 		if (sp->fd != -1)
 			close(sp->fd);
 		sp->fd = -1;
 		return -1;
+	}
+	if (file_ours(sp->fd, sp->path, e) == -1) {
+		close(sp->fd);
+		sp->fd = -1;
+		return err_prefix(e, "queue entry %s", qe->id);
 	}
 	sp->size = st.st_size;
 	sp->eightbit = qe->eightbit;
@@ -563,7 +730,12 @@ queue_scan(const char *dir, char ***ids, size_t *n, struct err *e)
 		return err_set(e, EX_IOERR, "cannot read queue directory %s: "
 		    "%s", dir, strerror(errno));
 	}
-	while ((de = readdir(d)) != NULL && *n < LIMIT_QUEUE_ENTRIES) {
+	if (queue_dir_check(dir, e) == -1) {
+		closedir(d);
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL &&
+	    *n < LIMIT_QUEUE_ENTRIES) {
 		size_t l = strlen(de->d_name);
 
 		if (l < 5 || strcmp(de->d_name + l - 4, ".env") != 0)
@@ -573,6 +745,15 @@ queue_scan(const char *dir, char ***ids, size_t *n, struct err *e)
 			continue;
 		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
 		(*ids)[(*n)++] = xstrdup(de->d_name);
+	}
+	if (de == NULL && errno != 0) {	/* not the end: an error */
+		err_set(e, EX_IOERR, "cannot read queue directory %s: %s",
+		    dir, strerror(errno));
+		closedir(d);
+		queue_ids_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return -1;
 	}
 	closedir(d);
 	if (*n > 1)
@@ -662,6 +843,7 @@ queue_log(const char *dir, const char *id, const char *fmt, ...)
 	time_t now = time(NULL);
 	struct tm tm;
 	va_list ap;
+	struct err le;
 	int fd, n;
 
 	va_start(ap, fmt);
@@ -674,8 +856,8 @@ queue_log(const char *dir, const char *id, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)strlen(line);
 	snprintf(path, sizeof(path), "%s/log", dir);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1)
+	if ((fd = queue_open_own(path, O_WRONLY | O_APPEND | O_CREAT,
+	    &le)) == -1)
 		return;
 	(void)io_write_fd(fd, line, (size_t)n);
 	close(fd);

@@ -32,10 +32,16 @@
  * unreadable; e filled).
  * queue_read(): read an entry without locking (listing, scanning).
  * queue_update(): rewrite ID.env atomically from qe (attempts, next retry,
- * error, remaining recipients), keeping the lock; an entry not yet synced
+ * error, remaining recipients), keeping the lock; tmp/ID.env is created
+ * O_EXCL|O_NOFOLLOW (a leftover is unlinked first, a missing tmp/ made
+ * again); an entry not yet synced
  * has its ID.msg fsync'ed first (failure -> -1, nothing changed: the
  * entry must not be reported as kept).
  * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
+ * When ID.env cannot be unlinked (EIO, EROFS...) ID.msg is unlinked all
+ * the same, the queue log says so, and -1 is returned: an ID.env whose
+ * ID.msg is gone (queue_msg_gone() true) is a finished entry, neither
+ * listed nor delivered, removed when next met.
  * queue_unlock(): release the lock (close qe->lockfd).
  * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit).
  * An entry not synced (its smtps was killed, or the machine stopped,
@@ -48,6 +54,18 @@
  * queue_backoff(): delay before retry number `attempts` (1 = first):
  * min * 2^(attempts-1), at most max, +-LIMIT_QUEUE_JITTER_PCT % jitter,
  * at least 1 s.  `rnd` is a random 32-bit number (tests pass fixed ones).
+ * queue_dir_check(): the queue directory (and its tmp/, when there) is a
+ * directory owned by the effective uid that group and others cannot
+ * write to; else EX_NOPERM "... refused" (another user could plant
+ * entries that run commands, or links).  Every function that opens the
+ * queue checks it (queue_spool_create, queue_scan), and every entry file
+ * must be a regular file owned by the effective uid, opened without
+ * following links; an entry that is not is skipped with EX_NOPERM.
+ * Values read back from an entry are checked as the command line's are
+ * (an absolute config path, printable account and addresses, sizes in
+ * range): a bad one makes the entry unreadable (EX_DATAERR).
+ * queue_open_own(): open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600) and
+ * check it is a regular file of ours (flush.lock, the log); -1 with e.
  * queue_log(): append "YYYY-mm-ddTHH:MM:SS ID: text" to DIR/log; errors
  * are ignored (logging must not lose mail).
  */
@@ -100,7 +118,8 @@ int	queue_lock(const char *dir, const char *id, struct qentry *,
 int	queue_read(const char *dir, const char *id, struct qentry *,
 	    struct err *);
 int	queue_update(const char *dir, struct qentry *, struct err *);
-void	queue_remove(const char *dir, struct qentry *);
+int	queue_remove(const char *dir, struct qentry *);
+int	queue_msg_gone(const char *dir, const char *id);
 void	queue_unlock(struct qentry *);
 int	queue_open_msg(const char *dir, const struct qentry *, struct spool *,
 	    struct err *);
@@ -110,6 +129,8 @@ void	queue_clean(const char *dir);
 void	queue_entry_init(struct qentry *);
 void	queue_entry_free(struct qentry *);	/* also unlocks */
 int	queue_id_valid(const char *id);
+int	queue_dir_check(const char *dir, struct err *);
+int	queue_open_own(const char *path, int flags, struct err *);
 int	queue_backoff(int attempts, int min, int max, unsigned int rnd);
 void	queue_log(const char *dir, const char *id, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -101,6 +101,7 @@ run_child(char *const argv[], int pfd[2], int group, int quiet)
 	if (quiet && dup2(nul, STDERR_FILENO) == -1)
 		_exit(127);
 	move_fd(nul, STDIN_FILENO);
+	closefrom(3);		/* nothing of ours (config, spool, socket) */
 	execvp(argv[0], argv);
 	_exit(127);
 }

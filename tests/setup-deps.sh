@@ -9,8 +9,11 @@
 #          fish (their completion files are loaded and run by a test),
 #          gnome-keyring, libsecret-tools, dbus-daemon and dbus-bin (a real
 #          Secret Service on a private session bus for the keyring password
-#          source, tests/bats/secret.bats), clang and libclang-rt-dev
-#          (libFuzzer targets, tests/fuzz), valgrind (`make valgrind`)
+#          source, tests/bats/secret.bats), strace (fault injection in
+#          tests/bats/queuefault.bats), devscripts (hardening-check for
+#          make check-hardening), util-linux (setpriv, localsec.bats),
+#          clang and libclang-rt-dev (libFuzzer targets, tests/fuzz),
+#          valgrind (`make valgrind`)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -18,7 +21,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin clang libclang-rt-dev valgrind"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind"
 
 case "${1:-}" in
 build) want=$BUILD ;;

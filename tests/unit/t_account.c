@@ -434,8 +434,20 @@ test_files(void)
 	T_EQ_STR(a.password, "secret");
 	account_free(&a);
 	put(f, "account a\nhost h\nuser u\npassword secret\n", 0620);
-	T_EQ_INT(load(f, NULL, NULL, &a, &e), 0);
-	account_free(&a);
+	if (geteuid() == 0) {	/* root: writable by others is refused */
+		snprintf(want, sizeof(want), "%s: writable by group or "
+		    "others: refused as root (chmod go-w %s)", f, f);
+		load_fails(f, want);
+		put(f, "account a\nhost h\n", 0600);
+		T_EQ_INT(chown(f, 65534, 0), 0);
+		snprintf(want, sizeof(want), "%s: owned by uid 65534, not by "
+		    "root: refused as root", f);
+		load_fails(f, want);
+		T_EQ_INT(chown(f, 0, 0), 0);
+	} else {
+		T_EQ_INT(load(f, NULL, NULL, &a, &e), 0);
+		account_free(&a);
+	}
 	put(f, "account a\nhost h\nuser u\npasswordeval echo x\n", 0644);
 	T_EQ_INT(load(f, NULL, NULL, &a, &e), 0);
 	account_free(&a);

@@ -237,6 +237,57 @@ test_synced(void)
 	}
 }
 
+/*
+ * Values read back from an entry are checked like the command line's: a
+ * bad one makes the entry unreadable (EX_DATAERR), never obeyed.
+ */
+static void
+test_values(void)
+{
+	static const struct {
+		const char *line;	/* replaces one line of a good entry */
+		int ok;
+	} tab[] = {
+		{ "config /etc/rc", 1 },
+		{ "config etc/rc", 0 },			/* relative */
+		{ "config /etc/r\033c", 0 },		/* control character */
+		{ "account \x7f", 0 },
+		{ "account ", 0 },			/* empty */
+		{ "from a@x\r", 0 },
+		{ "size 12x", 0 },
+		{ "size -1", 0 },
+		{ "size 99999999999999", 0 },		/* over LIMIT_MESSAGE */
+		{ "attempts 5", 1 },
+		{ "next nope", 0 },
+		{ "rcpt b@x\tc", 0 },
+	};
+	char dir[] = "/tmp/t_queue_va.XXXXXX", path[256], buf[512];
+	struct qentry qe;
+	struct err e;
+	size_t i;
+	FILE *f;
+
+	T_OK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "%s/1.env", dir);
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		snprintf(buf, sizeof(buf), "smtps-queue 1\ncreated 1000\n"
+		    "config /etc/rc\naccount acct\nfrom a@x\nsize 10\n"
+		    "rcpt b@x\n%s\n", tab[i].line);
+		T_OK((f = fopen(path, "w")) != NULL, "fopen");
+		fputs(buf, f);
+		fclose(f);
+		err_clear(&e);
+		T_EQ_INT(queue_read(dir, "1", &qe, &e), tab[i].ok ? 0 : -1);
+		if (!tab[i].ok) {
+			T_EQ_INT(e.code, EX_DATAERR);
+			T_OK(strstr(e.msg, "bad value") != NULL, "%s", e.msg);
+		}
+		queue_entry_free(&qe);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -244,5 +295,6 @@ main(void)
 	test_ids();
 	test_entry();
 	test_synced();
+	test_values();
 	return t_done("t_queue");
 }
