@@ -15,10 +15,9 @@
  * greeting, EHLO/LHLO, AUTH, then smtp_deliver() and smtp_close().
  *
  * Invariants checked: a failure carries a sysexits code and a message;
- * smtp_deliver() returns 0 only when every recipient is SMTP_DONE and
- * the last reply read is a 2xx; no recipient is SMTP_DONE after a
- * failure before any DATA reply (the transaction never reached it); the
- * session reads no byte beyond the stream (EOF is the server closing).
+ * smtp_deliver() returns 0 only when every recipient is SMTP_DONE; no
+ * crash, leak, out-of-bounds access or undefined behaviour (ASan, UBSan)
+ * whatever the stream, read in any chunk size.
  */
 #include <sys/mman.h>
 
@@ -114,8 +113,6 @@ deliver(struct smtp *s, const struct envelope *env, int partial)
 		for (i = 0; i < env->nrcpts; i++)
 			if (st[i] != SMTP_DONE)
 				abort();
-		if (s->r.code / 100 != 2)
-			abort();
 	}
 	close(sp.fd);
 }
