@@ -132,11 +132,69 @@ check-sanitize: deps-test
 	  LDFLAGS='-fsanitize=address,undefined'
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
 
+# libFuzzer targets (tests/fuzz/README): the library is compiled once
+# with coverage + ASan/UBSan into FUZZ_OBJDIR, each target links it.
+# `make fuzz-run FUZZ_SECONDS=N` runs every target N seconds from its seed
+# corpus (tests/fuzz/seed/<name>, plus generated seeds); crashes land in
+# tests/tmp/fuzz/crash/.  FUZZ_TARGETS=smtp,msg picks some.
 FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJDIR = tests/tmp/fuzzobj
+FUZZ_OBJS = $(patsubst src/%.c,$(FUZZ_OBJDIR)/%.o,$(LIBSRCS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' -Isrc \
+	  $(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 fuzz: $(FUZZERS)
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRCS) src/*.h
-	clang -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRCS) $(PKG_LIBS)
+.PRECIOUS: $(FUZZ_OBJDIR)/%.o
+$(FUZZ_OBJDIR)/%.o: src/%.c src/*.h
+	@mkdir -p $(FUZZ_OBJDIR)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(FUZZ_OBJS) $(PKG_LIBS)
+fuzz-run: $(FUZZERS)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# hostile SMTP server fuzzer (tests/hostile/README) against the ASan+UBSan
+# binary: HOSTILE_SECONDS of mutated sessions from seed HOSTILE_SEED
+# HOSTILE_XFAIL: violations of a known open bug reported as XFAIL
+# (stray-2xx: a stray positive reply sent after the 354 that arrives
+# after smtp_no_stray()'s checks is taken as the answer to the final dot;
+# `replies` fixed the pipelined case, the race remains) - empty it once
+# fixed: then every such case fails the run
+HOSTILE_SECONDS ?= 120
+HOSTILE_SEED ?= 1
+HOSTILE_XFAIL ?= stray-2xx
+hostile: smtps
+	rm -rf tests/tmp/hostile && mkdir -p tests/tmp/hostile
+	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/smtps} \
+	  --seconds $(HOSTILE_SECONDS) --seed $(HOSTILE_SEED) \
+	  --workdir tests/tmp/hostile $(HOSTILE_XFAIL:%=--xfail %)
+
+# valgrind (memcheck) over the Bats suites that deliver (tests/valgrind.sh):
+# any memcheck error or definite leak ("==PID==" lines; valgrind's own
+# "--PID--" warnings, e.g. its missing pidfd_open, are not) fails the run
+VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue
+VG_LOGS = $(CURDIR)/tests/tmp/valgrind
+valgrind: smtps
+	rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
+	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/smtps \
+	  VALGRIND_LOGS=$(VG_LOGS) bats --tap $(VALGRIND_SUITES:%=tests/bats/%.bats)
+	@n=$$(ls $(VG_LOGS) | grep -c '^vg\.'); bad=$$(grep -lE '^==[0-9]+==' $(VG_LOGS)/vg.*); \
+	if [ -n "$$bad" ]; then cat $$bad; \
+	  echo "valgrind: errors or definite leaks in $$(echo $$bad | wc -w) of $$n runs" >&2; exit 1; fi; \
+	[ "$$n" -gt 0 ] || { echo "valgrind: smtps never ran" >&2; exit 1; }; \
+	echo "valgrind: $$n smtps runs, 0 errors, 0 definite leaks"
+
+# CI's fuzzing stage: every libFuzzer target >= 60 s, the hostile fuzzer
+# against a sanitizer build, valgrind over the delivery suites
+fuzz-ci: deps-test
+	$(MAKE) fuzz-run FUZZ_SECONDS=60
+	$(MAKE) sanitize SAN_EXTRA=-Werror
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=180
+	$(MAKE) clean-obj
+	$(MAKE) smtps CFLAGS='-O1 -g'
+	$(MAKE) valgrind
 
 demo: deps-test
 	$(MAKE) all
@@ -216,4 +274,4 @@ clean: clean-obj
 	rm -rf tests/tmp
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
-	fuzz bench demo install install-sendmail uninstall lint-man clean clean-obj
+	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint-man clean clean-obj

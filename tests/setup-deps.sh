@@ -11,7 +11,9 @@
 #          Secret Service on a private session bus for the keyring password
 #          source, tests/bats/secret.bats), strace (fault injection in
 #          tests/bats/queuefault.bats), devscripts (hardening-check for
-#          make check-hardening), util-linux (setpriv, localsec.bats)
+#          make check-hardening), util-linux (setpriv, localsec.bats),
+#          clang and libclang-rt-dev (libFuzzer targets, tests/fuzz),
+#          valgrind (`make valgrind`)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -19,7 +21,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind"
 
 case "${1:-}" in
 build) want=$BUILD ;;
@@ -37,7 +39,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	miss=""
 	for t in cc pkg-config; do command -v "$t" >/dev/null 2>&1 || miss="$miss $t"; done
 	if [ "$1" = test ]; then
-		for t in certtool bats python3 mandoc faketime msmtp secret-tool gnome-keyring-daemon dbus-daemon dbus-send; do
+		for t in certtool bats python3 mandoc faketime msmtp secret-tool gnome-keyring-daemon dbus-daemon dbus-send clang valgrind; do
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
