@@ -61,6 +61,8 @@ struct smtp {
 	int			 desync;	/* replies out of step */
 	int			 keep_open;	/* more messages will follow */
 	int			 quit_sent;	/* QUIT went with the final dot */
+	int			 quit_after;	/* last message, no PIPELINING: QUIT
+						   once the dot's reply is read */
 	int			 noauth;	/* -S: look, never authenticate */
 	int			 lmtp;		/* protocol lmtp (RFC 2033) */
 	int			 mech;		/* SASL mechanism, 0 = none */

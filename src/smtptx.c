@@ -357,25 +357,35 @@ possibly_delivered(struct smtp *s, struct err *e)
 
 /*
  * Every reply of the transaction has been read: a QUIT sent with the
- * final dot must now get its 221, and with no QUIT nothing may be
+ * final dot (or, without PIPELINING, right after its reply) must now get
+ * its 221, and with no QUIT nothing may be
  * waiting.  0 when in step (a QUIT reply lost to a closed connection or
  * a timeout is not a sign of anything; s->r is then the dot's reply
- * again, for the log line), else possibly_delivered() with e replaced,
- * -1.
+ * again, for the log line), else - a reply out of step, or a malformed
+ * one - possibly_delivered() with e replaced, -1.
  */
 static int
 in_step(struct smtp *s, struct err *e)
 {
 	struct reply dot = s->r;	/* the last reply stays the dot's */
 	struct err qe;
+	int rc;
 
 	err_clear(&qe);
-	if (!s->quit_sent) {
-		if (smtp_no_stray(s, "the reply to the final dot", &qe) == 0 ||
-		    !s->desync)
-			return 0;	/* nothing waiting, or the end */
-	} else if (smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
-	    "QUIT", &qe) == 0 || !s->desync) {
+	/* without PIPELINING the QUIT that smtp_close() would send goes now:
+	   its reply must be the 221, or a late stray shows (no extra wait) */
+	if (s->quit_after && smtp_cmd(s, 0, &qe, "QUIT") == 0)
+		s->quit_sent = 1;
+	s->quit_after = 0;
+	if (qe.code != 0)
+		rc = -1;	/* a stray before QUIT, or QUIT not sent */
+	else
+		rc = !s->quit_sent ? smtp_no_stray(s, "the reply to the final "
+		    "dot", &qe) : smtp_get_reply(s, REPLY_TO_QUIT,
+		    LIMIT_TIMEOUT_QUIT, "QUIT", &qe);
+	/* garbage where nothing, or a 221, was due is as telling as a
+	   stray reply: the one we took for the dot's may not have been */
+	if (rc == 0 || (!s->desync && qe.code != EX_PROTOCOL)) {
 		s->r = dot;
 		return 0;
 	}
@@ -554,6 +564,7 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	if (!s->keep_open && k == n && (s->caps.flags & CAP_PIPELINING) &&
 	    smtp_cmd(s, 0, e, "QUIT") == 0)
 		s->quit_sent = 1;
+	s->quit_after = !s->keep_open && k == n && !s->quit_sent;
 	for (k = 0; k < n; k++)
 		if (rc[k] == RC_TEMP)
 			*def = re;	/* temporary RCPT refusals */

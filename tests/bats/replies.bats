@@ -42,6 +42,19 @@ EOF
 	assert_dead_letter '^Subject: test message'
 }
 
+@test "without PIPELINING, a reply after the dot's that comes late (a second write) is never taken for the dot's answer: QUIT right after the dot's reply must get 221, never 0" {
+	plain_with <<'EOF'
+ehlo 8BITMIME
+on DOT raw 250 2.0.0 stray\r\n\p25 2.0.0 the real answer, malformed\r\n
+EOF
+	run_smtps bob@example.net
+	assert_status 75
+	assert_error_line 'may have accepted it'
+	assert_dead_letter '^Subject: test message'
+	server_idle 10 || fail "the server still serves the connection"
+	assert_sequence 'C: \.' 'S: \[raw\] 250 2\.0\.0 stray.*'
+}
+
 @test "a 221 to the final dot is not a delivery: never 0, kept as possibly delivered" {
 	plain_with <<'EOF'
 on DOT reply 221 2.0.0 Bye
