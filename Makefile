@@ -198,7 +198,7 @@ demo: deps-test
 	$(MAKE) all
 	sh tests/demo.sh
 
-# benchmark against msmtp (issue 6; tests/bench/run.sh): prints a table,
+# benchmark against msmtp (the performance targets; tests/bench/run.sh): prints a table,
 # never fails the build, not part of `make check`.  BENCH_QUICK=1: smoke run
 BENCH_BIN = tests/tmp/bench/bin
 BENCH_TOOLS = $(patsubst tests/bench/%.c,$(BENCH_BIN)/%,$(wildcard tests/bench/*.c))

@@ -15,7 +15,7 @@
  * Command-line keyword options (opts->ovr, -N, -R) are applied to the
  * chosen account before the defaults (conf_override).
  *
- * Secure defaults (DESIGN.md section 4), applied when not set explicitly:
+ * Secure defaults (DESIGN, "Security rules"), applied when not set explicitly:
  *   tls        on, except host is loopback (localhost, 127.0.0.0/8, ::1)
  *              or `socket` is set
  *   tls_starttls  port 465 -> off (implicit TLS); other port -> on

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""msgdiff.py - differential test of smtps's message path (issue 12 part 1).
+"""msgdiff.py - differential test of smtps's message path (hostile-input hardening).
 
     python3 tests/msgdiff.py --smtps ./smtps [--count N] [--seed S]
                              [--lanes L] [--keep DIR] [-v]

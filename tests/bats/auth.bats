@@ -20,7 +20,7 @@ EOF
 	assert_status 77
 	assert_error_line 'server said: 535 5\.7\.8'
 	assert_transcript "C: AUTH PLAIN $(plain_b64)"
-	# AUTH is a round trip of its own (issue 12): nothing of the mail
+	# AUTH is a round trip of its own: nothing of the mail
 	# transaction left before the refusal, nothing after it
 	refute_transcript 'C. MAIL.*'
 	refute_transcript '-- message.*'
@@ -166,7 +166,7 @@ EOF
 	sed -i '/^allow_plaintext_auth/d' "$CFG"
 	std_message
 	run_smtps bob@example.net
-	# DESIGN.md: credentials never cross an unencrypted link.  The account
+	# DESIGN: credentials never cross an unencrypted link.  The account
 	# itself is unusable as configured, so this is a config error (78),
 	# found before any network byte
 	assert_status 78

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# CHUNKING (RFC 3030, issue 6): one recipient with PIPELINING gets MAIL,
+# CHUNKING (RFC 3030, the performance work): one recipient with PIPELINING gets MAIL,
 # RCPT, "BDAT size LAST" and the message in one write (after AUTH's own
 # round trip), without
 # dot-stuffing; every other case uses DATA, so all-or-nothing holds.

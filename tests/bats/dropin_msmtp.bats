@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 5's bar: an msmtp config that uses every keyword of msmtp's manual
+# The drop-in bar: an msmtp config that uses every keyword of msmtp's manual
 # (1.8.23) parses, and `smtps -P` shows the account `msmtp --pretend`
 # shows for the same -a / -f, field by field.  msmtp's names and spellings
 # are mapped to smtps's (msmtp_fields); what is left must be exactly the

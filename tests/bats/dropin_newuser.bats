@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 5's bar, tried as a new user would: `make install install-sendmail`
+# The drop-in bar, tried as a new user would: `make install install-sendmail`
 # (here into DESTDIR=$ROOT, PREFIX=/usr), then with PATH on the installed
 # bin and sbin and the config in the usual place (~/.config/smtps/mailrc,
 # no -C): mailq, `sendmail -t -oi < msg`, `sendmail -bs` driven by a

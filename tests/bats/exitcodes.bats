@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Every exit code of DESIGN.md section 4 produced by a scenario that causes
+# Every exit code of DESIGN ("Exit codes") produced by a scenario that causes
 # it, with its one error line.  (70 EX_SOFTWARE and 71 EX_OSERR are
 # internal/OS failures that no scenario can cause from outside.)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# A local attacker gets nothing (issue 12, section 3): closed standard
+# A local attacker gets nothing (DESIGN, "Security rules"): closed standard
 # descriptors, the queue directory and its entries trusted only when they
 # are ours, secrets not dumpable and no descriptor leaked into commands,
 # signals mid-delivery never strand an entry.

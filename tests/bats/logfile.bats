@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# logfile and syslog (issue 5): one key=value line per message attempt
+# logfile and syslog (drop-in extras): one key=value line per message attempt
 # with the negotiated TLS version, the SASL mechanism, the Message-ID,
 # the server's reply and the exit code; a line too for attempts that fail
 # before a session exists; never a secret.

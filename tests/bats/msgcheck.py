@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """msgcheck.py INPUT DELIVERED RAW [options] - is DELIVERED what smtps must
-make of INPUT?  An independent reference of the message rules (issue 2,
-DESIGN.md section 4, src/hdr.h), used by the Bats suites.
+make of INPUT?  An independent reference of the message rules (man/smtps.1,
+src/hdr.h), used by the Bats suites.
 
 Expected delivered message, computed from INPUT:
   1. line ends normalised: CRLF stays, bare LF and bare CR become CRLF; the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Network keywords (issue 5): `socket` (unix domain socket), `source_ip`
+# Network keywords (drop-in extras): `socket` (unix domain socket), `source_ip`
 # (bind before connect) and `proxy_host`/`proxy_port` (SOCKS5, the target
 # resolved by the proxy), with the exit codes of their failures and what
 # -v, -S and -P say about the connection.

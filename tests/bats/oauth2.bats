@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# OAuth2 built in (issue 10): smtps --authorize with every grant against a
+# OAuth2 built in (the sign-in work): smtps --authorize with every grant against a
 # mock identity provider (tests/server/idp.py, HTTPS with the test CA),
 # access tokens cached and refreshed, refresh tokens rotated under a lock,
 # every error mode of the IdP, and no token anywhere smtps writes.  The

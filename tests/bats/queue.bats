@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The durable queue (issue 4): queued on temporary failure, retried by the
+# The durable queue: queued on temporary failure, retried by the
 # detached flusher, mailq, -q, -qI, --queue-delete, --no-queue, lifetime,
 # per-recipient outcome, crash safety (kill -9) and a full disk.
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The queue tells the truth when the disk does not cooperate (issue 12,
-# section 4): faults injected with strace (-e inject=SYSCALL:error=E:when=N)
+# The queue tells the truth when the disk does not cooperate (DESIGN,
+# "Why no message is lost"): faults injected with strace (-e inject=SYSCALL:error=E:when=N)
 # into the real binary; N is found by tracing the same run first, so the
 # tests do not depend on how many calls come before.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Replies must answer the command they belong to (RFC 5321 4.3.2, RFC
-# 2920; issue 12): a reply no command asked for, or a code the command
+# 2920; hostile-input hardening): a reply no command asked for, or a code the command
 # cannot get, means the server's replies are out of step.  Before the
 # final dot: 76 and no message byte sent; after it: the message may have
 # been taken, so it is kept (queued, or dead.letter with the queue off)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# SASL mechanisms beyond PLAIN/LOGIN (issue 10): XOAUTH2 and OAUTHBEARER
+# SASL mechanisms beyond PLAIN/LOGIN (the sign-in work): XOAUTH2 and OAUTHBEARER
 # (RFC 7628) with the error challenge, SCRAM, CRAM-MD5, EXTERNAL, the
 # choice `auth on` makes, and no secret, token or proof of one in -v,
 # logs, the queue or dead.letter.

@@ -325,7 +325,7 @@ EOF
 	std_message
 	run_smtps bob@example.net
 	# a failed handshake: EX_PROTOCOL, or EX_UNAVAILABLE if treated as a
-	# TLS policy failure (DESIGN.md does not say which)
+	# TLS policy failure (DESIGN does not say which)
 	case $status in 69|76) ;; *) fail "expected 69 or 76, got $status" ;; esac
 	assert_error_line '^smtps: .*TLS'
 	assert_no_auth_no_mail

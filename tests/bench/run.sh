@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - measure smtps against msmtp, side by side, and print one table
-# (`make bench`; issue 6).  Never fails a build: it always exits 0, and a
+# (`make bench`).  Never fails a build: it always exits 0, and a
 # figure it cannot get is shown as n/a with the reason.
 #
 # What it does, all on this machine:
@@ -12,8 +12,8 @@
 #     client's flights) in implicit-TLS and STARTTLS modes;
 #   - runs smtps and msmtp with the SAME config file (msmtp syntax: tls on,
 #     tls_starttls, tls_trust_file, auth on, user, password) and the same
-#     messages, and prints medians, ratios smtps/msmtp, the targets of
-#     issue 6 and MET / NOT MET.
+#     messages, and prints medians, ratios smtps/msmtp, the performance
+#     targets and MET / NOT MET.
 #   - as root, builds a link with 20 ms round-trip time between two network
 #     namespaces (veth + `tc netem delay 10ms` each way; where the kernel
 #     has no sch_netem, two TUN devices joined by tests/bench/delay.c) and
@@ -622,6 +622,6 @@ fi
 	echo "latency: median of $N_LAT runs, process start to exit, loopback, TLS verified, AUTH PLAIN."
 	echo "round trips: the TCP handshake counts as one; ideal is 5 implicit / 8 STARTTLS with"
 	echo "BDAT (6 / 9 with DATA): AUTH is a round trip of its own, no mail command leaves"
-	echo "before its 235 (issue 12).  The sink sends its greeting as TLS 1.3 0.5-RTT data."
+	echo "before its 235.  The sink sends its greeting as TLS 1.3 0.5-RTT data."
 } | tee "$B/results.txt"
 exit 0

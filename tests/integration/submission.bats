@@ -130,7 +130,7 @@ case_badpw() {
 	run_smtps -v -a "$acct-badpw" bob@example.org
 	assert_status 77
 	printf '%s\n' "$stderr" | grep -q '^smtps: .*535' || fail "no error line with the 535 reply"
-	# the envelope may travel pipelined with AUTH (issue 6); after the
+	# the envelope may travel pipelined with AUTH; after the
 	# refusal nothing more is sent
 	printf '%s\n' "$stderr" | sed -n '/^<-- 535/,$p' | grep -q '^-->' &&
 		fail "a command was sent after the failed AUTH"

@@ -96,7 +96,7 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--help=x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-bx")), -1);
 	T_EQ_STR(e.msg, "mode '-bx' is not supported");
-	/* issue 5: -bs, -bi, DSN, ignored sendmail flags, msmtp options */
+	/* drop-in extras: -bs, -bi, DSN, ignored sendmail flags, msmtp options */
 	T_EQ_INT(parse(&o, &e, ARGS("-bs")), 0);
 	T_EQ_INT(o.mode, MODE_SMTP);
 	T_EQ_INT(parse(&o, &e, ARGS("-bs", "a@x")), -1);
@@ -106,7 +106,7 @@ main(void)
 	T_EQ_STR(e.msg, "-bv needs recipients");
 	T_EQ_INT(parse(&o, &e, ARGS("-bi")), 0);
 	T_EQ_INT(o.mode, MODE_ALIASES);
-	/* issue 10: --authorize [-a NAME], no recipients */
+	/* OAuth2 sign-in: --authorize [-a NAME], no recipients */
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "-a", "work")), 0);
 	T_EQ_INT(o.mode, MODE_AUTHORIZE);
 	T_EQ_STR(o.account, "work");
