@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #include "account.h"
-#include "log.h"
+#include "diag.h"
 #include "oauth2.h"
 #include "secret.h"
 #include "tls.h"
@@ -162,7 +162,7 @@ account_validate(const struct account *a, struct err *e)
 		    "smaller than queue_backoff_min (%d s)", where,
 		    a->queue_backoff_max, a->queue_backoff_min);
 	if (a->tls && !a->tls_certcheck && !(a->set & BIT(K_TLS_FINGERPRINT)))
-		log_warn("account '%s': tls_certcheck off without "
+		diag_warn("account '%s': tls_certcheck off without "
 		    "tls_fingerprint: the server's identity is not checked",
 		    a->name ? a->name : "?");
 	return 0;
@@ -446,7 +446,7 @@ show_warnings(const struct opts *o, const char *w)
 	    o->mode == MODE_PRETEND || o->mode == MODE_SERVERINFO))
 		return;
 	for (; (nl = strchr(w, '\n')) != NULL; w = nl + 1)
-		log_warn("%.*s", (int)(nl - w), w);
+		diag_warn("%.*s", (int)(nl - w), w);
 }
 
 /*
@@ -543,7 +543,7 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 	if ((rc = account_validate(out, e)) == -1)
 		account_free(out);
 	else
-		log_info("using account '%s' from %s", out->name, path);
+		diag_info("using account '%s' from %s", out->name, path);
 done:
 	free(home);
 	return rc;

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "cred.h"
-#include "log.h"
+#include "diag.h"
 #include "oauth2.h"
 #include "secret.h"
 #include "tokstore.h"
@@ -65,7 +65,7 @@ ask_idp(struct ocred *oc, struct tok *t, struct err *e)
 
 	memset(&n, 0, sizeof(n));
 	if (strcmp(oc->o.grant, "client_credentials") == 0) {
-		log_info("OAuth2: asking for an access token of account %s "
+		diag_info("OAuth2: asking for an access token of account %s "
 		    "(client credentials)", oc->o.name);
 		if (oauth2_client_creds(&oc->o, &n, e) == -1)
 			return -1;
@@ -80,7 +80,7 @@ ask_idp(struct ocred *oc, struct tok *t, struct err *e)
 			e->wait_user = 1;
 			return -1;
 		}
-		log_info("OAuth2: refreshing the access token of account %s",
+		diag_info("OAuth2: refreshing the access token of account %s",
 		    oc->o.name);
 		if (oauth2_refresh(&oc->o, t, e) == -1)
 			return -1;
@@ -101,7 +101,7 @@ fetch(struct ocred *oc, const char *stale, char **out, struct err *e)
 	rc = tokstore_read(oc->path, &t, e);
 	if (rc != -1 && fresh(&t) &&
 	    (stale == NULL || strcmp(t.access, stale) != 0)) {
-		log_info("OAuth2: using the access token another smtps just "
+		diag_info("OAuth2: using the access token another smtps just "
 		    "got for account %s", oc->o.name);
 		rc = 0;
 	} else if (rc != -1)
@@ -142,7 +142,7 @@ oauth_get(const struct account *a, struct cred *c, struct err *e)
 		return -1;
 	if (fresh(&t)) {
 		c->secret = xstrdup(t.access);
-		log_info("OAuth2: cached access token of account %s, valid "
+		diag_info("OAuth2: cached access token of account %s, valid "
 		    "for %lld s", a->name, t.expires - (long long)time(NULL));
 	}
 	tokstore_clear(&t);

@@ -17,7 +17,7 @@
 #include "account.h"
 #include "alias.h"
 #include "dropin.h"
-#include "log.h"
+#include "diag.h"
 #include "msg.h"
 #include "net.h"
 
@@ -124,7 +124,7 @@ dropin_aliases_check(const struct account *a, FILE *fp, struct err *e)
 		return -1;
 	fprintf(fp, "%s: %zu aliases\n", a->aliases, t.n);
 	if (t.dup_name != NULL)
-		log_warn("%s:%d: alias '%s' defined again (the first entry is "
+		diag_warn("%s:%d: alias '%s' defined again (the first entry is "
 		    "used)", a->aliases, t.dup_line, t.dup_name);
 	alias_free(&t);
 	return 0;
@@ -144,14 +144,14 @@ write_file(const char *path, const char *line, size_t len)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
 	    0600);
 	if (fd == -1) {
-		log_warn("logfile %s: %s", path, strerror(errno));
+		diag_warn("logfile %s: %s", path, strerror(errno));
 		return;
 	}
 	s = xmalloc(len + 1);
 	memcpy(s, line, len);
 	s[len] = '\n';
 	if (write(fd, s, len + 1) != (ssize_t)(len + 1))
-		log_warn("logfile %s: %s", path, strerror(errno));
+		diag_warn("logfile %s: %s", path, strerror(errno));
 	free(s);
 	close(fd);
 }

@@ -1,7 +1,7 @@
 /*
  * flusher.c - the detached flusher: starting it, its lock, its loop
- * (contract: flusher.h).  One pass over the queue is flush_pass() in
- * flush.c, which owns the sessions and the outcome of each attempt.
+ * (contract: flusher.h).  One pass over the queue is queuerun_pass() in
+ * queuerun.c, which owns the sessions and the outcome of each attempt.
  */
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flush.h"
+#include "queuerun.h"
 #include "flusher.h"
 #include "io.h"
 #include "queue.h"
@@ -187,7 +187,7 @@ flusher_main(const char *dir)
 	queue_log(dir, "flusher", "started (pid %ld)", (long)getpid());
 	queue_clean(dir);
 	for (;;) {
-		size_t left = flush_pass(dir, &wake);
+		size_t left = queuerun_pass(dir, &wake);
 
 		if (io_interrupted()) {	/* the entry being sent was kept */
 			queue_log(dir, "flusher", "stopped by SIG%s, exiting",

@@ -18,7 +18,7 @@
  * (at most LIMIT_FLUSH_RESCAN s, to see new entries), and exits when the
  * queue is empty (unlock, rescan, relock: no entry is ever left without a
  * flusher).  Returns the exit code.
- * Each pass over the entries is flush_pass() (flush.h).
+ * Each pass over the entries is queuerun_pass() (queuerun.h).
  */
 #ifndef SMTPS_FLUSHER_H
 #define SMTPS_FLUSHER_H

@@ -32,17 +32,17 @@
 #include "dead.h"
 #include "dropin.h"
 #include "flags.h"
-#include "flush.h"
+#include "queuerun.h"
 #include "flusher.h"
 #include "hdr.h"
 #include "io.h"
-#include "log.h"
+#include "diag.h"
 #include "msg.h"
 #include "net.h"
 #include "queue.h"
 #include "cred.h"
 #include "secret.h"
-#include "serve.h"
+#include "bsserver.h"
 #include "smtp.h"
 #include "tls.h"
 
@@ -309,11 +309,11 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 {
 	int delay;
 
-	switch (flush_settle(r->sp.dir, &r->qe, &r->a, &r->sp, rc, st, 1,
+	switch (queuerun_settle(r->sp.dir, &r->qe, &r->a, &r->sp, rc, st, 1,
 	    &delay, e)) {
-	case FLUSH_DELIVERED:
+	case QUEUERUN_DELIVERED:
 		return 0;
-	case FLUSH_QUEUED:
+	case QUEUERUN_QUEUED:
 		if (io_interrupted())
 			return stopped(r, delay, e);
 		if (e->wait_user) {	/* OAuth2: smtps --authorize first */
@@ -370,7 +370,7 @@ deliver(struct run *r, struct err *e)
 		smtp_tls_version(s, r->tls, sizeof(r->tls));
 		r->auth = smtp_auth_mech(s);
 		/* due entries follow over this session: no QUIT with our dot */
-		if (r->queueing && flush_any_due(&r->a, r->qe.config,
+		if (r->queueing && queuerun_any_due(&r->a, r->qe.config,
 		    r->sp.dir, r->sp.id))
 			smtp_keep_open(s);
 		rc = smtp_deliver(s, &env, &r->sp, r->queueing, st, e);
@@ -381,7 +381,7 @@ deliver(struct run *r, struct err *e)
 	if (r->queueing) {
 		rc = settle(r, rc, st, e);
 		if (rc == 0 && smtp_usable(s))
-			flush_due(s, &r->a, r->qe.config, r->sp.dir);
+			queuerun_due(s, &r->a, r->qe.config, r->sp.dir);
 		smtp_close(s);
 		close(r->sp.fd);
 		r->sp.fd = -1;
@@ -442,7 +442,7 @@ attempt(struct run *r, struct err *e)
 	if (add_arg_rcpts(r, e) == -1 || tls_global_init(e) == -1)
 		return -1;
 	net_describe(&r->a, how, sizeof(how));
-	log_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
+	diag_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
 	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
@@ -628,12 +628,12 @@ run_queue_cmd(struct run *r, struct err *e)
 		return err_set(e, EX_CONFIG, "no queue directory: no config "
 		    "and no home directory");
 	if (r->o.mode == MODE_LIST)
-		rc = flush_list(dir, stdout, e);
+		rc = queuerun_list(dir, stdout, e);
 	else if (r->o.mode == MODE_DELETE)
-		rc = flush_delete(dir, r->o.queue_id, e);
+		rc = queuerun_delete(dir, r->o.queue_id, e);
 	else if (tls_global_init(e) == 0) {
 		catch_stop_signals();	/* -q: the entry being sent is kept */
-		rc = flush_run(dir, r->o.mode == MODE_FLUSH_ONE ?
+		rc = queuerun_run(dir, r->o.mode == MODE_FLUSH_ONE ?
 		    r->o.queue_id : NULL, stdout, e);
 		if (rc > 0) {	/* per-entry outcomes are on stdout */
 			err_set(e, rc, "some messages were not delivered");
@@ -720,14 +720,14 @@ main(int argc, char **argv)
 		printf("smtps %s\n", SMTPS_VERSION);
 		return 0;
 	}
-	log_init(r.o.verbose);
+	diag_init(r.o.verbose);
 	r.sp.fd = -1;
 	queue_entry_init(&r.qe);
 	if (r.o.mode == MODE_SMTP) {
 		char host[LIMIT_DOMAIN + 1];
 
 		smtp_local_name(host, sizeof(host));
-		rc = serve_bs(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
+		rc = bsserver_run(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
 		    &e);
 	} else if (r.o.mode == MODE_PRETEND) {
 		if ((rc = header_from(&r, &e)) == 0)

@@ -20,7 +20,7 @@
  *     message never needed the disk;
  *   - kept for a retry ("queued ...", exit 0): every path goes through
  *     queue_update(), which fsyncs ID.msg before it writes "synced 1"; if
- *     that fails the entry is not reported as queued (flush.c moves the
+ *     that fails the entry is not reported as queued (queuerun.c moves the
  *     message to dead.letter instead);
  *   - failed: dead.letter is written and fsync'ed before the entry goes;
  *   - smtps killed (kill -9): the whole message is in the page cache and

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "log.h"
+#include "diag.h"
 #include "netrc.h"
 #include "prompt.h"
 #include "secret.h"
@@ -333,7 +333,7 @@ keyring_one(const char *const argv[], const struct account *a, char **pw,
 		*e = ke;
 		return -1;
 	}
-	log_info("no keyring entry %s %s %s %s %s %s (%s)", argv[2], argv[3],
+	diag_info("no keyring entry %s %s %s %s %s %s (%s)", argv[2], argv[3],
 	    argv[4], argv[5], argv[6], argv[7], ke.msg);
 	return 0;
 }
@@ -524,7 +524,7 @@ secret_get(const struct account *a, char **password, struct err *e)
 		    "(set password, passwordeval, a keyring entry or "
 		    "~/.netrc)", a->user, host);
 	if (rc == 1)
-		log_info("password for user %s from %s", a->user ? a->user :
+		diag_info("password for user %s from %s", a->user ? a->user :
 		    "(none)", src);
 	return rc == 1 ? 0 : -1;
 }

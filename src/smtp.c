@@ -23,7 +23,7 @@
 #include "account.h"
 #include "cred.h"
 #include "io.h"
-#include "log.h"
+#include "diag.h"
 #include "net.h"
 #include "reply.h"
 #include "sasl.h"
@@ -131,7 +131,7 @@ smtp_cmd(struct smtp *s, int secret, struct err *e, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(line) - 2)
 		return err_set(e, EX_SOFTWARE, "command line too long");
-	log_proto(1, line, (size_t)n, secret);
+	diag_proto(1, line, (size_t)n, secret);
 	memcpy(line + n, "\r\n", 2);
 	n = io_write(s->io, line, (size_t)n + 2, e);
 	if (secret)
@@ -182,7 +182,7 @@ read_reply(struct smtp *s, int ms, const char *what, struct err *e)
 		}
 		/* a SCRAM server signature would allow guessing the
 		   password offline: -v shows it as *** */
-		log_proto(0, line, len, s->hide_334 && len >= 3 &&
+		diag_proto(0, line, len, s->hide_334 && len >= 3 &&
 		    memcmp(line, "334", 3) == 0);
 		rc = reply_feed(&s->r, line, len, e);
 		if (rc == -1) {
@@ -252,12 +252,12 @@ start_tls(struct smtp *s, struct err *e)
 	    a->host, a->port);
 	tc.session_id = id;
 	if (!a->tls_certcheck && !pinned)
-		log_warn("tls_certcheck is off: the server's identity is not "
+		diag_warn("tls_certcheck is off: the server's identity is not "
 		    "verified");
 	if ((s->tls = tls_start(s->fd, &tc, s->timeout_ms, e)) == NULL)
 		return -1;
 	io_set_transport(s->io, tls_transport(s->tls));
-	log_info("TLS established: %s", tls_describe(s->tls));
+	diag_info("TLS established: %s", tls_describe(s->tls));
 	return 0;
 }
 
@@ -294,7 +294,7 @@ connect_and_greet(struct smtp *s, struct err *e)
 	io_init(s->io, net_transport(&s->fd));
 	s->io->timeout_ms = s->timeout_ms;
 	net_describe(a, how, sizeof(how));
-	log_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
+	diag_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
 	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||

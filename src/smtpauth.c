@@ -17,7 +17,7 @@
 
 #include "account.h"
 #include "cred.h"
-#include "log.h"
+#include "diag.h"
 #include "reply.h"
 #include "sasl.h"
 #include "secret.h"
@@ -196,20 +196,20 @@ smtp_auth(struct smtp *s, struct err *e)
 		return -1;
 	s->mech = mech;
 	sasl_offered(s->caps.auth, offered, sizeof(offered));
-	log_info("AUTH mechanism %s (server offers %s; auth %s; channel "
+	diag_info("AUTH mechanism %s (server offers %s; auth %s; channel "
 	    "binding %s)", sasl_name(mech), offered, s->a->auth,
 	    b.type != NULL ? b.type : "none");
 	rc = auth_once(s, mech, &b, &renewable, e);
 	if (rc == -1 && renewable && !s->broken && s->cred != NULL &&
 	    s->cred->renew != NULL) {
-		log_info("the server refused the OAuth2 token; renewing it "
+		diag_info("the server refused the OAuth2 token; renewing it "
 		    "and trying once more");
 		if (s->cred->renew(s->cred, s->a, e) == -1)
 			return -1;
 		rc = auth_once(s, mech, &b, &renewable, e);
 	}
 	if (rc == 0)
-		log_info("authenticated as %s with %s", s->a->user,
+		diag_info("authenticated as %s with %s", s->a->user,
 		    sasl_name(mech));
 	return rc;
 }

@@ -32,7 +32,7 @@
 #include "account.h"
 #include "dot.h"
 #include "io.h"
-#include "log.h"
+#include "diag.h"
 #include "reply.h"
 #include "smtp.h"
 #include "smtp_int.h"
@@ -62,7 +62,7 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 
 	if (!(s->caps.flags & CAP_DSN)) {
 		if (env_ret(s, env) || env_notify(s, env) || env->envid)
-			log_info("server %s does not offer DSN: delivery status "
+			diag_info("server %s does not offer DSN: delivery status "
 			    "notification requests (-N, -R, -V) dropped",
 			    account_server(s->a));
 		return;
@@ -235,7 +235,7 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) == -1 ||
 	    io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
 		return -1;
-	log_proto(1, "<message body>", 14, 0);
+	diag_proto(1, "<message body>", 14, 0);
 	s->due++;		/* the reply to the dot */
 	return 0;
 }
@@ -335,7 +335,7 @@ send_chunk(struct smtp *s, struct spool *sp, struct err *e)
 		return -1;
 	if (spool_out(s, sp, NULL, e) == -1)
 		return -1;
-	log_proto(1, "<message body>", 14, 0);
+	diag_proto(1, "<message body>", 14, 0);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * log.c - stderr diagnostics and the -v protocol transcript.
+ * diag.c - stderr diagnostics and the -v protocol transcript.
  * The verbosity is the one piece of state set once by main().
  */
 #include <stdarg.h>
@@ -7,24 +7,24 @@
 #include <string.h>
 
 #include "err.h"
-#include "log.h"
+#include "diag.h"
 
 static int verbosity;
 
 void
-log_init(int verbose)
+diag_init(int verbose)
 {
 	verbosity = verbose;
 }
 
 int
-log_verbose(void)
+diag_verbose(void)
 {
 	return verbosity;
 }
 
 void
-log_proto(int outgoing, const char *line, size_t len, int secret)
+diag_proto(int outgoing, const char *line, size_t len, int secret)
 {
 	char vis[LIMIT_REPLY_LINE * 4 + 1];
 	size_t keep = len;
@@ -48,7 +48,7 @@ log_proto(int outgoing, const char *line, size_t len, int secret)
 }
 
 void
-log_info(const char *fmt, ...)
+diag_info(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,7 +62,7 @@ log_info(const char *fmt, ...)
 }
 
 void
-log_warn(const char *fmt, ...)
+diag_warn(const char *fmt, ...)
 {
 	va_list ap;
 

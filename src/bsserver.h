@@ -1,6 +1,6 @@
 /*
- * serve.h - the `smtps -bs` session: read SMTP commands from `in`, answer
- * on `out` (bs.c decides every reply), and hand each complete message to
+ * bsserver.h - the `smtps -bs` session: read SMTP commands from `in`, answer
+ * on `out` (bsproto.c decides every reply), and hand each complete message to
  * the caller's relay function, which sends it through the normal path
  * (spool, queue, SMTP session) and says how it went.
  *
@@ -11,13 +11,13 @@
  * the reply into text[0..textsz).  Nothing but SMTP replies is written to
  * `out`.
  *
- * serve_bs() returns 0 when the client said QUIT or closed its side
+ * bsserver_run() returns 0 when the client said QUIT or closed its side
  * (an unfinished transaction is dropped, as an SMTP server does), -1 with
  * EX_IOERR when reading or writing failed, or EX_CANTCREAT when no
  * temporary file could be made.
  */
-#ifndef SMTPS_SERVE_H
-#define SMTPS_SERVE_H
+#ifndef SMTPS_BSSERVER_H
+#define SMTPS_BSSERVER_H
 
 #include "addr.h"
 #include "err.h"
@@ -25,7 +25,7 @@
 typedef int (*serve_relay_fn)(void *ctx, const char *from,
     const struct addr_list *rcpts, int fd, char *text, size_t textsz);
 
-int	serve_bs(int in, int out, const char *host, serve_relay_fn relay,
+int	bsserver_run(int in, int out, const char *host, serve_relay_fn relay,
 	    void *ctx, struct err *);
 
 #endif

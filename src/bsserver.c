@@ -1,20 +1,20 @@
 /*
- * serve.c - the -bs session loop around the bs.c state machine
- * (contract: serve.h).
+ * bsserver.c - the -bs session loop around the bsproto.c state machine
+ * (contract: bsserver.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "bs.h"
-#include "serve.h"
+#include "bsproto.h"
+#include "bsserver.h"
 
 #define SERVE_BUF	65536
 
 struct sv {
 	int		 in, out;
-	struct bs	 b;
+	struct bsproto	 b;
 	FILE		*msg;		/* the current message, or NULL */
 	serve_relay_fn	 relay;
 	void		*ctx;
@@ -41,7 +41,7 @@ put(struct sv *v, const char *p, size_t n, struct err *e)
 }
 
 static void
-message_end(struct sv *v, struct bs_out *o)
+message_end(struct sv *v, struct bsproto_out *o)
 {
 	char text[LIMIT_ERR_MSG + LIMIT_ERR_REPLY];
 	int code;
@@ -57,34 +57,34 @@ message_end(struct sv *v, struct bs_out *o)
 	fclose(v->msg);
 	v->msg = NULL;
 	v->failed = 0;
-	bs_result(&v->b, code, text, o);
+	bsproto_result(&v->b, code, text, o);
 }
 
 /* one line (or piece of one) through the state machine */
 static int
 feed(struct sv *v, const char *p, size_t n, int eol, struct err *e)
 {
-	struct bs_out o;
+	struct bsproto_out o;
 
-	bs_line(&v->b, p, n, eol, &o);
+	bsproto_line(&v->b, p, n, eol, &o);
 	switch (o.act) {
-	case BS_DATA:
+	case BSPROTO_DATA:
 		if ((v->msg = tmpfile()) == NULL)
 			return err_set(e, EX_CANTCREAT, "-bs: cannot create a "
 			    "temporary file: %s", strerror(errno));
 		break;
-	case BS_BODY:
+	case BSPROTO_BODY:
 		if (fwrite(o.data, 1, o.datalen, v->msg) != o.datalen ||
 		    (o.eol && putc('\n', v->msg) == EOF))
 			v->failed = 1;
 		break;
-	case BS_MESSAGE:
+	case BSPROTO_MESSAGE:
 		message_end(v, &o);
 		break;
-	case BS_QUIT:
+	case BSPROTO_QUIT:
 		v->quit = 1;
 		break;
-	case BS_NONE:
+	case BSPROTO_NONE:
 		break;
 	}
 	if (o.reply != NULL)
@@ -118,12 +118,12 @@ lines(struct sv *v, char *buf, size_t *len, struct err *e)
 }
 
 int
-serve_bs(int in, int out, const char *host, serve_relay_fn relay,
+bsserver_run(int in, int out, const char *host, serve_relay_fn relay,
     void *ctx, struct err *e)
 {
 	static char buf[SERVE_BUF];
 	struct sv v;
-	struct bs_out o;
+	struct bsproto_out o;
 	size_t len = 0;
 	ssize_t r;
 	int rc = 0;
@@ -133,7 +133,7 @@ serve_bs(int in, int out, const char *host, serve_relay_fn relay,
 	v.out = out;
 	v.relay = relay;
 	v.ctx = ctx;
-	bs_init(&v.b, host, &o);
+	bsproto_init(&v.b, host, &o);
 	if (put(&v, o.reply, o.replylen, e) == -1)
 		return -1;
 	while (rc == 0 && !v.quit) {
@@ -155,6 +155,6 @@ serve_bs(int in, int out, const char *host, serve_relay_fn relay,
 	}
 	if (v.msg != NULL)
 		fclose(v.msg);
-	bs_free(&v.b);
+	bsproto_free(&v.b);
 	return rc;
 }

@@ -1,18 +1,18 @@
 /*
- * t_bs.c - golden sessions of the `-bs` SMTP server state machine
- * (src/bs.c).
+ * t_bsproto.c - golden sessions of the `-bs` SMTP server state machine
+ * (src/bsproto.c).
  *
  * Each case feeds lines (as a client would send them, one array entry per
  * line; an entry starting with "~" is fed as a piece without line end) and
  * compares the whole transcript: every reply, "{BODY:text|}" for a body
  * piece ("|" = the line ended), "{DATA}", "{MSG from rcpt,rcpt}" for a
- * finished message (then bs_result() is called with `code`/`text` and its
+ * finished message (then bsproto_result() is called with `code`/`text` and its
  * reply follows), "{QUIT}".
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs.h"
+#include "bsproto.h"
 #include "t.h"
 
 #define MAXL	24
@@ -20,7 +20,7 @@
 struct scase {
 	const char	*name;
 	const char	*in[MAXL];
-	int		 code;		/* bs_result code for each message */
+	int		 code;		/* bsproto_result code for each message */
 	const char	*text;
 	const char	*want;
 };
@@ -128,24 +128,24 @@ adds(char **t, size_t *n, const char *s)
 }
 
 static void
-record(struct bs *b, const struct bs_out *o, const struct scase *c,
+record(struct bsproto *b, const struct bsproto_out *o, const struct scase *c,
     char **t, size_t *n)
 {
-	struct bs_out r;
+	struct bsproto_out r;
 	size_t i;
 
 	if (o->reply != NULL)
 		add(t, n, o->reply, o->replylen);
 	switch (o->act) {
-	case BS_NONE:	break;
-	case BS_DATA:	adds(t, n, "{DATA}"); break;
-	case BS_QUIT:	adds(t, n, "{QUIT}"); break;
-	case BS_BODY:
+	case BSPROTO_NONE:	break;
+	case BSPROTO_DATA:	adds(t, n, "{DATA}"); break;
+	case BSPROTO_QUIT:	adds(t, n, "{QUIT}"); break;
+	case BSPROTO_BODY:
 		adds(t, n, "{BODY:");
 		add(t, n, o->data, o->datalen);
 		adds(t, n, o->eol ? "|}" : "}");
 		break;
-	case BS_MESSAGE:
+	case BSPROTO_MESSAGE:
 		adds(t, n, "{MSG ");
 		adds(t, n, b->from);
 		for (i = 0; i < b->rcpts.n; i++) {
@@ -154,7 +154,7 @@ record(struct bs *b, const struct bs_out *o, const struct scase *c,
 		}
 		adds(t, n, "}");
 		T_OK(o->reply == NULL, "no reply before the result");
-		bs_result(b, c->code, c->text, &r);
+		bsproto_result(b, c->code, c->text, &r);
 		add(t, n, r.reply, r.replylen);
 		break;
 	}
@@ -163,12 +163,12 @@ record(struct bs *b, const struct bs_out *o, const struct scase *c,
 static void
 run(const struct scase *c)
 {
-	struct bs b;
-	struct bs_out o;
+	struct bsproto b;
+	struct bsproto_out o;
 	char *t = NULL;
 	size_t n = 0, i;
 
-	bs_init(&b, "mx.example", &o);
+	bsproto_init(&b, "mx.example", &o);
 	record(&b, &o, c, &t, &n);
 	for (i = 0; i < MAXL && c->in[i] != NULL; i++) {
 		const char *l = c->in[i];
@@ -176,12 +176,12 @@ run(const struct scase *c)
 
 		if (piece)
 			l++;
-		bs_line(&b, l, strlen(l), !piece, &o);
+		bsproto_line(&b, l, strlen(l), !piece, &o);
 		record(&b, &o, c, &t, &n);
 	}
 	T_OK(strcmp(t, c->want) == 0, "%s:\n--- got:\n%s\n--- want:\n%s",
 	    c->name, t, c->want);
-	bs_free(&b);
+	bsproto_free(&b);
 	free(t);
 }
 
@@ -189,22 +189,22 @@ run(const struct scase *c)
 static void
 too_many_errors(void)
 {
-	struct bs b;
-	struct bs_out o;
+	struct bsproto b;
+	struct bsproto_out o;
 	int i;
 
-	bs_init(&b, NULL, &o);
+	bsproto_init(&b, NULL, &o);
 	T_EQ_MEM(o.reply, o.replylen, "220 localhost ESMTP smtps -bs ready\r\n",
 	    (size_t)37);
 	for (i = 1; i < LIMIT_BS_ERRORS; i++) {
-		bs_line(&b, "BAD", 3, 1, &o);
-		T_EQ_INT(o.act, BS_NONE);
+		bsproto_line(&b, "BAD", 3, 1, &o);
+		T_EQ_INT(o.act, BSPROTO_NONE);
 	}
-	bs_line(&b, "BAD", 3, 1, &o);
-	T_EQ_INT(o.act, BS_QUIT);
+	bsproto_line(&b, "BAD", 3, 1, &o);
+	T_EQ_INT(o.act, BSPROTO_QUIT);
 	T_EQ_MEM(o.reply, o.replylen,
 	    "421 4.7.0 localhost Error: too many errors\r\n", (size_t)44);
-	bs_free(&b);
+	bsproto_free(&b);
 }
 
 /* a command line over LIMIT_BS_LINE in one piece */
@@ -212,15 +212,15 @@ static void
 long_line(void)
 {
 	static char l[LIMIT_BS_LINE + 10];
-	struct bs b;
-	struct bs_out o;
+	struct bsproto b;
+	struct bsproto_out o;
 
 	memset(l, 'a', sizeof(l));
-	bs_init(&b, "h", &o);
-	bs_line(&b, l, sizeof(l), 1, &o);
+	bsproto_init(&b, "h", &o);
+	bsproto_line(&b, l, sizeof(l), 1, &o);
 	T_EQ_MEM(o.reply, o.replylen, "500 5.5.2 Error: line too long\r\n",
 	    (size_t)32);
-	bs_free(&b);
+	bsproto_free(&b);
 }
 
 int
@@ -232,5 +232,5 @@ main(void)
 		run(&cases[i]);
 	too_many_errors();
 	long_line();
-	return t_done("t_bs");
+	return t_done("t_bsproto");
 }

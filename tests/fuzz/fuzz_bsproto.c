@@ -1,6 +1,6 @@
 /*
- * fuzz_bs.c - libFuzzer target for the `-bs` server state machine
- * (src/bs.c).  The input is split at LF into lines; the first byte picks
+ * fuzz_bsproto.c - libFuzzer target for the `-bs` server state machine
+ * (src/bsproto.c).  The input is split at LF into lines; the first byte picks
  * a piece size, so long lines also arrive in pieces.
  *
  * Invariants checked:
@@ -9,14 +9,14 @@
  *  - a body piece never holds LF and is never longer than its input;
  *  - a finished message has at least one recipient, each passing
  *    addr_path_check, and a sender that passes it with the null sender
- *    allowed; bs_result() then gives a 250 or 4xx/5xx reply;
- *  - nothing follows BS_QUIT.
+ *    allowed; bsproto_result() then gives a 250 or 4xx/5xx reply;
+ *  - nothing follows BSPROTO_QUIT.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs.h"
+#include "bsproto.h"
 
 static void
 check_reply(const char *r, size_t n)
@@ -46,10 +46,10 @@ check_reply(const char *r, size_t n)
 }
 
 static void
-check_message(struct bs *b)
+check_message(struct bsproto *b)
 {
 	char out[LIMIT_ADDR + 1];
-	struct bs_out o;
+	struct bsproto_out o;
 	struct err e;
 	size_t i;
 
@@ -61,21 +61,21 @@ check_message(struct bs *b)
 		if (addr_path_check(b->rcpts.v[i], strlen(b->rcpts.v[i]), 0,
 		    out, sizeof(out), &e) == -1)
 			abort();
-	bs_result(b, (int)(b->rcpts.n % 3) * EX_NOUSER / 2, "x\r\ny", &o);
+	bsproto_result(b, (int)(b->rcpts.n % 3) * EX_NOUSER / 2, "x\r\ny", &o);
 	check_reply(o.reply, o.replylen);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bs b;
-	struct bs_out o;
+	struct bsproto b;
+	struct bsproto_out o;
 	size_t piece, off = 1;
 
 	if (size < 1)
 		return 0;
 	piece = data[0] ? data[0] : 4096;
-	bs_init(&b, "fuzz.example", &o);
+	bsproto_init(&b, "fuzz.example", &o);
 	while (off < size) {
 		const char *s = (const char *)data + off;
 		const char *nl = memchr(s, '\n', size - off);
@@ -86,17 +86,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = piece;
 			eol = 0;
 		}
-		bs_line(&b, s, n, eol, &o);
+		bsproto_line(&b, s, n, eol, &o);
 		check_reply(o.reply, o.replylen);
-		if (o.act == BS_BODY && (o.datalen > n ||
+		if (o.act == BSPROTO_BODY && (o.datalen > n ||
 		    memchr(o.data, '\n', o.datalen) != NULL))
 			abort();
-		if (o.act == BS_MESSAGE)
+		if (o.act == BSPROTO_MESSAGE)
 			check_message(&b);
-		if (o.act == BS_QUIT)
+		if (o.act == BSPROTO_QUIT)
 			break;
 		off += n + (nl != NULL && n == (size_t)(nl - s));
 	}
-	bs_free(&b);
+	bsproto_free(&b);
 	return 0;
 }

@@ -1,22 +1,22 @@
 /*
- * bs.h - PURE server side of `smtps -bs`: smtps speaks SMTP on stdin and
+ * bsproto.h - PURE server side of `smtps -bs`: smtps speaks SMTP on stdin and
  * stdout, as sendmail does for clients such as Alpine, and relays each
  * accepted message through the normal path.
  *
- * The caller reads stdin line by line and feeds each line to bs_line()
+ * The caller reads stdin line by line and feeds each line to bsproto_line()
  * without its line end (LF or CRLF); a line longer than the caller's
  * buffer is fed in pieces, every piece but the last with eol = 0.  Each
- * call fills struct bs_out: `reply` (complete CRLF-terminated reply text,
+ * call fills struct bsproto_out: `reply` (complete CRLF-terminated reply text,
  * maybe multi-line, or NULL) to write to stdout, and an action:
  *
- *   BS_NONE     nothing else to do
- *   BS_DATA     DATA was accepted (the reply is 354): start a new message
- *   BS_BODY     one piece of the message, dot-unstuffed: append
+ *   BSPROTO_NONE     nothing else to do
+ *   BSPROTO_DATA     DATA was accepted (the reply is 354): start a new message
+ *   BSPROTO_BODY     one piece of the message, dot-unstuffed: append
  *               data[0..datalen) and then, when `eol`, a line end
- *   BS_MESSAGE  the final "." arrived: relay the message to bs->from and
- *               bs->rcpts, then call bs_result() for the reply (no reply
+ *   BSPROTO_MESSAGE  the final "." arrived: relay the message to bs->from and
+ *               bs->rcpts, then call bsproto_result() for the reply (no reply
  *               is sent before that)
- *   BS_QUIT     write the reply and end the session (QUIT, or too many
+ *   BSPROTO_QUIT     write the reply and end the session (QUIT, or too many
  *               bad commands: 421)
  *
  * Commands: HELO and EHLO (PIPELINING, SIZE, 8BITMIME,
@@ -32,9 +32,9 @@
  * (LIMIT_BS_LINE); 502 refused command; 552 message over LIMIT_MESSAGE
  * (counted while it streams; the pieces stop being passed on); 452 more
  * than LIMIT_RCPTS recipients; 555 unknown MAIL/RCPT parameter.  After
- * LIMIT_BS_ERRORS bad commands: 421 and BS_QUIT.
+ * LIMIT_BS_ERRORS bad commands: 421 and BSPROTO_QUIT.
  *
- * bs_result(): the outcome of relaying the message as a sysexits code
+ * bsproto_result(): the outcome of relaying the message as a sysexits code
  * (0 = delivered or queued) and a one-line text ("delivered", "queued as
  * ID", or the error message).  0 -> 250; a fault of the message or its
  * recipients (EX_NOUSER, EX_DATAERR, EX_UNAVAILABLE, EX_USAGE) -> 5xx;
@@ -42,28 +42,29 @@
  * keeps its copy.  Text is made visible (no control characters).  The
  * transaction is then reset.
  *
- * Memory: bs_free() releases the recipient list; `reply` and `data` point
- * into struct bs or the caller's line and are valid until the next call.
+ * Memory: bsproto_free() releases the recipient list; `reply` and `data` point
+ * into struct bsproto or the caller's line and are valid until the next call.
  */
-#ifndef SMTPS_BS_H
-#define SMTPS_BS_H
+#ifndef SMTPS_BSPROTO_H
+#define SMTPS_BSPROTO_H
 
 #include <stddef.h>
 #include "addr.h"
 #include "err.h"
 
-enum bs_act { BS_NONE, BS_DATA, BS_BODY, BS_MESSAGE, BS_QUIT };
+enum bsproto_act { BSPROTO_NONE, BSPROTO_DATA, BSPROTO_BODY, BSPROTO_MESSAGE,
+	BSPROTO_QUIT };
 
-struct bs_out {
+struct bsproto_out {
 	const char	*reply;		/* CRLF-terminated, or NULL */
 	size_t		 replylen;
-	enum bs_act	 act;
-	const char	*data;		/* BS_BODY */
+	enum bsproto_act	 act;
+	const char	*data;		/* BSPROTO_BODY */
 	size_t		 datalen;
-	int		 eol;		/* BS_BODY: the line ended here */
+	int		 eol;		/* BSPROTO_BODY: the line ended here */
 };
 
-struct bs {
+struct bsproto {
 	char		 host[LIMIT_DOMAIN + 1];
 	int		 in_data;	/* between 354 and the final dot */
 	int		 in_mail;	/* MAIL accepted, transaction open */
@@ -79,10 +80,11 @@ struct bs {
 };
 
 /* start a session: host names this side in replies; out = the greeting */
-void	bs_init(struct bs *, const char *host, struct bs_out *);
-void	bs_line(struct bs *, const char *line, size_t len, int eol,
-	    struct bs_out *);
-void	bs_result(struct bs *, int code, const char *text, struct bs_out *);
-void	bs_free(struct bs *);
+void	bsproto_init(struct bsproto *, const char *host, struct bsproto_out *);
+void	bsproto_line(struct bsproto *, const char *line, size_t len, int eol,
+	    struct bsproto_out *);
+void	bsproto_result(struct bsproto *, int code, const char *text,
+	    struct bsproto_out *);
+void	bsproto_free(struct bsproto *);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * flush.c - delivering queued messages (contract: flush.h).
+ * queuerun.c - delivering queued messages (contract: queuerun.h).
  *
  * An entry names its config file and account; each attempt reads that
  * config again and runs passwordeval again, so a flusher started hours
@@ -19,7 +19,7 @@
 #include "account.h"
 #include "dead.h"
 #include "dropin.h"
-#include "flush.h"
+#include "queuerun.h"
 #include "cred.h"
 #include "io.h"
 #include "secret.h"
@@ -87,7 +87,7 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	return c->s;
 }
 
-static enum flush_res bounce(const char *, struct qentry *,
+static enum queuerun_res bounce(const char *, struct qentry *,
     const struct account *, struct spool *, int *, struct err *);
 
 /*
@@ -95,7 +95,7 @@ static enum flush_res bounce(const char *, struct qentry *,
  * the entry cannot be updated and its message was never synced (queue.c),
  * it is not safe in the queue: dead.letter instead, never "queued".
  */
-static enum flush_res
+static enum queuerun_res
 defer(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, const enum smtp_rcpt *st, int *delay, struct err *e)
 {
@@ -132,11 +132,11 @@ defer(const char *dir, struct qentry *qe, const struct account *a,
 	queue_log(dir, qe->id, "deferred (attempt %d): %s%s; retrying in %d s",
 	    qe->attempts, qe->error, e->after_dot ? " (the connection was "
 	    "lost after the final dot: a duplicate is possible)" : "", *delay);
-	return FLUSH_QUEUED;
+	return QUEUERUN_QUEUED;
 }
 
 /* give up: dead.letter (unless off), remove */
-static enum flush_res
+static enum queuerun_res
 bounce(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, int *delay, struct err *e)
 {
@@ -157,7 +157,7 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 			err_prefix(e, "%s; message kept in the queue as %s",
 			    de.msg, qe->id);
 			e->code = de.code;
-			return FLUSH_KEPT;
+			return QUEUERUN_KEPT;
 		}
 		queue_log(dir, qe->id, "failed: %s; saved in %s", e->msg, dl);
 		err_append(e, "; message saved in %s", dl);  /* dl may be buf */
@@ -166,7 +166,7 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 		queue_log(dir, qe->id, "failed: %s; dropped (dead_letter off)",
 		    e->msg);
 	queue_remove(dir, qe);
-	return FLUSH_BOUNCED;
+	return QUEUERUN_BOUNCED;
 }
 
 /*
@@ -207,8 +207,8 @@ local_problem(int code)
 	    code == EX_IOERR || code == EX_CANTCREAT || code == EX_SOFTWARE;
 }
 
-enum flush_res
-flush_settle(const char *dir, struct qentry *qe, const struct account *a,
+enum queuerun_res
+queuerun_settle(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, int rc, const enum smtp_rcpt *st, int first,
     int *delay, struct err *e)
 {
@@ -221,7 +221,7 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 		queue_remove(dir, qe);
 		queue_log(dir, qe->id, "delivered to %zu recipient%s",
 		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
-		return FLUSH_DELIVERED;
+		return QUEUERUN_DELIVERED;
 	}
 	keep = err_is_temporary(e->code) || ((!first || e->wait_user) &&
 	    local_problem(e->code));
@@ -239,7 +239,7 @@ flush_settle(const char *dir, struct qentry *qe, const struct account *a,
 /* the logfile/syslog line of one attempt from the queue */
 static void
 log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
-    size_t n, struct smtp *s, const struct spool *sp, enum flush_res r,
+    size_t n, struct smtp *s, const struct spool *sp, enum queuerun_res r,
     const struct err *e, const char *reply)
 {
 	char tls[16], msgid[LIMIT_MSGID + 1];
@@ -260,16 +260,16 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	dropin_msgid(sp->fd, msgid, sizeof(msgid));
 	l.msgid = msgid[0] != '\0' ? msgid : NULL;
 	l.queue_id = qe->id;
-	l.outcome = r == FLUSH_DELIVERED ? "delivered" : r == FLUSH_QUEUED ?
-	    "queued" : r == FLUSH_KEPT ? "kept" : e->kept ? "saved" : "failed";
+	l.outcome = r == QUEUERUN_DELIVERED ? "delivered" : r == QUEUERUN_QUEUED ?
+	    "queued" : r == QUEUERUN_KEPT ? "kept" : e->kept ? "saved" : "failed";
 	l.reply = reply[0] != '\0' ? reply : NULL;
-	l.error = r == FLUSH_DELIVERED ? NULL : e->msg;
-	l.exitcode = r == FLUSH_DELIVERED ? 0 : e->code;
+	l.error = r == QUEUERUN_DELIVERED ? NULL : e->msg;
+	l.exitcode = r == QUEUERUN_DELIVERED ? 0 : e->code;
 	dropin_log(&c->a, &l);
 }
 
 /* one attempt for a locked entry; returns the outcome */
-static enum flush_res
+static enum queuerun_res
 attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
     struct err *e)
 {
@@ -280,7 +280,7 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 	size_t i, n = qe->nrcpts;
 	struct spool sp;
 	struct smtp *s = NULL;
-	enum flush_res r;
+	enum queuerun_res r;
 	int rc = -1;
 
 	sp.fd = -1;
@@ -297,19 +297,19 @@ attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
 		    "removed");
 		(void)queue_remove(dir, qe);
 		free(st);
-		return FLUSH_GONE;
+		return QUEUERUN_GONE;
 	}
 	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
 		/* the message file is unreadable: nothing to deliver */
 		queue_log(dir, qe->id, "removed: %s", e->msg);
 		queue_remove(dir, qe);
 		free(st);
-		return FLUSH_BOUNCED;
+		return QUEUERUN_BOUNCED;
 	}
 	rcpts = xcalloc(n, sizeof(*rcpts));
 	for (i = 0; i < n; i++)		/* settling may drop some */
 		rcpts[i] = xstrdup(qe->rcpts[i]);
-	r = flush_settle(dir, qe, c->have_a || c->borrowed ? &c->a : NULL,
+	r = queuerun_settle(dir, qe, c->have_a || c->borrowed ? &c->a : NULL,
 	    &sp, rc, st, 0, delay, e);
 	log_retry(c, qe, rcpts, n, s, &sp, r, e, reply);
 	for (i = 0; i < n; i++)
@@ -340,7 +340,7 @@ entry_due(const char *dir, const char *id, const struct account *a,
 }
 
 int
-flush_any_due(const struct account *a, const char *config, const char *dir,
+queuerun_any_due(const struct account *a, const char *config, const char *dir,
     const char *except)
 {
 	struct err e;
@@ -359,7 +359,7 @@ flush_any_due(const struct account *a, const char *config, const char *dir,
 }
 
 void
-flush_due(struct smtp *s, const struct account *a, const char *config,
+queuerun_due(struct smtp *s, const struct account *a, const char *config,
     const char *dir)
 {
 	struct conn c;
@@ -414,16 +414,16 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 		return e.code;
 	}
 	switch (attempt(dir, &qe, c, &delay, &e)) {
-	case FLUSH_DELIVERED:
+	case QUEUERUN_DELIVERED:
 		fprintf(out, "%s: delivered\n", id);
 		code = 0;
 		break;
-	case FLUSH_GONE:
+	case QUEUERUN_GONE:
 		fprintf(out, "%s: already delivered or removed (a leftover "
 		    "envelope removed)\n", id);
 		code = 0;
 		break;
-	case FLUSH_QUEUED:
+	case QUEUERUN_QUEUED:
 		fprintf(out, "%s: deferred: %s; retrying in %d s\n", id,
 		    qe.error, delay);
 		code = EX_TEMPFAIL;
@@ -441,7 +441,7 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 }
 
 int
-flush_run(const char *dir, const char *id, FILE *out, struct err *e)
+queuerun_run(const char *dir, const char *id, FILE *out, struct err *e)
 {
 	struct conn c;
 	char **ids;
@@ -480,7 +480,7 @@ flush_run(const char *dir, const char *id, FILE *out, struct err *e)
 }
 
 int
-flush_delete(const char *dir, const char *id, struct err *e)
+queuerun_delete(const char *dir, const char *id, struct err *e)
 {
 	struct qentry qe;
 	int r;
@@ -509,7 +509,7 @@ flush_delete(const char *dir, const char *id, struct err *e)
 /* ---- one pass of the detached flusher (flusher.c) ---- */
 
 size_t
-flush_pass(const char *dir, time_t *wake)
+queuerun_pass(const char *dir, time_t *wake)
 {
 	struct conn c;
 	struct qentry qe;
@@ -546,7 +546,7 @@ flush_pass(const char *dir, time_t *wake)
 		if (r != 0)
 			continue;
 		err_clear(&e);
-		if (attempt(dir, &qe, &c, &delay, &e) == FLUSH_QUEUED ||
+		if (attempt(dir, &qe, &c, &delay, &e) == QUEUERUN_QUEUED ||
 		    qe.lockfd != -1) {
 			if (qe.next < *wake)
 				*wake = qe.next;
@@ -596,7 +596,7 @@ list_one(const struct qentry *qe, FILE *out)
 }
 
 int
-flush_list(const char *dir, FILE *out, struct err *e)
+queuerun_list(const char *dir, FILE *out, struct err *e)
 {
 	struct qentry qe;
 	struct err re;

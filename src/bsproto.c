@@ -1,6 +1,6 @@
 /*
- * bs.c - PURE SMTP server state machine for `smtps -bs`.
- * The contract is in bs.h.
+ * bsproto.c - PURE SMTP server state machine for `smtps -bs`.
+ * The contract is in bsproto.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,21 +8,21 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bs.h"
+#include "bsproto.h"
 
 static void
-out_clear(struct bs_out *out)
+out_clear(struct bsproto_out *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->act = BS_NONE;
+	out->act = BSPROTO_NONE;
 }
 
 static int
-reply(struct bs *b, struct bs_out *out, const char *fmt, ...)
+reply(struct bsproto *b, struct bsproto_out *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
-reply(struct bs *b, struct bs_out *out, const char *fmt, ...)
+reply(struct bsproto *b, struct bsproto_out *out, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -42,18 +42,18 @@ reply(struct bs *b, struct bs_out *out, const char *fmt, ...)
 
 /* a 5xx for a bad command; too many of them end the session */
 static int
-bad(struct bs *b, struct bs_out *out, const char *text)
+bad(struct bsproto *b, struct bsproto_out *out, const char *text)
 {
 	if (++b->errors >= LIMIT_BS_ERRORS) {
 		reply(b, out, "421 4.7.0 %s Error: too many errors", b->host);
-		out->act = BS_QUIT;
+		out->act = BSPROTO_QUIT;
 		return 0;
 	}
 	return reply(b, out, "%s", text);
 }
 
 static void
-reset_tx(struct bs *b)
+reset_tx(struct bsproto *b)
 {
 	b->in_mail = b->in_data = b->body8 = b->toobig = 0;
 	b->from[0] = '\0';
@@ -62,7 +62,7 @@ reset_tx(struct bs *b)
 }
 
 void
-bs_init(struct bs *b, const char *host, struct bs_out *out)
+bsproto_init(struct bsproto *b, const char *host, struct bsproto_out *out)
 {
 	memset(b, 0, sizeof(*b));
 	if (host == NULL || host[0] == '\0' ||
@@ -73,7 +73,7 @@ bs_init(struct bs *b, const char *host, struct bs_out *out)
 }
 
 void
-bs_free(struct bs *b)
+bsproto_free(struct bsproto *b)
 {
 	reset_tx(b);
 }
@@ -116,7 +116,7 @@ path_len(const char *s)
 
 /* MAIL parameters: BODY= and SIZE=; returns 0, or -1 with a reply made */
 static int
-mail_params(struct bs *b, const char *p, struct bs_out *out)
+mail_params(struct bsproto *b, const char *p, struct bsproto_out *out)
 {
 	while (*p != '\0') {
 		size_t n;
@@ -156,7 +156,7 @@ mail_params(struct bs *b, const char *p, struct bs_out *out)
 }
 
 static int
-cmd_mail(struct bs *b, const char *arg, struct bs_out *out)
+cmd_mail(struct bsproto *b, const char *arg, struct bsproto_out *out)
 {
 	const char *p = after_key(arg, "FROM:");
 	struct err e;
@@ -179,7 +179,7 @@ cmd_mail(struct bs *b, const char *arg, struct bs_out *out)
 }
 
 static int
-cmd_rcpt(struct bs *b, const char *arg, struct bs_out *out)
+cmd_rcpt(struct bsproto *b, const char *arg, struct bsproto_out *out)
 {
 	const char *p = after_key(arg, "TO:");
 	char addr[LIMIT_ADDR + 1];
@@ -205,7 +205,7 @@ cmd_rcpt(struct bs *b, const char *arg, struct bs_out *out)
 }
 
 static int
-cmd_data(struct bs *b, const char *arg, struct bs_out *out)
+cmd_data(struct bsproto *b, const char *arg, struct bsproto_out *out)
 {
 	if (*arg != '\0')
 		return bad(b, out, "501 5.5.4 Syntax: DATA");
@@ -216,12 +216,12 @@ cmd_data(struct bs *b, const char *arg, struct bs_out *out)
 	b->in_data = 1;
 	b->bol = 1;
 	b->size = 0;
-	out->act = BS_DATA;
+	out->act = BSPROTO_DATA;
 	return reply(b, out, "354 End data with <CR><LF>.<CR><LF>");
 }
 
 static int
-cmd_helo(struct bs *b, const char *arg, int ehlo, struct bs_out *out)
+cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 {
 	char vis[128];
 
@@ -238,7 +238,7 @@ cmd_helo(struct bs *b, const char *arg, int ehlo, struct bs_out *out)
 }
 
 static void
-command(struct bs *b, const char *line, struct bs_out *out)
+command(struct bsproto *b, const char *line, struct bsproto_out *out)
 {
 	size_t n = strcspn(line, " ");
 	const char *arg = line + n;
@@ -261,7 +261,7 @@ command(struct bs *b, const char *line, struct bs_out *out)
 		reply(b, out, "250 2.0.0 Ok");
 	else if (IS("QUIT")) {
 		reply(b, out, "221 2.0.0 %s closing connection", b->host);
-		out->act = BS_QUIT;
+		out->act = BSPROTO_QUIT;
 	} else if (IS("HELP"))
 		reply(b, out, "214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA "
 		    "RSET NOOP QUIT HELP");
@@ -279,8 +279,8 @@ command(struct bs *b, const char *line, struct bs_out *out)
 
 /* one piece of the message after 354 */
 static void
-data_line(struct bs *b, const char *line, size_t len, int eol,
-    struct bs_out *out)
+data_line(struct bsproto *b, const char *line, size_t len, int eol,
+    struct bsproto_out *out)
 {
 	int bol = b->bol;
 
@@ -295,7 +295,7 @@ data_line(struct bs *b, const char *line, size_t len, int eol,
 			reset_tx(b);
 			return;
 		}
-		out->act = BS_MESSAGE;
+		out->act = BSPROTO_MESSAGE;
 		return;
 	}
 	if (bol && len > 0 && line[0] == '.') {
@@ -307,15 +307,15 @@ data_line(struct bs *b, const char *line, size_t len, int eol,
 		b->toobig = 1;
 	if (b->toobig)
 		return;
-	out->act = BS_BODY;
+	out->act = BSPROTO_BODY;
 	out->data = line;
 	out->datalen = len;
 	out->eol = eol;
 }
 
 void
-bs_line(struct bs *b, const char *line, size_t len, int eol,
-    struct bs_out *out)
+bsproto_line(struct bsproto *b, const char *line, size_t len, int eol,
+    struct bsproto_out *out)
 {
 	char cmd[LIMIT_BS_LINE + 1];
 	size_t i;
@@ -372,7 +372,8 @@ result_code(int code)
 }
 
 void
-bs_result(struct bs *b, int code, const char *text, struct bs_out *out)
+bsproto_result(struct bsproto *b, int code, const char *text,
+    struct bsproto_out *out)
 {
 	char vis[700];
 
