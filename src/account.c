@@ -77,6 +77,21 @@ account_host_is_loopback(const char *host)
 	return 0;
 }
 
+/* auth unset: sign in when there is a user to sign in as */
+static const char *
+auth_default(const struct account *a)
+{
+	return a->user != NULL ? "on" : "off";
+}
+
+int
+account_auth_on(const struct account *a)
+{
+	const char *auth = a->auth != NULL ? a->auth : auth_default(a);
+
+	return a->user != NULL && strcasecmp(auth, "off") != 0;
+}
+
 void
 account_defaults(struct account *a, const char *home)
 {
@@ -98,7 +113,7 @@ account_defaults(struct account *a, const char *home)
 	if (!(a->set & BIT(K_TLS_CERTCHECK)))
 		a->tls_certcheck = 1;
 	if (a->auth == NULL)
-		a->auth = xstrdup(a->user != NULL ? "on" : "off");
+		a->auth = xstrdup(auth_default(a));
 	if (!(a->set & BIT(K_QUEUE)))
 		a->queue = 1;
 	if (!(a->set & BIT(K_ALLOW_FROM_OVERRIDE)))

@@ -51,6 +51,9 @@ int	account_load(const struct opts *, struct account *out, struct err *);
 void	account_defaults(struct account *, const char *home);
 int	account_validate(const struct account *, struct err *);
 int	account_host_is_loopback(const char *host);
+/* does a session of this account sign in (AUTH)?  The one place that
+   decides: a user and auth not "off"; auth unset is "on" with a user */
+int	account_auth_on(const struct account *);
 /* the server's name for messages: host, else the socket path */
 const char *account_server(const struct account *);
 

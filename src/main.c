@@ -4,13 +4,16 @@
  * All local work happens before the first network byte: flags, config,
  * password, the message spooled to disk with its headers rewritten, the
  * envelope checked, and (queueing on, the default) the message committed
- * to the queue as an entry.  Then one SMTP session.  Delivered: the entry
- * is removed and due entries of the same account follow over the same
- * session.  Temporary failure: the entry stays, one "queued" line, exit 0,
- * and a detached flusher retries it.  Permanent failure (or queueing off
- * and any failure): the message is appended to dead.letter, and the exit
- * code says what happened.  The queue commands (-bp/mailq, -q, -qI,
- * --queue-delete, the internal --flush-daemon) are dispatched here too.
+ * to the queue as an entry.  Then one SMTP session and ONE attempt,
+ * run and settled by the delivery engine (deliver.h): it alone decides
+ * what the outcome means (queued with one "queued" line and exit 0,
+ * dead.letter, the exit code, the log line).  main.c keeps the flags,
+ * the account, the spool, the commit, the stop signals, and after a
+ * delivery sends the due entries of the same account over the same
+ * session (queuerun_due) and starts a flusher for what is left.  -bs
+ * relays each message through the same path (bs_relay).  The queue
+ * commands (-bp/mailq, -q, -qI, --queue-delete, the internal
+ * --flush-daemon) are dispatched here too.
  */
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,7 +32,7 @@
 #include "account.h"
 #include "addr.h"
 #include "authorize.h"
-#include "dead.h"
+#include "deliver.h"
 #include "dropin.h"
 #include "flags.h"
 #include "queuerun.h"
@@ -59,13 +62,10 @@ struct run {
 	int		 spooled;	/* the whole message is in the spool */
 	int		 infd;		/* the message: 0 = stdin; -bs: a file */
 	int		 queued;	/* kept in the queue for a retry */
+	int		 bs;		/* -bs: a message relayed by bs_relay */
 	/* for the log line */
 	int		 have_from;	/* from is checked */
-	int		 session;	/* a session was opened */
-	char		 tls[16];	/* its TLS version, "" = none */
-	const char	*auth;		/* its SASL mechanism, NULL = none */
 	char		 msgid[LIMIT_MSGID + 1];
-	char		 reply[LIMIT_ERR_REPLY];	/* last server reply */
 };
 
 static int
@@ -187,48 +187,6 @@ spool_message(struct run *r, struct err *e)
 	return dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
 }
 
-/* keep the spool file as DIR/ID.kept: not an entry, never cleaned */
-static void
-leave_message(struct run *r)
-{
-	char kept[sizeof(r->sp.path)];
-
-	(void)fsync(r->sp.fd);	/* msg_read() did not: now it must last */
-	close(r->sp.fd);
-	r->sp.fd = -1;
-	snprintf(kept, sizeof(kept), "%s/%s.kept", r->sp.dir, r->sp.id);
-	if (rename(r->sp.path, kept) == 0)
-		strlcpy(r->sp.path, kept, sizeof(r->sp.path));
-}
-
-/* the message could not be sent: keep it in dead.letter, say so */
-static void
-keep_message(struct run *r, struct err *e)
-{
-	const char *dl = r->a.dead_letter;
-	struct err de;
-
-	err_clear(&de);
-	if (e->after_dot)
-		err_prefix(e, "connection lost after the message was sent; "
-		    "the server may have accepted it");
-	if (dl == NULL || strcmp(dl, "off") == 0) {
-		leave_message(r);
-		err_prefix(e, "message left in %s", r->sp.path);
-		return;
-	}
-	if (dead_append(&r->sp, dl, r->from, &de) == -1) {
-		leave_message(r);
-		err_prefix(e, "%s; message left in %s", de.msg, r->sp.path);
-		return;
-	}
-	queue_spool_remove(&r->sp);
-	snprintf(e->keptpath, sizeof(e->keptpath), "%s", dl);
-	e->kept = 1;
-	/* one line: what failed, why, where the message is */
-	err_append(e, "; message saved in %s", dl);
-}
-
 /* make the spooled message a queue entry, before any network byte */
 static int
 commit(struct run *r, struct err *e)
@@ -289,57 +247,6 @@ catch_stop_signals(void)
 			(void)sigaction(sigs[i], &sa, NULL);
 }
 
-/* stopped by a signal, the entry kept for a retry: one line, 75 */
-static int
-stopped(struct run *r, int delay, struct err *e)
-{
-	int sig = io_interrupted();
-
-	err_set(e, EX_TEMPFAIL, "stopped by %s %s; the message stays queued "
-	    "as %s, retrying in %d s", sig == SIGHUP ? "SIGHUP" :
-	    sig == SIGINT ? "SIGINT" : "SIGTERM", e->after_dot ? "after the "
-	    "final dot (the server may have accepted it, a duplicate is "
-	    "possible)" : "before the message was accepted", r->qe.id, delay);
-	return -1;
-}
-
-/* the first attempt's outcome for a queued message */
-static int
-settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
-{
-	int delay;
-
-	switch (queuerun_settle(r->sp.dir, &r->qe, &r->a, &r->sp, rc, st, 1,
-	    &delay, e)) {
-	case QUEUERUN_DELIVERED:
-		return 0;
-	case QUEUERUN_QUEUED:
-		if (io_interrupted())
-			return stopped(r, delay, e);
-		if (e->wait_user) {	/* OAuth2: smtps --authorize first */
-			err_append(e, "; the message stays queued as %s until "
-			    "then", r->qe.id);
-			return -1;
-		}
-		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
-			char msg[LIMIT_ERR_MSG];
-
-			snprintf(msg, sizeof(msg), "%s; the others stay queued "
-			    "as %s, retrying in %d s", e->msg, r->qe.id, delay);
-			strlcpy(e->msg, msg, sizeof(e->msg));
-			return -1;
-		}
-		fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
-		    r->qe.id, r->qe.error, e->after_dot ? " (the connection "
-		    "was lost after the final dot: the server may have "
-		    "accepted it, a duplicate is possible)" : "", delay);
-		err_clear(e);
-		return 1;
-	default:
-		return -1;
-	}
-}
-
 /* entries left: make sure a flusher retries them, or say it will not */
 static void
 spawn_flusher(const char *dir)
@@ -351,90 +258,28 @@ spawn_flusher(const char *dir)
 		fprintf(stderr, "smtps: %s\n", fe.msg);
 }
 
-/* one session: the message, then due entries of this account */
-static int
-deliver(struct run *r, struct err *e)
-{
-	struct envelope env = { r->from, r->rcpts.v, r->rcpts.n,
-	    r->o.envid, NULL, NULL };
-	enum smtp_rcpt *st = xcalloc(r->rcpts.n, sizeof(*st));
-	struct smtp *s = NULL;
-	int rc = -1;
-
-	/* the secret after the message is safe: a failing passwordeval or
-	   token source must not lose it (queued or dead.letter) */
-	if (cred_get(&r->a, &r->cred, e) == 0 &&
-	    cred_ready(&r->cred, &r->a, e) == 0 &&
-	    (s = smtp_open(&r->a, &r->cred, e)) != NULL) {
-		r->session = 1;
-		smtp_tls_version(s, r->tls, sizeof(r->tls));
-		r->auth = smtp_auth_mech(s);
-		/* due entries follow over this session: no QUIT with our dot */
-		if (r->queueing && queuerun_any_due(&r->a, r->qe.config,
-		    r->sp.dir, r->sp.id))
-			smtp_keep_open(s);
-		rc = smtp_deliver(s, &env, &r->sp, r->queueing, st, e);
-		smtp_last_reply(s, r->reply, sizeof(r->reply));
-	}
-	if (rc == -1)
-		strlcpy(r->reply, e->reply, sizeof(r->reply));
-	if (r->queueing) {
-		rc = settle(r, rc, st, e);
-		if (rc == 0 && smtp_usable(s))
-			queuerun_due(s, &r->a, r->qe.config, r->sp.dir);
-		smtp_close(s);
-		close(r->sp.fd);
-		r->sp.fd = -1;
-		/* entries left (ours, or one a killed smtps left): make
-		   sure a flusher will retry them */
-		queue_unlock(&r->qe);
-		spawn_flusher(r->sp.dir);
-		free(st);
-		r->queued = rc == 1;
-		return rc == -1 ? -1 : 0;
-	}
-	smtp_close(s);
-	if (rc == 0)
-		queue_spool_remove(&r->sp);
-	else
-		keep_message(r, e);
-	free(st);
-	return rc;
-}
-
-/* the logfile/syslog line of this attempt (when configured) */
+/* the first attempt settled: due entries over its session (delivered),
+   the entry unlocked, a flusher for what is left */
 static void
-log_attempt(struct run *r, int rc, const struct err *e)
+after_first(struct run *r, struct smtp *s, int delivered)
 {
-	struct logline l;
-
-	memset(&l, 0, sizeof(l));
-	l.nosession = !r->session;
-	l.tls = r->tls[0] != '\0' ? r->tls : NULL;
-	l.auth = r->auth;
-	l.user = r->a.user;
-	l.from = r->have_from ? r->from : NULL;
-	l.rcpts = r->rcpts.v;
-	l.nrcpts = r->rcpts.n;
-	l.size = r->spooled ? (long long)r->sp.size : -1;
-	l.msgid = r->msgid[0] != '\0' ? r->msgid : NULL;
-	l.queue_id = r->queueing ? r->qe.id : NULL;
-	l.outcome = rc == 0 ? (r->queued ? "queued" : "delivered") :
-	    e->kept ? "saved" : "failed";
-	l.reply = r->reply[0] != '\0' ? r->reply : NULL;
-	l.error = rc != 0 ? e->msg : r->queued ? r->qe.error : NULL;
-	l.exitcode = rc == 0 ? 0 : e->code ? e->code : EX_SOFTWARE;
-	/* -bs: stdout is the SMTP channel, not a log */
-	if (r->infd != 0 && r->a.logfile && strcmp(r->a.logfile, "-") == 0)
-		return;
-	dropin_log(&r->a, &l);
+	if (delivered && smtp_usable(s))
+		queuerun_due(s, &r->a, r->qe.config, r->sp.dir);
+	smtp_close(s);
+	close(r->sp.fd);
+	r->sp.fd = -1;
+	/* entries left (ours, or one a killed smtps left): make sure a
+	   flusher will retry them */
+	queue_unlock(&r->qe);
+	spawn_flusher(r->sp.dir);
 }
 
-/* everything before the first network byte; then the delivery */
+/* everything before the first network byte */
 static int
-attempt(struct run *r, struct err *e)
+prepare(struct run *r, struct err *e)
 {
 	char how[LIMIT_ERR_MSG / 2];
+	int rc;
 
 	if (check_sender(r, e) == -1)
 		return -1;
@@ -444,39 +289,79 @@ attempt(struct run *r, struct err *e)
 	net_describe(&r->a, how, sizeof(how));
 	diag_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
 	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
-	if (spool_message(r, e) == -1) {
-		/* a complete message is kept; a half-read one is not mail */
-		if (r->spooled) {
-			if (dropin_logs(&r->a))
-				dropin_msgid(r->sp.fd, r->msgid,
-				    sizeof(r->msgid));
-			keep_message(r, e);
-		} else if (r->sp.path[0] != '\0')
-			queue_spool_remove(&r->sp);
-		return -1;
-	}
-	if (dropin_logs(&r->a))		/* only the log line needs it */
+	rc = spool_message(r, e);
+	if (r->spooled && dropin_logs(&r->a))	/* only the log line needs it */
 		dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
+	if (rc == -1)
+		return -1;
 	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
 	}
 	if (r->queueing)
 		catch_stop_signals();
-	return deliver(r, e);
+	return 0;
+}
+
+/* the session of the first attempt; due entries may follow over it */
+static struct smtp *
+open_session(struct run *r, struct err *e)
+{
+	struct smtp *s = deliver_open(&r->a, &r->cred, e);
+
+	/* due entries follow over this session: no QUIT with our dot */
+	if (s != NULL && r->queueing && queuerun_any_due(&r->a, r->qe.config,
+	    r->sp.dir, r->sp.id))
+		smtp_keep_open(s);
+	return s;
+}
+
+/* the first attempt: the engine decides; then due entries of this
+   account over the same session, and a flusher for what is left */
+static int
+attempt(struct run *r, struct err *e)
+{
+	struct envelope env = { NULL, NULL, 0, r->o.envid, NULL, NULL };
+	struct deliver_job j;
+	struct deliver_outcome o;
+	struct smtp *s = NULL;
+	int ready = prepare(r, e) == 0, code;
+
+	env.from = r->have_from ? r->from : NULL;
+	env.rcpts = r->rcpts.v;
+	env.nrcpts = r->rcpts.n;
+	memset(&j, 0, sizeof(j));
+	j.who = r->bs ? DELIVER_BS : DELIVER_FIRST;
+	/* the message not on stdin (-bs, --read-envelope-from): no log
+	   line to stdout */
+	j.no_stdout_log = r->infd != 0;
+	j.a = &r->a;
+	j.env = &env;
+	j.sp = &r->sp;
+	j.spooled = r->spooled;
+	j.qe = r->queueing ? &r->qe : NULL;
+	j.dir = r->sp.dir;
+	strlcpy(j.msgid, r->msgid, sizeof(j.msgid));
+	deliver_outcome_init(&o);
+	if (ready)
+		deliver_attempt(&j, s = open_session(r, e), &o, e);
+	code = deliver_settle(&j, &o, e);
+	r->queued = code == 0 && o.res == DELIVER_QUEUED;
+	deliver_outcome_free(&o);
+	if (r->queueing)
+		after_first(r, s, code == 0 && o.res == DELIVER_DELIVERED);
+	else
+		smtp_close(s);
+	return code == 0 ? 0 : -1;
 }
 
 /* one message: a log line for every attempt once the account is known */
 static int
 run(struct run *r, struct err *e)
 {
-	int rc;
-
 	if (account_load(&r->o, &r->a, e) == -1)
 		return -1;
-	rc = attempt(r, e);
-	log_attempt(r, rc, e);
-	return rc;
+	return attempt(r, e);
 }
 
 /* -bs: relay one message received on stdin through run() */
@@ -497,6 +382,7 @@ bs_relay(void *ctx, const char *from, const struct addr_list *rcpts,
 	r.o.read_rcpts = 0;
 	r.o.nrcpts = 0;
 	r.infd = fd;
+	r.bs = 1;
 	r.sp.fd = -1;
 	queue_entry_init(&r.qe);
 	for (i = 0; i < rcpts->n; i++)

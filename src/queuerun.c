@@ -1,6 +1,11 @@
 /*
  * queuerun.c - delivering queued messages (contract: queuerun.h).
  *
+ * This file picks and locks entries and provides sessions; every attempt
+ * is run and settled by the delivery engine (deliver.h): attempt() below
+ * hands it the entry, the session and who runs it (-q, -qI, the flusher,
+ * due entries), and the engine alone decides what happens to the entry.
+ *
  * An entry names its config file and account; each attempt reads that
  * config again and runs passwordeval again, so a flusher started hours
  * ago uses today's settings.  Entries of one account share a session
@@ -17,10 +22,9 @@
 #include <unistd.h>
 
 #include "account.h"
-#include "dead.h"
-#include "dropin.h"
 #include "queuerun.h"
 #include "cred.h"
+#include "deliver.h"
 #include "io.h"
 #include "secret.h"
 
@@ -75,9 +79,7 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	o.account = qe->account;
 	if (account_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
-		if (cred_get(&c->a, &c->cred, &c->openerr) == 0 &&
-		    cred_ready(&c->cred, &c->a, &c->openerr) == 0)
-			c->s = smtp_open(&c->a, &c->cred, &c->openerr);
+		c->s = deliver_open(&c->a, &c->cred, &c->openerr);
 		smtp_keep_open(c->s);	/* several entries may follow */
 	}
 	if (c->s == NULL) {
@@ -87,238 +89,41 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	return c->s;
 }
 
-static enum queuerun_res bounce(const char *, struct qentry *,
-    const struct account *, struct spool *, int *, struct err *);
-
-/*
- * keep the rest for a retry: drop delivered recipients, schedule.  When
- * the entry cannot be updated and its message was never synced (queue.c),
- * it is not safe in the queue: dead.letter instead, never "queued".
- */
-static enum queuerun_res
-defer(const char *dir, struct qentry *qe, const struct account *a,
-    struct spool *sp, const enum smtp_rcpt *st, int *delay, struct err *e)
-{
-	struct err ue;
-	size_t i, n = 0;
-
-	for (i = 0; i < qe->nrcpts; i++) {
-		if (st != NULL && (st[i] == SMTP_DONE || st[i] == SMTP_REFUSED))
-			free(qe->rcpts[i]);
-		else
-			qe->rcpts[n++] = qe->rcpts[i];
-	}
-	qe->nrcpts = n;
-	qe->attempts++;
-	*delay = queue_backoff(qe->attempts, a ? a->queue_backoff_min :
-	    LIMIT_QUEUE_BACKOFF_MIN, a ? a->queue_backoff_max :
-	    LIMIT_QUEUE_BACKOFF_MAX, arc4random());
-	qe->next = time(NULL) + *delay;
-	if (e->reply[0] != '\0')
-		snprintf(qe->error, sizeof(qe->error), "%s [server said: %s]",
-		    e->msg, e->reply);
-	else
-		strlcpy(qe->error, e->msg, sizeof(qe->error));
-	err_clear(&ue);
-	if (queue_update(dir, qe, &ue) == -1) {
-		queue_log(dir, qe->id, "cannot update the entry: %s", ue.msg);
-		if (!qe->synced) {
-			err_prefix(e, "cannot keep the message in the queue "
-			    "(%s)", ue.msg);
-			e->code = EX_CANTCREAT;
-			return bounce(dir, qe, a, sp, delay, e);
-		}
-	}
-	queue_log(dir, qe->id, "deferred (attempt %d): %s%s; retrying in %d s",
-	    qe->attempts, qe->error, e->after_dot ? " (the connection was "
-	    "lost after the final dot: a duplicate is possible)" : "", *delay);
-	return QUEUERUN_QUEUED;
-}
-
-/* give up: dead.letter (unless off), remove */
-static enum queuerun_res
-bounce(const char *dir, struct qentry *qe, const struct account *a,
-    struct spool *sp, int *delay, struct err *e)
-{
-	char buf[4096];
-	const char *dl = dead_path(a, buf, sizeof(buf));
-	struct err de;
-
-	err_clear(&de);
-	if (dl != NULL && strcmp(dl, "off") != 0) {
-		if (dead_append(sp, dl, qe->from, &de) == -1) {
-			queue_log(dir, qe->id, "failed: %s; cannot save it: %s; "
-			    "kept in the queue", e->msg, de.msg);
-			qe->attempts++;
-			*delay = LIMIT_QUEUE_BACKOFF_MAX;
-			qe->next = time(NULL) + *delay;
-			strlcpy(qe->error, de.msg, sizeof(qe->error));
-			(void)queue_update(dir, qe, &de);
-			err_prefix(e, "%s; message kept in the queue as %s",
-			    de.msg, qe->id);
-			e->code = de.code;
-			return QUEUERUN_KEPT;
-		}
-		queue_log(dir, qe->id, "failed: %s; saved in %s", e->msg, dl);
-		err_append(e, "; message saved in %s", dl);  /* dl may be buf */
-		e->kept = 1;
-	} else
-		queue_log(dir, qe->id, "failed: %s; dropped (dead_letter off)",
-		    e->msg);
-	queue_remove(dir, qe);
-	return QUEUERUN_BOUNCED;
-}
-
-/*
- * LMTP: some recipients refused for good after the data, others deferred:
- * a copy goes to dead.letter now (as for any refusal), the entry keeps
- * the deferred ones.  Returns whether a recipient is deferred.
- */
+/* one attempt for a locked entry through the engine; returns its exit
+   code (what -q reports), *res what became of it */
 static int
-some_deferred(const char *dir, struct qentry *qe, const struct account *a,
-    struct spool *sp, const enum smtp_rcpt *st, struct err *e)
+attempt(const char *dir, struct qentry *qe, struct conn *c,
+    enum deliver_who who, FILE *out, enum deliver_res *res)
 {
-	char buf[4096];
-	const char *dl = dead_path(a, buf, sizeof(buf));
-	struct err de;
-	size_t i, n = 0, refused = 0;
-
-	for (i = 0; st != NULL && i < qe->nrcpts; i++) {
-		n += st[i] == SMTP_DEFERRED;
-		refused += st[i] == SMTP_REFUSED;
-	}
-	if (n == 0 || refused == 0 || dl == NULL || strcmp(dl, "off") == 0)
-		return n > 0;
-	err_clear(&de);
-	if (dead_append(sp, dl, qe->from, &de) == -1) {
-		queue_log(dir, qe->id, "cannot save a copy: %s", de.msg);
-		return 1;
-	}
-	err_append(e, "; a copy saved in %s", dl);
-	e->kept = 1;
-	return 1;
-}
-
-/* a problem on this machine the user can fix: retry rather than bounce */
-static int
-local_problem(int code)
-{
-	return code == EX_CONFIG || code == EX_NOPERM || code == EX_OSERR ||
-	    code == EX_IOERR || code == EX_CANTCREAT || code == EX_SOFTWARE;
-}
-
-enum queuerun_res
-queuerun_settle(const char *dir, struct qentry *qe, const struct account *a,
-    struct spool *sp, int rc, const enum smtp_rcpt *st, int first,
-    int *delay, struct err *e)
-{
-	time_t now = time(NULL);
-	long life = a ? a->queue_lifetime : LIMIT_QUEUE_LIFETIME;
-	int keep;
-
-	*delay = 0;
-	if (rc == 0) {
-		queue_remove(dir, qe);
-		queue_log(dir, qe->id, "delivered to %zu recipient%s",
-		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
-		return QUEUERUN_DELIVERED;
-	}
-	keep = err_is_temporary(e->code) || ((!first || e->wait_user) &&
-	    local_problem(e->code));
-	/* LMTP: refused for some, deferred for others (once, in time) */
-	if (!keep && now - qe->created < life)
-		keep = some_deferred(dir, qe, a, sp, st, e);
-	if (keep && now - qe->created < life)
-		return defer(dir, qe, a, sp, st, delay, e);
-	if (keep)
-		err_prefix(e, "gave up after %ld s in the queue (queue_lifetime"
-		    " %ld s)", (long)(now - qe->created), life);
-	return bounce(dir, qe, a, sp, delay, e);
-}
-
-/* the logfile/syslog line of one attempt from the queue */
-static void
-log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
-    size_t n, struct smtp *s, const struct spool *sp, enum queuerun_res r,
-    const struct err *e, const char *reply)
-{
-	char tls[16], msgid[LIMIT_MSGID + 1];
-	struct logline l;
-
-	if ((!c->have_a && !c->borrowed) || !dropin_logs(&c->a))
-		return;		/* no account, or it writes no log lines */
-	memset(&l, 0, sizeof(l));
-	l.nosession = s == NULL;
-	smtp_tls_version(s, tls, sizeof(tls));
-	l.tls = tls[0] != '\0' ? tls : NULL;
-	l.auth = smtp_auth_mech(s);
-	l.user = c->a.user;
-	l.from = qe->from;
-	l.rcpts = rcpts;
-	l.nrcpts = n;
-	l.size = sp->fd != -1 ? (long long)sp->size : -1;
-	dropin_msgid(sp->fd, msgid, sizeof(msgid));
-	l.msgid = msgid[0] != '\0' ? msgid : NULL;
-	l.queue_id = qe->id;
-	l.outcome = r == QUEUERUN_DELIVERED ? "delivered" : r == QUEUERUN_QUEUED ?
-	    "queued" : r == QUEUERUN_KEPT ? "kept" : e->kept ? "saved" : "failed";
-	l.reply = reply[0] != '\0' ? reply : NULL;
-	l.error = r == QUEUERUN_DELIVERED ? NULL : e->msg;
-	l.exitcode = r == QUEUERUN_DELIVERED ? 0 : e->code;
-	dropin_log(&c->a, &l);
-}
-
-/* one attempt for a locked entry; returns the outcome */
-static enum queuerun_res
-attempt(const char *dir, struct qentry *qe, struct conn *c, int *delay,
-    struct err *e)
-{
-	enum smtp_rcpt *st = xcalloc(qe->nrcpts, sizeof(*st));
 	struct envelope env = { qe->from, qe->rcpts, qe->nrcpts, qe->envid,
 	    qe->notify, qe->ret };
-	char **rcpts, reply[LIMIT_ERR_REPLY] = "";
-	size_t i, n = qe->nrcpts;
+	struct deliver_outcome o;
+	struct deliver_job j;
 	struct spool sp;
 	struct smtp *s = NULL;
-	enum queuerun_res r;
-	int rc = -1;
+	struct err e;
+	int code;
 
+	err_clear(&e);
 	sp.fd = -1;
-	if (queue_open_msg(dir, qe, &sp, e) == 0 &&
-	    (s = conn_get(c, qe, e)) != NULL) {
-		rc = smtp_deliver(s, &env, &sp, 1, st, e);
-		smtp_last_reply(s, reply, sizeof(reply));
-	}
-	if (rc == -1)
-		strlcpy(reply, e->reply, sizeof(reply));
-	if (sp.fd == -1 && rc == -1 && queue_msg_gone(dir, qe->id)) {
-		/* delivered (or deleted) before, its envelope left over */
-		queue_log(dir, qe->id, "finished before: leftover envelope "
-		    "removed");
-		(void)queue_remove(dir, qe);
-		free(st);
-		return QUEUERUN_GONE;
-	}
-	if (sp.fd == -1 && rc == -1 && e->code == EX_IOERR) {
-		/* the message file is unreadable: nothing to deliver */
-		queue_log(dir, qe->id, "removed: %s", e->msg);
-		queue_remove(dir, qe);
-		free(st);
-		return QUEUERUN_BOUNCED;
-	}
-	rcpts = xcalloc(n, sizeof(*rcpts));
-	for (i = 0; i < n; i++)		/* settling may drop some */
-		rcpts[i] = xstrdup(qe->rcpts[i]);
-	r = queuerun_settle(dir, qe, c->have_a || c->borrowed ? &c->a : NULL,
-	    &sp, rc, st, 0, delay, e);
-	log_retry(c, qe, rcpts, n, s, &sp, r, e, reply);
-	for (i = 0; i < n; i++)
-		free(rcpts[i]);
-	free(rcpts);
+	if (queue_open_msg(dir, qe, &sp, &e) == 0)
+		s = conn_get(c, qe, &e);
+	memset(&j, 0, sizeof(j));
+	j.who = who;
+	j.a = c->have_a || c->borrowed ? &c->a : NULL;
+	j.env = &env;
+	j.sp = &sp;
+	j.spooled = sp.fd != -1;
+	j.qe = qe;
+	j.dir = dir;
+	j.out = out;
+	deliver_attempt(&j, s, &o, &e);
+	code = deliver_settle(&j, &o, &e);
+	*res = o.res;
+	deliver_outcome_free(&o);
 	if (sp.fd != -1)
 		close(sp.fd);
-	free(st);
-	return r;
+	return code;
 }
 
 /* is entry `id` due now, and for this config file and account? */
@@ -367,7 +172,7 @@ queuerun_due(struct smtp *s, const struct account *a, const char *config,
 	struct err e;
 	char **ids;
 	size_t n, i;
-	int delay;
+	enum deliver_res res;
 
 	err_clear(&e);
 	if (queue_scan(dir, &ids, &n, &e) == -1)
@@ -382,8 +187,7 @@ queuerun_due(struct smtp *s, const struct account *a, const char *config,
 		if (!entry_due(dir, ids[i], a, config) ||
 		    queue_lock(dir, ids[i], &qe, &e) != 0)
 			continue;
-		err_clear(&e);
-		(void)attempt(dir, &qe, &c, &delay, &e);
+		(void)attempt(dir, &qe, &c, DELIVER_DUE, NULL, &res);
 		queue_entry_free(&qe);
 	}
 	conn_drop(&c);
@@ -392,11 +196,13 @@ queuerun_due(struct smtp *s, const struct account *a, const char *config,
 
 /* -q, -qI: one report line for entry ID; returns its exit code */
 static int
-run_one(const char *dir, const char *id, struct conn *c, FILE *out)
+run_one(const char *dir, const char *id, struct conn *c,
+    enum deliver_who who, FILE *out)
 {
 	struct qentry qe;
 	struct err e;
-	int delay, r, code;
+	enum deliver_res res;
+	int r, code;
 
 	err_clear(&e);
 	if ((r = queue_lock(dir, id, &qe, &e)) == 1) {
@@ -413,28 +219,7 @@ run_one(const char *dir, const char *id, struct conn *c, FILE *out)
 		fprintf(out, "%s: %s\n", id, e.msg);
 		return e.code;
 	}
-	switch (attempt(dir, &qe, c, &delay, &e)) {
-	case QUEUERUN_DELIVERED:
-		fprintf(out, "%s: delivered\n", id);
-		code = 0;
-		break;
-	case QUEUERUN_GONE:
-		fprintf(out, "%s: already delivered or removed (a leftover "
-		    "envelope removed)\n", id);
-		code = 0;
-		break;
-	case QUEUERUN_QUEUED:
-		fprintf(out, "%s: deferred: %s; retrying in %d s\n", id,
-		    qe.error, delay);
-		code = EX_TEMPFAIL;
-		break;
-	default:
-		fprintf(out, "%s: failed: %s%s%s%s\n", id, e.msg,
-		    e.reply[0] ? " [server said: " : "", e.reply,
-		    e.reply[0] ? "]" : "");
-		code = e.code ? e.code : EX_SOFTWARE;
-		break;
-	}
+	code = attempt(dir, &qe, c, who, out, &res);
 	queue_entry_free(&qe);
 	fflush(out);
 	return code;
@@ -458,7 +243,8 @@ queuerun_run(const char *dir, const char *id, FILE *out, struct err *e)
 	for (i = 0; i < n && !io_interrupted(); i++) {
 		if (id != NULL && strcmp(ids[i], id) != 0)
 			continue;
-		code = run_one(dir, ids[i], &c, out);
+		code = run_one(dir, ids[i], &c, id != NULL ? DELIVER_RUN_ONE :
+		    DELIVER_RUN, out);
 		if (code != 0 && (worst == 0 || worst == EX_TEMPFAIL))
 			worst = code;
 		if (id != NULL)
@@ -516,7 +302,8 @@ queuerun_pass(const char *dir, time_t *wake)
 	struct err e;
 	char **ids;
 	size_t n, i, left = 0;
-	int delay, r;
+	enum deliver_res res;
+	int r;
 
 	err_clear(&e);
 	*wake = time(NULL) + LIMIT_FLUSH_RESCAN;
@@ -545,9 +332,8 @@ queuerun_pass(const char *dir, time_t *wake)
 			*wake = now + LIMIT_FLUSH_BUSY;
 		if (r != 0)
 			continue;
-		err_clear(&e);
-		if (attempt(dir, &qe, &c, &delay, &e) == QUEUERUN_QUEUED ||
-		    qe.lockfd != -1) {
+		(void)attempt(dir, &qe, &c, DELIVER_FLUSHER, NULL, &res);
+		if (res == DELIVER_QUEUED || qe.lockfd != -1) {
 			if (qe.next < *wake)
 				*wake = qe.next;
 		} else

@@ -302,8 +302,7 @@ connect_and_greet(struct smtp *s, struct err *e)
 		return -1;
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
 		return -1;
-	if (!s->noauth && a->user != NULL &&
-	    strcasecmp(a->auth ? a->auth : "on", "off") && smtp_auth(s, e) == -1)
+	if (!s->noauth && account_auth_on(a) && smtp_auth(s, e) == -1)
 		return -1;
 	return 0;
 }
@@ -386,8 +385,7 @@ smtp_open(const struct account *a, struct cred *c, struct err *e)
 		    a->name);
 		return NULL;
 	}
-	if (a->user != NULL && strcasecmp(a->auth ? a->auth : "on", "off") &&
-	    !a->tls && !a->allow_plaintext_auth) {
+	if (account_auth_on(a) && !a->tls && !a->allow_plaintext_auth) {
 		err_set(e, EX_CONFIG, "account '%s': refusing to send the "
 		    "password over a connection without TLS (set 'tls on', or "
 		    "'allow_plaintext_auth on' if you really mean it)",

@@ -167,7 +167,7 @@ smtp_auth_plan(struct smtp *s)
 	binding(s, &b);
 	sasl_offered(s->caps.auth, offered, sizeof(offered));
 	err_clear(&e);
-	mech = s->a->user == NULL || strcmp(s->a->auth, "off") == 0 ? 0 :
+	mech = !account_auth_on(s->a) ? 0 :
 	    sasl_pick(s->caps.auth, s->a->auth, cred_auth_is_oauth(s->a),
 	    b.type != NULL, &e);
 	xasprintf(&out, "AUTH offered:   %s\nsmtps would use: %s%s%s "
