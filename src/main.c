@@ -316,35 +316,47 @@ open_session(struct run *r, struct err *e)
 	return s;
 }
 
+/* the engine's view of this message, whatever prepare() got to */
+static void
+first_job(struct run *r, struct deliver_job *j, struct envelope *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->from = r->have_from ? r->from : NULL;
+	env->rcpts = r->rcpts.v;
+	env->nrcpts = r->rcpts.n;
+	env->envid = r->o.envid;
+	memset(j, 0, sizeof(*j));
+	j->who = r->bs ? DELIVER_BS : DELIVER_FIRST;
+	/* the message not on stdin (-bs, --read-envelope-from): no log
+	   line to stdout */
+	j->no_stdout_log = r->infd != 0;
+	j->a = &r->a;
+	j->env = env;
+	j->sp = &r->sp;
+	j->spooled = r->spooled;
+	j->qe = r->queueing ? &r->qe : NULL;
+	j->dir = r->sp.dir;
+	strlcpy(j->msgid, r->msgid, sizeof(j->msgid));
+}
+
 /* the first attempt: the engine decides; then due entries of this
    account over the same session, and a flusher for what is left */
 static int
 attempt(struct run *r, struct err *e)
 {
-	struct envelope env = { NULL, NULL, 0, r->o.envid, NULL, NULL };
+	struct envelope env;
 	struct deliver_job j;
 	struct deliver_outcome o;
 	struct smtp *s = NULL;
-	int ready = prepare(r, e) == 0, code;
+	int ready, code;
 
-	env.from = r->have_from ? r->from : NULL;
-	env.rcpts = r->rcpts.v;
-	env.nrcpts = r->rcpts.n;
-	memset(&j, 0, sizeof(j));
-	j.who = r->bs ? DELIVER_BS : DELIVER_FIRST;
-	/* the message not on stdin (-bs, --read-envelope-from): no log
-	   line to stdout */
-	j.no_stdout_log = r->infd != 0;
-	j.a = &r->a;
-	j.env = &env;
-	j.sp = &r->sp;
-	j.spooled = r->spooled;
-	j.qe = r->queueing ? &r->qe : NULL;
-	j.dir = r->sp.dir;
-	strlcpy(j.msgid, r->msgid, sizeof(j.msgid));
+	ready = prepare(r, e) == 0;
+	first_job(r, &j, &env);
 	deliver_outcome_init(&o);
-	if (ready)
-		deliver_attempt(&j, s = open_session(r, e), &o, e);
+	if (ready) {
+		s = open_session(r, e);
+		deliver_attempt(&j, s, &o, e);
+	}
 	code = deliver_settle(&j, &o, e);
 	r->queued = code == 0 && o.res == DELIVER_QUEUED;
 	deliver_outcome_free(&o);
