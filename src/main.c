@@ -357,13 +357,15 @@ attempt(struct run *r, struct err *e)
 		s = open_session(r, e);
 		deliver_attempt(&j, s, &o, e);
 	}
+	if (!r->queueing) {	/* no entries follow: done with it */
+		smtp_close(s);
+		s = NULL;
+	}
 	code = deliver_settle(&j, &o, e);
 	r->queued = code == 0 && o.res == DELIVER_QUEUED;
 	deliver_outcome_free(&o);
 	if (r->queueing)
 		after_first(r, s, code == 0 && o.res == DELIVER_DELIVERED);
-	else
-		smtp_close(s);
 	return code == 0 ? 0 : -1;
 }
 
