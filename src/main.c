@@ -30,7 +30,7 @@
 #include "addr.h"
 #include "authorize.h"
 #include "dead.h"
-#include "dropin.h"
+#include "aliasfile.h"
 #include "flags.h"
 #include "queuerun.h"
 #include "flusher.h"

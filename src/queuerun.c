@@ -18,7 +18,7 @@
 
 #include "account.h"
 #include "dead.h"
-#include "dropin.h"
+#include "aliasfile.h"
 #include "queuerun.h"
 #include "cred.h"
 #include "io.h"

@@ -16,7 +16,7 @@
 
 #include "account.h"
 #include "alias.h"
-#include "dropin.h"
+#include "aliasfile.h"
 #include "diag.h"
 #include "msg.h"
 #include "net.h"
