@@ -1,6 +1,6 @@
 /*
- * dropin.c - aliases file loading and the logfile/syslog writer
- * (contract: dropin.h).
+ * aliasfile.c - the aliases file: loading, recipient expansion, the -bi
+ * check (contract: aliasfile.h).
  */
 #include <sys/stat.h>
 
@@ -9,17 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "account.h"
 #include "alias.h"
 #include "aliasfile.h"
 #include "diag.h"
-#include "msg.h"
-#include "net.h"
+#include "limit.h"
 
 /* the whole aliases file into *buf (caller frees) */
 static int
@@ -66,7 +61,7 @@ load(const char *path, struct alias_tab *t, struct err *e)
 }
 
 int
-dropin_aliases(const struct account *a, const char *from, int use_aliases,
+aliasfile_expand(const struct account *a, const char *from, int use_aliases,
     struct addr_list *rcpts, struct err *e)
 {
 	struct alias_tab t, *tp = NULL;
@@ -93,27 +88,8 @@ dropin_aliases(const struct account *a, const char *from, int use_aliases,
 	return 0;
 }
 
-void
-dropin_pretend(const struct account *a, const char *from,
-    const struct addr_list *rcpts, int read_rcpts, FILE *fp)
-{
-	char *text = conf_format(a), how[LIMIT_ERR_MSG / 2];
-	size_t i;
-
-	fprintf(fp, "# %s:%d\n%s", a->file ? a->file : "?", a->line, text);
-	net_describe(a, how, sizeof(how));
-	fprintf(fp, "%-22s %s\n", "connect to", how);
-	fprintf(fp, "%-22s <%s>\n", "envelope-from", from);
-	for (i = 0; i < rcpts->n; i++)
-		fprintf(fp, "%-22s <%s>\n", "recipient", rcpts->v[i]);
-	if (read_rcpts)
-		fprintf(fp, "%-22s %s\n", "recipient",
-		    "(also To, Cc and Bcc of the message: -t)");
-	free(text);
-}
-
 int
-dropin_aliases_check(const struct account *a, FILE *fp, struct err *e)
+aliasfile_check(const struct account *a, FILE *fp, struct err *e)
 {
 	struct alias_tab t;
 
@@ -127,163 +103,5 @@ dropin_aliases_check(const struct account *a, FILE *fp, struct err *e)
 		diag_warn("%s:%d: alias '%s' defined again (the first entry is "
 		    "used)", a->aliases, t.dup_line, t.dup_name);
 	alias_free(&t);
-	return 0;
-}
-
-static void
-write_file(const char *path, const char *line, size_t len)
-{
-	char *s;
-	int fd;
-
-	if (strcmp(path, "-") == 0) {
-		printf("%s\n", line);
-		fflush(stdout);
-		return;
-	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0600);
-	if (fd == -1) {
-		diag_warn("logfile %s: %s", path, strerror(errno));
-		return;
-	}
-	s = xmalloc(len + 1);
-	memcpy(s, line, len);
-	s[len] = '\n';
-	if (write(fd, s, len + 1) != (ssize_t)(len + 1))
-		diag_warn("logfile %s: %s", path, strerror(errno));
-	free(s);
-	close(fd);
-}
-
-void
-dropin_log(const struct account *a, struct logline *l)
-{
-	char line[4096];
-	struct tm tm;
-	time_t now;
-	size_t n;
-
-	if (!dropin_logs(a))
-		return;
-	l->account = a->name;
-	if (l->host == NULL)
-		l->host = account_server(a);
-	if (l->port == 0)
-		l->port = a->port;
-	if (a->logfile != NULL) {
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		n = logline_format(l, &tm, a->logfile_time_format, line,
-		    sizeof(line));
-		write_file(a->logfile, line, n);
-	}
-	if (a->syslog != NULL) {
-		int fac = logline_facility(a->syslog);
-
-		logline_format(l, NULL, NULL, line, sizeof(line));
-		openlog("smtps", LOG_PID, fac < 0 ? LOG_USER : fac);
-		syslog(l->exitcode == 0 ? LOG_INFO : LOG_ERR, "%s", line);
-		closelog();
-	}
-}
-
-int
-dropin_logs(const struct account *a)
-{
-	return a->logfile != NULL || a->syslog != NULL;
-}
-
-void
-dropin_msgid(int fd, char *out, size_t outsz)
-{
-	char *hb = xmalloc(LIMIT_HEADER_BLOCK), *val, *lt, *gt;
-	ssize_t n = pread(fd, hb, LIMIT_HEADER_BLOCK, 0);
-	const char *v, *p;
-	size_t o = 0, vlen, off;
-	long hlen;
-
-	/* the spool is CRLF with the header block rewritten (msg.h) */
-	hlen = n > 0 ? hdr_split(hb, (size_t)n, 1, &off) : -1;
-	if (hlen > 0 && hdr_get(hb, (size_t)hlen, "Message-ID", &v, &vlen)) {
-		/* the <id> when there is one, else the value without blanks */
-		p = val = xstrndup(v, vlen);
-		if ((lt = strchr(val, '<')) != NULL &&
-		    (gt = strchr(lt, '>')) != NULL) {
-			gt[1] = '\0';
-			p = lt;
-		}
-		for (; *p != '\0'; p++)
-			if (strchr(" \t\r\n", *p) == NULL && o + 1 < outsz)
-				out[o++] = *p;
-		free(val);
-	}
-	out[o] = '\0';
-	free(hb);
-}
-
-/* the value of the From field of the raw message start, found as msg.c does */
-static char *
-header_from(const char *raw, size_t n)
-{
-	struct hdr_buf hb = { NULL, 0, 0 };
-	const char *v;
-	size_t vlen;
-	char *val = NULL;
-
-	if (hdr_get(hb.p, msg_header_block(raw, n, &hb), "From", &v, &vlen))
-		val = xstrndup(v, vlen);
-	hdr_buf_free(&hb);
-	return val;
-}
-
-int
-dropin_read_envelope_from(int *fd, char *from, size_t fromsz,
-    struct err *e)
-{
-	static char buf[LIMIT_HEADER_BLOCK];
-	struct addr_list l = { NULL, 0 };
-	FILE *tmp;
-	size_t n, hlen = 0;
-	char *val = NULL;
-	int rc;
-
-	if ((tmp = tmpfile()) == NULL)
-		return err_set(e, EX_CANTCREAT, "--read-envelope-from: cannot "
-		    "create a temporary file: %s", strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
-		if (fwrite(buf, 1, n, tmp) != n)
-			break;
-		if (hlen == 0)
-			hlen = n;
-	}
-	if (ferror(stdin) || ferror(tmp) || fflush(tmp) == EOF ||
-	    fseek(tmp, 0, SEEK_SET) == -1) {
-		fclose(tmp);
-		return err_set(e, EX_IOERR, "--read-envelope-from: reading the "
-		    "message: %s", strerror(errno));
-	}
-	/* the header block is at the start of the first chunk read */
-	if (fread(buf, 1, hlen, tmp) != hlen || fseek(tmp, 0, SEEK_SET) == -1 ||
-	    (val = header_from(buf, hlen)) == NULL) {
-		fclose(tmp);
-		return err_set(e, EX_DATAERR, "--read-envelope-from: the "
-		    "message has no From: header");
-	}
-	rc = addr_list_parse(val, strlen(val), &l, e);
-	free(val);
-	if (rc == 0 && (l.n == 0 || strlcpy(from, l.v[0], fromsz) >= fromsz))
-		rc = err_set(e, EX_DATAERR, "--read-envelope-from: no usable "
-		    "address in the From: header");
-	addr_list_free(&l);
-	if (rc == -1) {
-		fclose(tmp);
-		return err_prefix(e, "--read-envelope-from");
-	}
-	*fd = dup(fileno(tmp));
-	fclose(tmp);		/* may move the shared offset: rewind after */
-	if (*fd == -1 || lseek(*fd, 0, SEEK_SET) == -1)
-		return err_set(e, EX_OSERR, "--read-envelope-from: %s",
-		    strerror(errno));
 	return 0;
 }

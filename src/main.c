@@ -31,6 +31,9 @@
 #include "authorize.h"
 #include "dead.h"
 #include "aliasfile.h"
+#include "maillog.h"
+#include "pretend.h"
+#include "spoolhdr.h"
 #include "flags.h"
 #include "queuerun.h"
 #include "flusher.h"
@@ -184,7 +187,7 @@ spool_message(struct run *r, struct err *e)
 	if (check_hdr_rcpts(r, nargs, e) == -1)
 		return -1;
 	/* aliases, then bare names qualified: never RCPT TO:<root> */
-	return dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
+	return aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
 }
 
 /* keep the spool file as DIR/ID.kept: not an entry, never cleaned */
@@ -427,7 +430,7 @@ log_attempt(struct run *r, int rc, const struct err *e)
 	/* -bs: stdout is the SMTP channel, not a log */
 	if (r->infd != 0 && r->a.logfile && strcmp(r->a.logfile, "-") == 0)
 		return;
-	dropin_log(&r->a, &l);
+	maillog_write(&r->a, &l);
 }
 
 /* everything before the first network byte; then the delivery */
@@ -447,16 +450,16 @@ attempt(struct run *r, struct err *e)
 	if (spool_message(r, e) == -1) {
 		/* a complete message is kept; a half-read one is not mail */
 		if (r->spooled) {
-			if (dropin_logs(&r->a))
-				dropin_msgid(r->sp.fd, r->msgid,
+			if (maillog_on(&r->a))
+				spoolhdr_msgid(r->sp.fd, r->msgid,
 				    sizeof(r->msgid));
 			keep_message(r, e);
 		} else if (r->sp.path[0] != '\0')
 			queue_spool_remove(&r->sp);
 		return -1;
 	}
-	if (dropin_logs(&r->a))		/* only the log line needs it */
-		dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
+	if (maillog_on(&r->a))		/* only the log line needs it */
+		spoolhdr_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
 	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
 		queue_spool_remove(&r->sp);
 		return err_prefix(e, "nothing was sent or kept");
@@ -563,7 +566,7 @@ run_info(struct run *r, struct err *e)
 	if (account_load(&r->o, &r->a, e) == -1)
 		return -1;
 	if (r->o.mode == MODE_ALIASES)
-		return dropin_aliases_check(&r->a, stdout, e);
+		return aliasfile_check(&r->a, stdout, e);
 	if (r->o.mode == MODE_SERVERINFO) {
 		char *info;
 
@@ -575,12 +578,12 @@ run_info(struct run *r, struct err *e)
 		return 0;
 	}
 	if (check_sender(r, e) == -1 || add_arg_rcpts(r, e) == -1 ||
-	    dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
+	    aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
 	    e) == -1)
 		return -1;
 	if (r->o.mode == MODE_VERIFY)
 		return run_verify(r, e);
-	dropin_pretend(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
+	pretend_print(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
 	return 0;
 }
 
@@ -654,7 +657,7 @@ header_from(struct run *r, struct err *e)
 
 	if (!r->o.read_envelope_from)
 		return 0;
-	if (dropin_read_envelope_from(&r->infd, hfrom, sizeof(hfrom),
+	if (spoolhdr_envelope_from(&r->infd, hfrom, sizeof(hfrom),
 	    e) == -1)
 		return -1;
 	r->o.from = hfrom;

@@ -18,7 +18,8 @@
 
 #include "account.h"
 #include "dead.h"
-#include "aliasfile.h"
+#include "maillog.h"
+#include "spoolhdr.h"
 #include "queuerun.h"
 #include "cred.h"
 #include "io.h"
@@ -245,7 +246,7 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	char tls[16], msgid[LIMIT_MSGID + 1];
 	struct logline l;
 
-	if ((!c->have_a && !c->borrowed) || !dropin_logs(&c->a))
+	if ((!c->have_a && !c->borrowed) || !maillog_on(&c->a))
 		return;		/* no account, or it writes no log lines */
 	memset(&l, 0, sizeof(l));
 	l.nosession = s == NULL;
@@ -257,7 +258,7 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	l.rcpts = rcpts;
 	l.nrcpts = n;
 	l.size = sp->fd != -1 ? (long long)sp->size : -1;
-	dropin_msgid(sp->fd, msgid, sizeof(msgid));
+	spoolhdr_msgid(sp->fd, msgid, sizeof(msgid));
 	l.msgid = msgid[0] != '\0' ? msgid : NULL;
 	l.queue_id = qe->id;
 	l.outcome = r == QUEUERUN_DELIVERED ? "delivered" : r == QUEUERUN_QUEUED ?
@@ -265,7 +266,7 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	l.reply = reply[0] != '\0' ? reply : NULL;
 	l.error = r == QUEUERUN_DELIVERED ? NULL : e->msg;
 	l.exitcode = r == QUEUERUN_DELIVERED ? 0 : e->code;
-	dropin_log(&c->a, &l);
+	maillog_write(&c->a, &l);
 }
 
 /* one attempt for a locked entry; returns the outcome */
