@@ -71,8 +71,8 @@ src/%.o: src/%.c src/*.h Makefile
 T_addr	= src/addr.o src/err.o
 T_hdr	= src/hdr.o src/addr.o src/err.o
 T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/sum.o src/err.o
-T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/logline.o src/err.o
-T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/logline.o src/err.o
+T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
+T_account = src/account.o src/oauth2conf.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sum	= src/sum.o

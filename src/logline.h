@@ -25,8 +25,6 @@
  * does not fit is cut at a field boundary and ends with " ..." (never a
  * half-escaped value).  Returns the length written.
  * logline_exitname(): "EX_OK", "EX_TEMPFAIL", ... ("EX_UNKNOWN" otherwise).
- * logline_facility(): msmtp's `syslog` value (on, LOG_USER, LOG_MAIL,
- * LOG_LOCAL0..7) to a syslog(3) facility; -1 when not valid.
  */
 #ifndef SMTPS_LOGLINE_H
 #define SMTPS_LOGLINE_H
@@ -60,6 +58,5 @@ struct logline {
 size_t	logline_format(const struct logline *, const struct tm *tm,
 	    const char *timefmt, char *out, size_t outsz);
 const char *logline_exitname(int code);
-int	logline_facility(const char *value);
 
 #endif

@@ -64,7 +64,7 @@ maillog_write(const struct account *a, struct logline *l)
 		write_file(a->logfile, line, n);
 	}
 	if (a->syslog != NULL) {
-		int fac = logline_facility(a->syslog);
+		int fac = conf_syslog_facility(a->syslog);
 
 		logline_format(l, NULL, NULL, line, sizeof(line));
 		openlog("smtps", LOG_PID, fac < 0 ? LOG_USER : fac);

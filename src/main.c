@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "account.h"
+#include "acctready.h"
 #include "addr.h"
 #include "authorize.h"
 #include "dead.h"
@@ -475,7 +475,7 @@ run(struct run *r, struct err *e)
 {
 	int rc;
 
-	if (account_load(&r->o, &r->a, e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1)
 		return -1;
 	rc = attempt(r, e);
 	log_attempt(r, rc, e);
@@ -563,7 +563,7 @@ run_verify(struct run *r, struct err *e)
 static int
 run_info(struct run *r, struct err *e)
 {
-	if (account_load(&r->o, &r->a, e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1)
 		return -1;
 	if (r->o.mode == MODE_ALIASES)
 		return aliasfile_check(&r->a, stdout, e);
@@ -591,7 +591,7 @@ run_info(struct run *r, struct err *e)
 static int
 run_authorize(struct run *r, struct err *e)
 {
-	if (account_load(&r->o, &r->a, e) == -1 || tls_global_init(e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1 || tls_global_init(e) == -1)
 		return -1;
 	return authorize_run(&r->a, STDIN_FILENO, stdout, e);
 }
@@ -606,7 +606,7 @@ queue_dir_for(struct run *r)
 	char *d = NULL;
 
 	err_clear(&e);
-	if (account_load(&r->o, &r->a, &e) == 0)
+	if (acctready_load(&r->o, &r->a, &e) == 0)
 		return xstrdup(r->a.queue_dir);
 	if (st != NULL && *st == '/')
 		xasprintf(&d, "%s/smtps/queue", st);

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "account.h"
+#include "acctready.h"
 #include "dead.h"
 #include "maillog.h"
 #include "spoolhdr.h"
@@ -74,7 +74,7 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	memset(&o, 0, sizeof(o));
 	o.conffile = qe->config;
 	o.account = qe->account;
-	if (account_load(&o, &c->a, &c->openerr) == 0) {
+	if (acctready_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
 		if (cred_get(&c->a, &c->cred, &c->openerr) == 0 &&
 		    cred_ready(&c->cred, &c->a, &c->openerr) == 0)
