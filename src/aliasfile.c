@@ -15,6 +15,7 @@
 #include "aliasfile.h"
 #include "diag.h"
 #include "limit.h"
+#include "path.h"
 
 /* the whole aliases file into *buf (caller frees) */
 static int
@@ -70,7 +71,7 @@ aliasfile_expand(const struct account *a, const char *from, int use_aliases,
 	int rc;
 
 	if (dom == NULL && from != NULL)
-		dom = addr_domain(from);
+		dom = path_domain(from);
 	if (a->aliases != NULL && use_aliases) {
 		if (load(a->aliases, &t, e) == -1)
 			return -1;

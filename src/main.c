@@ -46,6 +46,7 @@
 #include "cred.h"
 #include "secret.h"
 #include "bsserver.h"
+#include "path.h"
 #include "smtp.h"
 #include "tls.h"
 
@@ -93,7 +94,7 @@ check_sender(struct run *r, struct err *e)
 	if (f == NULL)
 		return err_set(e, EX_CONFIG, "no envelope sender: set 'from' "
 		    "in account '%s' or use -f", r->a.name);
-	if (addr_path_check(f, strlen(f), 1, r->from, sizeof(r->from),
+	if (path_check(f, strlen(f), 1, r->from, sizeof(r->from),
 	    e) == -1)
 		return err_prefix(e, "%s '%s'", r->o.from ? "-f" : "from",
 		    r->o.from ? "(argument)" : r->a.name);
@@ -113,7 +114,7 @@ add_arg_rcpts(struct run *r, struct err *e)
 	for (i = 0; i < r->o.nrcpts; i++) {
 		const char *s = r->o.rcpts[i];
 
-		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf), e) == -1)
+		if (path_check(s, strlen(s), 0, buf, sizeof(buf), e) == -1)
 			return err_prefix(e, "recipient argument %d", i + 1);
 		addr_list_add(&r->rcpts, buf);
 	}
@@ -130,7 +131,7 @@ check_hdr_rcpts(struct run *r, size_t from, struct err *e)
 	for (i = from; i < r->rcpts.n; i++) {
 		const char *s = r->rcpts.v[i];
 
-		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf),
+		if (path_check(s, strlen(s), 0, buf, sizeof(buf),
 		    e) == -1) {
 			e->code = EX_DATAERR;
 			return err_prefix(e, "recipient '%s' from the headers",
@@ -158,7 +159,7 @@ spool_message(struct run *r, struct err *e)
 	time_t now = time(NULL);
 	size_t nargs = r->rcpts.n;
 
-	dom = r->a.domain ? r->a.domain : addr_domain(r->from);
+	dom = r->a.domain ? r->a.domain : path_domain(r->from);
 	if (dom != NULL)
 		strlcpy(r->msgid_domain, dom, sizeof(r->msgid_domain));
 	else
