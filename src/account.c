@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * account.c - find, read and check the config file, choose the account,
  * apply the secure defaults once, validate (contract: account.h).

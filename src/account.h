@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * account.h - find, read and check the config file, choose the account,
  * apply smtps's secure defaults exactly once, validate the result.

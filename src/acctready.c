@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * acctready.c - the account loaded, TLS files checked, warnings shown
  * (contract: acctready.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * acctready.h - the account a run uses, ready: loaded and validated by
  * account.c (which prints nothing and needs no TLS), then checked where

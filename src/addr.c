@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * addr.c - PURE RFC 5322 address-list parser.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * addr.h - PURE RFC 5322 address-list parser: the only code in smtps that
  * knows about display names, comments and groups.  Envelope paths (RFC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * alias.c - PURE aliases file parser and recursive recipient expansion.
  * The contract is in alias.h.

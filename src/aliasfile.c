@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * aliasfile.c - the aliases file: loading, recipient expansion, the -bi
  * check (contract: aliasfile.h).

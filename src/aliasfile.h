@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * aliasfile.h - the account's aliases file: loading, recipient expansion
  * and the -bi check.  The parser and the expansion rules are alias.c's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsproto.c - PURE SMTP server state machine for `smtps -bs`.
  * The contract is in bsproto.h.

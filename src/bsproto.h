@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsproto.h - PURE server side of `smtps -bs`: smtps speaks SMTP on stdin and
  * stdout, as sendmail does for clients such as Alpine, and relays each

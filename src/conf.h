@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h - PURE msmtp-compatible configuration parser.
  *

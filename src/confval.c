@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * confval.c - PURE value parsers of the msmtprc parser (contract: conf.h;
  * shared internals: conf_int.h).

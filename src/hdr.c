@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hdr.c - PURE header-block scanner and rewrite policy.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hdr.h - PURE header-block scanner and rewrite policy.
  *

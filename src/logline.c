@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * logline.c - PURE formatter of the logfile/syslog line.
  * The contract is in logline.h.

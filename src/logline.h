@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * logline.h - PURE formatter of the `logfile` / `syslog` line: one line
  * per message attempt, msmtp's fields plus smtps's, `key=value`:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * maillog.c - the one mail-log writer: the logfile and syslog line of
  * each attempt (contract: maillog.h); logline.c formats the line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * maillog.h - the one mail-log writer: the logfile and syslog line of each
  * attempt.  logline.c (PURE) formats the line; this writes it.

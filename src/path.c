@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * path.c - PURE RFC 5321 envelope paths (contract: path.h): what may
  * follow MAIL FROM: and RCPT TO:, and the character classes the RFC 5322

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * path.h - PURE RFC 5321 envelope paths: what may follow MAIL FROM: and
  * RCPT TO:.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pretend.c - the -P/--pretend printout (contract: pretend.h).
  */

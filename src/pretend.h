@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pretend.h - -P/--pretend: what smtps would do, printed instead of done.
  *

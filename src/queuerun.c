@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * queuerun.c - delivering queued messages (contract: queuerun.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * queuerun.h - delivering queued messages: the outcome of an attempt, the
  * flusher's pass, -q / -qI, flushing over an open session, mailq,

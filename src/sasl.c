@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sasl.c - SASL mechanisms for SMTP AUTH (contract: sasl.h): the choice,
  * PLAIN (RFC 4616, initial response), LOGIN, XOAUTH2 (Google's and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scram.c - SCRAM client (contract: scram.h).  RFC 5802 section 3:
  *   SaltedPassword  = Hi(Normalize(password), salt, i)    (PBKDF2)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * serverinfo.c - the TLS part of the -S report as text (contract:
  * serverinfo.h).

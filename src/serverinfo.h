@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * serverinfo.h - PURE the TLS part of the -S/--serverinfo report, from
  * the plain data tls.c gathers into struct serverinfo_peer (tls_peer(), tls.h):

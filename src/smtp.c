@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtp.c - SMTP submission sessions (contract: smtp.h), read top to bottom
  * in smtp_open() and connect_and_greet(): connect, greeting, EHLO/LHLO,

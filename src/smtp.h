@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtp.h - SMTP submission sessions, top to bottom.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spoolhdr.c - facts read back from a message's header block: the
  * Message-ID of the spooled message, the --read-envelope-from sender

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spoolhdr.h - facts read back from a message's header block.
  *

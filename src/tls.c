@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls.c - the only file that includes GnuTLS (contract: tls.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls.h - the only interface to GnuTLS's TLS sessions (tls.c is the only
  * file that opens one; sasl.c and scram.c use only GnuTLS's crypto

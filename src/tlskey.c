@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tlskey.c - the cache key of a resumable TLS session (contract:
  * tlskey.h).  The bytes are the ones tls.c used to stream into its hash,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tlskey.h - PURE the cache key of a resumable TLS session (tls_resume):
  * every input that decides whether a cached session may be offered, as

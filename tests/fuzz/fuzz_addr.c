@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_addr.c - libFuzzer target for the address-list parser and the
  * envelope path checks (src/addr.c, src/path.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_alias.c - libFuzzer target for the aliases parser and expansion
  * (src/alias.c).

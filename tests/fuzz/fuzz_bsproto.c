@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_bsproto.c - libFuzzer target for the `-bs` server state machine
  * (src/bsproto.c).  The input is split at LF into lines; the first byte picks

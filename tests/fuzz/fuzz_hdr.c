@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_hdr.c - libFuzzer target for the header scanner and rewrite policy
  * (src/hdr.c).

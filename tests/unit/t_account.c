@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_account.c - account_host_is_loopback, account_defaults (TLS mode and
  * port table), account_validate, account_load (file search, permission

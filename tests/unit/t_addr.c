@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_addr.c - table tests for the RFC 5322 address-list parser (src/addr.c);
  * every address it returns must pass the RFC 5321 path checks (t_path.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_conf.c - conf_parse: syntax, inheritance, every error message, and
  * account_copy/account_free.  Golden files live in tests/unit/data/conf/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_logline.c - golden lines of the logfile/syslog formatter
  * (src/logline.c): every field, quoting and escaping of hostile values,

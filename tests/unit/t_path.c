@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_path.c - table tests for the RFC 5321 envelope path checks
  * (src/path.c): each case gives the bare address expected, or a piece of
