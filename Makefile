@@ -68,23 +68,24 @@ src/%.o: src/%.c src/*.h Makefile
 
 # each unit test links only the modules it needs (T_name), so a module can be
 # tested while others are unfinished
-T_addr	= src/addr.o src/err.o
-T_hdr	= src/hdr.o src/addr.o src/err.o
-T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/sum.o src/err.o
-T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/logline.o src/err.o
-T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/logline.o src/err.o
+T_addr	= src/addr.o src/path.o src/err.o
+T_hdr	= src/hdr.o src/addr.o src/path.o src/err.o
+T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/path.o src/sum.o src/err.o
+T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
+T_account = src/account.o src/oauth2conf.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/err.o
 T_reply	= src/reply.o src/err.o
 T_dot	= src/dot.o
 T_sum	= src/sum.o
-T_sasl	= src/sasl.o src/scram.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
-T_scram	= src/scram.o src/sasl.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
+T_sasl	= src/sasl.o src/scram.o src/err.o
+T_scram	= src/scram.o src/sasl.o src/err.o
 T_smtpauth = $(LIBOBJS)
 T_io	= src/io.o src/err.o
 T_flags	= src/flags.o src/err.o
 T_queue	= src/queue.o src/sum.o src/io.o src/err.o
 T_dead	= src/dead.o src/io.o src/err.o
-T_alias	= src/alias.o src/addr.o src/err.o
-T_bsproto	= src/bsproto.o src/addr.o src/err.o
+T_path	= src/path.o src/err.o
+T_alias	= src/alias.o src/addr.o src/path.o src/err.o
+T_bsproto	= src/bsproto.o src/addr.o src/path.o src/err.o
 T_logline = src/logline.o src/err.o
 T_socks	= src/socks.o src/err.o
 T_url	= src/url.o src/err.o

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * account.c - find, read and check the config file, choose the account,
  * apply the secure defaults once, validate (contract: account.h).
@@ -44,10 +45,8 @@
 #include <unistd.h>
 
 #include "account.h"
-#include "diag.h"
 #include "oauth2.h"
 #include "secret.h"
-#include "tls.h"
 
 #ifndef SMTPS_SYSTEM_CONF
 #define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
@@ -144,8 +143,7 @@ account_validate(const struct account *a, struct err *e)
 {
 	char where[LIMIT_ERR_MSG / 2];
 
-	snprintf(where, sizeof(where), "account '%s' (%s:%d)",
-	    a->name ? a->name : "?", a->file ? a->file : "?", a->line);
+	account_where(a, where, sizeof(where));
 	if (a->host == NULL && a->socket == NULL)
 		return err_set(e, EX_CONFIG, "%s: no host", where);
 	if (a->socket != NULL && a->tls && a->tls_host_override == NULL &&
@@ -166,9 +164,6 @@ account_validate(const struct account *a, struct err *e)
 		    "client certificate needs both)", where, a->tls_cert_file ?
 		    "tls_cert_file" : "tls_key_file", a->tls_cert_file ?
 		    "tls_key_file" : "tls_cert_file");
-	if (a->tls && tls_check_files(a->tls_cert_file, a->tls_key_file,
-	    a->tls_crl_file, e) == -1)
-		return err_prefix(e, "%s", where);
 	if (a->queue_dir == NULL)
 		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
 		    "directory", where);
@@ -176,11 +171,25 @@ account_validate(const struct account *a, struct err *e)
 		return err_set(e, EX_CONFIG, "%s: queue_backoff_max (%d s) is "
 		    "smaller than queue_backoff_min (%d s)", where,
 		    a->queue_backoff_max, a->queue_backoff_min);
-	if (a->tls && !a->tls_certcheck && !(a->set & BIT(K_TLS_FINGERPRINT)))
-		diag_warn("account '%s': tls_certcheck off without "
-		    "tls_fingerprint: the server's identity is not checked",
-		    a->name ? a->name : "?");
 	return 0;
+}
+
+void
+account_where(const struct account *a, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "account '%s' (%s:%d)", a->name ? a->name : "?",
+	    a->file ? a->file : "?", a->line);
+}
+
+int
+account_warning(const struct account *a, char *buf, size_t sz)
+{
+	if (!a->tls || a->tls_certcheck || (a->set & BIT(K_TLS_FINGERPRINT)))
+		return 0;
+	snprintf(buf, sz, "account '%s': tls_certcheck off without "
+	    "tls_fingerprint: the server's identity is not checked",
+	    a->name ? a->name : "?");
+	return 1;
 }
 
 /* $HOME, else the password database; caller frees */
@@ -449,22 +458,6 @@ apply_overrides(const struct opts *o, struct account *a, const char *home,
 }
 
 /*
- * The parser's warnings (deprecated keywords): on stderr when someone can
- * read them (a terminal, -v, -P, -S), never into a cron job's mail.
- */
-static void
-show_warnings(const struct opts *o, const char *w)
-{
-	const char *nl;
-
-	if (w == NULL || !(isatty(STDERR_FILENO) || o->verbose ||
-	    o->mode == MODE_PRETEND || o->mode == MODE_SERVERINFO))
-		return;
-	for (; (nl = strchr(w, '\n')) != NULL; w = nl + 1)
-		diag_warn("%.*s", (int)(nl - w), w);
-}
-
-/*
  * As root, a config file runs commands (eval, passwordeval) as root: it
  * must be root's and writable by root alone, checked before it is
  * parsed.  (A queue entry names its config file; a root flusher reads it.)
@@ -486,7 +479,7 @@ conf_trusted(const struct stat *st, const char *path, struct err *e)
 /* parse, check permissions, choose, copy the account to out */
 static int
 load_from(const struct opts *o, int fd, const char *path, const char *home,
-    struct account *out, struct err *e)
+    struct account *out, char **warnings, struct err *e)
 {
 	struct conf c;
 	struct stat st;
@@ -511,23 +504,27 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 	else {
 		account_copy(out, &c.acct[i]);
 		rc = apply_overrides(o, out, home, e);
-		show_warnings(o, c.warnings);
+		if (warnings != NULL && c.warnings != NULL)
+			*warnings = xstrdup(c.warnings);
 	}
 	conf_free(&c);
 	return rc;
 }
 
 int
-account_load(const struct opts *o, struct account *out, struct err *e)
+account_load(const struct opts *o, struct account *out, char **warnings,
+    struct err *e)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	char path[PATH_MAX], *home = home_dir();
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	if (warnings != NULL)
+		*warnings = NULL;
 	if (open_conf(o, home, path, sizeof(path), &fd, e) == -1)
 		goto done;
-	rc = load_from(o, fd, path, home, out, e);
+	rc = load_from(o, fd, path, home, out, warnings, e);
 	close(fd);
 	if (rc == -1)
 		goto done;
@@ -557,8 +554,6 @@ account_load(const struct opts *o, struct account *out, struct err *e)
 	account_defaults(out, home);
 	if ((rc = account_validate(out, e)) == -1)
 		account_free(out);
-	else
-		diag_info("using account '%s' from %s", out->name, path);
 done:
 	free(home);
 	return rc;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * account.h - find, read and check the config file, choose the account,
  * apply smtps's secure defaults exactly once, validate the result.
@@ -32,12 +33,18 @@
  *   LIMIT_SECRET_CMD_TIMEOUT; proxy_port 1080
  *   (LIMIT_SOCKS_PORT) when proxy_host is set.
  * Validation: host required unless socket is set; socket with tls on needs
- * tls_host_override or host (the certificate's name) -> else EX_CONFIG; tls_certcheck off without tls_fingerprint is
- * allowed but warned; auth other than off needs a user (the password
- * is looked up when sending, secret.h); queue_backoff_max smaller
- * than queue_backoff_min -> EX_CONFIG; tls_cert_file without
- * tls_key_file or the reverse -> EX_CONFIG naming it; with tls, the client
- * certificate, key and CRL files must load (tls_check_files, tls.h).
+ * tls_host_override or host (the certificate's name) -> else EX_CONFIG;
+ * auth other than off needs a user (the password is looked up when
+ * sending, secret.h); queue_backoff_max smaller than queue_backoff_min ->
+ * EX_CONFIG; tls_cert_file without tls_key_file or the reverse ->
+ * EX_CONFIG naming it.  What needs more than the file (the client
+ * certificate, key and CRL must load; the warnings shown) is acctready's.
+ *
+ * account.c prints nothing and uses no TLS: the parser's warnings come
+ * back in *warnings (when not NULL; caller frees; NULL when none, set even
+ * when the load fails after the account was chosen), and
+ * account_warning() words the one warning about the account itself:
+ * tls_certcheck off without tls_fingerprint is allowed but warned.
  */
 #ifndef SMTPS_ACCOUNT_H
 #define SMTPS_ACCOUNT_H
@@ -46,7 +53,8 @@
 #include "flags.h"
 
 /* Fill *out (caller frees with account_free).  Returns 0 or -1. */
-int	account_load(const struct opts *, struct account *out, struct err *);
+int	account_load(const struct opts *, struct account *out,
+	    char **warnings, struct err *);
 /* Apply the defaults above to a (parsed) account; exposed for tests. */
 void	account_defaults(struct account *, const char *home);
 int	account_validate(const struct account *, struct err *);
@@ -54,6 +62,10 @@ int	account_host_is_loopback(const char *host);
 /* does a session of this account sign in (AUTH)?  The one place that
    decides: a user and auth not "off"; auth unset is "on" with a user */
 int	account_auth_on(const struct account *);
+/* "account 'NAME' (FILE:LINE)", the prefix of validation errors */
+void	account_where(const struct account *, char *buf, size_t sz);
+/* 1 and the warning's text in buf when the account earns one, else 0 */
+int	account_warning(const struct account *, char *buf, size_t sz);
 /* the server's name for messages: host, else the socket path */
 const char *account_server(const struct account *);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * alias.c - PURE aliases file parser and recursive recipient expansion.
  * The contract is in alias.h.
@@ -7,6 +8,7 @@
 #include <strings.h>
 
 #include "alias.h"
+#include "path.h"
 
 /* ---- parsing ----------------------------------------------------------- */
 
@@ -237,7 +239,7 @@ emit(struct xp *x, const char *addr, struct err *e)
 {
 	char q[LIMIT_ADDR + 1], chk[LIMIT_ADDR + 1];
 
-	if (addr_domain(addr) == NULL) {
+	if (path_domain(addr) == NULL) {
 		if (x->domain == NULL || x->domain[0] == '\0')
 			return err_set(e, EX_USAGE, "recipient '%s' has no "
 			    "domain: set maildomain in the account or give a "
@@ -246,7 +248,7 @@ emit(struct xp *x, const char *addr, struct err *e)
 		    >= sizeof(q))
 			return err_set(e, EX_USAGE, "recipient '%s@%s' is too "
 			    "long", addr, x->domain);
-		if (addr_path_check(q, strlen(q), 0, chk, sizeof(chk), e) == -1)
+		if (path_check(q, strlen(q), 0, chk, sizeof(chk), e) == -1)
 			return err_prefix(e, "recipient '%s' qualified with "
 			    "'%s'", addr, x->domain);
 		addr = q;
@@ -265,7 +267,7 @@ expand_one(struct xp *x, const char *addr, int depth, struct err *e)
 	size_t i, mark = x->nchain;
 	int rc = 0;
 
-	if (addr_domain(addr) != NULL || x->tab == NULL || in_chain(x, addr))
+	if (path_domain(addr) != NULL || x->tab == NULL || in_chain(x, addr))
 		return emit(x, addr, e);
 	if (depth >= LIMIT_ALIAS_DEPTH)
 		return err_set(e, EX_CONFIG, "aliases nested more than %d "

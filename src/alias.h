@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * alias.h - PURE msmtp-format aliases file parser and recipient expansion.
  *

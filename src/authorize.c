@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * authorize.c - `smtps --authorize` (contract: authorize.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * authorize.h - `smtps --authorize`: the first OAuth2 sign-in of an
  * account, done once by a person; the tokens go to the token file

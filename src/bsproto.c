@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsproto.c - PURE SMTP server state machine for `smtps -bs`.
  * The contract is in bsproto.h.
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "bsproto.h"
+#include "path.h"
 
 static void
 out_clear(struct bsproto_out *out)
@@ -167,7 +169,7 @@ cmd_mail(struct bsproto *b, const char *arg, struct bsproto_out *out)
 	if (p == NULL || *p == '\0')
 		return bad(b, out, "501 5.5.4 Syntax: MAIL FROM:<address>");
 	n = path_len(p);
-	if (addr_path_check(p, n, 1, b->from, sizeof(b->from), &e) == -1)
+	if (path_check(p, n, 1, b->from, sizeof(b->from), &e) == -1)
 		return bad(b, out, "501 5.1.7 Bad sender address syntax");
 	if (mail_params(b, p + n, out) == -1) {
 		b->from[0] = '\0';
@@ -191,7 +193,7 @@ cmd_rcpt(struct bsproto *b, const char *arg, struct bsproto_out *out)
 	if (p == NULL || *p == '\0')
 		return bad(b, out, "501 5.5.4 Syntax: RCPT TO:<address>");
 	n = path_len(p);
-	if (addr_path_check(p, n, 0, addr, sizeof(addr), &e) == -1)
+	if (path_check(p, n, 0, addr, sizeof(addr), &e) == -1)
 		return bad(b, out, "501 5.1.3 Bad recipient address syntax");
 	p += n;
 	while (*p == ' ')

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsproto.h - PURE server side of `smtps -bs`: smtps speaks SMTP on stdin and
  * stdout, as sendmail does for clients such as Alpine, and relays each
@@ -25,7 +26,7 @@
  * NOOP, QUIT, HELP; VRFY and EXPN are refused (502), so are STARTTLS,
  * AUTH, BDAT (not offered).  Commands are case-insensitive; MAIL without
  * HELO is accepted (as sendmail does).  Addresses are checked with
- * addr_path_check (the null sender <> is allowed in MAIL); a bare local
+ * path_check (the null sender <> is allowed in MAIL); a bare local
  * name is accepted, the caller expands aliases and qualifies it.
  * Replies follow RFC 5321 and 3463: 250/354/221/214 on success; 501 bad
  * syntax; 503 bad sequence; 500 unknown command or line too long

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsserver.c - the -bs session loop around the bsproto.c state machine
  * (contract: bsserver.h).

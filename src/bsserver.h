@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bsserver.h - the `smtps -bs` session: read SMTP commands from `in`, answer
  * on `out` (bsproto.c decides every reply), and hand each complete message to

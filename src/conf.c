@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.c - PURE msmtp-compatible configuration parser (contract: conf.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h - PURE msmtp-compatible configuration parser.
  *
@@ -173,6 +174,9 @@ char	*conf_format(const struct account *);
 long	conf_find(const struct conf *, const char *name);
 void	conf_free(struct conf *);	/* wipes passwords (freezero) */
 /* copy every field of src into dst (deep), used for inheritance */
+/* msmtp's `syslog` value (on, LOG_USER, LOG_MAIL, LOG_LOCAL0..7) to a
+   syslog(3) facility; -1 when not valid */
+int	conf_syslog_facility(const char *value);
 void	account_copy(struct account *dst, const struct account *src);
 void	account_free(struct account *);	/* wipes password */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_int.h - PRIVATE to conf.c and confval.c: the parser state, the
  * keyword-table row and the helpers both files share.  Nothing else may

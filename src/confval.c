@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * confval.c - PURE value parsers of the msmtprc parser (contract: conf.h;
  * shared internals: conf_int.h).
@@ -20,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 
 #include "conf_int.h"
-#include "logline.h"
 #include "url.h"
 
 #define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
@@ -366,6 +367,28 @@ conf_kw_tristate(struct ps *p, const struct kw *k, struct account *a,
 	return 0;
 }
 
+/* the facility names msmtp knows; maillog.c opens syslog with the value */
+int
+conf_syslog_facility(const char *v)
+{
+	static const struct { const char *name; int fac; } f[] = {
+		{ "on", LOG_USER }, { "LOG_USER", LOG_USER },
+		{ "LOG_MAIL", LOG_MAIL }, { "LOG_LOCAL0", LOG_LOCAL0 },
+		{ "LOG_LOCAL1", LOG_LOCAL1 }, { "LOG_LOCAL2", LOG_LOCAL2 },
+		{ "LOG_LOCAL3", LOG_LOCAL3 }, { "LOG_LOCAL4", LOG_LOCAL4 },
+		{ "LOG_LOCAL5", LOG_LOCAL5 }, { "LOG_LOCAL6", LOG_LOCAL6 },
+		{ "LOG_LOCAL7", LOG_LOCAL7 },
+	};
+	size_t i;
+
+	if (v == NULL || *v == '\0')
+		return LOG_USER;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcmp(f[i].name, v) == 0)
+			return f[i].fac;
+	return -1;
+}
+
 /* syslog: on (LOG_USER), off, or a facility name */
 int
 conf_kw_syslog(struct ps *p, const struct kw *k, struct account *a,
@@ -375,7 +398,7 @@ conf_kw_syslog(struct ps *p, const struct kw *k, struct account *a,
 		v = NULL;
 	else if (*v == '\0' || strcasecmp(v, "on") == 0)
 		v = "LOG_USER";
-	else if (logline_facility(v) < 0)
+	else if (conf_syslog_facility(v) < 0)
 		return conf_perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
 		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
 	conf_set_str(a, k, v);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cred.c - the secret an account signs in with (contract: cred.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cred.h - what an account signs in with: a password, an OAuth2 access
  * token, or nothing (no user, `auth off`, or EXTERNAL: the TLS client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dead.c - dead.letter (contract: dead.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dead.h - dead.letter: where a message goes when it cannot be sent.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * deliver.c - the delivery engine (contract: deliver.h).
  *
@@ -17,7 +18,8 @@
 
 #include "dead.h"
 #include "deliver.h"
-#include "dropin.h"
+#include "maillog.h"
+#include "spoolhdr.h"
 #include "io.h"
 #include "logline.h"
 
@@ -452,14 +454,14 @@ log_line(struct deliver_job *j, const struct deliver_outcome *o,
 	int first = j->who == DELIVER_FIRST || j->who == DELIVER_BS;
 	struct logline l;
 
-	if (j->a == NULL || !dropin_logs(j->a))
+	if (j->a == NULL || !maillog_on(j->a))
 		return;		/* no account, or it writes no log lines */
 	/* -bs: stdout is the SMTP channel, not a log */
 	if (j->no_stdout_log && j->a->logfile != NULL &&
 	    strcmp(j->a->logfile, "-") == 0)
 		return;
 	if (j->msgid[0] == '\0' && j->sp->fd != -1)
-		dropin_msgid(j->sp->fd, j->msgid, sizeof(j->msgid));
+		spoolhdr_msgid(j->sp->fd, j->msgid, sizeof(j->msgid));
 	memset(&l, 0, sizeof(l));
 	l.nosession = !o->session;
 	l.tls = o->tls[0] != '\0' ? o->tls : NULL;
@@ -483,7 +485,7 @@ log_line(struct deliver_job *j, const struct deliver_outcome *o,
 		l.error = o->res == DELIVER_DELIVERED ? NULL : e->msg;
 		l.exitcode = o->res == DELIVER_DELIVERED ? 0 : e->code;
 	}
-	dropin_log(j->a, &l);
+	maillog_write(j->a, &l);
 }
 
 static char **

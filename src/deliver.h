@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * deliver.h - the delivery engine: ONE attempt of one message, and the
  * ONE policy that decides what happens after it.

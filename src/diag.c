@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diag.c - stderr diagnostics and the -v protocol transcript.
  * The verbosity is the one piece of state set once by main().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diag.h - diagnostics on stderr and the -v protocol transcript.
  *

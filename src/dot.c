@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dot.c - PURE streaming transforms of message bytes (contract: dot.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dot.h - PURE streaming transforms of message bytes.
  *

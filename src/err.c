@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * err.c - the one error model: filling struct err, the audited
  * temporary/permanent policy for SMTP replies, making server text visible,

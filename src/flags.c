@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * flags.c - the sendmail/msmtp command line, decided by one table.
  *

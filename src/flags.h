@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * flags.h - the sendmail/msmtp command line.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * flusher.c - the detached flusher: starting it, its lock, its loop
  * (contract: flusher.h).  One pass over the queue is queuerun_pass() in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * flusher.h - the detached flusher (smtps --flush-daemon DIR).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hdr.c - PURE header-block scanner and rewrite policy.
  *
@@ -30,6 +31,7 @@
 
 #include "hdr.h"
 #include "limit.h"
+#include "path.h"
 
 /* RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters */
 #define LINE_SOFT	78
@@ -470,7 +472,7 @@ add_from(struct hdr_buf *out, const struct hdr_policy *pol, struct err *e)
 	if (pol->from == NULL || pol->from[0] == '\0' ||
 	    strcmp(pol->from, "<>") == 0)
 		return 0;		/* null sender: no From is made up */
-	if (addr_path_check(pol->from, strlen(pol->from), 0, addr,
+	if (path_check(pol->from, strlen(pol->from), 0, addr,
 	    sizeof(addr), e) == -1)
 		return err_prefix(e, "From header");
 	while (n > 0 && s[0] == ' ') {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hdr.h - PURE header-block scanner and rewrite policy.
  *
@@ -19,7 +20,7 @@
  * field so written is output without that white space ("Bcc:x").
  * When policy->from is the null sender ("" or "<>") no From is added (there
  * is no address to put in it; the server may add one).  policy->from is
- * checked with addr_path_check(); a -F name with control characters or
+ * checked with path_check(); a -F name with control characters or
  * invalid UTF-8 -> EX_USAGE; unusable unique/msgid_domain -> EX_SOFTWARE.
  * msmtp's keywords change this: set_from (HDR_ON: an existing From is
  * replaced by the added one; HDR_OFF: none is added), set_date and

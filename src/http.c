@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c - one HTTPS POST for the OAuth2 client (contract: http.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.h - the HTTPS client of the OAuth2 code: one POST, nothing else.
  *

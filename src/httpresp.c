@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * httpresp.c - PURE HTTP/1.1 response parser (contract: httpresp.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * httpresp.h - PURE HTTP/1.1 response parser (RFC 9112) for the OAuth2
  * client: status line, header fields, body framed by Content-Length,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * io.c - buffered line reader and writer over a transport (contract: io.h).
  *

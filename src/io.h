@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * io.h - buffered reader/writer over a transport, with deadlines.
  *

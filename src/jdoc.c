@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jdoc.c - JSON objects through json-c (contract: jdoc.h).
  */

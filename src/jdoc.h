@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jdoc.h - a JSON object document read with json-c: the replies of an
  * OAuth2 identity provider and smtps's token files.  No I/O.

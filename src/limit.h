@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * limit.h - every hard limit and default of smtps, named in one place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * logline.c - PURE formatter of the logfile/syslog line.
  * The contract is in logline.h.
@@ -7,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 
 #include "err.h"
 #include "logline.h"
@@ -207,25 +207,4 @@ logline_exitname(int code)
 		if (names[i].code == code)
 			return names[i].name;
 	return "EX_UNKNOWN";
-}
-
-int
-logline_facility(const char *v)
-{
-	static const struct { const char *name; int fac; } f[] = {
-		{ "on", LOG_USER }, { "LOG_USER", LOG_USER },
-		{ "LOG_MAIL", LOG_MAIL }, { "LOG_LOCAL0", LOG_LOCAL0 },
-		{ "LOG_LOCAL1", LOG_LOCAL1 }, { "LOG_LOCAL2", LOG_LOCAL2 },
-		{ "LOG_LOCAL3", LOG_LOCAL3 }, { "LOG_LOCAL4", LOG_LOCAL4 },
-		{ "LOG_LOCAL5", LOG_LOCAL5 }, { "LOG_LOCAL6", LOG_LOCAL6 },
-		{ "LOG_LOCAL7", LOG_LOCAL7 },
-	};
-	size_t i;
-
-	if (v == NULL || *v == '\0')
-		return LOG_USER;
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (strcmp(f[i].name, v) == 0)
-			return f[i].fac;
-	return -1;
 }

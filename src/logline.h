@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * logline.h - PURE formatter of the `logfile` / `syslog` line: one line
  * per message attempt, msmtp's fields plus smtps's, `key=value`:
@@ -25,8 +26,6 @@
  * does not fit is cut at a field boundary and ends with " ..." (never a
  * half-escaped value).  Returns the length written.
  * logline_exitname(): "EX_OK", "EX_TEMPFAIL", ... ("EX_UNKNOWN" otherwise).
- * logline_facility(): msmtp's `syslog` value (on, LOG_USER, LOG_MAIL,
- * LOG_LOCAL0..7) to a syslog(3) facility; -1 when not valid.
  */
 #ifndef SMTPS_LOGLINE_H
 #define SMTPS_LOGLINE_H
@@ -60,6 +59,5 @@ struct logline {
 size_t	logline_format(const struct logline *, const struct tm *tm,
 	    const char *timefmt, char *out, size_t outsz);
 const char *logline_exitname(int code);
-int	logline_facility(const char *value);
 
 #endif

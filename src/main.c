@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c - wires the pipeline and is the only place that exits.
  *
@@ -29,11 +30,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "account.h"
+#include "acctready.h"
 #include "addr.h"
 #include "authorize.h"
 #include "deliver.h"
-#include "dropin.h"
+#include "aliasfile.h"
+#include "maillog.h"
+#include "path.h"
+#include "pretend.h"
+#include "spoolhdr.h"
 #include "flags.h"
 #include "queuerun.h"
 #include "flusher.h"
@@ -90,7 +95,7 @@ check_sender(struct run *r, struct err *e)
 	if (f == NULL)
 		return err_set(e, EX_CONFIG, "no envelope sender: set 'from' "
 		    "in account '%s' or use -f", r->a.name);
-	if (addr_path_check(f, strlen(f), 1, r->from, sizeof(r->from),
+	if (path_check(f, strlen(f), 1, r->from, sizeof(r->from),
 	    e) == -1)
 		return err_prefix(e, "%s '%s'", r->o.from ? "-f" : "from",
 		    r->o.from ? "(argument)" : r->a.name);
@@ -110,7 +115,7 @@ add_arg_rcpts(struct run *r, struct err *e)
 	for (i = 0; i < r->o.nrcpts; i++) {
 		const char *s = r->o.rcpts[i];
 
-		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf), e) == -1)
+		if (path_check(s, strlen(s), 0, buf, sizeof(buf), e) == -1)
 			return err_prefix(e, "recipient argument %d", i + 1);
 		addr_list_add(&r->rcpts, buf);
 	}
@@ -127,7 +132,7 @@ check_hdr_rcpts(struct run *r, size_t from, struct err *e)
 	for (i = from; i < r->rcpts.n; i++) {
 		const char *s = r->rcpts.v[i];
 
-		if (addr_path_check(s, strlen(s), 0, buf, sizeof(buf),
+		if (path_check(s, strlen(s), 0, buf, sizeof(buf),
 		    e) == -1) {
 			e->code = EX_DATAERR;
 			return err_prefix(e, "recipient '%s' from the headers",
@@ -155,7 +160,7 @@ spool_message(struct run *r, struct err *e)
 	time_t now = time(NULL);
 	size_t nargs = r->rcpts.n;
 
-	dom = r->a.domain ? r->a.domain : addr_domain(r->from);
+	dom = r->a.domain ? r->a.domain : path_domain(r->from);
 	if (dom != NULL)
 		strlcpy(r->msgid_domain, dom, sizeof(r->msgid_domain));
 	else
@@ -184,7 +189,7 @@ spool_message(struct run *r, struct err *e)
 	if (check_hdr_rcpts(r, nargs, e) == -1)
 		return -1;
 	/* aliases, then bare names qualified: never RCPT TO:<root> */
-	return dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
+	return aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
 }
 
 /* make the spooled message a queue entry, before any network byte */
@@ -290,8 +295,8 @@ prepare(struct run *r, struct err *e)
 	diag_info("account %s: %s, %s", r->a.name, how, !r->a.tls ? "no TLS" :
 	    r->a.tls_starttls ? "STARTTLS" : "implicit TLS");
 	rc = spool_message(r, e);
-	if (r->spooled && dropin_logs(&r->a))	/* only the log line needs it */
-		dropin_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
+	if (r->spooled && maillog_on(&r->a))	/* only the log line needs it */
+		spoolhdr_msgid(r->sp.fd, r->msgid, sizeof(r->msgid));
 	if (rc == -1)
 		return -1;
 	if (r->a.queue && !r->o.no_queue && commit(r, e) == -1) {
@@ -373,7 +378,7 @@ attempt(struct run *r, struct err *e)
 static int
 run(struct run *r, struct err *e)
 {
-	if (account_load(&r->o, &r->a, e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1)
 		return -1;
 	return attempt(r, e);
 }
@@ -460,10 +465,10 @@ run_verify(struct run *r, struct err *e)
 static int
 run_info(struct run *r, struct err *e)
 {
-	if (account_load(&r->o, &r->a, e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1)
 		return -1;
 	if (r->o.mode == MODE_ALIASES)
-		return dropin_aliases_check(&r->a, stdout, e);
+		return aliasfile_check(&r->a, stdout, e);
 	if (r->o.mode == MODE_SERVERINFO) {
 		char *info;
 
@@ -475,12 +480,12 @@ run_info(struct run *r, struct err *e)
 		return 0;
 	}
 	if (check_sender(r, e) == -1 || add_arg_rcpts(r, e) == -1 ||
-	    dropin_aliases(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
+	    aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
 	    e) == -1)
 		return -1;
 	if (r->o.mode == MODE_VERIFY)
 		return run_verify(r, e);
-	dropin_pretend(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
+	pretend_print(&r->a, r->from, &r->rcpts, r->o.read_rcpts, stdout);
 	return 0;
 }
 
@@ -488,7 +493,7 @@ run_info(struct run *r, struct err *e)
 static int
 run_authorize(struct run *r, struct err *e)
 {
-	if (account_load(&r->o, &r->a, e) == -1 || tls_global_init(e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1 || tls_global_init(e) == -1)
 		return -1;
 	return authorize_run(&r->a, STDIN_FILENO, stdout, e);
 }
@@ -503,7 +508,7 @@ queue_dir_for(struct run *r)
 	char *d = NULL;
 
 	err_clear(&e);
-	if (account_load(&r->o, &r->a, &e) == 0)
+	if (acctready_load(&r->o, &r->a, &e) == 0)
 		return xstrdup(r->a.queue_dir);
 	if (st != NULL && *st == '/')
 		xasprintf(&d, "%s/smtps/queue", st);
@@ -554,7 +559,7 @@ header_from(struct run *r, struct err *e)
 
 	if (!r->o.read_envelope_from)
 		return 0;
-	if (dropin_read_envelope_from(&r->infd, hfrom, sizeof(hfrom),
+	if (spoolhdr_envelope_from(&r->infd, hfrom, sizeof(hfrom),
 	    e) == -1)
 		return -1;
 	r->o.from = hfrom;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * net.c - resolve and connect (TCP, unix socket, SOCKS5 proxy); the plain
  * transport (contract: net.h).

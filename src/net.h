@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * net.h - resolve and connect: TCP, unix domain socket, SOCKS5 proxy.
  *

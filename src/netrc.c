@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * netrc.c - PURE netrc(5) parser (contract: netrc.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * netrc.h - PURE netrc(5) parser: the password of one (machine, login).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth2.c - the requests to the identity provider (contract: oauth2.h;
  * the presets and account checks are in oauth2conf.c).  The HTTPS is

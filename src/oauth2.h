@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth2.h - OAuth2 for SMTP: provider presets, account checks, and the
  * requests to the identity provider's token and device endpoints.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth2conf.c - the OAuth2 half that needs no network (contract:
  * oauth2.h): provider presets, the account checks, oauth2_setup.

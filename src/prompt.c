@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * prompt.c - one line asked on the controlling terminal (contract:
  * prompt.h).

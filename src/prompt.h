@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * prompt.h - one line asked on the controlling terminal, echo off.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * queue.h - the durable queue: spool files, entries, locks (dead.letter
  * is dead.h).

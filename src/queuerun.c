@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * queuerun.c - delivering queued messages (contract: queuerun.h).
  *
@@ -21,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "account.h"
+#include "acctready.h"
 #include "queuerun.h"
 #include "cred.h"
 #include "deliver.h"
@@ -77,7 +78,7 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	memset(&o, 0, sizeof(o));
 	o.conffile = qe->config;
 	o.account = qe->account;
-	if (account_load(&o, &c->a, &c->openerr) == 0) {
+	if (acctready_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
 		c->s = deliver_open(&c->a, &c->cred, &c->openerr);
 		smtp_keep_open(c->s);	/* several entries may follow */

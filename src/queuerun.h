@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * queuerun.h - the queue's side of delivery: iterating and locking the
  * entries, one session per account, the flusher's pass, -q / -qI,

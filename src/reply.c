@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reply.c - PURE SMTP reply and EHLO-capability parser (contract: reply.h).
  *

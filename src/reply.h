@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reply.h - PURE SMTP reply and EHLO-capability parser.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sasl.h - PURE SASL mechanisms for AUTH (RFC 4954): PLAIN, LOGIN,
  * SCRAM-SHA-256/-SHA-1 and their -PLUS forms (scram.h), XOAUTH2,

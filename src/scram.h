@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scram.h - PURE SCRAM client (RFC 5802 SCRAM-SHA-1, RFC 7677
  * SCRAM-SHA-256) with channel binding for the -PLUS forms (RFC 5929

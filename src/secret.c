@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secret.c - password sources, the secret-command runner, wiping
  * (contract: secret.h).

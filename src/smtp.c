@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtp.c - SMTP submission sessions (contract: smtp.h), read top to bottom
  * in smtp_open() and connect_and_greet(): connect, greeting, EHLO/LHLO,
@@ -28,6 +29,7 @@
 #include "reply.h"
 #include "sasl.h"
 #include "secret.h"
+#include "serverinfo.h"
 #include "smtp.h"
 #include "smtp_int.h"
 #include "tls.h"
@@ -405,6 +407,7 @@ char *
 smtp_serverinfo(const struct account *a, struct err *e)
 {
 	struct smtp *s = new_session(a, NULL);
+	struct serverinfo_peer peer;
 	char *out = NULL, *tls, *ehlo_text, *plan, how[LIMIT_ERR_MSG / 2];
 	const char *p, *nl;
 
@@ -414,8 +417,12 @@ smtp_serverinfo(const struct account *a, struct err *e)
 		smtp_close(s);
 		return NULL;
 	}
-	tls = s->tls ? tls_serverinfo(s->tls) : xstrdup("TLS:            "
-	    "none\n");
+	if (s->tls != NULL) {
+		tls_peer(s->tls, &peer);
+		tls = serverinfo_tls(&peer);
+		serverinfo_peer_free(&peer);
+	} else
+		tls = serverinfo_tls(NULL);
 	net_describe(a, how, sizeof(how));
 	xasprintf(&out, "%s server:    %s (%s)\n%scapabilities:\n",
 	    s->lmtp ? "LMTP" : "SMTP", how, !a->tls ? "no TLS" :

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtp.h - SMTP submission sessions, top to bottom.
  *
@@ -46,7 +47,7 @@
  * smtp_serverinfo(): -S/--serverinfo: connect, TLS as the account says
  * (verified as always), EHLO, then QUIT; never AUTH, never mail.  Returns
  * text the caller frees: server, TLS version and cipher, the certificate
- * chain (tls_serverinfo), and the EHLO capabilities (AUTH mechanisms
+ * chain (tls_peer, serverinfo_tls), and the EHLO capabilities (AUTH mechanisms
  * among them), all made visible; NULL with e filled on failure.
  *
  * smtp_keep_open(): more messages will follow on this session.  Without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtp_int.h - PRIVATE to src/smtp.c and src/smtptx.c; nothing else may
  * include it (the public contract is smtp.h).

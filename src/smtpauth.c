@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtpauth.c - the AUTH exchange of an SMTP session (RFC 4954), part of
  * the smtp module (contract: smtp_auth() in smtp_int.h).  The mechanisms

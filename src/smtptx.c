@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtptx.c - the SMTP mail transaction (contract: smtp.h, smtp_deliver()
  * and smtp_verify()), read top to bottom in smtp_deliver() and

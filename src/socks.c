@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * socks.c - PURE SOCKS5 client messages (contract: socks.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * socks.h - PURE SOCKS5 client messages (RFC 1928): build the requests,
  * check the proxy's replies.  No I/O; the conversation is net.c's.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sum.c - PURE streaming checksum (contract: sum.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sum.h - PURE streaming checksum of a byte stream.
  *

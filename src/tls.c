@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls.c - the only file that includes GnuTLS (contract: tls.h).
  *
@@ -53,6 +54,7 @@
 
 #include "tls.h"
 #include "tlscache.h"
+#include "tlskey.h"
 
 #define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0:+ECDHE-PSK:+DHE-PSK"
 #define TLS_PRIO_PROFILE ":%PROFILE_MEDIUM"
@@ -64,9 +66,9 @@ struct tls {
 	int					fd;
 	const char				*name;	/* for messages */
 	char					desc[256];
-	gnutls_hash_hd_t			kh;	/* cache key, or NULL */
+	struct tlskey				key;	/* tlskey.h */
 	char					*cache_dir; /* or NULL */
-	char					cache_name[2 * TLS_FP_LEN + 1];
+	char					cache_name[2 * TLSKEY_DIGEST + 1];
 };
 
 int
@@ -160,26 +162,6 @@ set_priorities(struct tls *t, const char *user, struct err *e)
 
 static int set_files(struct tls *, const struct tls_conf *, struct err *);
 
-/* feed one tagged value into the session cache key (when resuming) */
-static void
-key_add(struct tls *t, const char *tag, const void *data, size_t len)
-{
-	uint64_t n = len;
-
-	if (t->kh == NULL)
-		return;
-	(void)gnutls_hash(t->kh, tag, strlen(tag) + 1);
-	(void)gnutls_hash(t->kh, &n, sizeof(n));
-	if (len > 0)
-		(void)gnutls_hash(t->kh, data, len);
-}
-
-static void
-key_str(struct tls *t, const char *tag, const char *s)
-{
-	key_add(t, tag, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 0);
-}
-
 /*
  * A PEM file into d (NUL-terminated), its contents into the cache key;
  * kw NULL: the private key (tls_key_file), never hashed.
@@ -198,7 +180,7 @@ load_pem(struct tls *t, const char *kw, const char *path, gnutls_datum_t *d,
 	d->data = b;
 	d->size = (unsigned)len;
 	if (kw != NULL)
-		key_add(t, kw, b, len);
+		tlskey_add(&t->key, kw, b, len);
 	return 0;
 }
 
@@ -595,42 +577,18 @@ verify(struct tls *t, const struct tls_conf *c, struct err *e)
 
 /* --- session resumption (the bytes on disk are tlscache's) --- */
 
-/* start the cache key with every setting that is not a file's contents */
-static void
-key_begin(struct tls *t, const struct tls_conf *c)
-{
-	int cc = c->certcheck;
-
-	if (!c->resume ||
-	    gnutls_hash_init(&t->kh, GNUTLS_DIG_SHA256) < 0) {
-		t->kh = NULL;
-		return;
-	}
-	key_str(t, "gnutls", gnutls_check_version(NULL));
-	key_str(t, "id", c->session_id);
-	key_str(t, "name", c->verify_name);
-	key_str(t, "trust", c->trust_file);
-	key_add(t, "pin", c->fingerprint, c->fingerprint ? TLS_FP_LEN : 0);
-	key_add(t, "certcheck", &cc, sizeof(cc));
-	key_str(t, "prio", c->priorities);
-	key_str(t, "cert", c->cert_file);
-	key_str(t, "key", c->key_file);
-	key_str(t, "crl", c->crl_file);
-}
-
 /* finish the key; offer the cached session, if there is a good one */
 static void
 key_end(struct tls *t)
 {
-	unsigned char md[TLS_FP_LEN], *data = NULL;
-	size_t i, len = 0;
+	unsigned char md[TLSKEY_DIGEST], *data = NULL;
+	size_t len = 0;
 
-	if (t->kh == NULL)
+	if (!t->key.on)
 		return;
-	gnutls_hash_deinit(t->kh, md);
-	t->kh = NULL;
-	for (i = 0; i < sizeof(md); i++)
-		snprintf(t->cache_name + 2 * i, 3, "%02x", md[i]);
+	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, t->key.buf, t->key.len, md);
+	tlskey_free(&t->key);
+	tlskey_name(md, t->cache_name);
 	if ((t->cache_dir = tlscache_dir()) == NULL ||
 	    tlscache_load(t->cache_dir, t->cache_name, &data, &len) == -1)
 		return;
@@ -704,8 +662,7 @@ tls_free(struct tls *t)
 		gnutls_deinit(t->s);
 	if (t->cred != NULL)
 		gnutls_certificate_free_credentials(t->cred);
-	if (t->kh != NULL)
-		gnutls_hash_deinit(t->kh, NULL);
+	tlskey_free(&t->key);
 	free(t->cache_dir);
 	free(t);
 }
@@ -722,7 +679,7 @@ tls_start(int fd, const struct tls_conf *c, int timeout_ms, struct err *e)
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->name = c->verify_name;
-	key_begin(t, c);
+	tlskey_begin(&t->key, gnutls_check_version(NULL), c);
 	if (setup(t, fd, c, e) == -1)
 		goto fail;
 	key_end(t);
@@ -883,85 +840,65 @@ tls_close(struct tls *t, int timeout_ms)
 	tls_free(t);
 }
 
-/* --- -S/--serverinfo: the peer's certificate chain as text --- */
+/* --- -S/--serverinfo: the peer's certificate chain (serverinfo.c prints) */
 
-/* append "label: text" with text made visible (certificate fields are
-   attacker-controlled) */
-static void
-info_add(char **out, const char *label, const char *text, size_t len)
+/* a distinguished name, as GnuTLS writes it, or NULL */
+static char *
+cert_dn(gnutls_x509_crt_t crt, int issuer, size_t *len)
 {
-	char vis[1024], *old = *out;
+	gnutls_datum_t dn;
+	char *s;
 
-	err_visible(vis, sizeof(vis), text, len);
-	xasprintf(out, "%s%s%s\n", old, label, vis);
-	free(old);
+	if ((issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) :
+	    gnutls_x509_crt_get_dn3(crt, &dn, 0)) < 0)
+		return NULL;
+	s = xstrndup((char *)dn.data, dn.size);
+	*len = dn.size;
+	gnutls_free(dn.data);
+	return s;
 }
 
 static void
-info_time(char **out, const char *label, time_t t)
-{
-	char buf[64];
-	struct tm tm;
-
-	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		strlcpy(buf, "(unknown)", sizeof(buf));
-	info_add(out, label, buf, strlen(buf));
-}
-
-static void
-info_cert(char **out, const gnutls_datum_t *der, unsigned i)
+cert_fill(struct serverinfo_cert *c, const gnutls_datum_t *der)
 {
 	gnutls_x509_crt_t crt;
-	gnutls_datum_t dn;
-	unsigned char fp[32];
-	char hex[3 * sizeof(fp) + 1], head[64];
-	size_t n = sizeof(fp), k;
+	size_t n = sizeof(c->sha256);
 
-	snprintf(head, sizeof(head), "certificate %u%s:", i + 1,
-	    i == 0 ? " (server)" : "");
-	info_add(out, head, "", 0);
+	c->status = SERVERINFO_CERT_NONE;
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;
+	c->status = SERVERINFO_CERT_BROKEN;
 	if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
-		info_add(out, "    ", "(cannot be parsed)", 18);
 		gnutls_x509_crt_deinit(crt);
 		return;
 	}
-	if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
-		info_add(out, "    subject:     ", (char *)dn.data, dn.size);
-		gnutls_free(dn.data);
-	}
-	if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0) {
-		info_add(out, "    issuer:      ", (char *)dn.data, dn.size);
-		gnutls_free(dn.data);
-	}
-	info_time(out, "    valid from:  ",
-	    gnutls_x509_crt_get_activation_time(crt));
-	info_time(out, "    valid until: ",
-	    gnutls_x509_crt_get_expiration_time(crt));
-	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, der, fp, &n) >= 0) {
-		for (k = 0; k < n && k < sizeof(fp); k++)
-			snprintf(hex + (k ? 3 * k - 1 : 0), sizeof(hex) -
-			    (k ? 3 * k - 1 : 0), "%s%02X", k ? ":" : "", fp[k]);
-		info_add(out, "    SHA-256:     ", hex, strlen(hex));
-	}
+	c->status = SERVERINFO_CERT_OK;
+	c->subject = cert_dn(crt, 0, &c->subject_len);
+	c->issuer = cert_dn(crt, 1, &c->issuer_len);
+	c->from = gnutls_x509_crt_get_activation_time(crt);
+	c->until = gnutls_x509_crt_get_expiration_time(crt);
+	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, der, c->sha256, &n) >= 0)
+		c->sha256_len = n;
 	gnutls_x509_crt_deinit(crt);
 }
 
-char *
-tls_serverinfo(struct tls *t)
+void
+tls_peer(struct tls *t, struct serverinfo_peer *p)
 {
 	const gnutls_datum_t *chain;
 	unsigned n = 0, i;
-	char *out = xstrdup("");
 
-	info_add(&out, "TLS:            ", t->desc, strlen(t->desc));
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->desc, t->desc, sizeof(p->desc));
 	chain = gnutls_certificate_get_peers(t->s, &n);
-	for (i = 0; chain != NULL && i < n; i++)
-		info_cert(&out, &chain[i], i);
-	return out;
+	if (chain == NULL || n == 0)
+		return;
+	p->cert = xcalloc(n, sizeof(*p->cert));
+	p->n = n;
+	for (i = 0; i < n; i++)
+		cert_fill(&p->cert[i], &chain[i]);
 }
+
 
 /* --- crypto helpers for PKCE (OAuth2) --- */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls.h - the only interface to GnuTLS's TLS sessions (tls.c is the only
  * file that opens one; sasl.c and scram.c use only GnuTLS's crypto
@@ -36,6 +37,7 @@
 #define SMTPS_TLS_H
 
 #include "io.h"
+#include "serverinfo.h"
 
 struct tls_conf {
 	const char		*verify_name;	/* host or tls_host_override */
@@ -68,12 +70,13 @@ void		 tls_close(struct tls *, int timeout_ms);	/* bye, free */
 size_t		 tls_channel_binding(struct tls *, const char **type,
 		    unsigned char *out, size_t outsz);
 /*
- * -S/--serverinfo: the TLS version and cipher, then for each certificate
- * the server sent: subject, issuer, validity (UTC) and SHA-256 fingerprint
- * of the DER form.  Certificate text is made visible (err_visible).
- * Returns a string the caller frees.
+ * -S/--serverinfo: the TLS version and cipher (tls_describe) and, for each
+ * certificate the server sent, what serverinfo.c prints (struct
+ * serverinfo_peer, serverinfo.h): subject, issuer, validity, SHA-256
+ * fingerprint of the DER form, as plain data (the server's bytes, not yet
+ * made visible); serverinfo_peer_free() frees it.
  */
-char		*tls_serverinfo(struct tls *);
+void		 tls_peer(struct tls *, struct serverinfo_peer *);
 /*
  * Load the client certificate and key (both or neither) and the CRL (each
  * may be NULL) as tls_start() will, before any network byte: unreadable,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tlscache.c - TLS sessions kept on disk between invocations (contract:
  * tlscache.h).  Every failure is silent: the worst case is a full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tlscache.h - the TLS session cache on disk (no GnuTLS here: tls.c
  * serialises sessions, this module only keeps bytes) and whole-file reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tokstore.c - OAuth2 token files (contract: tokstore.h).
  *

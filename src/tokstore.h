@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tokstore.h - the OAuth2 token file of an account: access token, its
  * expiry and the refresh token, kept between runs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * url.c - PURE URL parsing, form encoding and query lookup (contract:
  * url.h).  Nothing is resolved or fetched here.

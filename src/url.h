@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * url.h - PURE URL handling for the OAuth2 client: parse an https URL,
  * build an application/x-www-form-urlencoded body, read one parameter of

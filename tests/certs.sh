@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # certs.sh DIR - make a throw-away CA and server certificates for the tests.
 #
 # Files written to DIR (made once, reused while certs.sh is unchanged):

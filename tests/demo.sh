@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # demo.sh - `make demo`: send a sample message through ./smtps over implicit
 # TLS and over STARTTLS to the bundled loopback test server, with a
 # throw-away CA, and show the protocol transcript and the delivered message.

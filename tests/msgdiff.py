@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """msgdiff.py - differential test of smtps's message path (hostile-input hardening).
 
     python3 tests/msgdiff.py --smtps ./smtps [--count N] [--seed S]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Run each unit-test binary given as argument; print a totals line.
 # Exit non-zero if any test binary failed.
 pass=0 fail=0 bad=0

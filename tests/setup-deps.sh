@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # setup-deps.sh build|test - install the Debian packages smtps needs.
 #
 #   build: compiler, pkg-config, GnuTLS, libbsd and json-c headers

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # valgrind.sh ARGS... - run $SMTPS_REAL (the smtps binary) under valgrind's
 # memcheck: every error and every definite leak is written to
 # $VALGRIND_LOGS/vg.PID and makes the exit status 99, so the Bats

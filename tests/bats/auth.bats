@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # AUTH: mechanisms, failures and their exit codes, password sources, and
 # credentials never shown nor sent unencrypted.
 

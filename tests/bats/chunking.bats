@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # CHUNKING (RFC 3030, the performance work): one recipient with PIPELINING gets MAIL,
 # RCPT, "BDAT size LAST" and the message in one write (after AUTH's own
 # round trip), without

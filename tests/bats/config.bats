@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # msmtp-compatible config through the real binary: an msmtprc with an
 # implicit-TLS and a STARTTLS account works unchanged; syntax features;
 # errors are FILE:LINE: ... with exit 78 and nothing sent.

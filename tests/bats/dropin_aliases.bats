@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Aliases (msmtp's format, recursive, default:) and the qualification of
 # bare recipients with maildomain or the sender's domain: an unqualified
 # name never reaches the wire as RCPT TO:<root>.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # -bs: smtps speaks SMTP on stdin/stdout (as sendmail does for Alpine and
 # other clients) and relays each accepted message through the normal path.
 # The client side is a script on stdin; the replies are checked on stdout,

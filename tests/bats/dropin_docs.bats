@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # --help, the manual and the three completion files list the same flags:
 # the flag table in src/flags.c is the reference.  Bash completion really
 # completes (flags, account names); zsh and fish files load when those

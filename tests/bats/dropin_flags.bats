@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Drop-in command line: DSN (-N -R -V, dsn_notify/dsn_return), sendmail
 # flags accepted and ignored, -n, -bi/newaliases, -P/--pretend, -d,
 # msmtp's long options, the logfile line.

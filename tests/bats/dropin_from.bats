@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # msmtp's `from`: wildcards and %U %H %C %M, the account chosen by the
 # envelope sender (any case, +detail), allow_from_override, from_full_name.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The drop-in bar: an msmtp config that uses every keyword of msmtp's manual
 # (1.8.23) parses, and `smtps -P` shows the account `msmtp --pretend`
 # shows for the same -a / -f, field by field.  msmtp's names and spellings

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The drop-in bar, tried as a new user would: `make install install-sendmail`
 # (here into DESTDIR=$ROOT, PREFIX=/usr), then with PATH on the installed
 # bin and sbin and the config in the usual place (~/.config/smtps/mailrc,

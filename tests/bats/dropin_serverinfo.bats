@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # -S/--serverinfo: what the server offers (TLS, certificate chain,
 # capabilities), verified as always, without AUTH and without mail.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The envelope: -f/-r/-F, the null sender, recipients as arguments,
 # all-or-nothing RCPT, 452 splitting, and CR/LF injection refused before
 # anything reaches the wire.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Every exit code of DESIGN ("Exit codes") produced by a scenario that causes
 # it, with its one error line.  (70 EX_SOFTWARE and 71 EX_OSERR are
 # internal/OS failures that no scenario can cause from outside.)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The sendmail command line: accepted, ignored and refused flags, -v
 # transcript format, account choice.
 

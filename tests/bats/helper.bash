@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # helper.bash - shared set-up for the smtps Bats suites.
 #
 # Each test gets its own directory ($T = $BATS_TEST_TMPDIR) with:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Hostile servers: floods, garbage, resets, escape sequences.  smtps must
 # fail cleanly with the documented exit code, quickly, never hang, never
 # pass server bytes raw to the terminal.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The hostile-server fuzzer (tests/hostile/hostile.py): its oracles fire
 # on a client that breaks them (so a clean run means something), and a
 # short deterministic run of the real smtps is clean.  The long runs are

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # protocol lmtp (RFC 2033): LHLO, one reply per recipient after the data,
 # what happens when they differ (delivered to some, refused for others,
 # queued for the temporarily refused ones only), LHLO after STARTTLS.

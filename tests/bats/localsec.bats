@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # A local attacker gets nothing (DESIGN, "Security rules"): closed standard
 # descriptors, the queue directory and its entries trusted only when they
 # are ours, secrets not dumpable and no descriptor leaked into commands,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # logfile and syslog (drop-in extras): one key=value line per message attempt
 # with the negotiated TLS version, the SASL mechanism, the Message-ID,
 # the server's reply and the exit code; a line too for attempts that fail

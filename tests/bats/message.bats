@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The delivered bytes: input + added headers, exactly.  Each case is checked
 # by msgcheck.py, an independent reference of the message rules, against
 # both the delivered (un-stuffed) message and the dot-stuffed wire bytes.

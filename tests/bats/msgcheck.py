@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """msgcheck.py INPUT DELIVERED RAW [options] - is DELIVERED what smtps must
 make of INPUT?  An independent reference of the message rules (man/smtps.1,
 src/hdr.h), used by the Bats suites.

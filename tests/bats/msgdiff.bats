@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Differential test of the message path: tests/msgdiff.py generates a
 # corpus from a fixed seed, sends every message through the real binary
 # to scripted servers and compares what arrived with what Python's email

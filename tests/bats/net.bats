@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Network keywords (drop-in extras): `socket` (unix domain socket), `source_ip`
 # (bind before connect) and `proxy_host`/`proxy_port` (SOCKS5, the target
 # resolved by the proxy), with the exit codes of their failures and what

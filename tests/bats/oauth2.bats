@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # OAuth2 built in (the sign-in work): smtps --authorize with every grant against a
 # mock identity provider (tests/server/idp.py, HTTPS with the test CA),
 # access tokens cached and refreshed, refresh tokens rotated under a lock,

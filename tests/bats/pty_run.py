@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """pty_run.py - run a command with a pseudo-terminal as its controlling
 terminal, as a user at a terminal would, for the Bats suites.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The durable queue: queued on temporary failure, retried by the
 # detached flusher, mailq, -q, -qI, --queue-delete, --no-queue, lifetime,
 # per-recipient outcome, crash safety (kill -9) and a full disk.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The queue tells the truth when the disk does not cooperate (DESIGN,
 # "Why no message is lost"): faults injected with strace (-e inject=SYSCALL:error=E:when=N)
 # into the real binary; N is found by tracing the same run first, so the

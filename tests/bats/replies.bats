@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Replies must answer the command they belong to (RFC 5321 4.3.2, RFC
 # 2920; hostile-input hardening): a reply no command asked for, or a code the command
 # cannot get, means the server's replies are out of step.  Before the

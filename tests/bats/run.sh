@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh [BATS ARGS...] - run the Bats suites (TAP output) and end with a
 # totals line like the unit-test runner's:
 #   bats tests: 209 passed, 0 failed, 0 skipped (209 tests)

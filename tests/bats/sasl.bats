@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # SASL mechanisms beyond PLAIN/LOGIN (the sign-in work): XOAUTH2 and OAUTHBEARER
 # (RFC 7628) with the error challenge, SCRAM, CRAM-MD5, EXTERNAL, the
 # choice `auth on` makes, and no secret, token or proof of one in -v,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Password sources (secret.h): password, passwordeval (with its time limit
 # when there is no terminal), the system keyring (a real gnome-keyring on
 # a private D-Bus session bus), ~/.netrc and /etc/netrc, the prompt on the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # STARTTLS: delivery with AUTH PLAIN and LOGIN, EHLO again after TLS with
 # the old capabilities forgotten, no AUTH before TLS, and every way a
 # server can strip or subvert STARTTLS refused.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # -t: recipients from To/Cc/Bcc through a real RFC 5322 address-list
 # parser; Bcc removed; duplicates get one RCPT.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Every wait has a deadline: a server that stops talking (or talks without
 # ever finishing a reply) makes smtps fail with 75 within its timeout, over
 # plain TCP and over TLS.  `timeout 30` around smtps (run_smtps) is only a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Implicit TLS: delivery with AUTH PLAIN and LOGIN, exact transcript, and
 # every certificate failure refused before anything (least of all AUTH)
 # is sent.

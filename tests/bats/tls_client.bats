@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Client certificates (tls_cert_file, tls_key_file) and CRLs
 # (tls_crl_file): the certificate reaches a server that asks for it, a
 # half or broken configuration is refused before any network byte, and a

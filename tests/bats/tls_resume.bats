@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # TLS session resumption across invocations (tls_resume on; default off): the
 # second send resumes the first one's session; tls_resume off never does
 # and writes nothing; a change to what verification depends on is never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delay.c - a link with latency, for counting round trips (root only).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pipe.c - the "bare TLS pipe" baseline for the throughput benchmark.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh - measure smtps against msmtp, side by side, and print one table
 # (`make bench`).  Never fails a build: it always exits 0, and a
 # figure it cannot get is shown as n/a with the reason.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sink.c - a fast SMTP sink for the benchmarks (tests/bench/run.sh).
  *

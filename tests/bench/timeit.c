@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * timeit.c - run commands N times each, stdin from a file, and print one
  * line of figures per command (what hyperfine would give, without the

@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_addr.c - libFuzzer target for the address-list parser and the
- * envelope path checks (src/addr.c).
+ * envelope path checks (src/addr.c, src/path.c).
  *
  * Invariants checked:
  *  - addr_list_parse either fails with EX_DATAERR, a message without raw
  *    line breaks and an untouched list, or gives addresses that each pass
- *    addr_path_check unchanged, have no duplicates (any case) and parse
+ *    path_check unchanged, have no duplicates (any case) and parse
  *    back to the same list when written as "<a>, <b>, ...";
- *  - addr_path_check accepts only bytes safe on the wire, is idempotent,
+ *  - path_check accepts only bytes safe on the wire, is idempotent,
  *    and what it accepts the list parser accepts too (inside <>).
  */
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "path.h"
 
 static void
 check_entry(const struct addr_list *l, size_t i)
@@ -26,7 +28,7 @@ check_entry(const struct addr_list *l, size_t i)
 
 	if (n == 0 || n > LIMIT_ADDR)
 		abort();
-	if (addr_path_check(l->v[i], n, 0, out, sizeof(out), &e) == -1 ||
+	if (path_check(l->v[i], n, 0, out, sizeof(out), &e) == -1 ||
 	    strcmp(out, l->v[i]) != 0)
 		abort();
 	for (j = 0; j < i; j++)
@@ -90,7 +92,7 @@ fuzz_path(const char *d, size_t size, int allow_null)
 	size_t n, i;
 
 	err_clear(&e);
-	if (addr_path_check(d, size, allow_null, out, sizeof(out), &e) == -1) {
+	if (path_check(d, size, allow_null, out, sizeof(out), &e) == -1) {
 		if (e.code == 0 || e.msg[0] == '\0' ||
 		    strpbrk(e.msg, "\r\n") != NULL)
 			abort();
@@ -104,7 +106,7 @@ fuzz_path(const char *d, size_t size, int allow_null)
 			abort();
 	if (n == 0)
 		return;
-	if (addr_path_check(out, n, 0, out2, sizeof(out2), &e) == -1 ||
+	if (path_check(out, n, 0, out2, sizeof(out2), &e) == -1 ||
 	    strcmp(out, out2) != 0)
 		abort();
 	snprintf(wrapped, sizeof(wrapped), "<%s>", out);

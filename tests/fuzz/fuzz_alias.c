@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_alias.c - libFuzzer target for the aliases parser and expansion
  * (src/alias.c).
@@ -7,7 +8,7 @@
  *    empty table, or gives entries with non-empty names and address lists;
  *  - expanding every name (plus "default" and an unknown name) ends within
  *    the limits, and every address it gives has a domain, is unique (any
- *    case) and passes addr_path_check unchanged; a failure is EX_CONFIG or
+ *    case) and passes path_check unchanged; a failure is EX_CONFIG or
  *    EX_USAGE with a one-line message.
  */
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <strings.h>
 
 #include "alias.h"
+#include "path.h"
 
 static void
 check_out(const struct addr_list *out)
@@ -25,9 +27,9 @@ check_out(const struct addr_list *out)
 	size_t i, j;
 
 	for (i = 0; i < out->n; i++) {
-		if (addr_domain(out->v[i]) == NULL)
+		if (path_domain(out->v[i]) == NULL)
 			abort();
-		if (addr_path_check(out->v[i], strlen(out->v[i]), 0, chk,
+		if (path_check(out->v[i], strlen(out->v[i]), 0, chk,
 		    sizeof(chk), &e) == -1 || strcmp(chk, out->v[i]) != 0)
 			abort();
 		for (j = 0; j < i; j++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_bsproto.c - libFuzzer target for the `-bs` server state machine
  * (src/bsproto.c).  The input is split at LF into lines; the first byte picks
@@ -8,7 +9,7 @@
  *    in CRLF, with no other control bytes, the last one with a space;
  *  - a body piece never holds LF and is never longer than its input;
  *  - a finished message has at least one recipient, each passing
- *    addr_path_check, and a sender that passes it with the null sender
+ *    path_check, and a sender that passes it with the null sender
  *    allowed; bsproto_result() then gives a 250 or 4xx/5xx reply;
  *  - nothing follows BSPROTO_QUIT.
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "bsproto.h"
+#include "path.h"
 
 static void
 check_reply(const char *r, size_t n)
@@ -54,11 +56,11 @@ check_message(struct bsproto *b)
 	size_t i;
 
 	if (b->rcpts.n == 0 ||
-	    addr_path_check(b->from, strlen(b->from), 1, out, sizeof(out),
+	    path_check(b->from, strlen(b->from), 1, out, sizeof(out),
 	    &e) == -1)
 		abort();
 	for (i = 0; i < b->rcpts.n; i++)
-		if (addr_path_check(b->rcpts.v[i], strlen(b->rcpts.v[i]), 0,
+		if (path_check(b->rcpts.v[i], strlen(b->rcpts.v[i]), 0,
 		    out, sizeof(out), &e) == -1)
 			abort();
 	bsproto_result(b, (int)(b->rcpts.n % 3) * EX_NOUSER / 2, "x\r\ny", &o);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_conf.c - libFuzzer target for the config parser: any bytes must
  * parse or fail with an EX_CONFIG "FILE:LINE: ..." message, never crash,

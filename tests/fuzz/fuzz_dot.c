@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_dot.c - libFuzzer target for the streaming transforms.
  * The first byte seeds the chunk sizes; the rest is the message.

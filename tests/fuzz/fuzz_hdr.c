@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_hdr.c - libFuzzer target for the header scanner and rewrite policy
  * (src/hdr.c).
@@ -11,7 +12,7 @@
  *    a blank line ends where it should), has no Bcc or Resent-Bcc, has
  *    Date, Message-ID and From, no NUL, no field written with white space before its
  *    colon (obsolete syntax is read, not generated), and every recipient
- *    passes addr_path_check; on
+ *    passes path_check; on
  *    failure EX_DATAERR with a message naming a header;
  *  - a -F name taken from the input: refused with EX_USAGE or written so
  *    that the header block stays valid and no folded line passes column 78
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "hdr.h"
+#include "path.h"
 
 static void
 policy(struct hdr_policy *p)
@@ -76,7 +78,7 @@ check_out(const struct hdr_buf *o, const struct addr_list *l)
 		abort();
 	hdr_buf_free(&copy);
 	for (i = 0; l != NULL && i < l->n; i++)
-		if (addr_path_check(l->v[i], strlen(l->v[i]), 0, buf,
+		if (path_check(l->v[i], strlen(l->v[i]), 0, buf,
 		    sizeof(buf), &e) == -1)
 			abort();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_httpresp.c - libFuzzer target for the HTTP response parser.  The
  * input is fed whole (with and without EOF) and as every-prefix growth

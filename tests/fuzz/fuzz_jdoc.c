@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jdoc.c - libFuzzer target for jdoc.c (json-c with our limits):
  * whatever the identity provider sends, parsing returns a document or an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_logline.c - libFuzzer target for the logfile/syslog line formatter
  * (src/logline.c).  The input is cut at NUL bytes into field values and a

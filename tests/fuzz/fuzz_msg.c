@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_msg.c - libFuzzer target for the input path (src/msg.c): the
  * header block of raw input as msg_read() finds it (msg_header_block),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_netrc.c - libFuzzer target for netrc_find().  The input is the
  * file; it is searched for two (host, login) pairs.  Invariants: the

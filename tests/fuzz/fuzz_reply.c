@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_reply.c - libFuzzer target for the reply and capability parser.
  * The input is cut into lines at '\n' (a trailing '\r' is dropped, as io

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_sasl.c - libFuzzer target for what sasl.c reads from the server:
  * the base64 of a 334 challenge (sasl_unb64) and the RFC 7628 error

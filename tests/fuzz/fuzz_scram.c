@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_scram.c - libFuzzer target for the SCRAM server messages: the
  * input is split at the first newline into a server-first message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_smtp.c - libFuzzer target for the SMTP client state machine
  * (src/smtp.c, smtpauth.c, smtptx.c): the input is the server's whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_socks.c - libFuzzer target for the SOCKS5 reply checks.  The first
  * byte picks what the rest is: even -> the method reply, odd -> a CONNECT

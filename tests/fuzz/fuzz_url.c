@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_url.c - libFuzzer target for url.c.  The input is a URL to parse
  * (https only and with http), a query to look names up in, and a value

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh SECONDS [TARGET,...] - run each libFuzzer target (tests/fuzz/fuzz_*,
 # built by `make fuzz`) for SECONDS under ASan+UBSan, starting from its
 # committed seeds (tests/fuzz/seed/<name>/) plus seeds generated from the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """hostile.py - a hostile SMTP server fuzzer for the real smtps binary.
 
 Each case starts a loopback server (127.0.0.1, port 0) that plays a normal

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Real clients that call smtps as their sendmail, delivering through the
 # private Postfix / Dovecot of servers.sh: git send-email, s-nail (mailx),
 # cron-style pipes, and an installed smtps behind a "sendmail" symlink used

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # helper.bash - shared set-up of the smtps integration suites.
 #
 # Real servers, started once per .bats file by it_setup_file (servers.sh):

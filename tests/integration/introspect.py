@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """introspect.py DIR - the OAuth2 token check behind the SASL Dovecot.
 
 A loopback HTTP server (127.0.0.1, a port the kernel picks) that Dovecot's

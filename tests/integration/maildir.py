@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """maildir.py - read back what the servers delivered, for the integration suite.
 
   maildir.py wait MAILDIR N [SECONDS]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh [BATS ARGS...] - run the integration suites (real Postfix, Dovecot,
 # git send-email, s-nail; see helper.bash) with TAP output, then one totals
 # line:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Real SASL (the sign-in work): the second Dovecot of servers.sh ($DC_SASL_PORT)
 # offers PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 EXTERNAL XOAUTH2
 # OAUTHBEARER, verifies alice's client certificate and checks OAuth2

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # servers.sh start|stop DIR - private Postfix + Dovecot for the integration
 # suite, on loopback ports only, everything under DIR.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # setup-deps.sh - install the Debian packages the integration suite needs.
 #
 #   servers:  postfix, dovecot-core, dovecot-submissiond

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Real submission servers: every case on Postfix and on Dovecot's submission
 # service, each over implicit TLS (pf465, dc465) and STARTTLS (pf587, dc587).
 # Delivered Maildir files are compared byte for byte with what was sent,

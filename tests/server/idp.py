@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """idp.py - a mock OAuth2 identity provider for the smtps tests.
 
     python3 tests/server/idp.py CONFIG OUTDIR     serve (HTTPS, 127.0.0.1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """smtpserver.py SCENARIO OUTDIR - a scripted SMTP server for the smtps tests.
 
 Listens on 127.0.0.1, port 0 (the kernel picks a free one), plays the

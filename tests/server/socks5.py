@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """socks5.py SCRIPT OUTDIR - a scripted SOCKS5 proxy (RFC 1928) for the tests.
 
 Listens on 127.0.0.1 port 0, serves `connections` clients one after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t.h - the smallest unit-test harness: checks count passes and failures,
  * a failing check prints file:line and what differed, t_done() prints the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_alias.c - the aliases file parser and the recursive expansion
  * (src/alias.c): file forms, every parse error, default:, loops and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_bsproto.c - golden sessions of the `-bs` SMTP server state machine
  * (src/bsproto.c).

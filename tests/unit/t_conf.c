@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_conf.c - conf_parse: syntax, inheritance, every error message, and
  * account_copy/account_free.  Golden files live in tests/unit/data/conf/
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "conf.h"
 #include "t.h"
@@ -949,6 +951,12 @@ main(int argc, char **argv)
 	test_implicit_default();
 	test_msmtp_keywords();
 	test_override_format();
+	T_EQ_INT(conf_syslog_facility("on"), LOG_USER);
+	T_EQ_INT(conf_syslog_facility(""), LOG_USER);
+	T_EQ_INT(conf_syslog_facility("LOG_MAIL"), LOG_MAIL);
+	T_EQ_INT(conf_syslog_facility("LOG_LOCAL7"), LOG_LOCAL7);
+	T_EQ_INT(conf_syslog_facility("log_mail"), -1);
+	T_EQ_INT(conf_syslog_facility("LOG_KERN"), -1);
 	test_copy();
 	test_eval();
 	test_golden(argc > 1 ? argv[1] : "tests/unit/data/conf");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_dead.c - dead.letter: mboxo quoting of "From " lines across read
  * boundaries, CRLF back to LF; dead_path() without an account.

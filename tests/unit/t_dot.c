@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_dot.c - tests of the streaming CRLF normaliser and dot-stuffer.
  *

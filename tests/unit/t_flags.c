@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_flags.c - the command-line table: each flag form, clustering,
  * attached and separate values, errors.

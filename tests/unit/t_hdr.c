@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_hdr.c - table tests for the header scanner and rewrite policy
  * (src/hdr.c): where the header block ends (also when the input arrives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_httpresp.c - httpresp.c: complete responses (Content-Length, chunked,
  * until EOF, interim 1xx), every prefix of them is "need more", and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_io.c - the buffered reader/writer against a fake in-memory transport:
  * line splitting (also across every chunk boundary), CR handling, the line

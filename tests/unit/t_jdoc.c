@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_jdoc.c - jdoc.c over json-c: OAuth2 replies read (strings, numbers,
  * numbers sent as strings), and what is not one JSON object refused.

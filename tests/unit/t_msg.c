@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_msg.c - tests of the message reader (src/msg.c): msg_header_block()
  * finds the header block the way msg_read() does (any line ends, the

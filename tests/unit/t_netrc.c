@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_netrc.c - netrc_find(): which entry gives the password (machine,
  * login, default, first match, case), the token syntax (quotes, comments,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_queue.c - the queue: retry schedule, IDs, and an entry's life in a
  * temporary directory (commit, lock, update, read back, remove), the check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_reply.c - table tests of the SMTP reply and EHLO-capability parser,
  * including hostile input: mixed codes, missing separators, codes out of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_sasl.c - mechanism choice and encodings: RFC 4648 base64 vectors,
  * RFC 4616 (PLAIN), Google's XOAUTH2 example, RFC 7628 4.1 (OAUTHBEARER)

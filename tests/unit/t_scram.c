@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_scram.c - SCRAM against the RFC 5802 section 5 (SCRAM-SHA-1) and
  * RFC 7677 section 3 (SCRAM-SHA-256) exchanges, the server-first parser

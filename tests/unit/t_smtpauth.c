@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_smtpauth.c - the AUTH exchange (smtpauth.c) against a scripted peer
  * on a socketpair: a refused OAuth2 token is renewed once through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_socks.c - the SOCKS5 messages of socks.c: the greeting, every method
  * answer, CONNECT requests (name, IPv4, IPv6, limits) byte for byte, and

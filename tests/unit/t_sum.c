@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_sum.c - tests of the streaming checksum.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_url.c - url.c: https URLs accepted and refused (scheme, host, IPv6
  * literal, port range, user info, fragment, control bytes, length),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls_probe.c - a small driver for the wire modules (net, io, reply, tls)
  * against a real server, used by tests/unit/tls_probe.sh.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tls_probe.sh - checks of the wire modules (net, io, reply, tls) against
 # real servers on loopback: gnutls-serv for implicit TLS with good and bad
 # certificates, and a small Python SMTP server for STARTTLS, injection,
