@@ -73,6 +73,15 @@ scenario() {
 	cat > "$T/scenario"
 }
 
+# server_and_config MODE [LINE...]: the scenario from stdin (heredoc),
+# start_server, then write_config MODE LINE... for it.  The arguments are
+# expanded before the server runs: $PORT is not known in them yet.
+server_and_config() {
+	scenario
+	start_server
+	write_config "$@"
+}
+
 # start_server: start the scripted server with $T/scenario; sets PORT and
 # SERVER_PID.  Fails the test if it does not come up within 10 s.
 start_server() {
@@ -449,6 +458,14 @@ Subject: test message
 Hello Bob,
 this is the body.
 MSG
+}
+
+# send_std [ARG...]: run_smtps ARG... (default: bob@example.net) with the
+# std_message on stdin
+send_std() {
+	std_message
+	if [ $# -eq 0 ]; then set -- bob@example.net; fi
+	run_smtps "$@"
 }
 
 # size of $INPUT once LF became CRLF (for LF-only input ending in LF)

@@ -27,8 +27,7 @@ sc_auth_tls() {
 
 # send std_message to the recipients given, expect exit 0 and the message
 send_ok() {
-	std_message
-	run_smtps "$@"
+	send_std "$@"
 	assert_status 0
 	assert_delivered 1
 }
@@ -39,12 +38,10 @@ send_ok() {
 auth_session() {
 	local mechs=$1
 	shift
-	scenario <<EOF
+	server_and_config "$@" <<EOF
 $(sc_auth_tls "$mechs")
 $(cat)
 EOF
-	start_server
-	write_config "$@"
 	send_ok bob@example.net
 }
 
@@ -75,13 +72,11 @@ EOF
 }
 
 @test "STARTTLS: EHLO, STARTTLS, handshake, EHLO again, and only then AUTH" {
-	scenario <<EOF
+	server_and_config starttls+auth <<EOF
 $(sc_starttls)
 ehlo PIPELINING
 ehlo AUTH PLAIN LOGIN
 EOF
-	start_server
-	write_config starttls+auth
 	send_ok bob@example.net
 	assert_transcript_exact <<EOF
 S: 220 localhost ESMTP smtps-test
@@ -214,11 +209,9 @@ EOF
 }
 
 @test "three recipients with PIPELINING: MAIL, the three RCPTs and DATA in one write" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_auth_tls "PLAIN LOGIN")
 EOF
-	start_server
-	write_config tls+auth
 	send_ok bob@example.net carol@example.net dave@example.com
 	assert_transcript_exact <<EOF
 -- TLS
@@ -231,11 +224,9 @@ EOF
 }
 
 @test "two recipients without PIPELINING: every command waits for the reply to the one before" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_auth_tls "PLAIN LOGIN" nopipe)
 EOF
-	start_server
-	write_config tls+auth
 	send_ok bob@example.net carol@example.net
 	assert_transcript_exact <<EOF
 -- TLS
@@ -248,14 +239,11 @@ EOF
 }
 
 @test "CHUNKING, one recipient: MAIL, RCPT, BDAT LAST with the whole message and QUIT in one write" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_auth_tls "PLAIN LOGIN")
 ehlo CHUNKING
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_delivered 1 --no-raw
 	cmp "$SRV/msg.1" "$SRV/msg.1.raw" || fail "BDAT data is not the message"
@@ -280,12 +268,10 @@ EOF
 }
 
 @test "CHUNKING, two recipients: DATA, not BDAT, so that a refused recipient can still cancel the message" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_auth_tls "PLAIN LOGIN")
 ehlo CHUNKING
 EOF
-	start_server
-	write_config tls+auth
 	send_ok bob@example.net carol@example.net
 	assert_transcript_exact <<EOF
 -- TLS
