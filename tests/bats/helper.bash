@@ -287,14 +287,9 @@ transcript_norm() {
 	sed 's/^C+ /C: /' "$SRV/transcript"
 }
 
-# assert_transcript_is: the transcript must equal stdin exactly.
-assert_transcript_is() {
-	local want=$T/transcript.want
-	cat > "$want"
-	diff -u "$want" "$SRV/transcript" >&2 ||
-		fail "transcript differs from the expected one (diff above)"
-}
-# assert_transcript_order_is: like assert_transcript_is, but C+ counts as C:
+# assert_transcript_order_is: the transcript must equal stdin, but C+
+# counts as C: (the order of the lines, not the flights); for the whole
+# conversation with its flights see assert_transcript_exact
 assert_transcript_order_is() {
 	local want=$T/transcript.want
 	sed 's/^C+ /C: /' > "$want"
