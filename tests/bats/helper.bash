@@ -62,6 +62,15 @@ common_setup() {
 	}
 }
 
+# plain_server_setup: setup() of a suite whose tests all talk to a plain
+# server that accepts everything (sc_plain), with write_config plain
+plain_server_setup() {
+	common_setup
+	server_and_config plain <<EOF
+$(sc_plain)
+EOF
+}
+
 common_teardown() {
 	stop_server
 }
