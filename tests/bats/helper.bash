@@ -62,13 +62,19 @@ common_setup() {
 	}
 }
 
-# plain_server_setup: setup() of a suite whose tests all talk to a plain
-# server that accepts everything (sc_plain), with write_config plain
-plain_server_setup() {
-	common_setup
-	server_and_config plain <<EOF
+# start_plain_server: start a plain server that accepts everything
+start_plain_server() {
+	scenario <<EOF
 $(sc_plain)
 EOF
+	start_server
+}
+# plain_server_setup: setup() of a suite whose tests all talk to such a
+# server, with write_config plain
+plain_server_setup() {
+	common_setup
+	start_plain_server
+	write_config plain
 }
 
 common_teardown() {

@@ -72,12 +72,10 @@ Subject: two
 QUIT
 EOF
 	stop_server
-	scenario <<EOF
+	server_and_config plain <<EOF
 $(sc_plain)
 connections 2
 EOF
-	start_server
-	write_config plain
 	run_smtps -bs
 	assert_status 0
 	[ "$(replies | grep -c '^250 2.0.0 Ok: delivered$')" -eq 2 ] ||
@@ -89,12 +87,10 @@ EOF
 
 @test "-bs: a recipient the server refuses gives a 550 reply for that message" {
 	stop_server
-	scenario <<EOF
+	server_and_config plain <<EOF
 $(sc_plain)
 on RCPT:nobody@example.net reply 550 5.1.1 <nobody@example.net>: unknown
 EOF
-	start_server
-	write_config plain
 	bs_script <<'EOF'
 EHLO c
 MAIL FROM:<alice@example.org>
