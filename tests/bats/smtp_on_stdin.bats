@@ -15,6 +15,22 @@ bs_script() {
 	sed 's/$/\r/' > "$INPUT"
 }
 
+# bs_one_message RCPT: the script of one session sending one short
+# message from alice@example.org to RCPT, then QUIT
+bs_one_message() {
+	bs_script <<EOF
+EHLO c
+MAIL FROM:<alice@example.org>
+RCPT TO:<$1>
+DATA
+Subject: x
+
+x
+.
+QUIT
+EOF
+}
+
 # the replies on stdout without CR, one per line
 replies() {
 	tr -d '\r' < "$T/stdout"
@@ -91,17 +107,7 @@ EOF
 $(sc_plain)
 on RCPT:nobody@example.net reply 550 5.1.1 <nobody@example.net>: unknown
 EOF
-	bs_script <<'EOF'
-EHLO c
-MAIL FROM:<alice@example.org>
-RCPT TO:<nobody@example.net>
-DATA
-Subject: x
-
-x
-.
-QUIT
-EOF
+	bs_one_message nobody@example.net
 	run_smtps -bs
 	assert_status 0
 	replies | grep -q '^550 5.1.1 .*nobody@example.net' ||
@@ -111,17 +117,7 @@ EOF
 
 @test "-bs: an unreachable server gives 451 so the client keeps the message" {
 	stop_server
-	bs_script <<'EOF'
-EHLO c
-MAIL FROM:<alice@example.org>
-RCPT TO:<bob@example.net>
-DATA
-Subject: x
-
-x
-.
-QUIT
-EOF
+	bs_one_message bob@example.net
 	run_smtps -bs
 	assert_status 0
 	replies | grep -q '^451 4.3.0 ' || fail "no 451 reply: $(replies)"
