@@ -10,14 +10,11 @@ setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "wrong password: 535 -> exit 77, no message data sent" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 password another one
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'server said: 535 5\.7\.8'
 	assert_transcript "C: AUTH PLAIN $(plain_b64)"
@@ -29,14 +26,11 @@ EOF
 }
 
 @test "AUTH answered 454: temporary -> exit 75, message in dead.letter" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 on AUTH reply 454 4.7.0 Temporary authentication failure
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 75
 	assert_error_line '454 4\.7\.0 Temporary authentication failure'
 	refute_transcript '-- message.*'
@@ -44,13 +38,10 @@ EOF
 }
 
 @test "PIPELINING + AUTH PLAIN: AUTH alone, then MAIL, RCPT and DATA in one write" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence 'C: AUTH PLAIN .*' 'S: 235 .*' \
 	    'C: MAIL FROM:<alice@example.org> SIZE=[0-9]*' 'S: 250 .*' \
@@ -58,14 +49,11 @@ EOF
 }
 
 @test "without PIPELINING, AUTH waits for its reply before MAIL" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 ehlo AUTH PLAIN LOGIN
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence 'C: AUTH PLAIN .*' 'S: 235 .*' \
 	    'C: MAIL FROM:<alice@example.org>' 'S: 250 .*'
@@ -73,97 +61,77 @@ EOF
 }
 
 @test "AUTH LOGIN is never pipelined (it needs the server's challenges)" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 ehlo PIPELINING
 ehlo AUTH LOGIN
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence 'C: AUTH LOGIN' 'S: 334 .*' 'C: .*' 'S: 334 .*' \
 	    'C: .*' 'S: 235 .*' 'C: MAIL FROM:.*'
 }
 
 @test "QUIT leaves together with the final dot of the last message" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence 'C: \.' 'S: 250 .*' 'C\+ QUIT' 'S: 221 .*'
 }
 
 @test "AUTH LOGIN rejected: exit 77" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 ehlo AUTH LOGIN
 on AUTH reply 535 5.7.8 no
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_no_message
 }
 
 @test "user set but the server offers no AUTH: exit 69, no MAIL" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 ehlo PIPELINING
 ehlo 8BITMIME
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 69
 	assert_error_line '^smtps: .*AUTH'
 	assert_no_auth_no_mail
 }
 
 @test "auth plain but the server offers only LOGIN: exit 69, nothing sent" {
-	scenario <<EOF
+	server_and_config tls+auth "auth plain" <<EOF
 $(sc_tls)
 ehlo AUTH LOGIN
 EOF
-	start_server
-	write_config tls+auth "auth plain"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 69
 	assert_no_auth_no_mail
 }
 
 @test "no user: no AUTH is attempted" {
-	scenario <<EOF
+	server_and_config tls <<EOF
 $(sc_tls)
 require_auth off
 EOF
-	start_server
-	write_config tls
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	refute_transcript 'C: AUTH.*'
 	assert_delivered 1
 }
 
 @test "plaintext loopback: AUTH refused without allow_plaintext_auth" {
-	scenario <<EOF
+	server_and_config plain+auth <<EOF
 $(sc_plain)
 ehlo AUTH PLAIN LOGIN
 user alice
 password s3cret pass
 EOF
-	start_server
-	write_config plain+auth
 	sed -i '/^allow_plaintext_auth/d' "$CFG"
 	std_message
 	run_smtps bob@example.net
@@ -176,29 +144,24 @@ EOF
 }
 
 @test "plaintext loopback with allow_plaintext_auth on: AUTH and delivery" {
-	scenario <<EOF
+	server_and_config plain+auth <<EOF
 $(sc_plain)
 ehlo PIPELINING
 ehlo AUTH PLAIN LOGIN
 user alice
 password s3cret pass
 EOF
-	start_server
-	write_config plain+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_transcript "C: AUTH PLAIN $(plain_b64)"
 	assert_delivered 1
 }
 
 @test "tls unset on loopback means plaintext (no STARTTLS attempted)" {
-	scenario <<EOF
+	server_and_config plain <<EOF
 $(sc_starttls)
 require_auth off
 EOF
-	start_server
-	write_config plain
 	sed -i '/^tls /d' "$CFG"
 	std_message
 	run_smtps bob@example.net
@@ -208,37 +171,30 @@ EOF
 }
 
 @test "passwordeval supplies the password (trailing newline removed)" {
-	scenario <<EOF
+	server_and_config tls "user alice" \
+	    "passwordeval \"echo 's3cret pass'\"" <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls "user alice" "passwordeval \"echo 's3cret pass'\""
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_transcript "C: AUTH PLAIN $(plain_b64)"
 	assert_delivered 1
 }
 
 @test "passwordeval failing: exit 78 before any network byte" {
-	scenario <<EOF
+	server_and_config tls "user alice" "passwordeval \"exit 3\"" <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls "user alice" "passwordeval \"exit 3\""
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 78
 	assert_error_line 'passwordeval'
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
 }
 
 @test "config holding a password readable by others: exit 78, no connection" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls+auth
 	chmod 644 "$CFG"
 	std_message
 	run_smtps bob@example.net
@@ -248,11 +204,9 @@ EOF
 }
 
 @test "config holding a password readable by group: exit 78" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls+auth
 	chmod 640 "$CFG"
 	std_message
 	run_smtps bob@example.net
@@ -261,13 +215,10 @@ EOF
 }
 
 @test "-v with AUTH PLAIN: credentials replaced by ***" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_stderr_match '^--> AUTH PLAIN \*\*\*$'
 	assert_stderr_match '^<-- 235 2\.7\.0 Authentication successful$'
@@ -278,14 +229,11 @@ EOF
 }
 
 @test "-v with AUTH LOGIN: user and password lines replaced by ***" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 ehlo AUTH LOGIN
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_stderr_match '^--> AUTH LOGIN'
 	[ "$(grep -c '^--> \*\*\*$' "$T/stderr")" -eq 2 ] ||
@@ -296,14 +244,11 @@ EOF
 }
 
 @test "-v with a rejected AUTH: error shown, credentials still hidden" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 password wrong
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 77
 	refute_stderr_fixed "$(plain_b64)"
 	refute_stderr_fixed 's3cret'

@@ -7,14 +7,7 @@
 load helper
 
 setup_file() { common_setup_file; }
-setup() {
-	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
-	write_config plain
-}
+setup() { plain_server_setup; }
 teardown() { common_teardown; }
 
 mail_line() {

@@ -63,6 +63,21 @@ common_setup() {
 	}
 }
 
+# start_plain_server: start a plain server that accepts everything
+start_plain_server() {
+	scenario <<EOF
+$(sc_plain)
+EOF
+	start_server
+}
+# plain_server_setup: setup() of a suite whose tests all talk to such a
+# server, with write_config plain
+plain_server_setup() {
+	common_setup
+	start_plain_server
+	write_config plain
+}
+
 common_teardown() {
 	stop_server
 }
@@ -72,6 +87,15 @@ common_teardown() {
 # scenario: the scenario file from stdin (heredoc).  $CERTS may be used.
 scenario() {
 	cat > "$T/scenario"
+}
+
+# server_and_config MODE [LINE...]: the scenario from stdin (heredoc),
+# start_server, then write_config MODE LINE... for it.  The arguments are
+# expanded before the server runs: $PORT is not known in them yet.
+server_and_config() {
+	scenario
+	start_server
+	write_config "$@"
 }
 
 # start_server: start the scripted server with $T/scenario; sets PORT and
@@ -279,19 +303,72 @@ transcript_norm() {
 	sed 's/^C+ /C: /' "$SRV/transcript"
 }
 
-# assert_transcript_is: the transcript must equal stdin exactly.
-assert_transcript_is() {
-	local want=$T/transcript.want
-	cat > "$want"
-	diff -u "$want" "$SRV/transcript" >&2 ||
-		fail "transcript differs from the expected one (diff above)"
-}
-# assert_transcript_order_is: like assert_transcript_is, but C+ counts as C:
+# assert_transcript_order_is: the transcript must equal stdin, but C+
+# counts as C: (the order of the lines, not the flights); for the whole
+# conversation with its flights see assert_transcript_exact
 assert_transcript_order_is() {
 	local want=$T/transcript.want
 	sed 's/^C+ /C: /' > "$want"
 	transcript_norm | diff -u "$want" - >&2 ||
 		fail "transcript differs from the expected one (diff above)"
+}
+
+# assert_transcript_exact: the transcript must equal stdin (a heredoc)
+# line for line, in order, client and server; C+ (the line came in the
+# same recv() as the client's previous one: pipelined) and C: are told
+# apart, so the heredoc states the flights too.  AUTH exchanges are
+# compared decoded, with only what is random by design masked (SCRAM
+# nonces, proofs, signatures, channel binding data; the CRAM-MD5 challenge
+# and HMAC): see tests/bats/transcript_view.py.  On a mismatch a unified
+# diff, expected (-) against recorded (+), goes to stderr.
+assert_transcript_exact() {
+	local want=$T/transcript.want got=$T/transcript.view
+	cat > "$want"
+	[ -e "$SRV/transcript" ] || fail "the server recorded no transcript"
+	"$PYTHON" "$BATS_TEST_DIRNAME/transcript_view.py" "$SRV/transcript" \
+	    > "$got" || fail "transcript_view.py failed"
+	diff -u --label expected --label recorded "$want" "$got" >&2 ||
+		fail "transcript differs from the expected one (diff above)"
+}
+
+# ------------------------------------------- expected transcript fragments
+# For assert_transcript_exact heredocs: $(ehlo_reply ...), $(tx_mail ...).
+
+# ehlo_reply CAP...: "C: EHLO client.example" and the server's reply,
+# "S: 250-localhost" then one line per capability, the last "S: 250 CAP"
+ehlo_reply() {
+	local c
+	echo "C: EHLO client.example"
+	echo "S: 250-localhost"
+	for c in "${@:1:$#-1}"; do echo "S: 250-$c"; done
+	echo "S: 250 ${!#}"
+}
+
+# tx_mail RCPT...: the rest of a session that sends $INPUT (as is: it has
+# Date and Message-ID, like std_message) to the recipients: MAIL, each
+# RCPT, DATA, the message, the dot and QUIT, every command accepted.
+# Flights: with PIPELINING (TX_FLIGHT=C+, the default) the RCPTs and DATA
+# go in MAIL's write and QUIT in the dot's; TX_FLIGHT=C: each command
+# waits for the reply before it.  TX_QUIT overrides QUIT's alone.
+# TX_N: the server's message number (default 1); TX_DOT: the reply to the
+# dot (default "250 2.0.0 Ok: queued as TX_N"); TX_SIZE=1: MAIL has SIZE=.
+tx_mail() {
+	local r n=${TX_N:-1} f=${TX_FLIGHT:-C+} size
+	size=$(crlf_size)
+	echo "C: MAIL FROM:<$FROM_ADDR>${TX_SIZE:+ SIZE=$size}"
+	echo "S: 250 2.1.0 Ok"
+	for r in "$@"; do
+		echo "$f RCPT TO:<$r>"
+		echo "S: 250 2.1.5 Ok"
+	done
+	echo "$f DATA"
+	echo "S: 354 End data with <CR><LF>.<CR><LF>"
+	echo "-- message $n: $size bytes"
+	echo "C: ."
+	echo "S: ${TX_DOT:-250 2.0.0 Ok: queued as $n}"
+	echo "${TX_QUIT:-$f} QUIT"
+	echo "S: 221 2.0.0 Bye"
+	echo "-- EOF"
 }
 
 # assert_sequence RE...: transcript lines matching each RE (ERE, whole
@@ -392,6 +469,14 @@ Subject: test message
 Hello Bob,
 this is the body.
 MSG
+}
+
+# send_std [ARG...]: run_smtps ARG... (default: bob@example.net) with the
+# std_message on stdin
+send_std() {
+	std_message
+	if [ $# -eq 0 ]; then set -- bob@example.net; fi
+	run_smtps "$@"
 }
 
 # size of $INPUT once LF became CRLF (for LF-only input ending in LF)

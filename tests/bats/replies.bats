@@ -127,15 +127,12 @@ EOF
 }
 
 @test "AUTH refused: no mail command leaves before the server said 235 (AUTH is its own round trip)" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_tls)
 password another one
 require_auth off
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'server said: 535 5\.7\.8'
 	refute_transcript 'C. MAIL.*'

@@ -49,50 +49,32 @@ assert_no_secret() {
 }
 
 @test "auth xoauth2: the token from password, one AUTH line, exact transcript" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "PLAIN XOAUTH2")
 token $TOKEN
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_transcript_order_is <<EOF
 -- TLS
 S: 220 localhost ESMTP smtps-test
-C: EHLO client.example
-S: 250-localhost
-S: 250 AUTH PLAIN XOAUTH2
+$(ehlo_reply "AUTH PLAIN XOAUTH2")
 C: AUTH XOAUTH2 $(xoauth2_b64)
 -- XOAUTH2: user alice, token valid
 S: 235 2.7.0 Authentication successful
-C: MAIL FROM:<alice@example.org>
-S: 250 2.1.0 Ok
-C: RCPT TO:<bob@example.net>
-S: 250 2.1.5 Ok
-C: DATA
-S: 354 End data with <CR><LF>.<CR><LF>
--- message 1: $(crlf_size) bytes
-C: .
-S: 250 2.0.0 Ok: queued as 1
-C: QUIT
-S: 221 2.0.0 Bye
--- EOF
+$(TX_FLIGHT=C: tx_mail bob@example.net)
 EOF
 	assert_delivered 1
 }
 
 @test "auth oauthbearer: token from passwordeval, RFC 7628 host and port" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth oauthbearer" \
+	    "passwordeval \"echo $TOKEN\"" <<EOF
 $(sc_mechs "XOAUTH2 OAUTHBEARER")
 token $TOKEN
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth oauthbearer" \
-	    "passwordeval \"echo $TOKEN\""
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_sequence "C: AUTH OAUTHBEARER $(oauthbearer_b64)" \
 	    "-- OAUTHBEARER: host=127.0.0.1 port=$PORT" \
@@ -103,15 +85,13 @@ EOF
 }
 
 @test "xoauth2 token rejected: error challenge, empty dummy response, exit 77 with the status" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "XOAUTH2")
 token another-token
 oauth_scope https://mail.google.com/
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 77
 	assert_error_line 'AUTH XOAUTH2 \(the server said the token is not valid: status 401, scope https://mail\.google\.com/\).*535 5\.7\.8'
 	local json='{"status": "401", "schemes": "bearer", "scope": "https://mail.google.com/"}'
@@ -125,14 +105,12 @@ EOF
 }
 
 @test "oauthbearer token rejected: the dummy response is AQ== (%x01), exit 77" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth oauthbearer" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "OAUTHBEARER")
 token another-token
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth oauthbearer" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'status invalid_token, scope https://mail\.example/smtp'
 	local json='{"status": "invalid_token", "scope": "https://mail.example/smtp"}'
@@ -159,15 +137,13 @@ assert_no_auth_mail_after_refusal() {
 }
 
 @test "token rejected without an error challenge (Microsoft 365 style 535): exit 77" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "XOAUTH2")
 oauth_challenge off
 on AUTH reply 535 5.7.3 Authentication unsuccessful
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'AUTH XOAUTH2: refused \(535\).*535 5\.7\.3 Authentication unsuccessful'
 	refute_transcript 'S: 334.*'
@@ -178,15 +154,13 @@ EOF
 
 @test "the valid tokens file is re-read at every AUTH (a token expires between sends)" {
 	echo "$TOKEN" > "$T/tokens"
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "XOAUTH2")
 tokens_file $T/tokens
 connections 2
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	printf 'ya29.newer\n' > "$T/tokens"
 	run_smtps bob@example.net
@@ -197,70 +171,58 @@ EOF
 }
 
 @test "xoauth2 answered 454: temporary, exit 75, dead.letter without the token" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" "logfile $T/log" <<EOF
 $(sc_mechs "XOAUTH2")
 token $TOKEN
 on AUTH reply 454 4.7.0 Temporary authentication failure
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN" \
-	    "logfile $T/log"
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 75
 	assert_dead_letter '^Subject: test message'
 	assert_no_secret
 }
 
 @test "xoauth2 4xx with queueing on: queued, the queue and log hold no token" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" \
+	    "queue on" "logfile $T/log" <<EOF
 $(sc_mechs "XOAUTH2")
 on AUTH reply 454 4.7.0 Try later
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN" \
-	    "queue on" "logfile $T/log"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	[ -n "$(ls "$HOME/queue" 2>/dev/null)" ] || fail "nothing queued"
 	assert_no_secret
 }
 
 @test "auth xoauth2 but the server offers only PLAIN: exit 69, nothing sent" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_mechs "PLAIN LOGIN")
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 69
 	assert_error_line 'server does not offer AUTH xoauth2 \(offered: PLAIN LOGIN\)'
 	assert_no_auth_no_mail
 }
 
 @test "auth on with a password never picks XOAUTH2/OAUTHBEARER (a password is no token)" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "XOAUTH2 OAUTHBEARER LOGIN")
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_transcript 'C: AUTH LOGIN'
 	refute_transcript 'C: AUTH (XOAUTH2|OAUTHBEARER).*'
 }
 
 @test "auth xoauth2 over a connection without TLS: refused before any byte (78)" {
-	scenario <<EOF
+	server_and_config plain "user $USER_NAME" "auth xoauth2" \
+	    "password $TOKEN" <<EOF
 $(sc_plain)
 EOF
-	start_server
-	write_config plain "user $USER_NAME" "auth xoauth2" "password $TOKEN"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 78
 	assert_error_line 'allow_plaintext_auth'
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
@@ -289,14 +251,11 @@ client_payload() {
 }
 
 @test "auth on picks SCRAM-SHA-256 over SCRAM-SHA-1 and PLAIN; never pipelined" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "PLAIN SCRAM-SHA-1 SCRAM-SHA-256")
 ehlo PIPELINING
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_sequence 'C: AUTH SCRAM-SHA-256 .*' \
 	    '-- SCRAM-SHA-256: user alice, gs2 y' \
@@ -322,13 +281,10 @@ EOF
 }
 
 @test "auth scram-sha-1: RFC 5802 exchange, 20-byte proof" {
-	scenario <<EOF
+	server_and_config tls+auth "auth scram-sha-1" <<EOF
 $(sc_mechs "SCRAM-SHA-1 SCRAM-SHA-256")
 EOF
-	start_server
-	write_config tls+auth "auth scram-sha-1"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_transcript '-- SCRAM-SHA-1: channel binding ok, proof valid'
 	[[ $(client_payload 1) =~ ,p=[A-Za-z0-9+/]{27}=$ ]] ||
@@ -337,14 +293,11 @@ EOF
 }
 
 @test "SCRAM wrong password: 535 -> exit 77, no MAIL" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "SCRAM-SHA-256")
 password not the one
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'AUTH SCRAM-SHA-256: refused \(535\)'
 	assert_transcript '-- SCRAM-SHA-256: channel binding ok, proof invalid'
@@ -352,15 +305,12 @@ EOF
 }
 
 @test "SCRAM server signature wrong (impostor): exit 77, nothing more sent" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "SCRAM-SHA-256")
 ehlo PIPELINING
 scram_bad_signature on
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'server signature does not verify'
 	# the server notes the end of the connection after smtps has exited
@@ -376,27 +326,22 @@ EOF
 }
 
 @test "SCRAM iteration count beyond the limit: exit 76, nothing more" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "SCRAM-SHA-1")
 scram_iter 5000000
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 76
 	assert_error_line 'iteration count 5000000 out of range'
 	refute_transcript 'C[:+] (MAIL|QUIT).*'
 }
 
 @test "SCRAM with a password SASLprep refuses: one line, exit 78" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" \
+	    "passwordeval \"printf 'a\\\\007b'\"" <<EOF
 $(sc_mechs "SCRAM-SHA-256")
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "passwordeval \"printf 'a\\\\007b'\""
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 78
 	assert_error_line 'SASLprep'
 	[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line"
@@ -404,13 +349,10 @@ EOF
 }
 
 @test "TLS 1.3: auth on picks SCRAM-SHA-256-PLUS bound with tls-exporter (RFC 9266)" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "PLAIN SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_sequence 'C: AUTH SCRAM-SHA-256-PLUS .*' \
 	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \
@@ -422,14 +364,11 @@ EOF
 }
 
 @test "TLS 1.2: auth scram-sha-1-plus bound with tls-unique (RFC 5929)" {
-	scenario <<EOF
+	server_and_config tls+auth "auth scram-sha-1-plus" <<EOF
 $(sc_mechs "SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
 tls_max 1.2
 EOF
-	start_server
-	write_config tls+auth "auth scram-sha-1-plus"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence '-- SCRAM-SHA-1-PLUS: user alice, gs2 p=tls-unique' \
 	    '-- SCRAM-SHA-1-PLUS: channel binding ok, proof valid' 'S: 235 .*'
@@ -437,30 +376,25 @@ EOF
 }
 
 @test "SCRAM-PLUS through a relay with another TLS session: the binding differs, 535, exit 77" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "SCRAM-SHA-256-PLUS")
 scram_cb_mismatch on
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_transcript '-- SCRAM-SHA-256-PLUS: channel binding WRONG, proof invalid'
 	assert_no_auth_mail_after_refusal
 }
 
 @test "auth external: the client certificate signs in, no password looked up or run" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth external" \
+	    "passwordeval \"touch $T/ran; echo x\"" \
+	    "tls_cert_file $CERTS/client.pem" \
+	    "tls_key_file $CERTS/client-key.pem" <<EOF
 $(sc_mechs "PLAIN EXTERNAL")
 client_cert require $CERTS/ca.pem
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth external" \
-	    "passwordeval \"touch $T/ran; echo x\"" \
-	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_sequence '-- TLS client certificate: .*' \
 	    "C: AUTH EXTERNAL $(b64 "$USER_NAME")" \
@@ -471,56 +405,46 @@ EOF
 }
 
 @test "auth external without a password keyword is a valid account" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" \
+	    "tls_key_file $CERTS/client-key.pem" <<EOF
 $(sc_mechs "EXTERNAL")
 client_cert require $CERTS/ca.pem
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth external" \
-	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_delivered 1
 }
 
 @test "auth external without tls_cert_file: one line, exit 78, no connection" {
-	scenario <<EOF
+	server_and_config tls "user $USER_NAME" "auth external" <<EOF
 $(sc_mechs "EXTERNAL")
 EOF
-	start_server
-	write_config tls "user $USER_NAME" "auth external"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 78
 	assert_error_line 'auth external needs TLS and a client certificate'
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
 }
 
 @test "auth external refused by the server: exit 77" {
-	scenario <<EOF
+	server_and_config tls "user bob" "auth external" \
+	    "tls_cert_file $CERTS/client.pem" \
+	    "tls_key_file $CERTS/client-key.pem" <<EOF
 $(sc_mechs "EXTERNAL")
 client_cert request $CERTS/ca.pem
 EOF
-	start_server
-	write_config tls "user bob" "auth external" \
-	    "tls_cert_file $CERTS/client.pem" "tls_key_file $CERTS/client-key.pem"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_transcript "-- EXTERNAL: authzid 'bob', client certificate yes"
 	assert_no_auth_mail_after_refusal
 }
 
 @test "auth cram-md5: RFC 2195 exchange when named; auth on never picks it" {
-	scenario <<EOF
+	server_and_config tls+auth "auth cram-md5" <<EOF
 $(sc_mechs "CRAM-MD5")
 connections 2
 EOF
-	start_server
-	write_config tls+auth "auth cram-md5"
-	std_message
-	run_smtps -v bob@example.net
+	send_std -v bob@example.net
 	assert_status 0
 	assert_sequence 'C: AUTH CRAM-MD5' 'S: 334 .*' 'C: .*' 'S: 235 .*'
 	local resp
@@ -536,26 +460,20 @@ EOF
 }
 
 @test "cram-md5 with a wrong password: exit 77" {
-	scenario <<EOF
+	server_and_config tls+auth "auth cram-md5" <<EOF
 $(sc_mechs "CRAM-MD5")
 password other
 EOF
-	start_server
-	write_config tls+auth "auth cram-md5"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_no_auth_mail_after_refusal
 }
 
 @test "auth scram-sha-256 named while -PLUS is offered: gs2 flag n (RFC 5802 6), not y" {
-	scenario <<EOF
+	server_and_config tls+auth "auth scram-sha-256" <<EOF
 $(sc_mechs "SCRAM-SHA-256 SCRAM-SHA-256-PLUS")
 EOF
-	start_server
-	write_config tls+auth "auth scram-sha-256"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence '-- SCRAM-SHA-256: user alice, gs2 n' \
 	    '-- SCRAM-SHA-256: channel binding ok, proof valid' 'S: 235 .*'
@@ -563,15 +481,12 @@ EOF
 }
 
 @test "SCRAM server says 235 without its signature: exit 77, no MAIL" {
-	scenario <<EOF
+	server_and_config tls+auth <<EOF
 $(sc_mechs "SCRAM-SHA-256")
 ehlo PIPELINING
 scram_skip_final on
 EOF
-	start_server
-	write_config tls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 77
 	assert_error_line 'accepted without proving that it knows the password'
 	assert_transcript 'S: 235 .*'
@@ -580,15 +495,12 @@ EOF
 }
 
 @test "STARTTLS: SCRAM-SHA-256-PLUS binds to the TLS session started by STARTTLS" {
-	scenario <<EOF
+	server_and_config starttls+auth <<EOF
 $(sc_starttls)
 ehlo PIPELINING
 ehlo_tls AUTH PLAIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS
 EOF
-	start_server
-	write_config starttls+auth
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	assert_sequence '-- TLS' 'C: AUTH SCRAM-SHA-256-PLUS .*' \
 	    '-- SCRAM-SHA-256-PLUS: user alice, gs2 p=tls-exporter' \

@@ -6,14 +6,7 @@
 load helper
 
 setup_file() { common_setup_file; }
-setup() {
-	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
-	write_config plain
-}
+setup() { plain_server_setup; }
 teardown() { common_teardown; }
 
 # expect_rcpts ADDR...: the envelope's RCPTs are exactly these (any order,

@@ -17,12 +17,20 @@ mkdir -p "$work/crash"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# seeds from the golden files: the config parser's (first byte: the home)
+# seeds from the golden files: the config parser's (first byte: the home);
+# the address and header parsers' inputs as they are
 gen_seeds() {
 	mkdir -p "$work/gen/conf"
 	for f in "$root"/tests/unit/data/conf/*.rc; do
 		[ -f "$f" ] || continue
 		{ printf '\000'; cat "$f"; } > "$work/gen/conf/$(basename "$f")"
+	done
+	for d in addr hdr; do
+		mkdir -p "$work/gen/$d"
+		for f in "$root/tests/unit/data/$d"/*.in; do
+			[ -f "$f" ] || continue
+			cp "$f" "$work/gen/$d/"
+		done
 	done
 }
 

@@ -6,6 +6,13 @@
  * Each list case gives the exact addresses expected in order, or a piece
  * of the error message that must appear (and then EX_DATAERR and an
  * untouched list).
+ *
+ * Golden files (t.h's t_golden): tests/unit/data/addr/NAME.in is a header
+ * field's value, byte for byte (no newline added at the end), parsed as
+ * an address list; NAME.out is "ok N" and the N addresses, one a line, or
+ * "error CODE: MESSAGE".  The rfc5322-* cases are the examples of RFC 5322
+ * Appendix A, with the addresses the RFC gives.  The .in files are also
+ * fuzz_addr's seeds (tests/fuzz/run.sh).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +284,28 @@ test_list_api(void)
 	addr_list_free(&l);
 }
 
+/* golden files: the parse of a header value as the canonical dump */
+static void
+dump_list(const char *in, size_t len, FILE *f)
+{
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	size_t i;
+
+	err_clear(&e);
+	if (addr_list_parse(in, len, &l, &e) == -1) {
+		fprintf(f, "error %d: %s\n", e.code, e.msg);
+		addr_list_free(&l);
+		return;
+	}
+	fprintf(f, "ok %zu\n", l.n);
+	for (i = 0; i < l.n; i++) {
+		t_put_escaped(f, l.v[i], strlen(l.v[i]));
+		fputc('\n', f);
+	}
+	addr_list_free(&l);
+}
+
 int
 main(void)
 {
@@ -286,5 +315,6 @@ main(void)
 		test_list_case(&lcases[i]);
 	test_limits();
 	test_list_api();
+	t_golden("tests/unit/data/addr", dump_list);
 	return t_done("t_addr");
 }

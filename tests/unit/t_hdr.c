@@ -6,6 +6,13 @@
  * the errors, and properties of the added From field (line lengths, the
  * RFC 2047 encoded words decode back to the name).
  *
+ * Golden files (t.h's t_golden): tests/unit/data/hdr/NAME.in is the start
+ * of a message as smtps sees it (CRLF lines), NAME.out its dump: where
+ * hdr_split ends the header block, then with default_policy() and -t
+ * either "error CODE: MESSAGE" or the recipients ("rcpt ADDR") and the
+ * rewritten block, a "| " line per line.  The .in files are also
+ * fuzz_hdr's seeds (tests/fuzz/run.sh).
+ *
  * Expected Date values were computed with GNU date(1), e.g.
  *   TZ=UTC-01:00 LC_ALL=C date -d @1709251199 '+%a, %-d %b %Y %T %z'
  */
@@ -693,6 +700,40 @@ test_policies(void)
 	    "To: undisclosed-recipients:;\r\n" D M, 3);
 }
 
+/* golden files: split, then rewrite with -t, as the canonical dump */
+static void
+dump_head(const char *in, size_t len, FILE *f)
+{
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	const char *nl;
+	size_t body, i, j;
+	long n;
+
+	n = hdr_split(in, len, 1, &body);
+	fprintf(f, "header block %ld bytes, body at %zu\n", n, body);
+	default_policy(&pol);
+	pol.read_rcpts = 1;
+	err_clear(&e);
+	if (n < 0 || hdr_rewrite(in, (size_t)n, &pol, &out, &l, &e) == -1)
+		fprintf(f, "error %d: %s\n", e.code, e.msg);
+	else {
+		for (i = 0; i < l.n; i++)
+			fprintf(f, "rcpt %s\n", l.v[i]);
+		for (i = 0; i < out.len; i = j + 2) {
+			nl = memmem(out.p + i, out.len - i, "\r\n", 2);
+			j = nl != NULL ? (size_t)(nl - out.p) : out.len;
+			fputs("| ", f);
+			t_put_escaped(f, out.p + i, j - i);
+			fputc('\n', f);
+		}
+	}
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
 int
 main(void)
 {
@@ -710,5 +751,6 @@ main(void)
 	test_has();
 	test_get();
 	test_buf();
+	t_golden("tests/unit/data/hdr", dump_head);
 	return t_done("t_hdr");
 }

@@ -8,10 +8,7 @@ load helper
 setup_file() { common_setup_file; }
 setup() {
 	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
+	start_plain_server
 }
 teardown() { common_teardown; }
 

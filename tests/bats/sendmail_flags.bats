@@ -7,27 +7,18 @@
 load helper
 
 setup_file() { common_setup_file; }
-setup() {
-	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
-	write_config plain
-}
+setup() { plain_server_setup; }
 teardown() { common_teardown; }
 
 # a plain server that offers DSN
 dsn_server() {
 	stop_server
-	scenario <<EOF
+	server_and_config plain "$@" <<EOF
 $(sc_plain)
 ehlo PIPELINING
 ehlo DSN
 ehlo 8BITMIME
 EOF
-	start_server
-	write_config plain "$@"
 }
 
 @test "-N -R -V: NOTIFY=, RET=, ENVID= (xtext) sent when the server offers DSN" {
@@ -162,17 +153,15 @@ EOF
 
 @test "logfile: one key=value line per attempt, no secret, failures too" {
 	stop_server
-	scenario <<EOF
+	server_and_config plain+auth "logfile $T/log" \
+	    "logfile_time_format %Y-%m-%d" <<EOF
 $(sc_plain)
 user $USER_NAME
 password $USER_PASS
 on RCPT:nobody@example.net reply 550 5.1.1 unknown\tuser\e[2J
 connections 2
 EOF
-	start_server
-	write_config plain+auth "logfile $T/log" "logfile_time_format %Y-%m-%d"
-	std_message
-	run_smtps bob@example.net
+	send_std
 	assert_status 0
 	run_smtps nobody@example.net
 	assert_status 67
@@ -198,12 +187,10 @@ EOF
 
 @test "-bv: MAIL, RCPT each, RSET; one line per recipient; nothing sent" {
 	stop_server
-	scenario <<EOF2
+	server_and_config plain "maildomain corp.example" <<EOF2
 $(sc_plain)
 on RCPT:nobody@example.net reply 550 5.1.1 <nobody@example.net>: unknown
 EOF2
-	start_server
-	write_config plain "maildomain corp.example"
 	run_smtps -bv bob@example.net root
 	assert_status 0
 	[ "$output" = "$(printf '%s\n' 'bob@example.net: deliverable (250 2.1.5 Ok)' \
@@ -215,12 +202,10 @@ EOF2
 
 @test "-bv: a refused recipient: exit 67, named" {
 	stop_server
-	scenario <<EOF2
+	server_and_config plain <<EOF2
 $(sc_plain)
 on RCPT:nobody@example.net reply 550 5.1.1 <nobody@example.net>: unknown
 EOF2
-	start_server
-	write_config plain
 	run_smtps -bv bob@example.net nobody@example.net
 	assert_status 67
 	echo "$output" | grep -qx 'nobody@example.net: refused (550 5.1.1 <nobody@example.net>: unknown)' ||

@@ -9,10 +9,7 @@ load helper
 setup_file() { common_setup_file; }
 setup() {
 	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
+	start_plain_server
 	cat > "$T/aliases" <<'EOF'
 # system aliases
 root: admin@example.net, Ops Team <ops@example.net>   # comment

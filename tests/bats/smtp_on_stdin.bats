@@ -8,19 +8,28 @@
 load helper
 
 setup_file() { common_setup_file; }
-setup() {
-	common_setup
-	scenario <<EOF
-$(sc_plain)
-EOF
-	start_server
-	write_config plain
-}
+setup() { plain_server_setup; }
 teardown() { common_teardown; }
 
 # bs_script: stdin (LF lines) becomes smtps's input with CRLF line ends
 bs_script() {
 	sed 's/$/\r/' > "$INPUT"
+}
+
+# bs_one_message RCPT: the script of one session sending one short
+# message from alice@example.org to RCPT, then QUIT
+bs_one_message() {
+	bs_script <<EOF
+EHLO c
+MAIL FROM:<alice@example.org>
+RCPT TO:<$1>
+DATA
+Subject: x
+
+x
+.
+QUIT
+EOF
 }
 
 # the replies on stdout without CR, one per line
@@ -80,12 +89,10 @@ Subject: two
 QUIT
 EOF
 	stop_server
-	scenario <<EOF
+	server_and_config plain <<EOF
 $(sc_plain)
 connections 2
 EOF
-	start_server
-	write_config plain
 	run_smtps -bs
 	assert_status 0
 	[ "$(replies | grep -c '^250 2.0.0 Ok: delivered$')" -eq 2 ] ||
@@ -97,23 +104,11 @@ EOF
 
 @test "-bs: a recipient the server refuses gives a 550 reply for that message" {
 	stop_server
-	scenario <<EOF
+	server_and_config plain <<EOF
 $(sc_plain)
 on RCPT:nobody@example.net reply 550 5.1.1 <nobody@example.net>: unknown
 EOF
-	start_server
-	write_config plain
-	bs_script <<'EOF'
-EHLO c
-MAIL FROM:<alice@example.org>
-RCPT TO:<nobody@example.net>
-DATA
-Subject: x
-
-x
-.
-QUIT
-EOF
+	bs_one_message nobody@example.net
 	run_smtps -bs
 	assert_status 0
 	replies | grep -q '^550 5.1.1 .*nobody@example.net' ||
@@ -123,17 +118,7 @@ EOF
 
 @test "-bs: an unreachable server gives 451 so the client keeps the message" {
 	stop_server
-	bs_script <<'EOF'
-EHLO c
-MAIL FROM:<alice@example.org>
-RCPT TO:<bob@example.net>
-DATA
-Subject: x
-
-x
-.
-QUIT
-EOF
+	bs_one_message bob@example.net
 	run_smtps -bs
 	assert_status 0
 	replies | grep -q '^451 4.3.0 ' || fail "no 451 reply: $(replies)"
