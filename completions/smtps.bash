@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bash completion for smtps(1), also when it is installed as sendmail.
 # Copy to /usr/share/bash-completion/completions/smtps, or source it.
 # Needs nothing from the bash-completion package.

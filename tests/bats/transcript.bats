@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The conversation itself, as a specification: for each core flow the
 # scripted server's whole transcript, every line in order, client and
 # server, and the flights (C+ = sent in the same write as the client's

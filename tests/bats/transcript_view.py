@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """transcript_view.py TRANSCRIPT - the scripted server's transcript as
 tests/bats/transcript.bats compares it (helper.bash: assert_transcript_exact).
 
