@@ -122,6 +122,23 @@ retry_worth(const struct deliver_job *j, const struct deliver_outcome *o)
 static enum deliver_res bounce(const struct deliver_job *,
     struct deliver_outcome *, struct err *);
 
+/*
+ * A possible duplicate, said where the entry's fate is told: this
+ * attempt lost the link after its final dot, or an earlier one was
+ * killed after its dot (ID.dot found, queue.h).  "" when neither.
+ */
+static const char *
+dup_note(const struct qentry *qe, const struct err *e)
+{
+	if (e != NULL && e->after_dot)
+		return " (the connection was lost after the final dot: a "
+		    "duplicate is possible)";
+	if (qe->dot_earlier)
+		return " (an earlier attempt was stopped after its final dot: "
+		    "a duplicate is possible)";
+	return "";
+}
+
 /* drop the recipients that are done with from the entry */
 static void
 drop_finished(struct qentry *qe, const enum smtp_rcpt *st)
@@ -171,10 +188,10 @@ defer(const struct deliver_job *j, struct deliver_outcome *o, struct err *e)
 			return bounce(j, o, e);
 		}
 	}
+	if (!e->after_dot)	/* the dot was answered, or never sent */
+		queue_dot_clear(j->dir, qe);
 	queue_log(j->dir, qe->id, "deferred (attempt %d): %s%s; retrying in "
-	    "%d s", qe->attempts, qe->error, e->after_dot ? " (the connection "
-	    "was lost after the final dot: a duplicate is possible)" : "",
-	    o->delay);
+	    "%d s", qe->attempts, qe->error, dup_note(qe, e), o->delay);
 	return DELIVER_QUEUED;
 }
 
@@ -280,8 +297,8 @@ settle_queue(const struct deliver_job *j, struct deliver_outcome *o,
 	o->delay = 0;
 	if (o->kind == DELIVER_OK) {
 		queue_remove(j->dir, qe);
-		queue_log(j->dir, qe->id, "delivered to %zu recipient%s",
-		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s");
+		queue_log(j->dir, qe->id, "delivered to %zu recipient%s%s",
+		    qe->nrcpts, qe->nrcpts == 1 ? "" : "s", dup_note(qe, NULL));
 		return DELIVER_DELIVERED;
 	}
 	keep = retry_worth(j, o);
@@ -414,15 +431,16 @@ report_run(const struct deliver_job *j, const struct deliver_outcome *o,
 
 	switch (o->res) {
 	case DELIVER_DELIVERED:
-		fprintf(j->out, "%s: delivered\n", id);
+		fprintf(j->out, "%s: delivered%s\n", id,
+		    dup_note(j->qe, NULL));
 		return 0;
 	case DELIVER_LEFTOVER:
 		fprintf(j->out, "%s: already delivered or removed (a leftover "
 		    "envelope removed)\n", id);
 		return 0;
 	case DELIVER_QUEUED:
-		fprintf(j->out, "%s: deferred: %s; retrying in %d s\n", id,
-		    j->qe->error, o->delay);
+		fprintf(j->out, "%s: deferred: %s%s; retrying in %d s\n", id,
+		    j->qe->error, dup_note(j->qe, e), o->delay);
 		return EX_TEMPFAIL;
 	default:
 		fprintf(j->out, "%s: failed: %s%s%s%s\n", id, e->msg,

@@ -467,6 +467,42 @@ queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
 	return rc;
 }
 
+/* ID.dot: is it there (queue.h) */
+static int
+dot_there(const char *dir, const char *id)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s.dot", dir, id);
+	return lstat(path, &st) == 0;
+}
+
+void
+queue_dot_mark(const struct spool *sp)
+{
+	char path[4096];
+	int fd;
+
+	if (!sp->entry)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.dot", sp->dir, sp->id);
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd != -1)
+		close(fd);
+}
+
+void
+queue_dot_clear(const char *dir, const struct qentry *qe)
+{
+	char path[4096];
+
+	if (qe->dot_earlier)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.dot", dir, qe->id);
+	(void)unlink(path);
+}
+
 int
 queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
 {
@@ -492,6 +528,7 @@ queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
 		return -1;
 	}
 	qe->lockfd = fd;
+	qe->dot_earlier = dot_there(dir, id);
 	return 0;
 }
 
@@ -569,6 +606,7 @@ queue_commit(struct spool *sp, struct qentry *qe, struct err *e)
 		goto fail;
 	}
 	qe->lockfd = fd;
+	sp->entry = 1;
 	return 0;
 fail:
 	unlink(tmpenv);
@@ -628,6 +666,8 @@ queue_remove(const char *dir, struct qentry *qe)
 	}
 	(void)fsync_dir(dir);
 	snprintf(path, sizeof(path), "%s/%s.msg", dir, qe->id);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s.dot", dir, qe->id);
 	unlink(path);
 	if (rc == -1)
 		queue_log(dir, qe->id, "cannot remove the entry: %s; its "
@@ -700,6 +740,7 @@ queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
 	}
 	sp->size = st.st_size;
 	sp->eightbit = qe->eightbit;
+	sp->entry = 1;
 	if (!qe->synced && check_msg(sp, qe) == -1) {
 		err_set(e, EX_IOERR, "queue entry %s: the message file is "
 		    "incomplete (the machine stopped before it was saved, so "
@@ -773,7 +814,7 @@ queue_ids_free(char **ids, size_t n)
 }
 
 /* unlink `name` in dir when older than the limit; `orphan`: only a .msg
-   whose .env does not exist */
+   or .dot whose .env does not exist */
 static void
 clean_one(const char *dir, const char *name, int orphan, time_t now)
 {
@@ -788,7 +829,8 @@ clean_one(const char *dir, const char *name, int orphan, time_t now)
 	if (orphan) {
 		char env[4096];
 
-		if (l < 5 || strcmp(name + l - 4, ".msg") != 0)
+		if (l < 5 || (strcmp(name + l - 4, ".msg") != 0 &&
+		    strcmp(name + l - 4, ".dot") != 0))
 			return;
 		snprintf(env, sizeof(env), "%s/%.*s.env", dir, (int)(l - 4),
 		    name);

@@ -8,6 +8,11 @@
  *   ID.msg                   the message, CRLF, headers already rewritten
  *   ID.env                   envelope and state (text, see queue.c); an
  *                            entry exists iff its ID.env exists
+ *   ID.dot                   an attempt's final dot may have reached the
+ *                            server (made just before it is sent, removed
+ *                            once the dot's reply is read): found by the
+ *                            next attempt, it means an earlier one was
+ *                            killed after its dot (qe->dot_earlier)
  *   flush.lock               held (flock) by the one running flusher; holds
  *                            its PID as text
  *   log                      one line per queue event (flusher, give-ups)
@@ -28,7 +33,8 @@
  * nothing is left (no .env, no .msg) and the error is EX_TEMPFAIL (disk
  * full) or EX_CANTCREAT; sp->path still names the tmp spool.
  * queue_lock(): open ID.env, take its flock without blocking, check it is
- * still the entry's file (not replaced meanwhile), read it into qe.
+ * still the entry's file (not replaced meanwhile), read it into qe;
+ * qe->dot_earlier says whether ID.dot is there.
  * Returns 0 (locked, qe filled), 1 (another process holds it), -1 (gone or
  * unreadable; e filled).
  * queue_read(): read an entry without locking (listing, scanning).
@@ -38,7 +44,14 @@
  * again); an entry not yet synced
  * has its ID.msg fsync'ed first (failure -> -1, nothing changed: the
  * entry must not be reported as kept).
- * queue_remove(): unlink ID.env (the entry ends), then ID.msg; unlock.
+ * queue_dot_mark(): before the final dot (or BDAT LAST) of a queue
+ * entry's message leaves (sp->entry): create ID.dot.  Errors are ignored:
+ * it only serves to disclose a possible duplicate after a SIGKILL.
+ * queue_dot_clear(): the attempt read its dot's reply (or never sent the
+ * dot): remove ID.dot, unless an earlier attempt left it
+ * (qe->dot_earlier), which the entry must keep disclosing until it ends.
+ * queue_remove(): unlink ID.env (the entry ends), then ID.msg and ID.dot;
+ * unlock.
  * When ID.env cannot be unlinked (EIO, EROFS...) ID.msg is unlinked all
  * the same, the queue log says so, and -1 is returned: an ID.env whose
  * ID.msg is gone (queue_msg_gone() true) is a finished entry, neither
@@ -50,7 +63,7 @@
  * sum must match, else EX_IOERR "... incomplete ..." (never delivered).
  * queue_scan(): the IDs of all entries, sorted (= by age); caller frees
  * with queue_ids_free().  A missing directory is an empty queue.
- * queue_clean(): remove tmp files and .msg files without .env older than
+ * queue_clean(): remove tmp files and .msg/.dot files without .env older than
  * LIMIT_QUEUE_TMP_AGE (left by a killed process).
  * queue_backoff(): delay before retry number `attempts` (1 = first):
  * min * 2^(attempts-1), at most max, +-LIMIT_QUEUE_JITTER_PCT % jitter,
@@ -86,6 +99,7 @@ struct spool {
 	off_t	size;			/* bytes in the spool file (CRLF form) */
 	int	eightbit;		/* body or headers have bytes >= 0x80 */
 	char	sum[SUM_HEX];		/* sum.h checksum of the spool */
+	int	entry;			/* a queue entry's message (ID.dot) */
 };
 
 /* one entry's envelope and state: the .env file */
@@ -109,6 +123,8 @@ struct qentry {
 	int	  synced;		/* ID.msg is known to be on disk */
 	char	  sum[SUM_HEX];		/* of ID.msg, checked when !synced */
 	int	  lockfd;		/* -1, or the locked .env */
+	int	  dot_earlier;		/* ID.dot found: an earlier attempt
+					   was killed after its final dot */
 };
 
 int	queue_spool_create(const char *dir, struct spool *, struct err *);
@@ -120,6 +136,8 @@ int	queue_read(const char *dir, const char *id, struct qentry *,
 	    struct err *);
 int	queue_update(const char *dir, struct qentry *, struct err *);
 int	queue_remove(const char *dir, struct qentry *);
+void	queue_dot_mark(const struct spool *);
+void	queue_dot_clear(const char *dir, const struct qentry *);
 int	queue_msg_gone(const char *dir, const char *id);
 void	queue_unlock(struct qentry *);
 int	queue_open_msg(const char *dir, const struct qentry *, struct spool *,

@@ -34,6 +34,7 @@
 #include "dot.h"
 #include "io.h"
 #include "diag.h"
+#include "queue.h"
 #include "reply.h"
 #include "smtp.h"
 #include "smtp_int.h"
@@ -233,8 +234,10 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 		return err_set(e, EX_IOERR, "cannot rewind the spool file");
 	if (smtp_no_stray(s, "the 354 to DATA, before the message", e) == -1 ||
 	    spool_out(s, sp, &d, e) == -1 ||
-	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) == -1 ||
-	    io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
+	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) == -1)
+		return -1;
+	queue_dot_mark(sp);	/* a kill from here on: a possible duplicate */
+	if (io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
 		return -1;
 	diag_proto(1, "<message body>", 14, 0);
 	s->due++;		/* the reply to the dot */
@@ -332,6 +335,7 @@ send_chunk(struct smtp *s, struct spool *sp, struct err *e)
 
 	if (fstat(sp->fd, &sb) == -1 || lseek(sp->fd, 0, SEEK_SET) == -1)
 		return err_set(e, EX_IOERR, "cannot read the spool file");
+	queue_dot_mark(sp);	/* the whole message in one LAST chunk */
 	if (smtp_cmd(s, 0, e, "BDAT %lld LAST", (long long)sb.st_size) == -1)
 		return -1;
 	if (spool_out(s, sp, NULL, e) == -1)

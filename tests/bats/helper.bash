@@ -505,7 +505,7 @@ plain_b64() {
 stop_flusher() {
 	local q=${1:-$HOME/queue} pid
 	pid=$(cat "$q/flush.lock" 2>/dev/null) || return 0
-	if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null |
+	if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" |
 	    grep -q -- "--flush-daemon $q"; then
 		kill "$pid" 2>/dev/null || true
 	fi
