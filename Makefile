@@ -46,11 +46,28 @@ VERSION	= 0.1.0
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' \
 	  -Isrc $(PKG_CFLAGS) $(WARN) $(HARDEN_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 
+# Build tree: objects, unit tests and the linked binary of a build go
+# under B (build/; the sanitizer build: build-san/), the libFuzzer build
+# under build-fuzz/, the bench tools under build/bench/; src/ and tests/
+# hold only sources.  ./smtps is a copy of the last $(B)/smtps built, so
+# `make` after `make sanitize` puts the normal binary back.
+# $(B)/.buildflags
+# holds the compiler, flags and link flags: when they change (another
+# CFLAGS) every object of B is rebuilt.
+B	?= build
 SRCS	= $(wildcard src/*.c)
-LIBSRCS	= $(filter-out src/main.c,$(SRCS))
-OBJS	= $(SRCS:.c=.o)
-LIBOBJS	= $(LIBSRCS:.c=.o)
-UNITS	= $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/t_*.c))
+HDRS	= $(wildcard src/*.h)
+MODS	= $(patsubst src/%.c,%,$(SRCS))
+LIBMODS	= $(filter-out main,$(MODS))
+objs	= $(patsubst %,$(B)/%.o,$(1))
+OBJS	= $(call objs,$(MODS))
+UNITS	= $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/t_*.c))
+
+FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS)
+ifneq ($(file <$(B)/.buildflags),$(FLAGS_NOW))
+$(shell mkdir -p $(B))
+$(file >$(B)/.buildflags,$(FLAGS_NOW))
+endif
 
 all: pkgcheck smtps
 
@@ -60,40 +77,46 @@ pkgcheck:
 	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
 	  exit 1; }
 
-smtps: $(OBJS)
+smtps: $(B)/smtps FORCE
+	@cmp -s $(B)/smtps $@ || { cp $(B)/smtps $@.tmp && mv -f $@.tmp $@ && \
+	  echo "smtps: copied from $(B)/smtps"; }
+
+$(B)/smtps: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-src/%.o: src/%.c src/*.h Makefile
+$(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # each unit test links only the modules it needs (T_name), so a module can be
 # tested while others are unfinished
-T_addr	= src/addr.o src/err.o
-T_hdr	= src/hdr.o src/addr.o src/err.o
-T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/sum.o src/err.o
-T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/logline.o src/err.o
-T_account = src/account.o src/oauth2conf.o src/tls.o src/tlscache.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/logline.o src/err.o
-T_reply	= src/reply.o src/err.o
-T_dot	= src/dot.o
-T_sum	= src/sum.o
-T_sasl	= src/sasl.o src/scram.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
-T_scram	= src/scram.o src/sasl.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
-T_smtpauth = $(LIBOBJS)
-T_io	= src/io.o src/err.o
-T_flags	= src/flags.o src/err.o
-T_queue	= src/queue.o src/sum.o src/io.o src/err.o
-T_dead	= src/dead.o src/io.o src/err.o
-T_alias	= src/alias.o src/addr.o src/err.o
-T_bsproto	= src/bsproto.o src/addr.o src/err.o
-T_logline = src/logline.o src/err.o
-T_socks	= src/socks.o src/err.o
-T_url	= src/url.o src/err.o
-T_httpresp = src/httpresp.o src/err.o
-T_jdoc	= src/jdoc.o src/err.o
-T_netrc	= src/netrc.o src/err.o
+T_addr	= addr err
+T_hdr	= hdr addr err
+T_msg	= msg dot hdr addr sum err
+T_conf	= conf confval url secret prompt netrc io diag logline err
+T_account = account oauth2conf tls tlscache $(T_conf)
+T_reply	= reply err
+T_dot	= dot
+T_sum	= sum
+T_sasl	= sasl scram secret prompt netrc io diag err
+T_scram	= $(T_sasl)
+T_smtpauth = $(LIBMODS)
+T_io	= io err
+T_flags	= flags err
+T_queue	= queue sum io err
+T_dead	= dead io err
+T_alias	= alias addr err
+T_bsproto = bsproto addr err
+T_logline = logline err
+T_socks	= socks err
+T_url	= url err
+T_httpresp = httpresp err
+T_jdoc	= jdoc err
+T_netrc	= netrc err
 .SECONDEXPANSION:
-tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)
+$(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*))
+	@mkdir -p $(B)/unit
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $< \
+	  $(call objs,$(T_$*)) $(PKG_LIBS)
 
 # install build and test packages (Debian, as root; no-op when present)
 deps:
@@ -121,39 +144,44 @@ integration: smtps
 
 # ASan + UBSan binary and test run (SAN_EXTRA: more flags, e.g. -Werror)
 SAN_EXTRA ?=
-sanitize:
-	$(MAKE) clean-obj
-	$(MAKE) smtps HARDEN=0 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
+# in build-san/ (./smtps becomes a copy of build-san/smtps until the next
+# plain `make`)
+SAN_FLAGS = B=build-san HARDEN=0 \
+	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
 	  LDFLAGS='-fsanitize=address,undefined'
+sanitize:
+	$(MAKE) $(SAN_FLAGS) smtps
 
 check-sanitize: deps-test
 	$(MAKE) sanitize
-	$(MAKE) unit HARDEN=0 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
-	  LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) $(SAN_FLAGS) unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
 
 # libFuzzer targets (tests/fuzz/README): the library is compiled once
-# with coverage + ASan/UBSan into FUZZ_OBJDIR, each target links it.
+# with coverage + ASan/UBSan into FUZZ_OBJDIR, each target (FUZZ_DIR/fuzz_NAME)
+# links it.
 # `make fuzz-run FUZZ_SECONDS=N` runs every target N seconds from its seed
 # corpus (tests/fuzz/seed/<name>, plus generated seeds); crashes land in
 # tests/tmp/fuzz/crash/.  FUZZ_TARGETS=smtp,msg picks some.
-FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_OBJDIR = tests/tmp/fuzzobj
-FUZZ_OBJS = $(patsubst src/%.c,$(FUZZ_OBJDIR)/%.o,$(LIBSRCS))
+FUZZ_DIR = build-fuzz
+FUZZERS	= $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJDIR = $(FUZZ_DIR)/obj
+FUZZ_OBJS = $(patsubst %,$(FUZZ_OBJDIR)/%.o,$(LIBMODS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' -Isrc \
 	  $(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 fuzz: $(FUZZERS)
 .PRECIOUS: $(FUZZ_OBJDIR)/%.o
-$(FUZZ_OBJDIR)/%.o: src/%.c src/*.h
+$(FUZZ_OBJDIR)/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(FUZZ_OBJDIR)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(FUZZ_OBJS) $(PKG_LIBS)
 fuzz-run: $(FUZZERS)
-	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_DIR=$(CURDIR)/$(FUZZ_DIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS) \
+	  $(FUZZ_TARGETS)
 
 # hostile SMTP server fuzzer (tests/hostile/README) against the ASan+UBSan
 # binary: HOSTILE_SECONDS of mutated sessions from seed HOSTILE_SEED
@@ -190,7 +218,6 @@ fuzz-ci: deps-test
 	$(MAKE) fuzz-run FUZZ_SECONDS=60
 	$(MAKE) sanitize SAN_EXTRA=-Werror
 	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=180
-	$(MAKE) clean-obj
 	$(MAKE) smtps CFLAGS='-O1 -g'
 	$(MAKE) valgrind
 
@@ -200,7 +227,7 @@ demo: deps-test
 
 # benchmark against msmtp (the performance targets; tests/bench/run.sh): prints a table,
 # never fails the build, not part of `make check`.  BENCH_QUICK=1: smoke run
-BENCH_BIN = tests/tmp/bench/bin
+BENCH_BIN = build/bench
 BENCH_TOOLS = $(patsubst tests/bench/%.c,$(BENCH_BIN)/%,$(wildcard tests/bench/*.c))
 $(BENCH_BIN)/%: tests/bench/%.c
 	@mkdir -p $(BENCH_BIN)
@@ -266,10 +293,12 @@ check-hardening: smtps
 	hardening-check --nocfprotection smtps
 
 clean-obj:
-	rm -f src/*.o
-clean: clean-obj
-	rm -f smtps $(UNITS) $(FUZZERS)
-	rm -rf tests/tmp
+	rm -f build/*.o build-san/*.o $(FUZZ_OBJDIR)/*.o
+clean:
+	rm -rf build build-san $(FUZZ_DIR) tests/tmp
+	rm -f smtps smtps.tmp
+FORCE:
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
-	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint-man clean clean-obj
+	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint lint-man \
+	clean clean-obj FORCE
