@@ -14,10 +14,7 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-# snprintf truncation is deliberate here (bounded messages); gcc only
-NOTRUNC	:= $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null \
-	  >/dev/null 2>&1 && echo -Wno-format-truncation)
-WARN	= -Wall -Wextra -Wshadow -Wformat=2 $(NOTRUNC) \
+WARN	= -Wall -Wextra -Wshadow -Wformat=2 \
 	  -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	  -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough \
 	  -Wnull-dereference -Wcast-align
@@ -92,18 +89,18 @@ $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 T_addr	= addr err
 T_hdr	= hdr addr err
 T_msg	= msg dot hdr addr sum err
-T_conf	= conf confval url secret prompt netrc io diag logline err
+T_conf	= conf confval url secret fspath prompt netrc io diag logline err
 T_account = account oauth2conf tls tlscache $(T_conf)
 T_reply	= reply err
 T_dot	= dot
 T_sum	= sum
-T_sasl	= sasl scram secret prompt netrc io diag err
+T_sasl	= sasl scram secret fspath prompt netrc io diag err
 T_scram	= $(T_sasl)
 T_smtpauth = $(LIBMODS)
 T_io	= io err
 T_flags	= flags err
-T_queue	= queue sum io err
-T_dead	= dead io err
+T_queue	= queue fspath sum io err
+T_dead	= dead fspath io err
 T_alias	= alias addr err
 T_bsproto = bsproto addr err
 T_logline = logline err
@@ -112,6 +109,7 @@ T_url	= url err
 T_httpresp = httpresp err
 T_jdoc	= jdoc err
 T_netrc	= netrc err
+T_fspath = fspath err
 .SECONDEXPANSION:
 $(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*))
 	@mkdir -p $(B)/unit

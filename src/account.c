@@ -43,6 +43,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fspath.h"
 #include "account.h"
 #include "diag.h"
 #include "oauth2.h"
@@ -189,19 +190,24 @@ open_conf(const struct opts *o, const char *home, char *path, size_t sz,
     int *fd, struct err *e)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	char cand[2][PATH_MAX], tried[LIMIT_ERR_MSG / 2] = "";
-	int i, n = 0;
+	char cand[2][LIMIT_PATH], tried[LIMIT_ERR_MSG / 2] = "";
+	int i, n = 0, rc = 0;
 
 	if (o->conffile != NULL)
-		snprintf(cand[n++], sizeof(cand[0]), "%s", o->conffile);
+		rc = fspath_fmt(cand[n++], sizeof(cand[0]), e, "%s",
+		    o->conffile);
 	else {
 		if (xdg != NULL && *xdg == '/')
-			snprintf(cand[n++], sizeof(cand[0]), "%s/smtps/mailrc",
-			    xdg);
+			rc = fspath_join(cand[n++], sizeof(cand[0]), xdg,
+			    "smtps/mailrc", e);
 		else if (home != NULL)
-			snprintf(cand[n++], sizeof(cand[0]),
-			    "%s/.config/smtps/mailrc", home);
-		snprintf(cand[n++], sizeof(cand[0]), "%s", SMTPS_SYSTEM_CONF);
+			rc = fspath_join(cand[n++], sizeof(cand[0]), home,
+			    ".config/smtps/mailrc", e);
+		strlcpy(cand[n++], SMTPS_SYSTEM_CONF, sizeof(cand[0]));
+	}
+	if (rc == -1) {
+		e->code = EX_CONFIG;
+		return err_prefix(e, "config file");
 	}
 	for (i = 0; i < n; i++) {
 		*fd = open(cand[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -506,7 +512,7 @@ int
 account_load(const struct opts *o, struct account *out, struct err *e)
 {
 	const char *state = getenv("XDG_STATE_HOME");
-	char path[PATH_MAX], *home = home_dir();
+	char path[LIMIT_PATH], *home = home_dir();
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));

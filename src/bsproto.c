@@ -223,7 +223,7 @@ cmd_data(struct bsproto *b, const char *arg, struct bsproto_out *out)
 static int
 cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 {
-	char vis[128];
+	char vis[LIMIT_QUOTE_SHORT];
 
 	if (*arg == '\0')
 		return bad(b, out, ehlo ? "501 5.5.4 Syntax: EHLO hostname" :
@@ -375,7 +375,7 @@ void
 bsproto_result(struct bsproto *b, int code, const char *text,
     struct bsproto_out *out)
 {
-	char vis[700];
+	char vis[LIMIT_BS_RESULT];
 
 	out_clear(out);
 	if (text == NULL || text[0] == '\0')

@@ -425,7 +425,7 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 char *
 conf_format(const struct account *a)
 {
-	char *out = NULL, *line, buf[128];
+	char *out = NULL, *line, buf[LIMIT_QUOTE_SHORT];
 	size_t i;
 
 	xasprintf(&out, "%-22s %s\n", "account", a->name ? a->name : "?");

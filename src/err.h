@@ -30,7 +30,7 @@ struct err {
 	int	wait_user;	/* only the user can fix it (OAuth2: run
 				   smtps --authorize): a queued message waits
 				   for that (until queue_lifetime) */
-	char	keptpath[512];
+	char	keptpath[LIMIT_ERR_KEPTPATH];
 };
 
 void	err_clear(struct err *);
@@ -45,6 +45,10 @@ int	err_prefix(struct err *, const char *fmt, ...)
    of its own first (never snprintf(buf, ..., buf)). */
 void	err_append(struct err *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Format a message into out (outsz > 3) like snprintf; a text cut at
+   outsz ends in "..." so the cut shows.  Returns strlen(out). */
+size_t	err_fmt(char *out, size_t outsz, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Store a server reply (raw bytes, may hold CR/LF/escapes) made visible. */
 void	err_set_reply(struct err *, const char *text, size_t len);
 

@@ -22,6 +22,9 @@
 #define LIMIT_TIMEOUT_DEFAULT	(30 * 1000)	/* connect, handshake, each reply */
 #define LIMIT_TIMEOUT_DATA_END	(300 * 1000)	/* reply to the final dot */
 #define LIMIT_TIMEOUT_QUIT	(2 * 1000)	/* reply to QUIT */
+#define LIMIT_TIMEOUT_TLS_CLOSE	1000		/* the peer's close_notify */
+#define LIMIT_POLL_TICK		1000		/* longest poll() of a wait that
+						   watches a deadline (ms) */
 
 /* local input */
 #define LIMIT_HEADER_BLOCK	(1024 * 1024)	/* header block held in memory */
@@ -62,6 +65,7 @@
 						/* an entry's .env file, bytes */
 #define LIMIT_QUEUE_ENTRIES	100000		/* entries one scan looks at */
 #define LIMIT_QUEUE_ID		64		/* queue ID, bytes */
+#define LIMIT_QUEUE_DIR		2048		/* queue directory name, bytes */
 #define LIMIT_QUEUE_TMP_AGE	(24 * 3600)	/* stale tmp/orphan files */
 #define LIMIT_FLUSH_RESCAN	30		/* flusher rescans at least this
 						   often (new entries), seconds */
@@ -111,8 +115,36 @@
 #define LIMIT_OAUTH2_VERIFIER	64	/* PKCE code_verifier, characters
 					   (RFC 7636: 43..128) */
 
+/* file names (fspath.c: a longer one is an error, never cut) */
+#define LIMIT_PATH		4096	/* a file name smtps builds, NUL included */
+#define LIMIT_PATH_QUOTED	64	/* bytes of a too long one quoted */
+
+/* text made visible and quoted in messages, replies and listings (a
+   longer text is cut there: what it quotes is bounded elsewhere) */
+#define LIMIT_QUOTE_WORD	64	/* a code word (an IdP error) */
+#define LIMIT_QUOTE_SHORT	128	/* a name, a reason (HELO argument,
+					   Content-Type, a SCRAM error) */
+#define LIMIT_QUOTE		256	/* a sentence (a reply text after a
+					   recipient, an IdP description) */
+#define LIMIT_QUOTE_LONG	1024	/* a certificate field (-S) */
+#define LIMIT_SASL_LIST		192	/* "PLAIN LOGIN ..." lists of
+					   mechanisms in messages */
+#define LIMIT_BS_REPLY		1024	/* one -bs reply line */
+#define LIMIT_BS_RESULT		700	/* the delivery result quoted in the
+					   -bs reply to the dot */
+#define LIMIT_BS_BUF		65536	/* -bs input read at once, bytes */
+#define LIMIT_LOG_LINE		4096	/* one logfile/syslog line */
+#define LIMIT_LOG_TIME		256	/* its time stamp (logfile_time_format) */
+#define LIMIT_DEAD_FROM		(LIMIT_ADDR + 88) /* the "From sender date"
+					   line of a dead.letter entry */
+
 /* messages */
 #define LIMIT_ERR_MSG		1024	/* struct err message */
 #define LIMIT_ERR_REPLY		1024	/* struct err server reply (made visible) */
+#define LIMIT_LOG_EXTRA		512	/* a log line: room for the words
+					   around an error message */
+#define LIMIT_ERR_KEPTPATH	512	/* struct err: where the message was kept */
+#define LIMIT_REPLY_QUOTED	900	/* bytes of a server reply quoted in an
+					   error message (the rest: "...") */
 
 #endif

@@ -35,6 +35,7 @@
 #include "queuerun.h"
 #include "flusher.h"
 #include "hdr.h"
+#include "fspath.h"
 #include "io.h"
 #include "diag.h"
 #include "msg.h"
@@ -192,12 +193,13 @@ static void
 leave_message(struct run *r)
 {
 	char kept[sizeof(r->sp.path)];
+	struct err ignore;	/* name too long: left (and named) in tmp/ */
 
 	(void)fsync(r->sp.fd);	/* msg_read() did not: now it must last */
 	close(r->sp.fd);
 	r->sp.fd = -1;
-	snprintf(kept, sizeof(kept), "%s/%s.kept", r->sp.dir, r->sp.id);
-	if (rename(r->sp.path, kept) == 0)
+	if (fspath_fmt(kept, sizeof(kept), &ignore, "%s/%s.kept", r->sp.dir,
+	    r->sp.id) == 0 && rename(r->sp.path, kept) == 0)
 		strlcpy(r->sp.path, kept, sizeof(r->sp.path));
 }
 
@@ -324,7 +326,7 @@ settle(struct run *r, int rc, const enum smtp_rcpt *st, struct err *e)
 		if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
 			char msg[LIMIT_ERR_MSG];
 
-			snprintf(msg, sizeof(msg), "%s; the others stay queued "
+			err_fmt(msg, sizeof(msg), "%s; the others stay queued "
 			    "as %s, retrying in %d s", e->msg, r->qe.id, delay);
 			strlcpy(e->msg, msg, sizeof(e->msg));
 			return -1;

@@ -21,6 +21,7 @@
 #include "dropin.h"
 #include "queuerun.h"
 #include "cred.h"
+#include "fspath.h"
 #include "io.h"
 #include "secret.h"
 
@@ -115,7 +116,7 @@ defer(const char *dir, struct qentry *qe, const struct account *a,
 	    LIMIT_QUEUE_BACKOFF_MAX, arc4random());
 	qe->next = time(NULL) + *delay;
 	if (e->reply[0] != '\0')
-		snprintf(qe->error, sizeof(qe->error), "%s [server said: %s]",
+		err_fmt(qe->error, sizeof(qe->error), "%s [server said: %s]",
 		    e->msg, e->reply);
 	else
 		strlcpy(qe->error, e->msg, sizeof(qe->error));
@@ -140,7 +141,7 @@ static enum queuerun_res
 bounce(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, int *delay, struct err *e)
 {
-	char buf[4096];
+	char buf[LIMIT_PATH];
 	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 
@@ -178,7 +179,7 @@ static int
 some_deferred(const char *dir, struct qentry *qe, const struct account *a,
     struct spool *sp, const enum smtp_rcpt *st, struct err *e)
 {
-	char buf[4096];
+	char buf[LIMIT_PATH];
 	const char *dl = dead_path(a, buf, sizeof(buf));
 	struct err de;
 	size_t i, n = 0, refused = 0;
@@ -493,10 +494,10 @@ queuerun_delete(const char *dir, const char *id, struct err *e)
 	if (r == -1 && e->code == EX_USAGE)
 		return err_prefix(e, "%s", dir);
 	if (r == -1) {		/* unreadable: remove it all the same */
-		char path[4096];
+		char path[LIMIT_PATH];
 
-		snprintf(path, sizeof(path), "%s/%s.env", dir, id);
-		if (unlink(path) == -1)
+		if (fspath_fmt(path, sizeof(path), e, "%s/%s.env", dir,
+		    id) == -1 || unlink(path) == -1)
 			return -1;
 		strlcpy(qe.id, id, sizeof(qe.id));
 	}

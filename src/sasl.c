@@ -111,7 +111,7 @@ int
 sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
     struct err *e)
 {
-	char list[192], mine[192];
+	char list[LIMIT_SASL_LIST], mine[LIMIT_SASL_LIST];
 	int on = strcasecmp(wanted, "on") == 0;
 	size_t i;
 

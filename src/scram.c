@@ -290,7 +290,7 @@ int
 scram_verify(struct scram *s, const char *msg, size_t len, struct err *e)
 {
 	unsigned char v[LIMIT_SCRAM_MSG];
-	char why[128];
+	char why[LIMIT_QUOTE_SHORT];
 	const char *p = msg, *val;
 	unsigned diff = 0;
 	size_t vl, i;

@@ -345,7 +345,7 @@ smtp_last_reply(const struct smtp *s, char *out, size_t outsz)
 	if (s == NULL || s->r.code == 0)
 		return;
 	snprintf(line, sizeof(line), "%d %.*s", s->r.code, (int)(s->r.len >
-	    900 ? 900 : s->r.len), s->r.text);
+	    LIMIT_REPLY_QUOTED ? LIMIT_REPLY_QUOTED : s->r.len), s->r.text);
 	err_visible(out, outsz, line, strlen(line));
 }
 
@@ -365,7 +365,7 @@ smtp_close(struct smtp *s)
 		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT, "QUIT", &ignore);
 	quit = quit || (s->quit_sent && !s->broken);
 	if (s->tls != NULL)
-		tls_close(s->tls, quit ? 1000 : 0);
+		tls_close(s->tls, quit ? LIMIT_TIMEOUT_TLS_CLOSE : 0);
 	if (s->fd != -1)
 		close(s->fd);
 	free(s->io);

@@ -63,7 +63,7 @@ struct tls {
 	gnutls_certificate_credentials_t	cred;
 	int					fd;
 	const char				*name;	/* for messages */
-	char					desc[256];
+	char					desc[LIMIT_QUOTE];
 	gnutls_hash_hd_t			kh;	/* cache key, or NULL */
 	char					*cache_dir; /* or NULL */
 	char					cache_name[2 * TLS_FP_LEN + 1];
@@ -890,7 +890,7 @@ tls_close(struct tls *t, int timeout_ms)
 static void
 info_add(char **out, const char *label, const char *text, size_t len)
 {
-	char vis[1024], *old = *out;
+	char vis[LIMIT_QUOTE_LONG], *old = *out;
 
 	err_visible(vis, sizeof(vis), text, len);
 	xasprintf(out, "%s%s%s\n", old, label, vis);
