@@ -94,7 +94,7 @@ T_account = account oauth2conf tls tlscache $(T_conf)
 T_reply	= reply err
 T_dot	= dot
 T_sum	= sum
-T_sasl	= sasl scram secret fspath prompt netrc io diag err
+T_sasl	= sasl scram err
 T_scram	= $(T_sasl)
 T_smtpauth = $(LIBMODS)
 T_io	= io err
@@ -129,6 +129,7 @@ bats: smtps
 	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/bats/run.sh
 
 check: deps-test
+	$(MAKE) lint
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
@@ -283,6 +284,11 @@ uninstall:
 
 lint-man:
 	mandoc -Tlint -Wwarning man/smtps.1 man/smtps-mailrc.5
+
+# the tree's written rules (HACKING, "make lint"): function length, banned
+# functions, include layering, mandoc -Tlint, 80 columns
+lint:
+	sh tests/lint.sh
 
 # the binary carries the hardening set (devscripts' hardening-check).
 # Control flow protection is not required: Debian's toolchain (crt files)

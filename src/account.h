@@ -32,7 +32,8 @@
  *   LIMIT_SECRET_CMD_TIMEOUT; proxy_port 1080
  *   (LIMIT_SOCKS_PORT) when proxy_host is set.
  * Validation: host required unless socket is set; socket with tls on needs
- * tls_host_override or host (the certificate's name) -> else EX_CONFIG; tls_certcheck off without tls_fingerprint is
+ * tls_host_override or host (the certificate's name) -> else EX_CONFIG;
+ * tls_certcheck off without tls_fingerprint is
  * allowed but warned; auth other than off needs a user (the password
  * is looked up when sending, secret.h); queue_backoff_max smaller
  * than queue_backoff_min -> EX_CONFIG; tls_cert_file without

@@ -230,7 +230,8 @@ wait_redirect(struct pkce *p, int in, char *buf, size_t sz, struct err *e)
 			return err_set(e, EX_TEMPFAIL, "no OAuth2 redirect "
 			    "within %d s; run smtps --authorize again",
 			    LIMIT_OAUTH2_CODE_WAIT);
-		n = poll(pf, pf[1].fd >= 0 ? 2 : 1, (int)(left > LIMIT_POLL_TICK ?
+		n = poll(pf, pf[1].fd >= 0 ? 2 : 1, (int)(left >
+		    LIMIT_POLL_TICK ?
 		    LIMIT_POLL_TICK : left));
 		if (n > 0 && (pf[0].revents & POLLIN) &&
 		    take_request(p->lfd, buf, sz))

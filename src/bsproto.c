@@ -137,7 +137,8 @@ mail_params(struct bsproto *b, const char *p, struct bsproto_out *out)
 			memcpy(num, p + 5, n - 5);
 			num[n - 5] = '\0';
 			(void)strtonum(num, 0, LIMIT_MESSAGE, &errstr);
-			if (errstr != NULL && strcmp(errstr, "too large") == 0) {
+			if (errstr != NULL && strcmp(errstr, "too large") ==
+			    0) {
 				reply(b, out, "552 5.3.4 Message size exceeds "
 				    "fixed limit");
 				return -1;
@@ -232,7 +233,8 @@ cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 	err_visible(vis, sizeof(vis), arg, strlen(arg));
 	if (!ehlo)
 		return reply(b, out, "250 %s Hello %s", b->host, vis);
-	return reply(b, out, "250-%s Hello %s\r\n250-PIPELINING\r\n250-SIZE %lld\r\n"
+	return reply(b, out, "250-%s Hello %s\r\n250-PIPELINING\r\n250-SIZE "
+	    "%lld\r\n"
 	    "250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", b->host, vis,
 	    (long long)LIMIT_MESSAGE);
 }

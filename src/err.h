@@ -21,12 +21,16 @@
 #include "limit.h"
 
 struct err {
-	int	code;				/* sysexits code; 0 = no error */
+	int	code;				/* sysexits code; 0 = no
+						   error */
 	char	msg[LIMIT_ERR_MSG];		/* "what failed: why" */
-	char	reply[LIMIT_ERR_REPLY];		/* server reply, visible chars */
+	char	reply[LIMIT_ERR_REPLY];		/* server reply, visible
+						   chars */
 	const char *phase;			/* static string or NULL */
-	int	after_dot;	/* failure happened after the final dot was sent */
-	int	kept;		/* message was saved (dead.letter path in keptpath) */
+	int	after_dot;	/* failure happened after the final dot was
+				   sent */
+	int	kept;		/* message was saved (dead.letter path in
+				   keptpath) */
 	int	wait_user;	/* only the user can fix it (OAuth2: run
 				   smtps --authorize): a queued message waits
 				   for that (until queue_lifetime) */
@@ -34,7 +38,8 @@ struct err {
 };
 
 void	err_clear(struct err *);
-/* Set code and message (printf format).  Returns -1 for `return err_set(...)`. */
+/* Set code and message (printf format). Returns -1 for `return
+   err_set(...)`. */
 int	err_set(struct err *, int code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Prefix the existing message: "prefix: old message".  Returns -1. */

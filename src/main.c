@@ -58,7 +58,8 @@ struct run {
 	struct addr_list rcpts;
 	char		 msgid_domain[LIMIT_DOMAIN + 1];
 	int		 spooled;	/* the whole message is in the spool */
-	int		 infd;		/* the message: 0 = stdin; -bs: a file */
+	int		 infd;		/* the message: 0 = stdin; -bs: a
+					   file */
 	int		 queued;	/* kept in the queue for a retry */
 	/* for the log line */
 	int		 have_from;	/* from is checked */
@@ -729,7 +730,8 @@ main(int argc, char **argv)
 		char host[LIMIT_DOMAIN + 1];
 
 		smtp_local_name(host, sizeof(host));
-		rc = bsserver_run(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
+		rc = bsserver_run(STDIN_FILENO, STDOUT_FILENO, host, bs_relay,
+		    &r,
 		    &e);
 	} else if (r.o.mode == MODE_PRETEND) {
 		if ((rc = header_from(&r, &e)) == 0)

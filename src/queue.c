@@ -118,7 +118,8 @@ dir_ours(const struct stat *st, const char *dir, struct err *e)
 		    "uid %ld, not by uid %ld: refused", dir, (long)st->st_uid,
 		    (long)geteuid());
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return err_set(e, EX_NOPERM, "queue directory %s is writable by "
+		return err_set(e, EX_NOPERM, "queue directory %s is writable "
+		    "by "
 		    "group or others: refused (chmod 700 %s)", dir, dir);
 	return 0;
 }
@@ -862,7 +863,8 @@ queue_backoff(int attempts, int min, int max, unsigned int rnd)
 void
 queue_log(const char *dir, const char *id, const char *fmt, ...)
 {
-	char path[LIMIT_PATH], line[LIMIT_ERR_MSG * 2], msg[LIMIT_ERR_MSG + LIMIT_LOG_EXTRA];
+	char path[LIMIT_PATH], line[LIMIT_ERR_MSG * 2], msg[LIMIT_ERR_MSG +
+	    LIMIT_LOG_EXTRA];
 	char vis[sizeof(msg) * 2], date[32];
 	time_t now = time(NULL);
 	struct tm tm;

@@ -148,7 +148,8 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 	err_clear(&de);
 	if (dl != NULL && strcmp(dl, "off") != 0) {
 		if (dead_append(sp, dl, qe->from, &de) == -1) {
-			queue_log(dir, qe->id, "failed: %s; cannot save it: %s; "
+			queue_log(dir, qe->id, "failed: %s; cannot save it: "
+			    "%s; "
 			    "kept in the queue", e->msg, de.msg);
 			qe->attempts++;
 			*delay = LIMIT_QUEUE_BACKOFF_MAX;
@@ -261,8 +262,10 @@ log_retry(const struct conn *c, const struct qentry *qe, char **rcpts,
 	dropin_msgid(sp->fd, msgid, sizeof(msgid));
 	l.msgid = msgid[0] != '\0' ? msgid : NULL;
 	l.queue_id = qe->id;
-	l.outcome = r == QUEUERUN_DELIVERED ? "delivered" : r == QUEUERUN_QUEUED ?
-	    "queued" : r == QUEUERUN_KEPT ? "kept" : e->kept ? "saved" : "failed";
+	l.outcome = r == QUEUERUN_DELIVERED ? "delivered" : r ==
+	    QUEUERUN_QUEUED ?
+	    "queued" : r == QUEUERUN_KEPT ? "kept" : e->kept ? "saved" :
+	    "failed";
 	l.reply = reply[0] != '\0' ? reply : NULL;
 	l.error = r == QUEUERUN_DELIVERED ? NULL : e->msg;
 	l.exitcode = r == QUEUERUN_DELIVERED ? 0 : e->code;

@@ -16,7 +16,6 @@
 #include "reply.h"
 #include "sasl.h"
 #include "scram.h"
-#include "secret.h"
 
 #define M_AUTO	1	/* `auth on` may choose it */
 #define M_TOKEN	2	/* signs in with an OAuth2 token, not a password */
@@ -120,8 +119,10 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
 		if (!on && (mechs[i].flags & M_CB) && !cb)
-			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs channel "
-			    "binding, which this session does not give (TLS 1.3, "
+			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs "
+			    "channel "
+			    "binding, which this session does not give (TLS "
+			    "1.3, "
 			    "or TLS 1.2 with the extended master secret)",
 			    mechs[i].name);
 		if (offered & (unsigned)mechs[i].mech)
@@ -191,7 +192,8 @@ sasl_unb64(const char *in, size_t inlen, unsigned char *out, size_t outsz)
 		out[dst.size] = '\0';
 		n = (long)dst.size;
 	}
-	secret_wipe(dst.data, dst.size);
+	if (dst.data != NULL)
+		explicit_bzero(dst.data, dst.size);
 	gnutls_free(dst.data);
 	return n;
 }
@@ -205,11 +207,11 @@ initial_line(const char *mech, unsigned char *raw, size_t len, size_t rawsz,
 
 	if (n < 0 || (size_t)n >= outsz ||
 	    sasl_b64(raw, len, out + n, outsz - (size_t)n) < 0) {
-		secret_wipe(raw, rawsz);
+		explicit_bzero(raw, rawsz);
 		return err_set(e, EX_CONFIG, "AUTH %s: user name or secret too "
 		    "long", mech);
 	}
-	secret_wipe(raw, rawsz);
+	explicit_bzero(raw, rawsz);
 	return 0;
 }
 
@@ -337,7 +339,7 @@ scram_next(struct sasl *x, const char *dec, size_t len, char *out,
 	if (rc == 0 && sasl_b64((unsigned char *)fin, strlen(fin), out,
 	    outsz) < 0)
 		rc = err_set(e, EX_SOFTWARE, "AUTH buffer too small");
-	secret_wipe(fin, sizeof(fin));
+	explicit_bzero(fin, sizeof(fin));
 	return rc;
 }
 
@@ -395,8 +397,8 @@ cram_md5(struct sasl *x, const char *chal, size_t len, char *out,
 		    mac[i]);
 	rc = n + 1 >= sizeof(resp) ? err_set(e, EX_CONFIG, "AUTH CRAM-MD5: "
 	    "user name too long") : b64_str(resp, out, outsz, e);
-	secret_wipe(mac, sizeof(mac));
-	secret_wipe(resp, sizeof(resp));
+	explicit_bzero(mac, sizeof(mac));
+	explicit_bzero(resp, sizeof(resp));
 	return rc;
 }
 
@@ -428,7 +430,8 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 		return err_set(e, EX_PROTOCOL, "AUTH %s: more than %d "
 		    "challenges", sasl_name(x->mech), LIMIT_SASL_STEPS);
 	if ((n = sasl_unb64(chal, len, dec, sizeof(dec))) < 0)
-		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's challenge "
+		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's "
+		    "challenge "
 		    "is not base64", sasl_name(x->mech));
 	switch (x->mech) {
 	case AUTH_LOGIN:
@@ -458,7 +461,7 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 		    sasl_name(x->mech));
 		break;
 	}
-	secret_wipe(dec, sizeof(dec));
+	explicit_bzero(dec, sizeof(dec));
 	x->step++;
 	return rc;
 }

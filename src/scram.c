@@ -19,7 +19,6 @@
 #include "limit.h"
 #include "sasl.h"
 #include "scram.h"
-#include "secret.h"
 
 #define SCRAM_HMAX	32		/* SHA-256 output, the longest */
 #define SCRAM_CBMAX	64		/* channel binding data, bytes */
@@ -34,7 +33,8 @@ struct scram {
 	size_t			  cblen;
 	char			  bare[LIMIT_SCRAM_MSG];	/* n=..,r=.. */
 	size_t			  noncelen;	/* the client nonce's */
-	char			  auth[3 * LIMIT_SCRAM_MSG];	/* AuthMessage */
+	/* AuthMessage */
+	char			  auth[3 * LIMIT_SCRAM_MSG];
 	unsigned char		  ssig[SCRAM_HMAX];	/* expected v= */
 	int			  have_ssig, verified;
 };
@@ -229,11 +229,11 @@ proof(struct scram *s, const unsigned char *salt, size_t saltlen,
 		s->have_ssig = 1;
 		rc = 0;
 	}
-	secret_wipe(salted, sizeof(salted));
-	secret_wipe(ckey, sizeof(ckey));
-	secret_wipe(stored, sizeof(stored));
-	secret_wipe(sig, sizeof(sig));
-	secret_wipe(skey, sizeof(skey));
+	explicit_bzero(salted, sizeof(salted));
+	explicit_bzero(ckey, sizeof(ckey));
+	explicit_bzero(stored, sizeof(stored));
+	explicit_bzero(sig, sizeof(sig));
+	explicit_bzero(skey, sizeof(skey));
 	return rc;
 }
 
@@ -281,8 +281,8 @@ scram_final(struct scram *s, const char *msg, size_t len, char *out,
 	    f.nonce, pb);
 	rc = n < 0 || (size_t)n >= outsz ? err_set(e, EX_SOFTWARE, "SCRAM: "
 	    "buffer too small") : 0;
-	secret_wipe(p, sizeof(p));
-	secret_wipe(pb, sizeof(pb));
+	explicit_bzero(p, sizeof(p));
+	explicit_bzero(pb, sizeof(pb));
 	return rc;
 }
 
@@ -328,9 +328,9 @@ scram_free(struct scram *s)
 	if (s == NULL)
 		return;
 	if (s->pass.data != NULL) {
-		secret_wipe(s->pass.data, s->pass.size);
+		explicit_bzero(s->pass.data, s->pass.size);
 		gnutls_free(s->pass.data);
 	}
-	secret_wipe(s, sizeof(*s));
+	explicit_bzero(s, sizeof(*s));
 	free(s);
 }

@@ -62,7 +62,8 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 
 	if (!(s->caps.flags & CAP_DSN)) {
 		if (env_ret(s, env) || env_notify(s, env) || env->envid)
-			diag_info("server %s does not offer DSN: delivery status "
+			diag_info("server %s does not offer DSN: delivery "
+			    "status "
 			    "notification requests (-N, -R, -V) dropped",
 			    account_server(s->a));
 		return;
@@ -233,7 +234,8 @@ send_body(struct smtp *s, struct spool *sp, struct err *e)
 		return err_set(e, EX_IOERR, "cannot rewind the spool file");
 	if (smtp_no_stray(s, "the 354 to DATA, before the message", e) == -1 ||
 	    spool_out(s, sp, &d, e) == -1 ||
-	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) == -1 ||
+	    smtp_no_stray(s, "the 354 to DATA, before the final dot", e) ==
+	    -1 ||
 	    io_write(s->io, end, dot_stuff_end(&d, end), e) == -1)
 		return -1;
 	diag_proto(1, "<message body>", 14, 0);

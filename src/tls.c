@@ -54,7 +54,8 @@
 #include "tls.h"
 #include "tlscache.h"
 
-#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0:+ECDHE-PSK:+DHE-PSK"
+#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0" \
+			":+ECDHE-PSK:+DHE-PSK"
 #define TLS_PRIO_PROFILE ":%PROFILE_MEDIUM"
 #define TLS_FP_LEN	32	/* SHA-256 */
 
@@ -124,7 +125,8 @@ strong_profile(const char *s)
 		return 0;
 	n = strcspn(last, ":");
 	for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
-		if (n == strlen(strong[i]) && strncasecmp(last, strong[i], n) == 0)
+		if (n == strlen(strong[i]) && strncasecmp(last, strong[i], n) ==
+		    0)
 			return 1;
 	return 0;
 }
@@ -324,7 +326,8 @@ set_trust(struct tls *t, const struct tls_conf *c, struct err *e)
 		    GNUTLS_X509_FMT_PEM);
 		free_pem(&d);
 		if (r < 0)
-			return err_set(e, EX_CONFIG, "cannot load tls_trust_file "
+			return err_set(e, EX_CONFIG, "cannot load "
+			    "tls_trust_file "
 			    "%s: %s", c->trust_file, gnutls_strerror(r));
 		if (r == 0)
 			return err_set(e, EX_CONFIG, "tls_trust_file %s holds "
@@ -461,7 +464,8 @@ static int
 verify_fail(struct tls *t, struct err *e, const char *why)
 {
 	/* best effort on a non-blocking socket: never wait for it */
-	(void)gnutls_alert_send(t->s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+	(void)gnutls_alert_send(t->s, GNUTLS_AL_FATAL,
+	    GNUTLS_A_BAD_CERTIFICATE);
 	return err_set(e, EX_UNAVAILABLE, "TLS certificate verification "
 	    "failed for %s: %s", t->name, why);
 }

@@ -157,7 +157,8 @@ tlscache_load(const char *dir, const char *name, unsigned char **out,
 	long long expiry;
 	int fd, rc = -1;
 
-	if (entry_path(path, sizeof(path), dir, name) == -1 || !dir_ok(dir) || (fd = open(path, O_RDONLY | O_CLOEXEC |
+	if (entry_path(path, sizeof(path), dir, name) == -1 || !dir_ok(dir) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) == -1)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && is_private(&st))
