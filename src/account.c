@@ -467,8 +467,7 @@ conf_trusted(const struct stat *st, const char *path, struct err *e)
 		return 0;
 	if (st->st_uid != 0)
 		return err_set(e, EX_CONFIG, "%s: owned by uid %ld, not by "
-		    "root:"
-		    " refused as root", path, (long)st->st_uid);
+		    "root: refused as root", path, (long)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return err_set(e, EX_CONFIG, "%s: writable by group or others: "
 		    "refused as root (chmod go-w %s)", path, path);

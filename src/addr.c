@@ -205,8 +205,8 @@ check_domain(const char *a, size_t len, size_t at, int code, struct err *e)
 			return bad_addr(e, code, a, len,
 			    "unterminated domain literal");
 		if (n == 2)
-			return bad_addr(e, code, a, len, "empty domain "
-			    "literal");
+			return bad_addr(e, code, a, len,
+			    "empty domain literal");
 		for (i = 1; i < n - 1; i++)
 			if (d[i] == ' ' || d[i] == '[' || d[i] == ']' ||
 			    d[i] == '\\' || (unsigned char)d[i] >= 0x7f)
@@ -477,8 +477,8 @@ lex_cfws(struct lex *lx)
 		else if ((f = fold_len(lx, lx->pos)) > 0)
 			lx->pos += (size_t)f;
 		else if (f < 0)
-			return lex_badbyte(lx, (unsigned char)c, "address "
-			    "list");
+			return lex_badbyte(lx, (unsigned char)c,
+			    "address list");
 		else if (c == '(') {
 			if (lex_delimited(lx, lx->pos + 1, 1, &end) == -1)
 				return -1;

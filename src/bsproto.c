@@ -234,8 +234,7 @@ cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 	if (!ehlo)
 		return reply(b, out, "250 %s Hello %s", b->host, vis);
 	return reply(b, out, "250-%s Hello %s\r\n250-PIPELINING\r\n250-SIZE "
-	    "%lld\r\n"
-	    "250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", b->host, vis,
+	    "%lld\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", b->host, vis,
 	    (long long)LIMIT_MESSAGE);
 }
 

@@ -117,10 +117,10 @@ static const struct kw kwtab[] = {
 	F(K_OAUTH2_TRUST_FILE, S_STR, 0, oauth2_trust_file, conf_kw_path),
 	F(K_OAUTH2_REDIRECT_PORT, S_INT, 0, oauth2_redirect_port, conf_kw_num),
 	/* deprecated msmtp keywords: accepted with a warning */
-	X("keepbcc", conf_kw_keepbcc),		X("set_to_header",
-	    conf_kw_noop),
-	X("ntlmdomain", conf_kw_noop),		X("tls_min_dh_prime_bits",
-	    conf_kw_noop),
+	X("keepbcc", conf_kw_keepbcc),
+	X("set_to_header", conf_kw_noop),
+	X("ntlmdomain", conf_kw_noop),
+	X("tls_min_dh_prime_bits", conf_kw_noop),
 };
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
@@ -305,8 +305,7 @@ parse_parents(struct ps *p, long ci, char *list)
 		tok = trim(tok);
 		if (*tok == '\0')
 			return conf_perr(p, "account '%s': missing parent "
-			    "account "
-			    "name", vis(p, p->c->acct[ci].name));
+			    "account name", vis(p, p->c->acct[ci].name));
 		if ((pi = conf_find(p->c, tok)) < 0 || pi == ci)
 			return conf_perr(p, "unknown parent account '%s'",
 			    vis(p, tok));
@@ -331,8 +330,8 @@ do_account(struct ps *p, char *v)
 	if (*name == '\0')
 		return conf_perr(p, "keyword 'account' needs an account name");
 	if (strchr(name, ',') != NULL)
-		return conf_perr(p, "account name '%s' must not contain ',' or "
-		    "':'",
+		return conf_perr(p,
+		    "account name '%s' must not contain ',' or ':'",
 		    vis(p, name));
 	if (conf_find(p->c, name) >= 0)
 		return conf_perr(p, "account '%s' defined twice",
@@ -419,9 +418,9 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 		if (!(a->set & (1ULL << K_TLS_FINGERPRINT)))
 			return "(not set)";
 		for (i = 0; i < 32 && 3 * i + 3 <= sz; i++)
-			snprintf(buf + (i ? 3 * i - 1 : 0), sz - (i ? 3 * i -
-			    1 :
-			    0), "%s%02X", i ? ":" : "", fp[i]);
+			snprintf(buf + (i ? 3 * i - 1 : 0),
+			    sz - (i ? 3 * i - 1 : 0), "%s%02X", i ? ":" : "",
+			    fp[i]);
 		return buf;
 	case S_NONE:
 		break;
@@ -498,8 +497,8 @@ do_eval(struct ps *p, const char *cmd)
 		return -1;
 	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
-		rc = conf_perr(p, "eval: the command's output must be one "
-		    "line");
+		rc = conf_perr(p,
+		    "eval: the command's output must be one line");
 	else
 		rc = do_line(p, out, 0);
 	freezero(out, strlen(out) + 1);
@@ -522,8 +521,8 @@ do_line(struct ps *p, char *line, int may_eval)
 		return -1;
 	if (strcmp(kwd, "defaults") == 0) {
 		if (*v != '\0')
-			return conf_perr(p, "keyword 'defaults' takes no "
-			    "value");
+			return conf_perr(p,
+			    "keyword 'defaults' takes no value");
 		p->cur = CUR_DEFAULTS;
 		return 0;
 	}

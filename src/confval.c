@@ -73,8 +73,8 @@ conf_kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 
 	if (strlen(v) > LIMIT_DOMAIN)
-		return conf_perr(p, "value of '%s' is too long: '%s' (max %d "
-		    "bytes)",
+		return conf_perr(p,
+		    "value of '%s' is too long: '%s' (max %d bytes)",
 		    k->name, vis(p, v), LIMIT_DOMAIN);
 	conf_set_str(a, k, v);
 	return 0;
@@ -144,14 +144,13 @@ conf_kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	else if (k->key == K_PORT || k->key == K_PROXY_PORT ||
 	    k->key == K_OAUTH2_REDIRECT_PORT) {
 		if ((n = number(v, 1, 65535)) < 0)
-			return conf_perr(p, "invalid port '%s' (expected "
-			    "1-65535)",
+			return conf_perr(p,
+			    "invalid port '%s' (expected 1-65535)",
 			    vis(p, v));
 	} else if (strcasecmp(v, "off") != 0 &&
 	    (n = number(v, 1, MAX_TIMEOUT)) < 0)
 		return conf_perr(p, "invalid timeout '%s' (expected seconds "
-		    "1-%d "
-		    "or off)", vis(p, v), MAX_TIMEOUT);
+		    "1-%d or off)", vis(p, v), MAX_TIMEOUT);
 	*int_field(a, k) = (int)n;
 	return 0;
 }
@@ -221,8 +220,7 @@ conf_kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	}
 	if (i < sizeof(fp) || *s != '\0')
 		return conf_perr(p, "invalid tls_fingerprint '%s' (expected "
-		    "SHA-256: "
-		    "64 hex digits, colons allowed)", vis(p, v));
+		    "SHA-256: 64 hex digits, colons allowed)", vis(p, v));
 	memcpy(a->tls_fingerprint, fp, sizeof(fp));
 	return 0;
 }
@@ -300,8 +298,8 @@ conf_kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
 {
 	(void)k;
 	if (*v != '\0' && strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
-		return conf_perr(p, "keyword 'keepbcc' expects on or off, got "
-		    "'%s'",
+		return conf_perr(p,
+		    "keyword 'keepbcc' expects on or off, got '%s'",
 		    vis(p, v));
 	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
 	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
@@ -331,8 +329,8 @@ conf_kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
 
 	if (*v != '\0' && inet_pton(AF_INET, v, buf) != 1 &&
 	    inet_pton(AF_INET6, v, buf) != 1)
-		return conf_perr(p, "keyword '%s' expects a numeric IPv4 or "
-		    "IPv6 "
+		return conf_perr(p,
+		    "keyword '%s' expects a numeric IPv4 or IPv6 "
 		    "address, got '%s'", k->name, vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -348,8 +346,8 @@ conf_kw_protocol(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "lmtp") == 0)
 		v = "lmtp";
 	else
-		return conf_perr(p, "keyword 'protocol' expects smtp or lmtp, "
-		    "got "
+		return conf_perr(p,
+		    "keyword 'protocol' expects smtp or lmtp, got "
 		    "'%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -369,8 +367,8 @@ conf_kw_tristate(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "off") == 0)
 		*int_field(a, k) = 2;
 	else
-		return conf_perr(p, "keyword '%s' expects auto%s or off, got "
-		    "'%s'",
+		return conf_perr(p,
+		    "keyword '%s' expects auto%s or off, got '%s'",
 		    k->name, on_ok ? ", on" : "", vis(p, v));
 	return 0;
 }
@@ -385,8 +383,8 @@ conf_kw_syslog(struct ps *p, const struct kw *k, struct account *a,
 	else if (*v == '\0' || strcasecmp(v, "on") == 0)
 		v = "LOG_USER";
 	else if (logline_facility(v) < 0)
-		return conf_perr(p, "keyword 'syslog' expects on, off, "
-		    "LOG_USER, "
+		return conf_perr(p,
+		    "keyword 'syslog' expects on, off, LOG_USER, "
 		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -423,8 +421,8 @@ conf_kw_notify(struct ps *p, const struct kw *k, struct account *a,
 	}
 	if (n >= sizeof(up) || *w != '\0' || never + other == 0 ||
 	    (never && (never > 1 || other)))
-		return conf_perr(p, "keyword 'dsn_notify' expects off, never, "
-		    "or "
+		return conf_perr(p,
+		    "keyword 'dsn_notify' expects off, never, or "
 		    "a comma list of success, failure, delay; got '%s'",
 		    vis(p, v));
 	conf_set_str(a, k, up);
@@ -443,8 +441,8 @@ conf_kw_return(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "full") == 0)
 		v = "FULL";
 	else
-		return conf_perr(p, "keyword 'dsn_return' expects off, headers "
-		    "or "
+		return conf_perr(p,
+		    "keyword 'dsn_return' expects off, headers or "
 		    "full, got '%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;

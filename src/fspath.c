@@ -20,8 +20,8 @@ fspath_fmt(char *out, size_t outsz, struct err *e, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0 && (size_t)n < outsz)
 		return 0;
-	err_set(e, EX_CANTCREAT, "file name too long (%zu bytes at most): "
-	    "%.*s...",
+	err_set(e, EX_CANTCREAT,
+	    "file name too long (%zu bytes at most): %.*s...",
 	    outsz - 1, LIMIT_PATH_QUOTED, n < 0 ? "" : out);
 	if (outsz > 0)
 		out[0] = '\0';

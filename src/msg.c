@@ -210,8 +210,7 @@ collect_headers(int fd, struct dot *d, struct head *h, struct err *e)
 			return 0;
 		if (h->hb.len > LIMIT_HEADER_BLOCK)
 			return err_set(e, EX_DATAERR, "header block larger "
-			    "than "
-			    "%d bytes", LIMIT_HEADER_BLOCK);
+			    "than %d bytes", LIMIT_HEADER_BLOCK);
 	}
 }
 

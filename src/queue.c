@@ -119,8 +119,7 @@ dir_ours(const struct stat *st, const char *dir, struct err *e)
 		    (long)geteuid());
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return err_set(e, EX_NOPERM, "queue directory %s is writable "
-		    "by "
-		    "group or others: refused (chmod 700 %s)", dir, dir);
+		    "by group or others: refused (chmod 700 %s)", dir, dir);
 	return 0;
 }
 

@@ -149,8 +149,7 @@ bounce(const char *dir, struct qentry *qe, const struct account *a,
 	if (dl != NULL && strcmp(dl, "off") != 0) {
 		if (dead_append(sp, dl, qe->from, &de) == -1) {
 			queue_log(dir, qe->id, "failed: %s; cannot save it: "
-			    "%s; "
-			    "kept in the queue", e->msg, de.msg);
+			    "%s; kept in the queue", e->msg, de.msg);
 			qe->attempts++;
 			*delay = LIMIT_QUEUE_BACKOFF_MAX;
 			qe->next = time(NULL) + *delay;

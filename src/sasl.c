@@ -120,10 +120,9 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 			continue;
 		if (!on && (mechs[i].flags & M_CB) && !cb)
 			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs "
-			    "channel "
-			    "binding, which this session does not give (TLS "
-			    "1.3, "
-			    "or TLS 1.2 with the extended master secret)",
+			    "channel binding, which this session does not give "
+			    "(TLS 1.3, or TLS 1.2 with the extended master "
+			    "secret)",
 			    mechs[i].name);
 		if (offered & (unsigned)mechs[i].mech)
 			return mechs[i].mech;
@@ -431,8 +430,7 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 		    "challenges", sasl_name(x->mech), LIMIT_SASL_STEPS);
 	if ((n = sasl_unb64(chal, len, dec, sizeof(dec))) < 0)
 		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's "
-		    "challenge "
-		    "is not base64", sasl_name(x->mech));
+		    "challenge is not base64", sasl_name(x->mech));
 	switch (x->mech) {
 	case AUTH_LOGIN:
 		rc = x->step > 1 ? err_set(e, EX_PROTOCOL, "AUTH LOGIN: a "

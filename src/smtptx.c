@@ -63,8 +63,7 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 	if (!(s->caps.flags & CAP_DSN)) {
 		if (env_ret(s, env) || env_notify(s, env) || env->envid)
 			diag_info("server %s does not offer DSN: delivery "
-			    "status "
-			    "notification requests (-N, -R, -V) dropped",
+			    "status notification requests (-N, -R, -V) dropped",
 			    account_server(s->a));
 		return;
 	}

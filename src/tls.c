@@ -327,8 +327,8 @@ set_trust(struct tls *t, const struct tls_conf *c, struct err *e)
 		free_pem(&d);
 		if (r < 0)
 			return err_set(e, EX_CONFIG, "cannot load "
-			    "tls_trust_file "
-			    "%s: %s", c->trust_file, gnutls_strerror(r));
+			    "tls_trust_file %s: %s", c->trust_file,
+			    gnutls_strerror(r));
 		if (r == 0)
 			return err_set(e, EX_CONFIG, "tls_trust_file %s holds "
 			    "no PEM certificate", c->trust_file);

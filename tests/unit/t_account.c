@@ -219,8 +219,8 @@ test_validate(void)
 	validate_fails("port 25", "account 't' (rc:1): no host");
 	validate_fails("host h\nauth plain",
 	    "account 't' (rc:1): auth plain needs a user");
-	validate_fails("host h\nauth", "account 't' (rc:1): auth on needs a "
-	    "user");
+	validate_fails("host h\nauth",
+	    "account 't' (rc:1): auth on needs a user");
 	/* no password source in the file: looked up when sending (secret.h) */
 	validate_ok("host h\nuser u");
 	validate_ok("host h");
@@ -693,8 +693,8 @@ test_passwordeval(void)
 	    "passwordeval failed: command killed by signal 9");
 	eval_fails("true", "passwordeval failed: empty output");
 	eval_fails("printf '\\n'", "passwordeval failed: empty output");
-	eval_fails("printf '\\r\\nsecond\\n'", "passwordeval failed: empty "
-	    "output");
+	eval_fails("printf '\\r\\nsecond\\n'",
+	    "passwordeval failed: empty output");
 	eval_fails("printf 'a\\000b\\n'",
 	    "passwordeval failed: output contains a NUL byte");
 	eval_fails("/nonexistent/cmd 2>/dev/null",
@@ -714,8 +714,8 @@ test_passwordeval(void)
 	    LIMIT_PASSWORD);
 	eval_fails(big, "passwordeval failed: output longer than 65535 bytes");
 	/* endless output ends too (the command gets SIGPIPE) */
-	eval_fails("yes", "passwordeval failed: output longer than 65535 "
-	    "bytes");
+	eval_fails("yes",
+	    "passwordeval failed: output longer than 65535 bytes");
 }
 
 /* the command must not read smtps's stdin (the message) */

@@ -94,8 +94,8 @@ test_errors(void)
 	FAILS("account a\nHost x\n", "rc:2: unknown keyword 'Host'");
 	FAILS("account a\nhost h\nport 70000\n",
 	    "rc:3: invalid port '70000' (expected 1-65535)");
-	FAILS("account a\nport 0\n", "rc:2: invalid port '0' (expected "
-	    "1-65535)");
+	FAILS("account a\nport 0\n",
+	    "rc:2: invalid port '0' (expected 1-65535)");
 	FAILS("account a\nport 25x\n",
 	    "rc:2: invalid port '25x' (expected 1-65535)");
 	FAILS("account a\nport -1\n",
@@ -118,8 +118,8 @@ test_errors(void)
 	FAILS("account a\nhost\n", "rc:2: keyword 'host' needs a value");
 	FAILS("account a\nhost \"\"\n", "rc:2: keyword 'host' needs a value");
 	FAILS("account a\nport\n", "rc:2: keyword 'port' needs a value");
-	FAILS("account a\ntimeout   \n", "rc:2: keyword 'timeout' needs a "
-	    "value");
+	FAILS("account a\ntimeout   \n",
+	    "rc:2: keyword 'timeout' needs a value");
 	FAILS("account a\ntimeout 0\n",
 	    "rc:2: invalid timeout '0' (expected seconds 1-2147483 or off)");
 	FAILS("account a\ntimeout 2147484\n",
@@ -169,8 +169,8 @@ test_errors(void)
 	    "'set_from_header' expects auto, on or off, got 'maybe'");
 	FAILS("account a\ndsn_return body\n", "rc:2: keyword 'dsn_return' "
 	    "expects off, headers or full, got 'body'");
-	FAILS("account a\nhost \"smtp.example.com\n", "rc:2: unterminated "
-	    "quote");
+	FAILS("account a\nhost \"smtp.example.com\n",
+	    "rc:2: unterminated quote");
 	FAILS("account a\nhost \"\n", "rc:2: unterminated quote");
 	FAILS("account a\npassword \"abc\\\"\n", "rc:2: unterminated quote");
 	FAILS("account a\naccount a\n", "rc:2: account 'a' defined twice");
@@ -178,16 +178,16 @@ test_errors(void)
 	    "rc:3: account 'a' defined twice");
 	FAILS("account a : y\n", "rc:1: unknown parent account 'y'");
 	FAILS("account a : a\n", "rc:1: unknown parent account 'a'");
-	FAILS("account b\naccount a : b, y\n", "rc:2: unknown parent account "
-	    "'y'");
+	FAILS("account b\naccount a : b, y\n",
+	    "rc:2: unknown parent account 'y'");
 	/* parents must be defined before */
 	FAILS("account a : b\naccount b\n", "rc:1: unknown parent account 'b'");
 	FAILS("account b\naccount a : b,\n",
 	    "rc:2: account 'a': missing parent account name");
 	FAILS("account b\naccount a : , b\n",
 	    "rc:2: account 'a': missing parent account name");
-	FAILS("account a :\n", "rc:1: account 'a': missing parent account "
-	    "name");
+	FAILS("account a :\n",
+	    "rc:1: account 'a': missing parent account name");
 	FAILS("account\n", "rc:1: keyword 'account' needs an account name");
 	FAILS("account : b\n", "rc:1: keyword 'account' needs an account name");
 	FAILS("account a,b\n",
@@ -244,8 +244,7 @@ test_errors(void)
 	big[15 + 256] = '\n';
 	big[15 + 257] = '\0';
 	snprintf(want, sizeof(want), "rc:2: value of 'host' is too long: "
-	    "'%.95s' "
-	    "(max 255 bytes)", big + 15);
+	    "'%.95s' (max 255 bytes)", big + 15);
 	FAILS(big, want);
 	big[15 + 255] = '\n';			/* 255 bytes: accepted */
 	{
@@ -462,8 +461,7 @@ test_fields(void)
 	T_EQ_INT(c.has_password, 1);
 	T_OK(c.default_name == NULL, "no default_name");
 	T_OK(c.warnings != NULL && strstr(c.warnings, ": keyword 'auto_from' "
-	    "is "
-	    "deprecated") != NULL && strchr(c.warnings, '\n') ==
+	    "is deprecated") != NULL && strchr(c.warnings, '\n') ==
 	    c.warnings + strlen(c.warnings) - 1, "one warning: auto_from");
 	conf_free(&c);
 	T_OK(c.acct == NULL && c.nacct == 0, "conf_free empties");

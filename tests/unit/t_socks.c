@@ -133,8 +133,8 @@ test_reply_codes(void)
 		int rep, code;
 		const char *msg;
 	} tab[] = {
-		{ 1, EX_TEMPFAIL, "general SOCKS server failure (SOCKS reply "
-		    "1)" },
+		{ 1, EX_TEMPFAIL,
+		    "general SOCKS server failure (SOCKS reply 1)" },
 		{ 2, EX_UNAVAILABLE, "connection not allowed by ruleset (SOCKS "
 		    "reply 2)" },
 		{ 3, EX_TEMPFAIL, "network unreachable (SOCKS reply 3)" },
@@ -142,8 +142,8 @@ test_reply_codes(void)
 		{ 5, EX_TEMPFAIL, "connection refused (SOCKS reply 5)" },
 		{ 6, EX_TEMPFAIL, "TTL expired (SOCKS reply 6)" },
 		{ 7, EX_UNAVAILABLE, "command not supported (SOCKS reply 7)" },
-		{ 8, EX_UNAVAILABLE, "address type not supported (SOCKS reply "
-		    "8)" },
+		{ 8, EX_UNAVAILABLE,
+		    "address type not supported (SOCKS reply 8)" },
 		{ 9, EX_PROTOCOL, "unknown (SOCKS reply 9)" },
 		{ 0x7f, EX_PROTOCOL, "unknown (SOCKS reply 127)" },
 		{ 0xff, EX_PROTOCOL, "unknown (SOCKS reply 255)" },
@@ -250,8 +250,8 @@ test_reply_bad(void)
 	T_EQ_INT(socks_reply((const unsigned char *)"\x05\x00\x00\x01\x7f\0\0"
 	    "\x01\0\x19\x32\x32\x30", 13, &need, &e), -1);
 	T_EQ_INT(e.code, EX_PROTOCOL);
-	T_EQ_STR(e.msg, "malformed SOCKS5 reply (13 bytes, the reply holds "
-	    "10)");
+	T_EQ_STR(e.msg,
+	    "malformed SOCKS5 reply (13 bytes, the reply holds 10)");
 	err_clear(&e);
 	T_EQ_INT(socks_reply((const unsigned char *)"\x05\x00\x00\x03\x01h"
 	    "\0\x19\0", 9, &need, &e), -1);

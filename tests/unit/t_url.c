@@ -41,8 +41,8 @@ test_parse(void)
 		{ "https://h:65536/", 0, -1, NULL, 0, NULL,
 		    "URL: port out of range (1-65535)" },
 		{ "https://h:/", 0, -1, NULL, 0, NULL, "URL: bad port" },
-		{ "https://h:123456789/", 0, -1, NULL, 0, NULL, "URL: bad "
-		    "port" },
+		{ "https://h:123456789/", 0, -1, NULL, 0, NULL,
+		    "URL: bad port" },
 		{ "https://h/a b", 0, -1, NULL, 0, NULL,
 		    "URL: space or control character" },
 		{ "https://h/a\x7f", 0, -1, NULL, 0, NULL,
