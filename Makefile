@@ -25,6 +25,18 @@ WARN	= -Wall -Wextra -Wshadow -Wformat=2 \
 # CFLAGS/LDFLAGS so that `make CFLAGS=...` keeps them; HARDEN=0 turns them
 # off (the sanitizer build does).  hardening-check smtps must be clean.
 HARDEN	?= 1
+# SAN=1: the ASan + UBSan build (SAN_EXTRA: more flags, e.g. -Werror), in
+# build-san/ with its own flags; `make SAN=1 bats` (hostile, unit, ...)
+# tests that binary.  `make sanitize` is `make SAN=1`.
+SAN	?= 0
+SAN_EXTRA ?=
+ifeq ($(SAN),1)
+B	:= build-san
+HARDEN	:= 0
+override CFLAGS := -O1 -g -fsanitize=address,undefined \
+	  -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)
+override LDFLAGS := -fsanitize=address,undefined
+endif
 cc_flag	= $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null \
 	  >/dev/null 2>&1 && echo $(1))
 FORTIFY	:= $(shell printf '\043include <string.h>\n__USE_FORTIFY_LEVEL\n' | \
@@ -46,12 +58,14 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' \
 # Build tree: objects, unit tests and the linked binary of a build go
 # under B (build/; the sanitizer build: build-san/), the libFuzzer build
 # under build-fuzz/, the bench tools under build/bench/; src/ and tests/
-# hold only sources.  ./smtps is a copy of the last $(B)/smtps built, so
-# `make` after `make sanitize` puts the normal binary back.
+# hold only sources.  ./smtps is a copy of build/smtps (the normal build
+# only: a sanitizer binary never takes its place); the test targets run
+# $(BIN), the binary of the build they are called for.
 # $(B)/.buildflags
 # holds the compiler, flags and link flags: when they change (another
 # CFLAGS) every object of B is rebuilt.
 B	?= build
+BIN	= $(B)/smtps
 SRCS	= $(wildcard src/*.c)
 HDRS	= $(wildcard src/*.h)
 MODS	= $(patsubst src/%.c,%,$(SRCS))
@@ -60,13 +74,8 @@ objs	= $(patsubst %,$(B)/%.o,$(1))
 OBJS	= $(call objs,$(MODS))
 UNITS	= $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/t_*.c))
 
-FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS)
-ifneq ($(file <$(B)/.buildflags),$(FLAGS_NOW))
-$(shell mkdir -p $(B))
-$(file >$(B)/.buildflags,$(FLAGS_NOW))
-endif
 
-all: pkgcheck smtps
+all: pkgcheck $(BIN) $(if $(filter build,$(B)),smtps)
 
 pkgcheck:
 	@pkg-config --exists $(PKGS) || { \
@@ -74,11 +83,17 @@ pkgcheck:
 	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
 	  exit 1; }
 
-smtps: $(B)/smtps FORCE
-	@cmp -s $(B)/smtps $@ || { cp $(B)/smtps $@.tmp && mv -f $@.tmp $@ && \
-	  echo "smtps: copied from $(B)/smtps"; }
+smtps: build/smtps FORCE
+	@cmp -s build/smtps $@ || { cp build/smtps $@.tmp && \
+	  mv -f $@.tmp $@ && echo "smtps: copied from build/smtps"; }
 
-$(B)/smtps: $(OBJS)
+# rewritten (newer than the objects) only when the flags differ
+FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS)
+differ	= $(subst $(1),,$(2))$(subst $(2),,$(1))
+$(B)/.buildflags: FORCE
+	@: $(shell mkdir -p $(B))$(if $(call differ,$(FLAGS_NOW),$(file <$@)),$(file >$@,$(FLAGS_NOW)))
+
+$(BIN): $(OBJS) $(B)/.buildflags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
 $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
@@ -111,7 +126,8 @@ T_jdoc	= jdoc err
 T_netrc	= netrc err
 T_fspath = fspath err
 .SECONDEXPANSION:
-$(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*))
+$(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*)) \
+    $(B)/.buildflags
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $< \
 	  $(call objs,$(T_$*)) $(PKG_LIBS)
@@ -125,8 +141,8 @@ deps-test:
 unit: $(UNITS)
 	sh tests/run-unit.sh $(UNITS)
 
-bats: smtps
-	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/bats/run.sh
+bats: $(BIN)
+	SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} sh tests/bats/run.sh
 
 check: deps-test
 	$(MAKE) lint
@@ -138,23 +154,17 @@ check: deps-test
 # real Postfix + Dovecot submission servers and real clients (git send-email,
 # s-nail), on loopback; as root it installs them with apt (not root: skipped,
 # loudly).  See tests/integration/helper.bash.
-integration: smtps
-	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/integration/run.sh
+integration: $(BIN)
+	SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} sh tests/integration/run.sh
 
-# ASan + UBSan binary and test run (SAN_EXTRA: more flags, e.g. -Werror)
-SAN_EXTRA ?=
-# in build-san/ (./smtps becomes a copy of build-san/smtps until the next
-# plain `make`)
-SAN_FLAGS = B=build-san HARDEN=0 \
-	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
-	  LDFLAGS='-fsanitize=address,undefined'
+# ASan + UBSan binary (build-san/smtps) and test run with it
 sanitize:
-	$(MAKE) $(SAN_FLAGS) smtps
+	$(MAKE) SAN=1 all
 
 check-sanitize: deps-test
-	$(MAKE) sanitize
-	$(MAKE) $(SAN_FLAGS) unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
+	$(MAKE) SAN=1 all
+	$(MAKE) SAN=1 unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) SAN=1 bats
 
 # libFuzzer targets (tests/fuzz/README): the library is compiled once
 # with coverage + ASan/UBSan into FUZZ_OBJDIR, each target (FUZZ_DIR/fuzz_NAME)
@@ -190,9 +200,9 @@ fuzz-run: $(FUZZERS)
 HOSTILE_SECONDS ?= 120
 HOSTILE_SEED ?= 1
 HOSTILE_XFAIL ?=
-hostile: smtps
+hostile: $(BIN)
 	rm -rf tests/tmp/hostile && mkdir -p tests/tmp/hostile
-	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/smtps} \
+	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/$(BIN)} \
 	  --seconds $(HOSTILE_SECONDS) --seed $(HOSTILE_SEED) \
 	  --workdir tests/tmp/hostile $(HOSTILE_XFAIL:%=--xfail %)
 
@@ -201,9 +211,9 @@ hostile: smtps
 # "--PID--" warnings, e.g. its missing pidfd_open, are not) fails the run
 VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue
 VG_LOGS = $(CURDIR)/tests/tmp/valgrind
-valgrind: smtps
+valgrind: $(BIN)
 	rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
-	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/smtps \
+	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/$(BIN) \
 	  VALGRIND_LOGS=$(VG_LOGS) bats --tap $(VALGRIND_SUITES:%=tests/bats/%.bats)
 	@n=$$(ls $(VG_LOGS) | grep -c '^vg\.'); bad=$$(grep -lE '^==[0-9]+==' $(VG_LOGS)/vg.*); \
 	if [ -n "$$bad" ]; then cat $$bad; \
@@ -215,10 +225,10 @@ valgrind: smtps
 # against a sanitizer build, valgrind over the delivery suites
 fuzz-ci: deps-test
 	$(MAKE) fuzz-run FUZZ_SECONDS=60
-	$(MAKE) sanitize SAN_EXTRA=-Werror
-	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=180
-	$(MAKE) smtps CFLAGS='-O1 -g'
-	$(MAKE) valgrind
+	$(MAKE) SAN=1 SAN_EXTRA=-Werror all
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) SAN=1 SAN_EXTRA=-Werror hostile \
+	  HOSTILE_SECONDS=180
+	$(MAKE) valgrind CFLAGS='-O1 -g'
 
 demo: deps-test
 	$(MAKE) all
@@ -231,8 +241,8 @@ BENCH_TOOLS = $(patsubst tests/bench/%.c,$(BENCH_BIN)/%,$(wildcard tests/bench/*
 $(BENCH_BIN)/%: tests/bench/%.c
 	@mkdir -p $(BENCH_BIN)
 	$(CC) -std=c11 -O2 -g $(WARN) -o $@ $< `pkg-config --cflags --libs gnutls`
-bench: smtps $(BENCH_TOOLS)
-	-SMTPS=$${SMTPS:-$(CURDIR)/smtps} BENCH_BIN=$(CURDIR)/$(BENCH_BIN) sh tests/bench/run.sh
+bench: $(BIN) $(BENCH_TOOLS)
+	-SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} BENCH_BIN=$(CURDIR)/$(BENCH_BIN) sh tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
