@@ -118,6 +118,7 @@
 					   expires_in, seconds */
 #define LIMIT_OAUTH2_LOCK	60	/* wait for another process's token
 					   refresh at most this long, s */
+#define LIMIT_OAUTH2_LOCK_POLL	20	/* ... trying the lock every ms */
 #define LIMIT_OAUTH2_POLL	5	/* device grant: poll interval when the
 					   IdP names none, seconds */
 #define LIMIT_OAUTH2_POLL_MAX	60	/* ... and the largest one

@@ -217,7 +217,7 @@ int
 tokstore_lock(const char *path, struct err *e)
 {
 	long long deadline = io_now_ms() + LIMIT_OAUTH2_LOCK * 1000LL;
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = { 0, LIMIT_OAUTH2_LOCK_POLL * 1000 * 1000 };
 	char lp[LIMIT_PATH];
 	int fd;
 
