@@ -14,10 +14,7 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-# snprintf truncation is deliberate here (bounded messages); gcc only
-NOTRUNC	:= $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null \
-	  >/dev/null 2>&1 && echo -Wno-format-truncation)
-WARN	= -Wall -Wextra -Wshadow -Wformat=2 $(NOTRUNC) \
+WARN	= -Wall -Wextra -Wshadow -Wformat=2 \
 	  -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	  -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough \
 	  -Wnull-dereference -Wcast-align
@@ -28,6 +25,18 @@ WARN	= -Wall -Wextra -Wshadow -Wformat=2 $(NOTRUNC) \
 # CFLAGS/LDFLAGS so that `make CFLAGS=...` keeps them; HARDEN=0 turns them
 # off (the sanitizer build does).  hardening-check smtps must be clean.
 HARDEN	?= 1
+# SAN=1: the ASan + UBSan build (SAN_EXTRA: more flags, e.g. -Werror), in
+# build-san/ with its own flags; `make SAN=1 bats` (hostile, unit, ...)
+# tests that binary.  `make sanitize` is `make SAN=1`.
+SAN	?= 0
+SAN_EXTRA ?=
+ifeq ($(SAN),1)
+B	:= build-san
+HARDEN	:= 0
+override CFLAGS := -O1 -g -fsanitize=address,undefined \
+	  -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)
+override LDFLAGS := -fsanitize=address,undefined
+endif
 cc_flag	= $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null \
 	  >/dev/null 2>&1 && echo $(1))
 FORTIFY	:= $(shell printf '\043include <string.h>\n__USE_FORTIFY_LEVEL\n' | \
@@ -46,13 +55,27 @@ VERSION	= 0.1.0
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' \
 	  -Isrc $(PKG_CFLAGS) $(WARN) $(HARDEN_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 
+# Build tree: objects, unit tests and the linked binary of a build go
+# under B (build/; the sanitizer build: build-san/), the libFuzzer build
+# under build-fuzz/, the bench tools under build/bench/; src/ and tests/
+# hold only sources.  ./smtps is a copy of build/smtps (the normal build
+# only: a sanitizer binary never takes its place); the test targets run
+# $(BIN), the binary of the build they are called for.
+# $(B)/.buildflags
+# holds the compiler, flags and link flags: when they change (another
+# CFLAGS) every object of B is rebuilt.
+B	?= build
+BIN	= $(B)/smtps
 SRCS	= $(wildcard src/*.c)
-LIBSRCS	= $(filter-out src/main.c,$(SRCS))
-OBJS	= $(SRCS:.c=.o)
-LIBOBJS	= $(LIBSRCS:.c=.o)
-UNITS	= $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/t_*.c))
+HDRS	= $(wildcard src/*.h)
+MODS	= $(patsubst src/%.c,%,$(SRCS))
+LIBMODS	= $(filter-out main,$(MODS))
+objs	= $(patsubst %,$(B)/%.o,$(1))
+OBJS	= $(call objs,$(MODS))
+UNITS	= $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/t_*.c))
 
-all: pkgcheck smtps
+
+all: pkgcheck $(BIN) $(if $(filter build,$(B)),smtps)
 
 pkgcheck:
 	@pkg-config --exists $(PKGS) || { \
@@ -60,41 +83,55 @@ pkgcheck:
 	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
 	  exit 1; }
 
-smtps: $(OBJS)
+smtps: build/smtps FORCE
+	@cmp -s build/smtps $@ || { cp build/smtps $@.tmp && \
+	  mv -f $@.tmp $@ && echo "smtps: copied from build/smtps"; }
+
+# rewritten (newer than the objects) only when the flags differ
+FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS)
+differ	= $(subst $(1),,$(2))$(subst $(2),,$(1))
+$(B)/.buildflags: FORCE
+	@: $(shell mkdir -p $(B))$(if $(call differ,$(FLAGS_NOW),$(file <$@)),$(file >$@,$(FLAGS_NOW)))
+
+$(BIN): $(OBJS) $(B)/.buildflags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-src/%.o: src/%.c src/*.h Makefile
+$(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # each unit test links only the modules it needs (T_name), so a module can be
 # tested while others are unfinished
-T_addr	= src/addr.o src/path.o src/err.o
-T_hdr	= src/hdr.o src/addr.o src/path.o src/err.o
-T_msg	= src/msg.o src/dot.o src/hdr.o src/addr.o src/path.o src/sum.o src/err.o
-T_conf	= src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/io.o src/diag.o src/err.o
-T_account = src/account.o src/oauth2conf.o src/io.o src/conf.o src/confval.o src/url.o src/secret.o src/prompt.o src/netrc.o src/diag.o src/err.o
-T_reply	= src/reply.o src/err.o
-T_dot	= src/dot.o
-T_sum	= src/sum.o
-T_sasl	= src/sasl.o src/scram.o src/err.o
-T_scram	= src/scram.o src/sasl.o src/err.o
-T_smtpauth = $(LIBOBJS)
-T_io	= src/io.o src/err.o
-T_flags	= src/flags.o src/err.o
-T_queue	= src/queue.o src/sum.o src/io.o src/err.o
-T_dead	= src/dead.o src/io.o src/err.o
-T_path	= src/path.o src/err.o
-T_alias	= src/alias.o src/addr.o src/path.o src/err.o
-T_bsproto	= src/bsproto.o src/addr.o src/path.o src/err.o
-T_logline = src/logline.o src/err.o
-T_socks	= src/socks.o src/err.o
-T_url	= src/url.o src/err.o
-T_httpresp = src/httpresp.o src/err.o
-T_jdoc	= src/jdoc.o src/err.o
-T_netrc	= src/netrc.o src/err.o
+T_addr	= addr path err
+T_hdr	= hdr addr path err
+T_msg	= msg dot hdr addr path sum err
+T_conf	= conf confval url secret fspath prompt netrc io diag err
+T_account = account oauth2conf $(T_conf)
+T_reply	= reply err
+T_dot	= dot
+T_sum	= sum
+T_sasl	= sasl scram err
+T_scram	= $(T_sasl)
+T_smtpauth = $(LIBMODS)
+T_io	= io err
+T_flags	= flags err
+T_queue	= queue fspath sum io err
+T_dead	= dead fspath io err
+T_path	= path err
+T_alias	= alias addr path err
+T_bsproto = bsproto addr path err
+T_logline = logline err
+T_socks	= socks err
+T_url	= url err
+T_httpresp = httpresp err
+T_jdoc	= jdoc err
+T_netrc	= netrc err
+T_fspath = fspath err
 .SECONDEXPANSION:
-tests/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(T_$$*)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $< $(T_$*) $(PKG_LIBS)
+$(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*)) \
+    $(B)/.buildflags
+	@mkdir -p $(B)/unit
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $< \
+	  $(call objs,$(T_$*)) $(PKG_LIBS)
 
 # install build and test packages (Debian, as root; no-op when present)
 deps:
@@ -105,10 +142,11 @@ deps-test:
 unit: $(UNITS)
 	sh tests/run-unit.sh $(UNITS)
 
-bats: smtps
-	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/bats/run.sh
+bats: $(BIN)
+	SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} sh tests/bats/run.sh
 
 check: deps-test
+	$(MAKE) lint
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
@@ -117,44 +155,43 @@ check: deps-test
 # real Postfix + Dovecot submission servers and real clients (git send-email,
 # s-nail), on loopback; as root it installs them with apt (not root: skipped,
 # loudly).  See tests/integration/helper.bash.
-integration: smtps
-	SMTPS=$${SMTPS:-$(CURDIR)/smtps} sh tests/integration/run.sh
+integration: $(BIN)
+	SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} sh tests/integration/run.sh
 
-# ASan + UBSan binary and test run (SAN_EXTRA: more flags, e.g. -Werror)
-SAN_EXTRA ?=
+# ASan + UBSan binary (build-san/smtps) and test run with it
 sanitize:
-	$(MAKE) clean-obj
-	$(MAKE) smtps HARDEN=0 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
-	  LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) SAN=1 all
 
 check-sanitize: deps-test
-	$(MAKE) sanitize
-	$(MAKE) unit HARDEN=0 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(SAN_EXTRA)' \
-	  LDFLAGS='-fsanitize=address,undefined'
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) bats
+	$(MAKE) SAN=1 all
+	$(MAKE) SAN=1 unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MSGDIFF_COUNT=800 $(MAKE) SAN=1 bats
 
 # libFuzzer targets (tests/fuzz/README): the library is compiled once
-# with coverage + ASan/UBSan into FUZZ_OBJDIR, each target links it.
+# with coverage + ASan/UBSan into FUZZ_OBJDIR, each target (FUZZ_DIR/fuzz_NAME)
+# links it.
 # `make fuzz-run FUZZ_SECONDS=N` runs every target N seconds from its seed
 # corpus (tests/fuzz/seed/<name>, plus generated seeds); crashes land in
 # tests/tmp/fuzz/crash/.  FUZZ_TARGETS=smtp,msg picks some.
-FUZZERS	= $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_OBJDIR = tests/tmp/fuzzobj
-FUZZ_OBJS = $(patsubst src/%.c,$(FUZZ_OBJDIR)/%.o,$(LIBSRCS))
+FUZZ_DIR = build-fuzz
+FUZZERS	= $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJDIR = $(FUZZ_DIR)/obj
+FUZZ_OBJS = $(patsubst %,$(FUZZ_OBJDIR)/%.o,$(LIBMODS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' -Isrc \
 	  $(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 fuzz: $(FUZZERS)
 .PRECIOUS: $(FUZZ_OBJDIR)/%.o
-$(FUZZ_OBJDIR)/%.o: src/%.c src/*.h
+$(FUZZ_OBJDIR)/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(FUZZ_OBJDIR)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(FUZZ_OBJS) $(PKG_LIBS)
 fuzz-run: $(FUZZERS)
-	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_DIR=$(CURDIR)/$(FUZZ_DIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS) \
+	  $(FUZZ_TARGETS)
 
 # hostile SMTP server fuzzer (tests/hostile/README) against the ASan+UBSan
 # binary: HOSTILE_SECONDS of mutated sessions from seed HOSTILE_SEED
@@ -164,9 +201,9 @@ fuzz-run: $(FUZZERS)
 HOSTILE_SECONDS ?= 120
 HOSTILE_SEED ?= 1
 HOSTILE_XFAIL ?=
-hostile: smtps
+hostile: $(BIN)
 	rm -rf tests/tmp/hostile && mkdir -p tests/tmp/hostile
-	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/smtps} \
+	python3 tests/hostile/hostile.py --smtps $${SMTPS:-$(CURDIR)/$(BIN)} \
 	  --seconds $(HOSTILE_SECONDS) --seed $(HOSTILE_SEED) \
 	  --workdir tests/tmp/hostile $(HOSTILE_XFAIL:%=--xfail %)
 
@@ -175,9 +212,9 @@ hostile: smtps
 # "--PID--" warnings, e.g. its missing pidfd_open, are not) fails the run
 VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue
 VG_LOGS = $(CURDIR)/tests/tmp/valgrind
-valgrind: smtps
+valgrind: $(BIN)
 	rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
-	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/smtps \
+	SMTPS=$(CURDIR)/tests/valgrind.sh SMTPS_REAL=$(CURDIR)/$(BIN) \
 	  VALGRIND_LOGS=$(VG_LOGS) bats --tap $(VALGRIND_SUITES:%=tests/bats/%.bats)
 	@n=$$(ls $(VG_LOGS) | grep -c '^vg\.'); bad=$$(grep -lE '^==[0-9]+==' $(VG_LOGS)/vg.*); \
 	if [ -n "$$bad" ]; then cat $$bad; \
@@ -189,11 +226,10 @@ valgrind: smtps
 # against a sanitizer build, valgrind over the delivery suites
 fuzz-ci: deps-test
 	$(MAKE) fuzz-run FUZZ_SECONDS=60
-	$(MAKE) sanitize SAN_EXTRA=-Werror
-	ASAN_OPTIONS=detect_leaks=1 $(MAKE) hostile HOSTILE_SECONDS=180
-	$(MAKE) clean-obj
-	$(MAKE) smtps CFLAGS='-O1 -g'
-	$(MAKE) valgrind
+	$(MAKE) SAN=1 SAN_EXTRA=-Werror all
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) SAN=1 SAN_EXTRA=-Werror hostile \
+	  HOSTILE_SECONDS=180
+	$(MAKE) valgrind CFLAGS='-O1 -g'
 
 demo: deps-test
 	$(MAKE) all
@@ -201,13 +237,13 @@ demo: deps-test
 
 # benchmark against msmtp (the performance targets; tests/bench/run.sh): prints a table,
 # never fails the build, not part of `make check`.  BENCH_QUICK=1: smoke run
-BENCH_BIN = tests/tmp/bench/bin
+BENCH_BIN = build/bench
 BENCH_TOOLS = $(patsubst tests/bench/%.c,$(BENCH_BIN)/%,$(wildcard tests/bench/*.c))
 $(BENCH_BIN)/%: tests/bench/%.c
 	@mkdir -p $(BENCH_BIN)
 	$(CC) -std=c11 -O2 -g $(WARN) -o $@ $< `pkg-config --cflags --libs gnutls`
-bench: smtps $(BENCH_TOOLS)
-	-SMTPS=$${SMTPS:-$(CURDIR)/smtps} BENCH_BIN=$(CURDIR)/$(BENCH_BIN) sh tests/bench/run.sh
+bench: $(BIN) $(BENCH_TOOLS)
+	-SMTPS=$${SMTPS:-$(CURDIR)/$(BIN)} BENCH_BIN=$(CURDIR)/$(BENCH_BIN) sh tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -260,6 +296,11 @@ uninstall:
 lint-man:
 	mandoc -Tlint -Wwarning man/smtps.1 man/smtps-mailrc.5
 
+# the tree's written rules (HACKING, "make lint"): function length, banned
+# functions, include layering, mandoc -Tlint, 80 columns
+lint:
+	sh tests/lint.sh
+
 # the binary carries the hardening set (devscripts' hardening-check).
 # Control flow protection is not required: Debian's toolchain (crt files)
 # carries no IBT/SHSTK note, so no program linked there has it.
@@ -267,10 +308,12 @@ check-hardening: smtps
 	hardening-check --nocfprotection smtps
 
 clean-obj:
-	rm -f src/*.o
-clean: clean-obj
-	rm -f smtps $(UNITS) $(FUZZERS)
-	rm -rf tests/tmp
+	rm -f build/*.o build-san/*.o $(FUZZ_OBJDIR)/*.o
+clean:
+	rm -rf build build-san $(FUZZ_DIR) tests/tmp
+	rm -f smtps smtps.tmp
+FORCE:
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
-	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint-man clean clean-obj
+	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint lint-man \
+	clean clean-obj FORCE

@@ -44,6 +44,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fspath.h"
 #include "account.h"
 #include "oauth2.h"
 #include "secret.h"
@@ -213,19 +214,24 @@ open_conf(const struct opts *o, const char *home, char *path, size_t sz,
     int *fd, struct err *e)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	char cand[2][PATH_MAX], tried[LIMIT_ERR_MSG / 2] = "";
-	int i, n = 0;
+	char cand[2][LIMIT_PATH], tried[LIMIT_ERR_MSG / 2] = "";
+	int i, n = 0, rc = 0;
 
 	if (o->conffile != NULL)
-		snprintf(cand[n++], sizeof(cand[0]), "%s", o->conffile);
+		rc = fspath_fmt(cand[n++], sizeof(cand[0]), e, "%s",
+		    o->conffile);
 	else {
 		if (xdg != NULL && *xdg == '/')
-			snprintf(cand[n++], sizeof(cand[0]), "%s/smtps/mailrc",
-			    xdg);
+			rc = fspath_join(cand[n++], sizeof(cand[0]), xdg,
+			    "smtps/mailrc", e);
 		else if (home != NULL)
-			snprintf(cand[n++], sizeof(cand[0]),
-			    "%s/.config/smtps/mailrc", home);
-		snprintf(cand[n++], sizeof(cand[0]), "%s", SMTPS_SYSTEM_CONF);
+			rc = fspath_join(cand[n++], sizeof(cand[0]), home,
+			    ".config/smtps/mailrc", e);
+		strlcpy(cand[n++], SMTPS_SYSTEM_CONF, sizeof(cand[0]));
+	}
+	if (rc == -1) {
+		e->code = EX_CONFIG;
+		return err_prefix(e, "config file");
 	}
 	for (i = 0; i < n; i++) {
 		*fd = open(cand[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -468,8 +474,8 @@ conf_trusted(const struct stat *st, const char *path, struct err *e)
 	if (geteuid() != 0)
 		return 0;
 	if (st->st_uid != 0)
-		return err_set(e, EX_CONFIG, "%s: owned by uid %ld, not by root:"
-		    " refused as root", path, (long)st->st_uid);
+		return err_set(e, EX_CONFIG, "%s: owned by uid %ld, not by "
+		    "root: refused as root", path, (long)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return err_set(e, EX_CONFIG, "%s: writable by group or others: "
 		    "refused as root (chmod go-w %s)", path, path);
@@ -516,7 +522,7 @@ account_load(const struct opts *o, struct account *out, char **warnings,
     struct err *e)
 {
 	const char *state = getenv("XDG_STATE_HOME");
-	char path[PATH_MAX], *home = home_dir();
+	char path[LIMIT_PATH], *home = home_dir();
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));

@@ -90,7 +90,7 @@ struct tok {
 	enum tk		 kind;
 	int		 ch;		/* TK_SPEC: the special character */
 	size_t		 off, len;	/* ATOM/DLIT text; QSTR inside quotes */
-	size_t		 raw;		/* where the token starts in the input */
+	size_t		 raw;	/* where the token starts in the input */
 };
 
 struct lex {
@@ -213,7 +213,8 @@ lex_cfws(struct lex *lx)
 		else if ((f = fold_len(lx, lx->pos)) > 0)
 			lx->pos += (size_t)f;
 		else if (f < 0)
-			return lex_badbyte(lx, (unsigned char)c, "address list");
+			return lex_badbyte(lx, (unsigned char)c,
+			    "address list");
 		else if (c == '(') {
 			if (lex_delimited(lx, lx->pos + 1, 1, &end) == -1)
 				return -1;

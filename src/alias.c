@@ -12,7 +12,8 @@
 
 /* ---- parsing ----------------------------------------------------------- */
 
-struct entry {			/* one logical entry, continuation lines joined */
+struct entry {			/* one logical entry, continuation lines
+				   joined */
 	char	*p;
 	size_t	 len, cap;
 	int	 line;

@@ -231,8 +231,9 @@ wait_redirect(struct pkce *p, int in, char *buf, size_t sz, struct err *e)
 			return err_set(e, EX_TEMPFAIL, "no OAuth2 redirect "
 			    "within %d s; run smtps --authorize again",
 			    LIMIT_OAUTH2_CODE_WAIT);
-		n = poll(pf, pf[1].fd >= 0 ? 2 : 1, (int)(left > 1000 ? 1000 :
-		    left));
+		n = poll(pf, pf[1].fd >= 0 ? 2 : 1, (int)(left >
+		    LIMIT_POLL_TICK ?
+		    LIMIT_POLL_TICK : left));
 		if (n > 0 && (pf[0].revents & POLLIN) &&
 		    take_request(p->lfd, buf, sz))
 			return 0;
@@ -250,7 +251,8 @@ static int
 redirect_code(const struct oauth2 *o, const struct pkce *p, const char *u,
     char *code, size_t sz, struct err *e)
 {
-	char v[LIMIT_URL], d[256] = "", vv[128], vd[256];
+	char v[LIMIT_URL], d[LIMIT_QUOTE] = "", vv[LIMIT_QUOTE_SHORT];
+	char vd[LIMIT_QUOTE];
 
 	if (url_query_get(u, "error", v, sizeof(v)) == 1) {
 		if (url_query_get(u, "error_description", d, sizeof(d)) != 1)

@@ -139,7 +139,8 @@ mail_params(struct bsproto *b, const char *p, struct bsproto_out *out)
 			memcpy(num, p + 5, n - 5);
 			num[n - 5] = '\0';
 			(void)strtonum(num, 0, LIMIT_MESSAGE, &errstr);
-			if (errstr != NULL && strcmp(errstr, "too large") == 0) {
+			if (errstr != NULL && strcmp(errstr, "too large") ==
+			    0) {
 				reply(b, out, "552 5.3.4 Message size exceeds "
 				    "fixed limit");
 				return -1;
@@ -225,7 +226,7 @@ cmd_data(struct bsproto *b, const char *arg, struct bsproto_out *out)
 static int
 cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 {
-	char vis[128];
+	char vis[LIMIT_QUOTE_SHORT];
 
 	if (*arg == '\0')
 		return bad(b, out, ehlo ? "501 5.5.4 Syntax: EHLO hostname" :
@@ -234,8 +235,8 @@ cmd_helo(struct bsproto *b, const char *arg, int ehlo, struct bsproto_out *out)
 	err_visible(vis, sizeof(vis), arg, strlen(arg));
 	if (!ehlo)
 		return reply(b, out, "250 %s Hello %s", b->host, vis);
-	return reply(b, out, "250-%s Hello %s\r\n250-PIPELINING\r\n250-SIZE %lld\r\n"
-	    "250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", b->host, vis,
+	return reply(b, out, "250-%s Hello %s\r\n250-PIPELINING\r\n250-SIZE "
+	    "%lld\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", b->host, vis,
 	    (long long)LIMIT_MESSAGE);
 }
 
@@ -377,7 +378,7 @@ void
 bsproto_result(struct bsproto *b, int code, const char *text,
     struct bsproto_out *out)
 {
-	char vis[700];
+	char vis[LIMIT_BS_RESULT];
 
 	out_clear(out);
 	if (text == NULL || text[0] == '\0')

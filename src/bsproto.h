@@ -77,7 +77,7 @@ struct bsproto {
 	int		 toobig;	/* in DATA: over LIMIT_MESSAGE */
 	long long	 size;		/* in DATA: bytes so far */
 	int		 errors;	/* bad commands so far */
-	char		 buf[1024];	/* the current reply */
+	char		 buf[LIMIT_BS_REPLY]; /* the current reply */
 };
 
 /* start a session: host names this side in replies; out = the greeting */

@@ -11,8 +11,6 @@
 #include "bsproto.h"
 #include "bsserver.h"
 
-#define SERVE_BUF	65536
-
 struct sv {
 	int		 in, out;
 	struct bsproto	 b;
@@ -105,7 +103,7 @@ lines(struct sv *v, char *buf, size_t *len, struct err *e)
 			return -1;
 		off = (size_t)(nl - buf) + 1;
 	}
-	if (!v->quit && off == 0 && *len == SERVE_BUF) {
+	if (!v->quit && off == 0 && *len == LIMIT_BS_BUF) {
 		/* keep a CR at the end: it may belong to the CRLF */
 		size_t n = buf[*len - 1] == '\r' ? *len - 1 : *len;
 
@@ -122,7 +120,7 @@ int
 bsserver_run(int in, int out, const char *host, serve_relay_fn relay,
     void *ctx, struct err *e)
 {
-	static char buf[SERVE_BUF];
+	static char buf[LIMIT_BS_BUF];
 	struct sv v;
 	struct bsproto_out o;
 	size_t len = 0;

@@ -90,7 +90,8 @@ static const struct kw kwtab[] = {
 	F(K_SET_DATE_HEADER, S_INT, 0, set_date_header, conf_kw_tristate),
 	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, conf_kw_tristate),
 	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, conf_kw_bool),
-	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients, conf_kw_bool),
+	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients,
+	    conf_kw_bool),
 	F(K_SOCKET, S_STR, 0, socket, conf_kw_path),
 	F(K_SOURCE_IP, S_STR, 0, source_ip, conf_kw_ip),
 	F(K_PROXY_HOST, S_STR, 0, proxy_host, conf_kw_name),
@@ -117,8 +118,10 @@ static const struct kw kwtab[] = {
 	F(K_OAUTH2_TRUST_FILE, S_STR, 0, oauth2_trust_file, conf_kw_path),
 	F(K_OAUTH2_REDIRECT_PORT, S_INT, 0, oauth2_redirect_port, conf_kw_num),
 	/* deprecated msmtp keywords: accepted with a warning */
-	X("keepbcc", conf_kw_keepbcc),		X("set_to_header", conf_kw_noop),
-	X("ntlmdomain", conf_kw_noop),		X("tls_min_dh_prime_bits", conf_kw_noop),
+	X("keepbcc", conf_kw_keepbcc),
+	X("set_to_header", conf_kw_noop),
+	X("ntlmdomain", conf_kw_noop),
+	X("tls_min_dh_prime_bits", conf_kw_noop),
 };
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
@@ -302,8 +305,8 @@ parse_parents(struct ps *p, long ci, char *list)
 			*next++ = '\0';
 		tok = trim(tok);
 		if (*tok == '\0')
-			return conf_perr(p, "account '%s': missing parent account "
-			    "name", vis(p, p->c->acct[ci].name));
+			return conf_perr(p, "account '%s': missing parent "
+			    "account name", vis(p, p->c->acct[ci].name));
 		if ((pi = conf_find(p->c, tok)) < 0 || pi == ci)
 			return conf_perr(p, "unknown parent account '%s'",
 			    vis(p, tok));
@@ -328,13 +331,15 @@ do_account(struct ps *p, char *v)
 	if (*name == '\0')
 		return conf_perr(p, "keyword 'account' needs an account name");
 	if (strchr(name, ',') != NULL)
-		return conf_perr(p, "account name '%s' must not contain ',' or ':'",
+		return conf_perr(p,
+		    "account name '%s' must not contain ',' or ':'",
 		    vis(p, name));
 	if (conf_find(p->c, name) >= 0)
 		return conf_perr(p, "account '%s' defined twice",
 		    vis(p, name));
 	if (p->c->nacct >= LIMIT_ACCOUNTS)
-		return conf_perr(p, "too many accounts (max %d)", LIMIT_ACCOUNTS);
+		return conf_perr(p, "too many accounts (max %d)",
+		    LIMIT_ACCOUNTS);
 	ci = new_account(p, name);
 	p->cur = ci;
 	if (parents == NULL)
@@ -414,8 +419,9 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 		if (!(a->set & (1ULL << K_TLS_FINGERPRINT)))
 			return "(not set)";
 		for (i = 0; i < 32 && 3 * i + 3 <= sz; i++)
-			snprintf(buf + (i ? 3 * i - 1 : 0), sz - (i ? 3 * i - 1 :
-			    0), "%s%02X", i ? ":" : "", fp[i]);
+			snprintf(buf + (i ? 3 * i - 1 : 0),
+			    sz - (i ? 3 * i - 1 : 0), "%s%02X", i ? ":" : "",
+			    fp[i]);
 		return buf;
 	case S_NONE:
 		break;
@@ -426,7 +432,7 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 char *
 conf_format(const struct account *a)
 {
-	char *out = NULL, *line, buf[128];
+	char *out = NULL, *line, buf[LIMIT_QUOTE_SHORT];
 	size_t i;
 
 	xasprintf(&out, "%-22s %s\n", "account", a->name ? a->name : "?");
@@ -492,7 +498,8 @@ do_eval(struct ps *p, const char *cmd)
 		return -1;
 	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL)
-		rc = conf_perr(p, "eval: the command's output must be one line");
+		rc = conf_perr(p,
+		    "eval: the command's output must be one line");
 	else
 		rc = do_line(p, out, 0);
 	freezero(out, strlen(out) + 1);
@@ -515,7 +522,8 @@ do_line(struct ps *p, char *line, int may_eval)
 		return -1;
 	if (strcmp(kwd, "defaults") == 0) {
 		if (*v != '\0')
-			return conf_perr(p, "keyword 'defaults' takes no value");
+			return conf_perr(p,
+			    "keyword 'defaults' takes no value");
 		p->cur = CUR_DEFAULTS;
 		return 0;
 	}

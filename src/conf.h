@@ -13,7 +13,8 @@
  * non-blank character is `#` is a comment (as in msmtp, a `#` later in a
  * line is part of the value); values may be quoted with
  * "..." where \" and \\ escape; a file-name value beginning with `~/` is
- * expanded with home; `defaults` starts the defaults section; `account NAME [: P1[,P2...]]`
+ * expanded with home; `defaults` starts the defaults section; `account NAME [:
+ * P1[,P2...]]`
  * starts an account, copying P1.. (msmtp order); `account default : NAME`
  * names the default account.  An on/off keyword given without value means on.
  * Validation done here: keyword known, value syntax (port 1..65535, on|off,
@@ -70,7 +71,8 @@ struct account {
 	int	 tls;			/* 0/1 */
 	int	 tls_starttls;		/* 0/1 */
 	char	*tls_trust_file;	/* "system" or NULL = system trust */
-	unsigned char tls_fingerprint[32]; /* valid when set has K_TLS_FINGERPRINT */
+	unsigned char tls_fingerprint[32]; /* valid when set has
+					      K_TLS_FINGERPRINT */
 	int	 tls_certcheck;		/* 0/1 */
 	char	*tls_priorities;
 	char	*tls_host_override;
@@ -92,7 +94,8 @@ struct account {
 	char	*maildomain;		/* qualifies bare recipients */
 	char	*logfile;		/* "-" = stdout; NULL = none */
 	char	*logfile_time_format;	/* strftime; NULL = msmtp's */
-	char	*syslog;		/* "LOG_USER", "LOG_MAIL"...; NULL = off */
+	char	*syslog;		/* "LOG_USER", "LOG_MAIL"...; NULL =
+					   off */
 	char	*dsn_notify;		/* "SUCCESS,FAILURE" ...; NULL = none */
 	char	*dsn_return;		/* "FULL" or "HDRS"; NULL = none */
 	char	*from_full_name;	/* default of -F */
@@ -102,7 +105,8 @@ struct account {
 	int	 set_msgid_header;	/* HDR_AUTO/OFF */
 	int	 remove_bcc_headers;	/* 0/1 */
 	int	 undisclosed_recipients; /* 0/1 */
-	char	*socket;		/* unix socket path: replaces host/port */
+	char	*socket;		/* unix socket path: replaces
+					   host/port */
 	char	*source_ip;		/* local address to bind, numeric */
 	char	*proxy_host;		/* SOCKS5 proxy, or NULL */
 	int	 proxy_port;		/* 0 = not set (1080) */
@@ -110,7 +114,8 @@ struct account {
 	char	*tls_cert_file;		/* client certificate (PEM) */
 	char	*tls_key_file;		/* its private key (PEM) */
 	char	*tls_crl_file;		/* CRL (PEM), deprecated in msmtp */
-	int	 auto_from;		/* 0/1, deprecated: from = %U@maildomain */
+	int	 auto_from;		/* 0/1, deprecated: from =
+					   %U@maildomain */
 	int	 tls_resume;		/* 0/1, smtps-only: TLS session cache */
 	int	 passwordeval_timeout;	/* smtps-only; seconds a secret command
 					   may run without a terminal */
@@ -119,14 +124,18 @@ struct account {
 	char	*oauth2_client_id;
 	char	*oauth2_client_secret;	/* wiped like password */
 	char	*oauth2_client_secreteval;
-	char	*oauth2_tenant;		/* Microsoft: common, organizations, ... */
+	char	*oauth2_tenant;		/* Microsoft: common, organizations,
+					   ... */
 	char	*oauth2_scope;
 	char	*oauth2_token_url;	/* https URLs */
 	char	*oauth2_device_url;
 	char	*oauth2_auth_url;
-	char	*oauth2_grant;		/* "device", "code", "client_credentials" */
-	char	*oauth2_token_file;	/* NULL: $XDG_STATE_HOME/smtps/oauth2/NAME */
-	char	*oauth2_trust_file;	/* the IdP's HTTPS; NULL: system store */
+	char	*oauth2_grant;		/* "device", "code",
+					   "client_credentials" */
+	char	*oauth2_token_file;	/* NULL:
+					   $XDG_STATE_HOME/smtps/oauth2/NAME */
+	char	*oauth2_trust_file;	/* the IdP's HTTPS; NULL: system
+					   store */
 	int	 oauth2_redirect_port;	/* code grant listener; 0: any */
 	unsigned long long set;		/* 1ULL << enum conf_key */
 	const char *file;		/* config file name (not owned) */
@@ -138,7 +147,8 @@ struct account {
 struct conf {
 	struct account	*acct;		/* accounts in file order */
 	size_t		 nacct;
-	char		*default_name;	/* from `account default : NAME`, or NULL */
+	char		*default_name;	/* from `account default : NAME`, or
+					   NULL */
 	int		 has_password;	/* some account sets `password` */
 	char		*warnings;	/* "FILE:LINE: ..." lines, each ending
 					   in \n, for deprecated or no-op
@@ -150,7 +160,8 @@ struct conf {
  * return 0 and a malloc'ed first line of the command's output (parsed in
  * place of the eval line; it may not be another eval) or -1 with e set
  * (the error becomes "FILE:LINE: message" with the hook's exit code, so a
- * timed-out command stays EX_TEMPFAIL).  With eval NULL an `eval` line is an error (the parser stays pure).
+ * timed-out command stays EX_TEMPFAIL).  With eval NULL an `eval` line is an
+ * error (the parser stays pure).
  */
 typedef int (*conf_eval_fn)(void *ctx, const char *cmd, char **line,
 	    struct err *);
@@ -167,7 +178,8 @@ int	conf_override(struct account *, const char *kw, const char *value,
 /*
  * The account as text, one "keyword value" line per keyword of the table
  * (first line "account NAME"), the password shown as ***, unset values as
- * "(not set)" (tls_trust_file as "system", protocol as "smtp").  For -P/--pretend.  The caller frees the string.
+ * "(not set)" (tls_trust_file as "system", protocol as "smtp").  For
+ * -P/--pretend.  The caller frees the string.
  */
 char	*conf_format(const struct account *);
 /* index of the account with this exact name, or -1 */

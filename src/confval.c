@@ -74,7 +74,8 @@ conf_kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
 
 	if (strlen(v) > LIMIT_DOMAIN)
-		return conf_perr(p, "value of '%s' is too long: '%s' (max %d bytes)",
+		return conf_perr(p,
+		    "value of '%s' is too long: '%s' (max %d bytes)",
 		    k->name, vis(p, v), LIMIT_DOMAIN);
 	conf_set_str(a, k, v);
 	return 0;
@@ -144,12 +145,13 @@ conf_kw_num(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	else if (k->key == K_PORT || k->key == K_PROXY_PORT ||
 	    k->key == K_OAUTH2_REDIRECT_PORT) {
 		if ((n = number(v, 1, 65535)) < 0)
-			return conf_perr(p, "invalid port '%s' (expected 1-65535)",
+			return conf_perr(p,
+			    "invalid port '%s' (expected 1-65535)",
 			    vis(p, v));
 	} else if (strcasecmp(v, "off") != 0 &&
 	    (n = number(v, 1, MAX_TIMEOUT)) < 0)
-		return conf_perr(p, "invalid timeout '%s' (expected seconds 1-%d "
-		    "or off)", vis(p, v), MAX_TIMEOUT);
+		return conf_perr(p, "invalid timeout '%s' (expected seconds "
+		    "1-%d or off)", vis(p, v), MAX_TIMEOUT);
 	*int_field(a, k) = (int)n;
 	return 0;
 }
@@ -188,7 +190,8 @@ static int
 hexval(char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *q = c != '\0' ? strchr(hex, tolower((unsigned char)c)) : NULL;
+	const char *q = c != '\0' ? strchr(hex, tolower((unsigned char)c)) :
+	    NULL;
 
 	return q != NULL ? (int)(q - hex) : -1;
 }
@@ -217,8 +220,8 @@ conf_kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 		s += 2;
 	}
 	if (i < sizeof(fp) || *s != '\0')
-		return conf_perr(p, "invalid tls_fingerprint '%s' (expected SHA-256: "
-		    "64 hex digits, colons allowed)", vis(p, v));
+		return conf_perr(p, "invalid tls_fingerprint '%s' (expected "
+		    "SHA-256: 64 hex digits, colons allowed)", vis(p, v));
 	memcpy(a->tls_fingerprint, fp, sizeof(fp));
 	return 0;
 }
@@ -255,6 +258,28 @@ conf_kw_auth(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	return conf_perr(p, "keyword 'auth' expects on, off, plain, login, "
 	    "scram-sha-256[-plus], scram-sha-1[-plus], xoauth2, oauthbearer, "
 	    "external or cram-md5, got '%s'", vis(p, v));
+}
+
+/* the facility names msmtp knows; maillog.c opens syslog with the value */
+int
+conf_syslog_facility(const char *v)
+{
+	static const struct { const char *name; int fac; } f[] = {
+		{ "on", LOG_USER }, { "LOG_USER", LOG_USER },
+		{ "LOG_MAIL", LOG_MAIL }, { "LOG_LOCAL0", LOG_LOCAL0 },
+		{ "LOG_LOCAL1", LOG_LOCAL1 }, { "LOG_LOCAL2", LOG_LOCAL2 },
+		{ "LOG_LOCAL3", LOG_LOCAL3 }, { "LOG_LOCAL4", LOG_LOCAL4 },
+		{ "LOG_LOCAL5", LOG_LOCAL5 }, { "LOG_LOCAL6", LOG_LOCAL6 },
+		{ "LOG_LOCAL7", LOG_LOCAL7 },
+	};
+	size_t i;
+
+	if (v == NULL || *v == '\0')
+		return LOG_USER;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcmp(f[i].name, v) == 0)
+			return f[i].fac;
+	return -1;
 }
 
 /* one "FILE:LINE: ..." line appended to conf->warnings */
@@ -296,7 +321,8 @@ conf_kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
 {
 	(void)k;
 	if (*v != '\0' && strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
-		return conf_perr(p, "keyword 'keepbcc' expects on or off, got '%s'",
+		return conf_perr(p,
+		    "keyword 'keepbcc' expects on or off, got '%s'",
 		    vis(p, v));
 	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
 	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
@@ -326,7 +352,8 @@ conf_kw_ip(struct ps *p, const struct kw *k, struct account *a, const char *v)
 
 	if (*v != '\0' && inet_pton(AF_INET, v, buf) != 1 &&
 	    inet_pton(AF_INET6, v, buf) != 1)
-		return conf_perr(p, "keyword '%s' expects a numeric IPv4 or IPv6 "
+		return conf_perr(p,
+		    "keyword '%s' expects a numeric IPv4 or IPv6 "
 		    "address, got '%s'", k->name, vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -342,7 +369,8 @@ conf_kw_protocol(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "lmtp") == 0)
 		v = "lmtp";
 	else
-		return conf_perr(p, "keyword 'protocol' expects smtp or lmtp, got "
+		return conf_perr(p,
+		    "keyword 'protocol' expects smtp or lmtp, got "
 		    "'%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -362,31 +390,10 @@ conf_kw_tristate(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "off") == 0)
 		*int_field(a, k) = 2;
 	else
-		return conf_perr(p, "keyword '%s' expects auto%s or off, got '%s'",
+		return conf_perr(p,
+		    "keyword '%s' expects auto%s or off, got '%s'",
 		    k->name, on_ok ? ", on" : "", vis(p, v));
 	return 0;
-}
-
-/* the facility names msmtp knows; maillog.c opens syslog with the value */
-int
-conf_syslog_facility(const char *v)
-{
-	static const struct { const char *name; int fac; } f[] = {
-		{ "on", LOG_USER }, { "LOG_USER", LOG_USER },
-		{ "LOG_MAIL", LOG_MAIL }, { "LOG_LOCAL0", LOG_LOCAL0 },
-		{ "LOG_LOCAL1", LOG_LOCAL1 }, { "LOG_LOCAL2", LOG_LOCAL2 },
-		{ "LOG_LOCAL3", LOG_LOCAL3 }, { "LOG_LOCAL4", LOG_LOCAL4 },
-		{ "LOG_LOCAL5", LOG_LOCAL5 }, { "LOG_LOCAL6", LOG_LOCAL6 },
-		{ "LOG_LOCAL7", LOG_LOCAL7 },
-	};
-	size_t i;
-
-	if (v == NULL || *v == '\0')
-		return LOG_USER;
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (strcmp(f[i].name, v) == 0)
-			return f[i].fac;
-	return -1;
 }
 
 /* syslog: on (LOG_USER), off, or a facility name */
@@ -399,7 +406,8 @@ conf_kw_syslog(struct ps *p, const struct kw *k, struct account *a,
 	else if (*v == '\0' || strcasecmp(v, "on") == 0)
 		v = "LOG_USER";
 	else if (conf_syslog_facility(v) < 0)
-		return conf_perr(p, "keyword 'syslog' expects on, off, LOG_USER, "
+		return conf_perr(p,
+		    "keyword 'syslog' expects on, off, LOG_USER, "
 		    "LOG_MAIL or LOG_LOCAL0..7, got '%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -436,7 +444,8 @@ conf_kw_notify(struct ps *p, const struct kw *k, struct account *a,
 	}
 	if (n >= sizeof(up) || *w != '\0' || never + other == 0 ||
 	    (never && (never > 1 || other)))
-		return conf_perr(p, "keyword 'dsn_notify' expects off, never, or "
+		return conf_perr(p,
+		    "keyword 'dsn_notify' expects off, never, or "
 		    "a comma list of success, failure, delay; got '%s'",
 		    vis(p, v));
 	conf_set_str(a, k, up);
@@ -455,7 +464,8 @@ conf_kw_return(struct ps *p, const struct kw *k, struct account *a,
 	else if (strcasecmp(v, "full") == 0)
 		v = "FULL";
 	else
-		return conf_perr(p, "keyword 'dsn_return' expects off, headers or "
+		return conf_perr(p,
+		    "keyword 'dsn_return' expects off, headers or "
 		    "full, got '%s'", vis(p, v));
 	conf_set_str(a, k, v);
 	return 0;
@@ -499,7 +509,8 @@ conf_kw_oauth2(struct ps *p, const struct kw *k, struct account *a,
 		    "client_credentials");
 	if (k->key == K_OAUTH2_TENANT) {
 		if (strlen(v) > LIMIT_DOMAIN || v[strspn(v, "abcdefghijklmnop"
-		    "qrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")] != '\0')
+		    "qrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")] !=
+		    '\0')
 			return conf_perr(p, "invalid oauth2_tenant '%s' "
 			    "(expected a tenant ID or domain: letters, digits, "
 			    "'.', '-')", vis(p, v));

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dead.h"
+#include "fspath.h"
 #include "io.h"
 
 /*
@@ -76,7 +77,7 @@ int
 dead_append(const struct spool *sp, const char *path,
     const char *sender, struct err *e)
 {
-	char head[600];
+	char head[LIMIT_DEAD_FROM];
 	time_t now = time(NULL);
 	char date[64];
 	off_t end = -1;
@@ -112,11 +113,12 @@ const char *
 dead_path(const struct account *a, char *buf, size_t sz)
 {
 	const char *h = getenv("HOME");
+	struct err ignore;
 
 	if (a != NULL)
 		return a->dead_letter;
-	if (h == NULL || *h == '\0')
+	if (h == NULL || *h == '\0' ||
+	    fspath_join(buf, sz, h, "dead.letter", &ignore) == -1)
 		return NULL;
-	snprintf(buf, sz, "%s/dead.letter", h);
 	return buf;
 }

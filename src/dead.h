@@ -14,7 +14,8 @@
  * left for the next one to be glued to.
  * dead_path(): the dead.letter file for account `a` (its dead_letter, which
  * may be "off" or NULL); with `a` NULL (the account could not be loaded),
- * $HOME/dead.letter written into buf, or NULL without a home.  The result
+ * $HOME/dead.letter written into buf, or NULL without a home (or with
+ * one too long for buf).  The result
  * may BE buf: never format into buf with it (err_append() formats apart).
  */
 #ifndef SMTPS_DEAD_H

@@ -18,6 +18,7 @@
 
 #include "dead.h"
 #include "deliver.h"
+#include "fspath.h"
 #include "maillog.h"
 #include "spoolhdr.h"
 #include "io.h"
@@ -173,7 +174,7 @@ defer(const struct deliver_job *j, struct deliver_outcome *o, struct err *e)
 	    LIMIT_QUEUE_BACKOFF_MAX, arc4random());
 	qe->next = time(NULL) + o->delay;
 	if (e->reply[0] != '\0')
-		snprintf(qe->error, sizeof(qe->error), "%s [server said: %s]",
+		err_fmt(qe->error, sizeof(qe->error), "%s [server said: %s]",
 		    e->msg, e->reply);
 	else
 		strlcpy(qe->error, e->msg, sizeof(qe->error));
@@ -218,7 +219,7 @@ keep_entry(const struct deliver_job *j, struct deliver_outcome *o,
 static enum deliver_res
 bounce(const struct deliver_job *j, struct deliver_outcome *o, struct err *e)
 {
-	char buf[4096];
+	char buf[LIMIT_PATH];
 	const char *dl = dead_path(j->a, buf, sizeof(buf));
 	struct qentry *qe = j->qe;
 	struct err de;
@@ -247,7 +248,7 @@ static int
 some_deferred(const struct deliver_job *j, const enum smtp_rcpt *st,
     struct err *e)
 {
-	char buf[4096];
+	char buf[LIMIT_PATH];
 	const char *dl = dead_path(j->a, buf, sizeof(buf));
 	struct err de;
 	size_t i, n = 0, refused = 0;
@@ -318,12 +319,13 @@ static void
 leave_message(struct spool *sp)
 {
 	char kept[sizeof(sp->path)];
+	struct err ignore;	/* name too long: left (and named) in tmp/ */
 
 	(void)fsync(sp->fd);	/* msg_read() did not: now it must last */
 	close(sp->fd);
 	sp->fd = -1;
-	snprintf(kept, sizeof(kept), "%s/%s.kept", sp->dir, sp->id);
-	if (rename(sp->path, kept) == 0)
+	if (fspath_fmt(kept, sizeof(kept), &ignore, "%s/%s.kept", sp->dir,
+	    sp->id) == 0 && rename(sp->path, kept) == 0)
 		strlcpy(sp->path, kept, sizeof(sp->path));
 }
 
@@ -409,7 +411,7 @@ report_first(const struct deliver_job *j, const struct deliver_outcome *o,
 		return e->code ? e->code : EX_SOFTWARE;
 	}
 	if (e->code == EX_NOUSER) {	/* LMTP: some refused too */
-		snprintf(msg, sizeof(msg), "%s; the others stay queued as %s, "
+		err_fmt(msg, sizeof(msg), "%s; the others stay queued as %s, "
 		    "retrying in %d s", e->msg, j->qe->id, o->delay);
 		strlcpy(e->msg, msg, sizeof(e->msg));
 		return EX_NOUSER;

@@ -66,13 +66,15 @@ enum deliver_who {
 	DELIVER_RUN,		/* -q: every entry */
 	DELIVER_RUN_ONE,	/* -qI ID */
 	DELIVER_FLUSHER,	/* the detached flusher's pass */
-	DELIVER_DUE		/* a due entry over the first attempt's session */
+	DELIVER_DUE		/* a due entry over the first attempt's
+				   session */
 };
 
 /* what one attempt came to */
 enum deliver_kind {
 	DELIVER_UNSENT,		/* failed here before any attempt (first
-				   attempt: the envelope, the spool, the queue) */
+				   attempt: the envelope, the spool, the
+				   queue) */
 	DELIVER_OK,		/* delivered to every recipient */
 	DELIVER_TEMPORARY,	/* 4xx, timeout, link lost before the dot */
 	DELIVER_AFTER_DOT,	/* link lost after the final dot (after_dot):
@@ -110,7 +112,7 @@ struct deliver_job {
 	FILE			*out;	/* -q, -qI: the report line */
 	int			 no_stdout_log;	/* logfile "-" writes nothing
 						   (-bs: stdout is SMTP) */
-	char			 msgid[LIMIT_MSGID + 1];	/* for the log */
+	char			 msgid[LIMIT_MSGID + 1]; /* for the log */
 };
 
 struct deliver_outcome {

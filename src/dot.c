@@ -22,7 +22,8 @@
  * (a doubled dot is written whole or not at all), so the sender can stuff
  * straight into its write buffer: one copy of the body instead of two.
  *
- * dot_crlf and dot_stuff count bytes >= 0x80 (eightbit) and NUL bytes (nul) of their input.
+ * dot_crlf and dot_stuff count bytes >= 0x80 (eightbit) and NUL bytes (nul) of
+ * their input.
  * No I/O, no globals.
  */
 #include <string.h>

@@ -40,8 +40,24 @@ err_prefix(struct err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	strlcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	err_fmt(e->msg, sizeof(e->msg), "%s: %s", pre, old);
 	return -1;
+}
+
+size_t
+err_fmt(char *out, size_t outsz, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, outsz, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out[0] = '\0';
+	else if ((size_t)n >= outsz)
+		memcpy(out + outsz - 4, "...", 4);
+	return strlen(out);
 }
 
 /* the arguments may point into e->msg (or anywhere): formatted first */
@@ -100,8 +116,8 @@ err_from_reply(struct err *e, enum err_phase ph, int code, const char *text,
 		char line[LIMIT_ERR_REPLY];
 		char full[LIMIT_ERR_REPLY];
 
-		snprintf(line, sizeof(line), "%d %.*s", code,
-		    (int)(textlen > 900 ? 900 : textlen), text);
+		snprintf(line, sizeof(line), "%d %.*s", code, (int)(textlen >
+		    LIMIT_REPLY_QUOTED ? LIMIT_REPLY_QUOTED : textlen), text);
 		err_visible(full, sizeof(full), line, strlen(line));
 		strlcpy(e->reply, full, sizeof(e->reply));
 	}

@@ -22,20 +22,25 @@
 #include "limit.h"
 
 struct err {
-	int	code;				/* sysexits code; 0 = no error */
+	int	code;				/* sysexits code; 0 = no
+						   error */
 	char	msg[LIMIT_ERR_MSG];		/* "what failed: why" */
-	char	reply[LIMIT_ERR_REPLY];		/* server reply, visible chars */
+	char	reply[LIMIT_ERR_REPLY];		/* server reply, visible
+						   chars */
 	const char *phase;			/* static string or NULL */
-	int	after_dot;	/* failure happened after the final dot was sent */
-	int	kept;		/* message was saved (dead.letter path in keptpath) */
+	int	after_dot;	/* failure happened after the final dot was
+				   sent */
+	int	kept;		/* message was saved (dead.letter path in
+				   keptpath) */
 	int	wait_user;	/* only the user can fix it (OAuth2: run
 				   smtps --authorize): a queued message waits
 				   for that (until queue_lifetime) */
-	char	keptpath[512];
+	char	keptpath[LIMIT_ERR_KEPTPATH];
 };
 
 void	err_clear(struct err *);
-/* Set code and message (printf format).  Returns -1 for `return err_set(...)`. */
+/* Set code and message (printf format). Returns -1 for `return
+   err_set(...)`. */
 int	err_set(struct err *, int code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Prefix the existing message: "prefix: old message".  Returns -1. */
@@ -46,6 +51,10 @@ int	err_prefix(struct err *, const char *fmt, ...)
    of its own first (never snprintf(buf, ..., buf)). */
 void	err_append(struct err *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Format a message into out (outsz > 3) like snprintf; a text cut at
+   outsz ends in "..." so the cut shows.  Returns strlen(out). */
+size_t	err_fmt(char *out, size_t outsz, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Store a server reply (raw bytes, may hold CR/LF/escapes) made visible. */
 void	err_set_reply(struct err *, const char *text, size_t len);
 

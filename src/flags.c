@@ -6,7 +6,8 @@
  * value, what smtps does with it and the --help line.  Parsing follows
  * sendmail: options come first, the first non-option argument (or "--")
  * starts the recipients; an option-like argument after the recipients is
- * refused (it would otherwise be mailed to).  Single-letter flags without a value may be
+ * refused (it would otherwise be mailed to).  Single-letter flags without a
+ * value may be
  * clustered ("-ti"); a value may be attached ("-fme@x") or separate
  * ("-f me@x").  Nothing here prints or exits.
  */
@@ -51,7 +52,8 @@ static const struct flag flags[] = {
 	{ "F", 0, A_VALUE, F_DO, ID_FULLNAME,
 	  "-F NAME         full name for an added From: header" },
 	{ "v", 0, A_NONE, F_DO, ID_V,
-	  "-v              show the SMTP transcript on stderr (secrets hidden)" },
+	  "-v              show the SMTP transcript on stderr (secrets "
+	    "hidden)" },
 	{ "C", 0, A_VALUE, F_DO, ID_C,
 	  "-C FILE         read this configuration file only" },
 	{ "a", 0, A_VALUE, F_DO, ID_A,
@@ -63,7 +65,8 @@ static const struct flag flags[] = {
 	  "-bp             list the queue (same as mailq)" },
 	{ "b", 0, A_PREFIX, F_REFUSE, ID_B, NULL },
 	{ "q", 0, A_PREFIX, F_DO, ID_Q,
-	  "-q              deliver every queued message now (-q30m: the same)" },
+	  "-q              deliver every queued message now (-q30m: the "
+	    "same)" },
 	{ "qI", 0, A_VALUE, F_DO, ID_QI,
 	  "-qI ID          deliver the queued message ID now" },
 	{ "queue-delete", 1, A_VALUE, F_DO, ID_QDELETE,
@@ -76,7 +79,8 @@ static const struct flag flags[] = {
 	  "-B TYPE         body type (7BIT, 8BITMIME): accepted and ignored,\n"
 	  "                  BODY=8BITMIME is sent when the body needs it" },
 	{ "o", 0, A_PREFIX, F_IGNORE, ID_O,
-	  "-o...           sendmail options (-oem, -odb): accepted and ignored" },
+	  "-o...           sendmail options (-oem, -odb): accepted and "
+	    "ignored" },
 	{ "bs", 0, A_NONE, F_DO, ID_BS,
 	  "-bs             speak SMTP on stdin/stdout, relay each message" },
 	{ "bv", 0, A_NONE, F_DO, ID_BV,
@@ -112,7 +116,8 @@ static const struct flag flags[] = {
 	  "-d, --debug     same as -v" },
 	{ "debug", 1, A_NONE, F_DO, ID_DEBUG, NULL },
 	{ "P", 0, A_NONE, F_DO, ID_PRETEND,
-	  "-P, --pretend   print the account that would be used, send nothing" },
+	  "-P, --pretend   print the account that would be used, send "
+	    "nothing" },
 	{ "pretend", 1, A_NONE, F_DO, ID_PRETEND, NULL },
 	{ "S", 0, A_NONE, F_DO, ID_SERVERINFO,
 	  "-S, --serverinfo  print the server's TLS certificates and\n"
@@ -129,7 +134,8 @@ static const struct flag flags[] = {
 	  "--read-envelope-from  the envelope sender is the From: address" },
 	{ "host", 1, A_VALUE, F_DO, ID_KW,
 	  "--host=HOST, --port=N, --tls[=on|off], --tls-starttls[=on|off],\n"
-	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, --tls-certcheck[=on|off],\n"
+	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, "
+	    "--tls-certcheck[=on|off],\n"
 	  "  --auth[=on|off|MECHANISM], --user=NAME, --passwordeval=CMD,\n"
 	  "  --from=ADDR, --domain=NAME, --maildomain=NAME, --timeout=SEC,\n"
 	  "  --aliases=FILE, --logfile=FILE, --syslog[=FACILITY],\n"
@@ -201,7 +207,8 @@ check_dsn(enum f_id id, const char *v, struct err *e)
 	int never = 0, other = 0;
 
 	if (id == ID_RET)
-		return strcasecmp(v, "full") == 0 || strcasecmp(v, "hdrs") == 0 ?
+		return strcasecmp(v, "full") == 0 || strcasecmp(v, "hdrs") ==
+		    0 ?
 		    0 : err_set(e, EX_USAGE, "-R: expected full or hdrs");
 	if (id == ID_ENVID) {
 		for (w = v; *w != '\0'; w++)
@@ -278,10 +285,16 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 		    val);
 	case ID_BP:		o->mode = MODE_LIST; break;
 	case ID_Q:		return apply_q(val, o, e);
-	case ID_QI:		o->mode = MODE_FLUSH_ONE; o->queue_id = val; break;
+	case ID_QI:
+		o->mode = MODE_FLUSH_ONE;
+		o->queue_id = val;
+		break;
 	case ID_QDELETE:	o->mode = MODE_DELETE; o->queue_id = val; break;
 	case ID_NOQUEUE:	o->no_queue = 1; break;
-	case ID_DAEMON:		o->mode = MODE_DAEMON; o->flush_dir = val; break;
+	case ID_DAEMON:
+		o->mode = MODE_DAEMON;
+		o->flush_dir = val;
+		break;
 	}
 	return 0;
 }

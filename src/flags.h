@@ -10,7 +10,8 @@
  * error (EX_USAGE with one line naming the bad flag).  Strings in opts point
  * into argv (not copied).  Invoked as "mailq" (argv[0]'s last component)
  * the mode is MODE_LIST, as "newaliases" MODE_ALIASES.  Queue modes (-bp,
- * -q, -qI, --queue-delete), -bs and -bi take no recipients; -q with a time (-q30m, sendmail's daemon interval) means
+ * -q, -qI, --queue-delete), -bs and -bi take no recipients; -q with a time
+ * (-q30m, sendmail's daemon interval) means
  * "flush once now".
  *
  * -N, -R and -V are checked here (RFC 3461 syntax: -N never or a list of
@@ -37,7 +38,8 @@ enum opts_mode {
 	MODE_DAEMON,		/* --flush-daemon DIR (internal, hidden) */
 	MODE_SMTP,		/* -bs: SMTP server on stdin/stdout */
 	MODE_ALIASES,		/* -bi, or invoked as newaliases */
-	MODE_PRETEND,		/* -P/--pretend: print the account, send nothing */
+	MODE_PRETEND,		/* -P/--pretend: print the account, send
+				   nothing */
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
@@ -46,7 +48,8 @@ enum opts_mode {
 /* msmtp long options that set a config keyword (--host=H -> host H) */
 #define FLAGS_MAX_OVERRIDES	32
 struct opts_override {
-	const char	*name;		/* option name: "host", "tls-starttls" */
+	const char	*name;		/* option name: "host",
+					   "tls-starttls" */
 	const char	*value;		/* "" for --tls without a value */
 };
 

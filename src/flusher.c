@@ -18,6 +18,7 @@
 
 #include "queuerun.h"
 #include "flusher.h"
+#include "fspath.h"
 #include "io.h"
 #include "queue.h"
 
@@ -102,15 +103,15 @@ no_flusher(const char *dir, struct err *e, const char *why)
 int
 flusher_spawn(const char *dir, struct err *e)
 {
-	char self[PATH_MAX], lock[4096], why[512];
+	char self[PATH_MAX], lock[LIMIT_PATH], why[LIMIT_ERR_MSG / 2];
 	ssize_t n;
 	pid_t pid;
 	int fd, st, p[2];
 
 	if (count_entries(dir) == 0)
 		return 0;
-	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
-	if ((fd = queue_open_own(lock, O_RDWR | O_CREAT, e)) == -1) {
+	if (fspath_join(lock, sizeof(lock), dir, "flush.lock", e) == -1 ||
+	    (fd = queue_open_own(lock, O_RDWR | O_CREAT, e)) == -1) {
 		strlcpy(why, e->msg, sizeof(why));	/* not e->msg itself */
 		return no_flusher(dir, e, why);
 	}
@@ -163,14 +164,14 @@ signal_ready(int ok)
 int
 flusher_main(const char *dir)
 {
-	char lock[4096], pid[32];
+	char lock[LIMIT_PATH], pid[32];
 	time_t wake, now;
 	struct err e;
 	int fd, n;
 
-	snprintf(lock, sizeof(lock), "%s/flush.lock", dir);
 	err_clear(&e);
-	if (queue_dir_check(dir, &e) == -1 ||
+	if (fspath_join(lock, sizeof(lock), dir, "flush.lock", &e) == -1 ||
+	    queue_dir_check(dir, &e) == -1 ||
 	    (fd = queue_open_own(lock, O_RDWR | O_CREAT, &e)) == -1) {
 		signal_ready(0);
 		queue_log(dir, "flusher", "not started: %s", e.msg);

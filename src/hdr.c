@@ -133,7 +133,8 @@ struct field {
 	size_t		 namelen;	/* 0: the line is not a field */
 	size_t		 colon;		/* offset of the colon */
 	size_t		 len;		/* up to the end of its last line */
-	size_t		 next;		/* offset of what follows (after CRLF) */
+	size_t		 next;		/* offset of what follows (after
+					   CRLF) */
 	int		 crlf;		/* the last line ends with CRLF */
 };
 

@@ -12,7 +12,8 @@
  * with continuation lines); Date is added when missing (policy->now,
  * RFC 5322 format, local offset policy->tzoff_min); Message-ID is
  * added when missing (<unique@msgid_domain>, unique from
- * policy->unique); From is added when missing: "Name <from>" with Name RFC 2047-encoded (=?UTF-8?B?...?=) when
+ * policy->unique); From is added when missing: "Name <from>" with Name RFC
+ * 2047-encoded (=?UTF-8?B?...?=) when
  * it is not printable ASCII, or quoted when it has specials, or plain
  * "from" without a name.  Added fields go after the existing ones, in the
  * order Date, Message-ID, From.  Field names match case-insensitively,
@@ -25,7 +26,8 @@
  * msmtp's keywords change this: set_from (HDR_ON: an existing From is
  * replaced by the added one; HDR_OFF: none is added), set_date and
  * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
- * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To: undisclosed-recipients:;" added after the
+ * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To:
+ * undisclosed-recipients:;" added after the
  * other fields; -t still reads them first).
  * Under -t, recipients come from "To", "Cc" and "Bcc"; in a resent
  * message (one with a Resent-Date, -From, -Sender, -To, -Cc, -Bcc,
@@ -36,7 +38,8 @@
  * hdr_split() decides where the header block ends in CRLF input: headers
  * are lines "name: value" (name = printable ASCII except ':' and space;
  * SP/HT may stand between the name and the colon, RFC 5322 4.5
- * obs-optional) and their continuation lines (starting with SP/HT).  The block ends at
+ * obs-optional) and their continuation lines (starting with SP/HT).  The block
+ * ends at
  * the first empty line (consumed) or the first line that is neither (that
  * line then belongs to the body).  Input whose first line is not a header
  * has an empty header block and is all body.
@@ -67,7 +70,8 @@ struct hdr_policy {
 	time_t		 now;
 	int		 tzoff_min;	/* local UTC offset in minutes */
 	/* msmtp's header keywords; all 0 = the defaults described above */
-	int		 set_from;	/* HDR_AUTO, HDR_ON (replace), HDR_OFF */
+	int		 set_from;	/* HDR_AUTO, HDR_ON (replace),
+					   HDR_OFF */
 	int		 set_date;	/* HDR_AUTO or HDR_OFF (never add) */
 	int		 set_msgid;	/* HDR_AUTO or HDR_OFF */
 	int		 keep_bcc;	/* remove_bcc_headers off */

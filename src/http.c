@@ -104,7 +104,8 @@ exchange(int fd, const struct url *u, const char *body,
 	rc = send_request(&t, u, body, deadline, e);
 	if (rc == 0)
 		rc = read_response(&t, deadline, r, e);
-	tls_close(tls, left(deadline) < 1000 ? left(deadline) : 1000);
+	tls_close(tls, left(deadline) < LIMIT_TIMEOUT_TLS_CLOSE ?
+	    left(deadline) : LIMIT_TIMEOUT_TLS_CLOSE);
 	return rc;
 }
 

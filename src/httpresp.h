@@ -29,7 +29,7 @@
 
 struct httpresp {
 	int	 status;		/* 200, 400, ... */
-	char	 ctype[128];		/* Content-Type, "" when absent */
+	char	 ctype[LIMIT_QUOTE_SHORT]; /* Content-Type, "" when absent */
 	char	*body;			/* decoded body, NUL-terminated */
 	size_t	 bodylen;
 };

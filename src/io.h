@@ -56,7 +56,8 @@ struct io {
 };
 
 void	io_init(struct io *, struct transport);
-void	io_set_transport(struct io *, struct transport);	/* after STARTTLS */
+void	io_set_transport(struct io *, struct transport);	/* after
+								   STARTTLS */
 void	io_deadline(struct io *, int ms_from_now);
 int	io_readline(struct io *, const char **line, size_t *len, struct err *);
 int	io_write(struct io *, const void *, size_t, struct err *);

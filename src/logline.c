@@ -129,7 +129,7 @@ field_rcpts(struct lb *b, char * const *rcpts, size_t n)
 static void
 put_time(struct lb *b, const struct tm *tm, const char *fmt)
 {
-	char t[256];
+	char t[LIMIT_LOG_TIME];
 	size_t n;
 
 	if (fmt == NULL || fmt[0] == '\0')

@@ -45,7 +45,7 @@ write_file(const char *path, const char *line, size_t len)
 void
 maillog_write(const struct account *a, struct logline *l)
 {
-	char line[4096];
+	char line[LIMIT_LOG_LINE];
 	struct tm tm;
 	time_t now;
 	size_t n;

@@ -65,7 +65,8 @@ struct run {
 	struct addr_list rcpts;
 	char		 msgid_domain[LIMIT_DOMAIN + 1];
 	int		 spooled;	/* the whole message is in the spool */
-	int		 infd;		/* the message: 0 = stdin; -bs: a file */
+	int		 infd;		/* the message: 0 = stdin; -bs: a
+					   file */
 	int		 queued;	/* kept in the queue for a retry */
 	int		 bs;		/* -bs: a message relayed by bs_relay */
 	/* for the log line */
@@ -632,8 +633,8 @@ main(int argc, char **argv)
 		char host[LIMIT_DOMAIN + 1];
 
 		smtp_local_name(host, sizeof(host));
-		rc = bsserver_run(STDIN_FILENO, STDOUT_FILENO, host, bs_relay, &r,
-		    &e);
+		rc = bsserver_run(STDIN_FILENO, STDOUT_FILENO, host, bs_relay,
+		    &r, &e);
 	} else if (r.o.mode == MODE_PRETEND) {
 		if ((rc = header_from(&r, &e)) == 0)
 			rc = run_info(&r, &e);

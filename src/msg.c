@@ -138,7 +138,8 @@ drop_mbox_from(struct hdr_buf *hb, int eof, int *dropped)
 	if ((nl = memchr(hb->p, '\n', hb->len)) == NULL)
 		return eof;		/* a lone "From " line is body */
 	if (hdr_split(hb->p, (size_t)(nl + 1 - hb->p), 1, &cut) > 0)
-		return 1;		/* "From : a@b", a field (RFC 5322 4.5) */
+		return 1;		/* "From : a@b", a field (RFC 5322
+					   4.5) */
 	cut = (size_t)(nl + 1 - hb->p);
 	memmove(hb->p, nl + 1, hb->len - cut);
 	hb->len -= cut;
@@ -209,8 +210,8 @@ collect_headers(int fd, struct dot *d, struct head *h, struct err *e)
 		if (h->hlen >= 0)
 			return 0;
 		if (h->hb.len > LIMIT_HEADER_BLOCK)
-			return err_set(e, EX_DATAERR, "header block larger than "
-			    "%d bytes", LIMIT_HEADER_BLOCK);
+			return err_set(e, EX_DATAERR, "header block larger "
+			    "than %d bytes", LIMIT_HEADER_BLOCK);
 	}
 }
 

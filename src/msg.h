@@ -3,7 +3,8 @@
  * msg.h - read the message from stdin into the spool file.
  *
  * Reads fd to EOF (a lone "." does not end input).  Drops a leading mbox
- * "From " line (not a "From : x" field, RFC 5322 4.5).  Normalises line endings to CRLF (dot_crlf), separates the
+ * "From " line (not a "From : x" field, RFC 5322 4.5).  Normalises line endings
+ * to CRLF (dot_crlf), separates the
  * header block (hdr_split, whole block held in memory up to
  * LIMIT_HEADER_BLOCK, else EX_DATAERR), rewrites it (hdr_rewrite: Bcc
  * removed, Date/Message-ID/From added, -t recipients collected), writes

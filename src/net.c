@@ -3,13 +3,15 @@
  * net.c - resolve and connect (TCP, unix socket, SOCKS5 proxy); the plain
  * transport (contract: net.h).
  *
- * net_open() / net_connect(): one deadline, timeout_ms from the call, covers the name
+ * net_open() / net_connect(): one deadline, timeout_ms from the call, covers
+ * the name
  * lookup and every connect attempt.  The lookup itself is getaddrinfo(),
  * bounded by the resolver's own timeouts (resolv.conf "options timeout:
  * attempts:"); getaddrinfo_a() was tried and left out: its helper thread
  * leaks inside glibc, which makes valgrind runs of the suite fail.
  * Each address gets a fair share of the time left (left / addresses not
- * yet tried), so one black-holed address cannot starve the others.  The socket returned is
+ * yet tried), so one black-holed address cannot starve the others.  The socket
+ * returned is
  * non-blocking, close-on-exec, with TCP_NODELAY.  With source_ip the
  * socket is bound (port 0) before connect and addresses of the other
  * family are skipped (they are not counted in the fair share).  The SOCKS5

@@ -76,7 +76,8 @@ lex_next(struct lex *lx)
 		if (c == '\0')
 			return lex_err(lx, "NUL byte in the file");
 		if (q != 0 && c == '\n')
-			break;			/* an unclosed quote ends here */
+			break;			/* an unclosed quote ends
+						   here */
 		lx->p++;
 		if (q == 0 && (c == '"' || c == '\'')) {
 			q = c;

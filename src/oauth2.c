@@ -34,7 +34,7 @@ static int
 idp_error(const struct oauth2 *o, const char *host, const char *err,
     const char *desc, struct err *e)
 {
-	char vd[256] = "", ve[64];
+	char vd[LIMIT_QUOTE] = "", ve[LIMIT_QUOTE_WORD];
 
 	err_visible(ve, sizeof(ve), err, strlen(err));
 	if (desc != NULL)

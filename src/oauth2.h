@@ -25,7 +25,8 @@
  * EX_CONFIG "account 'NAME' (FILE:LINE): what is missing".
  * oauth2_setup(): resolve the presets into *o and run
  * oauth2_client_secreteval (secret_run, secret.h: passwordeval_timeout
- * without a terminal) when there is no oauth2_client_secret; the timeout is the account's, else
+ * without a terminal) when there is no oauth2_client_secret; the timeout is the
+ * account's, else
  * LIMIT_TIMEOUT_DEFAULT.  oauth2_free() wipes the secret.
  *
  * Requests (each one http_post to the token or device URL, the client

@@ -178,7 +178,8 @@ check_domain(const char *a, size_t len, size_t at, int code, struct err *e)
 			return bad_addr(e, code, a, len,
 			    "unterminated domain literal");
 		if (n == 2)
-			return bad_addr(e, code, a, len, "empty domain literal");
+			return bad_addr(e, code, a, len,
+			    "empty domain literal");
 		for (i = 1; i < n - 1; i++)
 			if (d[i] == ' ' || d[i] == '[' || d[i] == ']' ||
 			    d[i] == '\\' || (unsigned char)d[i] >= 0x7f)

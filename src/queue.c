@@ -59,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fspath.h"
 #include "io.h"
 #include "queue.h"
 
@@ -76,11 +77,11 @@ oserr(struct err *e, const char *what, const char *path)
 static int
 mkdirs(const char *dir, struct err *e)
 {
-	char p[4096];
+	char p[LIMIT_PATH];
 	size_t i;
 
-	if (strlcpy(p, dir, sizeof(p)) >= sizeof(p))
-		return err_set(e, EX_CANTCREAT, "queue directory name too long");
+	if (fspath_fmt(p, sizeof(p), e, "%s", dir) == -1)
+		return -1;
 	for (i = 1; p[i] != '\0'; i++) {
 		if (p[i] != '/')
 			continue;
@@ -118,23 +119,23 @@ dir_ours(const struct stat *st, const char *dir, struct err *e)
 		    "uid %ld, not by uid %ld: refused", dir, (long)st->st_uid,
 		    (long)geteuid());
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return err_set(e, EX_NOPERM, "queue directory %s is writable by "
-		    "group or others: refused (chmod 700 %s)", dir, dir);
+		return err_set(e, EX_NOPERM, "queue directory %s is writable "
+		    "by group or others: refused (chmod 700 %s)", dir, dir);
 	return 0;
 }
 
 int
 queue_dir_check(const char *dir, struct err *e)
 {
-	char tmp[4096];
+	char tmp[LIMIT_PATH];
 	struct stat st;
 
 	if (stat(dir, &st) == -1)
 		return err_set(e, errno == ENOENT ? EX_CANTCREAT : EX_IOERR,
 		    "queue directory %s: %s", dir, strerror(errno));
-	if (dir_ours(&st, dir, e) == -1)
+	if (dir_ours(&st, dir, e) == -1 ||
+	    fspath_join(tmp, sizeof(tmp), dir, "tmp", e) == -1)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
 	if (lstat(tmp, &st) == -1)	/* missing: made when needed */
 		return errno == ENOENT ? 0 : err_set(e, EX_IOERR, "%s: %s",
 		    tmp, strerror(errno));
@@ -198,14 +199,16 @@ queue_spool_create(const char *dir, struct spool *sp, struct err *e)
 		dir = real;
 	if (strlcpy(sp->dir, dir, sizeof(sp->dir)) >= sizeof(sp->dir))
 		return err_set(e, EX_CANTCREAT, "queue path too long");
-	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
-	if (queue_dir_check(dir, e) == -1 || mkdirs(tmp, e) == -1 ||
+	if (fspath_join(tmp, sizeof(tmp), dir, "tmp", e) == -1 ||
+	    queue_dir_check(dir, e) == -1 || mkdirs(tmp, e) == -1 ||
 	    queue_dir_check(dir, e) == -1)
 		return -1;
 	snprintf(sp->id, sizeof(sp->id), "%010llx.%06lx.%08x",
 	    (unsigned long long)time(NULL), (unsigned long)getpid() & 0xffffff,
 	    arc4random());
-	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", tmp, sp->id);
+	if (fspath_fmt(sp->path, sizeof(sp->path), e, "%s/%s.msg", tmp,
+	    sp->id) == -1)
+		return -1;
 	sp->fd = open(sp->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (sp->fd == -1) {
@@ -440,7 +443,8 @@ env_open(const char *dir, const char *id, int flags, char *path, size_t sz,
 {
 	int fd;
 
-	snprintf(path, sz, "%s/%s.env", dir, id);
+	if (fspath_fmt(path, sz, e, "%s/%s.env", dir, id) == -1)
+		return -1;
 	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return err_set(e, errno == ENOENT ? EX_USAGE : errno == ELOOP ?
 		    EX_NOPERM : EX_IOERR, "queue entry %s: %s", id,
@@ -456,7 +460,7 @@ env_open(const char *dir, const char *id, int flags, char *path, size_t sz,
 int
 queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	int fd, rc;
 
 	queue_entry_init(qe);
@@ -467,26 +471,33 @@ queue_read(const char *dir, const char *id, struct qentry *qe, struct err *e)
 	return rc;
 }
 
-/* ID.dot: is it there (queue.h) */
+/* DIR/ID.dot into path (queue.h) */
+static int
+dot_path(char *path, size_t sz, const char *dir, const char *id)
+{
+	struct err ignore;
+
+	return fspath_fmt(path, sz, &ignore, "%s/%s.dot", dir, id);
+}
+
 static int
 dot_there(const char *dir, const char *id)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s.dot", dir, id);
-	return lstat(path, &st) == 0;
+	return dot_path(path, sizeof(path), dir, id) == 0 &&
+	    lstat(path, &st) == 0;
 }
 
 void
 queue_dot_mark(const struct spool *sp)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	int fd;
 
-	if (!sp->entry)
+	if (!sp->entry || dot_path(path, sizeof(path), sp->dir, sp->id) == -1)
 		return;
-	snprintf(path, sizeof(path), "%s/%s.dot", sp->dir, sp->id);
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd != -1)
 		close(fd);
@@ -495,18 +506,16 @@ queue_dot_mark(const struct spool *sp)
 void
 queue_dot_clear(const char *dir, const struct qentry *qe)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 
-	if (qe->dot_earlier)
-		return;
-	snprintf(path, sizeof(path), "%s/%s.dot", dir, qe->id);
-	(void)unlink(path);
+	if (!qe->dot_earlier && dot_path(path, sizeof(path), dir, qe->id) == 0)
+		(void)unlink(path);
 }
 
 int
 queue_lock(const char *dir, const char *id, struct qentry *qe, struct err *e)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	struct stat a, b;
 	int fd;
 
@@ -542,12 +551,13 @@ tmp_create(const char *dir, const char *tmp)
 {
 	int flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	int fd = open(tmp, flags, 0600);
-	char t[4096];
+	char t[LIMIT_PATH];
+	struct err ignore;
 
 	if (fd == -1 && errno == EEXIST && unlink(tmp) == 0)
 		fd = open(tmp, flags, 0600);
-	if (fd == -1 && errno == ENOENT) {
-		snprintf(t, sizeof(t), "%s/tmp", dir);
+	if (fd == -1 && errno == ENOENT &&
+	    fspath_join(t, sizeof(t), dir, "tmp", &ignore) == 0) {
 		if (mkdir(t, 0700) == 0 || errno == EEXIST)
 			fd = open(tmp, flags, 0600);
 	}
@@ -560,10 +570,12 @@ env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
     struct err *e)
 {
 	size_t len;
-	char *buf = env_format(qe, &len);
+	char *buf;
 	int fd;
 
-	snprintf(tmp, tmpsz, "%s/tmp/%s.env", dir, qe->id);
+	if (fspath_fmt(tmp, tmpsz, e, "%s/tmp/%s.env", dir, qe->id) == -1)
+		return -1;
+	buf = env_format(qe, &len);
 	fd = tmp_create(dir, tmp);
 	if (fd == -1 || flock(fd, LOCK_EX) == -1 ||
 	    io_write_fd(fd, buf, len) == -1 || fsync(fd) == -1) {
@@ -581,14 +593,16 @@ env_write_tmp(const char *dir, struct qentry *qe, char *tmp, size_t tmpsz,
 int
 queue_commit(struct spool *sp, struct qentry *qe, struct err *e)
 {
-	char tmpenv[4096], env[4096], msg[4096];
+	char tmpenv[LIMIT_PATH], env[LIMIT_PATH], msg[LIMIT_PATH];
 	int fd;
 
 	strlcpy(qe->id, sp->id, sizeof(qe->id));
 	qe->synced = 0;			/* ID.msg: not fsync'ed (see top) */
 	strlcpy(qe->sum, sp->sum, sizeof(qe->sum));
-	snprintf(env, sizeof(env), "%s/%s.env", sp->dir, sp->id);
-	snprintf(msg, sizeof(msg), "%s/%s.msg", sp->dir, sp->id);
+	if (fspath_fmt(env, sizeof(env), e, "%s/%s.env", sp->dir, sp->id) ==
+	    -1 || fspath_fmt(msg, sizeof(msg), e, "%s/%s.msg", sp->dir,
+	    sp->id) == -1)
+		return err_prefix(e, "cannot queue the message");
 	if ((fd = env_write_tmp(sp->dir, qe, tmpenv, sizeof(tmpenv), e)) == -1)
 		return err_prefix(e, "cannot queue the message");
 	if (rename(sp->path, msg) == -1) {
@@ -617,12 +631,13 @@ fail:
 int
 queue_update(const char *dir, struct qentry *qe, struct err *e)
 {
-	char tmp[4096], env[4096];
+	char tmp[LIMIT_PATH], env[LIMIT_PATH];
 	int fd;
 
-	snprintf(env, sizeof(env), "%s/%s.env", dir, qe->id);
+	if (fspath_fmt(env, sizeof(env), e, "%s/%s.env", dir, qe->id) == -1 ||
+	    fspath_fmt(tmp, sizeof(tmp), e, "%s/%s.msg", dir, qe->id) == -1)
+		return -1;
 	if (!qe->synced) {	/* the message first: then "synced 1" */
-		snprintf(tmp, sizeof(tmp), "%s/%s.msg", dir, qe->id);
 		if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
 		    fsync(fd) == -1) {
 			oserr(e, "cannot sync", tmp);
@@ -656,19 +671,25 @@ queue_update(const char *dir, struct qentry *qe, struct err *e)
 int
 queue_remove(const char *dir, struct qentry *qe)
 {
-	char path[4096];
+	char env[LIMIT_PATH], msg[LIMIT_PATH];
 	int rc = 0, sv = 0;
+	struct err e;
 
-	snprintf(path, sizeof(path), "%s/%s.env", dir, qe->id);
-	if (unlink(path) == -1 && errno != ENOENT) {
+	if (fspath_fmt(env, sizeof(env), &e, "%s/%s.env", dir, qe->id) ==
+	    -1 || fspath_fmt(msg, sizeof(msg), &e, "%s/%s.msg", dir,
+	    qe->id) == -1) {
+		queue_log(dir, qe->id, "cannot remove the entry: %s", e.msg);
+		queue_unlock(qe);
+		return -1;
+	}
+	if (unlink(env) == -1 && errno != ENOENT) {
 		sv = errno;
 		rc = -1;
 	}
 	(void)fsync_dir(dir);
-	snprintf(path, sizeof(path), "%s/%s.msg", dir, qe->id);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/%s.dot", dir, qe->id);
-	unlink(path);
+	unlink(msg);
+	if (dot_path(msg, sizeof(msg), dir, qe->id) == 0)
+		unlink(msg);
 	if (rc == -1)
 		queue_log(dir, qe->id, "cannot remove the entry: %s; its "
 		    "message is gone, so it is finished (removed later)",
@@ -680,11 +701,13 @@ queue_remove(const char *dir, struct qentry *qe)
 int
 queue_msg_gone(const char *dir, const char *id)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	struct stat st;
+	struct err ignore;
 
-	snprintf(path, sizeof(path), "%s/%s.msg", dir, id);
-	return lstat(path, &st) == -1 && errno == ENOENT;
+	/* a name too long to build is no entry of ours: not gone */
+	return fspath_fmt(path, sizeof(path), &ignore, "%s/%s.msg", dir,
+	    id) == 0 && lstat(path, &st) == -1 && errno == ENOENT;
 }
 
 /* ID.msg of an entry that was never synced: size and sum as committed? */
@@ -722,8 +745,11 @@ queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
 
 	memset(sp, 0, sizeof(*sp));
 	strlcpy(sp->id, qe->id, sizeof(sp->id));
-	strlcpy(sp->dir, dir, sizeof(sp->dir));
-	snprintf(sp->path, sizeof(sp->path), "%s/%s.msg", dir, qe->id);
+	sp->fd = -1;
+	if (fspath_fmt(sp->dir, sizeof(sp->dir), e, "%s", dir) == -1 ||
+	    fspath_fmt(sp->path, sizeof(sp->path), e, "%s/%s.msg", dir,
+	    qe->id) == -1)
+		return -1;
 	if ((sp->fd = open(sp->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
 	    -1 || fstat(sp->fd, &st) == -1) {
 		err_set(e, EX_IOERR, "queue entry %s: cannot open %s: %s",
@@ -818,22 +844,23 @@ queue_ids_free(char **ids, size_t n)
 static void
 clean_one(const char *dir, const char *name, int orphan, time_t now)
 {
-	char path[4096];
+	char path[LIMIT_PATH];
 	struct stat st;
 	size_t l = strlen(name);
+	struct err ignore;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	if (fspath_join(path, sizeof(path), dir, name, &ignore) == -1 ||
+	    lstat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    now - st.st_mtime < LIMIT_QUEUE_TMP_AGE)
 		return;
 	if (orphan) {
-		char env[4096];
+		char env[LIMIT_PATH];
 
 		if (l < 5 || (strcmp(name + l - 4, ".msg") != 0 &&
-		    strcmp(name + l - 4, ".dot") != 0))
+		    strcmp(name + l - 4, ".dot") != 0) ||
+		    fspath_fmt(env, sizeof(env), &ignore, "%s/%.*s.env", dir,
+		    (int)(l - 4), name) == -1)
 			return;
-		snprintf(env, sizeof(env), "%s/%.*s.env", dir, (int)(l - 4),
-		    name);
 		if (access(env, F_OK) == 0 || errno != ENOENT)
 			return;
 	}
@@ -843,13 +870,15 @@ clean_one(const char *dir, const char *name, int orphan, time_t now)
 void
 queue_clean(const char *dir)
 {
-	char tmp[4096];
+	char tmp[LIMIT_PATH];
 	struct dirent *de;
 	time_t now = time(NULL);
+	struct err ignore;
 	DIR *d;
 	int pass;
 
-	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	if (fspath_join(tmp, sizeof(tmp), dir, "tmp", &ignore) == -1)
+		return;
 	for (pass = 0; pass < 2; pass++) {
 		if ((d = opendir(pass == 0 ? tmp : dir)) == NULL)
 			continue;
@@ -881,7 +910,8 @@ queue_backoff(int attempts, int min, int max, unsigned int rnd)
 void
 queue_log(const char *dir, const char *id, const char *fmt, ...)
 {
-	char path[4096], line[LIMIT_ERR_MSG * 2], msg[LIMIT_ERR_MSG + 512];
+	char path[LIMIT_PATH], line[LIMIT_ERR_MSG * 2], msg[LIMIT_ERR_MSG +
+	    LIMIT_LOG_EXTRA];
 	char vis[sizeof(msg) * 2], date[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -898,8 +928,8 @@ queue_log(const char *dir, const char *id, const char *fmt, ...)
 	n = snprintf(line, sizeof(line), "%s %s: %s\n", date, id, vis);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)strlen(line);
-	snprintf(path, sizeof(path), "%s/log", dir);
-	if ((fd = queue_open_own(path, O_WRONLY | O_APPEND | O_CREAT,
+	if (fspath_join(path, sizeof(path), dir, "log", &le) == -1 ||
+	    (fd = queue_open_own(path, O_WRONLY | O_APPEND | O_CREAT,
 	    &le)) == -1)
 		return;
 	(void)io_write_fd(fd, line, (size_t)n);

@@ -93,10 +93,11 @@
 
 struct spool {
 	char	id[LIMIT_QUEUE_ID];
-	char	dir[2048];		/* the queue directory */
-	char	path[4096];		/* the message file now */
+	char	dir[LIMIT_QUEUE_DIR];	/* the queue directory */
+	char	path[LIMIT_PATH];	/* the message file now */
 	int	fd;
-	off_t	size;			/* bytes in the spool file (CRLF form) */
+	off_t	size;			/* bytes in the spool file (CRLF
+					   form) */
 	int	eightbit;		/* body or headers have bytes >= 0x80 */
 	char	sum[SUM_HEX];		/* sum.h checksum of the spool */
 	int	entry;			/* a queue entry's message (ID.dot) */

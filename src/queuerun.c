@@ -26,6 +26,7 @@
 #include "queuerun.h"
 #include "cred.h"
 #include "deliver.h"
+#include "fspath.h"
 #include "io.h"
 #include "secret.h"
 
@@ -280,10 +281,10 @@ queuerun_delete(const char *dir, const char *id, struct err *e)
 	if (r == -1 && e->code == EX_USAGE)
 		return err_prefix(e, "%s", dir);
 	if (r == -1) {		/* unreadable: remove it all the same */
-		char path[4096];
+		char path[LIMIT_PATH];
 
-		snprintf(path, sizeof(path), "%s/%s.env", dir, id);
-		if (unlink(path) == -1)
+		if (fspath_fmt(path, sizeof(path), e, "%s/%s.env", dir,
+		    id) == -1 || unlink(path) == -1)
 			return -1;
 		strlcpy(qe.id, id, sizeof(qe.id));
 	}

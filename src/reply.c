@@ -80,7 +80,8 @@ line_code(const char *line, size_t len, struct err *e)
 	if (line[0] < '2' || line[0] > '5')
 		return malformed(line, len, "reply code out of range", e);
 	if (len > 3 && line[3] != ' ' && line[3] != '-')
-		return malformed(line, len, "no space or '-' after the code", e);
+		return malformed(line, len, "no space or '-' after the code",
+		    e);
 	if (memchr(line, '\0', len) != NULL)
 		return malformed(line, len, "NUL byte in reply", e);
 	return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');

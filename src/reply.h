@@ -88,7 +88,8 @@ enum {
 struct caps {
 	unsigned		flags;		/* CAP_* */
 	unsigned		auth;		/* AUTH_* offered */
-	unsigned long long	size;		/* SIZE limit, 0 = none stated */
+	unsigned long long	size;		/* SIZE limit, 0 = none
+						   stated */
 };
 
 /* Keywords are case-insensitive; "AUTH=LOGIN PLAIN" (old form) counts too. */

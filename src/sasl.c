@@ -111,7 +111,7 @@ int
 sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
     struct err *e)
 {
-	char list[192], mine[192];
+	char list[LIMIT_SASL_LIST], mine[LIMIT_SASL_LIST];
 	int on = strcasecmp(wanted, "on") == 0;
 	size_t i;
 
@@ -120,9 +120,10 @@ sasl_pick(unsigned offered, const char *wanted, int oauth, int cb,
 		    strcasecmp(wanted, mechs[i].name) != 0)
 			continue;
 		if (!on && (mechs[i].flags & M_CB) && !cb)
-			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs channel "
-			    "binding, which this session does not give (TLS 1.3, "
-			    "or TLS 1.2 with the extended master secret)",
+			return err_set(e, EX_UNAVAILABLE, "AUTH %s needs "
+			    "channel binding, which this session does not give "
+			    "(TLS 1.3, or TLS 1.2 with the extended master "
+			    "secret)",
 			    mechs[i].name);
 		if (offered & (unsigned)mechs[i].mech)
 			return mechs[i].mech;
@@ -429,8 +430,8 @@ sasl_next(struct sasl *x, const char *chal, size_t len, char *out,
 		return err_set(e, EX_PROTOCOL, "AUTH %s: more than %d "
 		    "challenges", sasl_name(x->mech), LIMIT_SASL_STEPS);
 	if ((n = sasl_unb64(chal, len, dec, sizeof(dec))) < 0)
-		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's challenge "
-		    "is not base64", sasl_name(x->mech));
+		return err_set(e, EX_PROTOCOL, "AUTH %s: the server's "
+		    "challenge is not base64", sasl_name(x->mech));
 	switch (x->mech) {
 	case AUTH_LOGIN:
 		rc = x->step > 1 ? err_set(e, EX_PROTOCOL, "AUTH LOGIN: a "

@@ -54,7 +54,8 @@ struct sasl {
 	const char	*secret;	/* password or token, "" = none */
 	const char	*host;		/* OAUTHBEARER host=, may be NULL */
 	int		 port;		/* OAUTHBEARER port=, 0 = none */
-	const char	*cbtype;	/* -PLUS: "tls-exporter", "tls-unique" */
+	const char	*cbtype;	/* -PLUS: "tls-exporter",
+					   "tls-unique" */
 	const unsigned char *cb;	/* its data */
 	size_t		 cblen;
 	int		 plus_offered;	/* the server offers a -PLUS form */
@@ -82,7 +83,8 @@ void	sasl_clear(struct sasl *);
 int	sasl_oauth_error(const char *json, size_t len, char *out,
 	    size_t outsz);
 /* base64 encode; returns output length, or -1 if outsz is too small */
-long	sasl_b64(const unsigned char *in, size_t inlen, char *out, size_t outsz);
+long	sasl_b64(const unsigned char *in, size_t inlen, char *out,
+    size_t outsz);
 /* base64 decode (GnuTLS) into out, NUL added (the data may hold NULs:
    use the length); length, or -1 when in is not base64 or out too small */
 long	sasl_unb64(const char *in, size_t inlen, unsigned char *out,

@@ -34,7 +34,8 @@ struct scram {
 	size_t			  cblen;
 	char			  bare[LIMIT_SCRAM_MSG];	/* n=..,r=.. */
 	size_t			  noncelen;	/* the client nonce's */
-	char			  auth[3 * LIMIT_SCRAM_MSG];	/* AuthMessage */
+	/* AuthMessage */
+	char			  auth[3 * LIMIT_SCRAM_MSG];
 	unsigned char		  ssig[SCRAM_HMAX];	/* expected v= */
 	int			  have_ssig, verified;
 };
@@ -290,7 +291,7 @@ int
 scram_verify(struct scram *s, const char *msg, size_t len, struct err *e)
 {
 	unsigned char v[LIMIT_SCRAM_MSG];
-	char why[128];
+	char why[LIMIT_QUOTE_SHORT];
 	const char *p = msg, *val;
 	unsigned diff = 0;
 	size_t vl, i;

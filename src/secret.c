@@ -35,6 +35,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fspath.h"
 #include "io.h"
 #include "diag.h"
 #include "netrc.h"
@@ -289,14 +290,15 @@ static int
 in_path(const char *name)
 {
 	const char *p = getenv("PATH"), *c;
-	char f[PATH_MAX];
+	char f[LIMIT_PATH];
+	struct err ignore;	/* too long: not that one */
 	size_t n;
 
 	for (; p != NULL && *p != '\0'; p = *c ? c + 1 : c) {
 		c = strchrnul(p, ':');
 		n = (size_t)(c - p);
-		if (n > 0 && snprintf(f, sizeof(f), "%.*s/%s", (int)n, p,
-		    name) < (int)sizeof(f) && access(f, X_OK) == 0)
+		if (n > 0 && fspath_fmt(f, sizeof(f), &ignore, "%.*s/%s",
+		    (int)n, p, name) == 0 && access(f, X_OK) == 0)
 			return 1;
 	}
 	return 0;
@@ -308,13 +310,14 @@ bus_reachable(void)
 {
 	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
 	const char *x = getenv("XDG_RUNTIME_DIR");
-	char path[PATH_MAX];
+	char path[LIMIT_PATH];
 	struct stat st;
+	struct err ignore;	/* too long: no bus there */
 
 	if (a != NULL && *a != '\0')
 		return 1;
-	return x != NULL && *x == '/' && snprintf(path, sizeof(path),
-	    "%s/bus", x) < (int)sizeof(path) && stat(path, &st) == 0 &&
+	return x != NULL && *x == '/' && fspath_join(path, sizeof(path), x,
+	    "bus", &ignore) == 0 && stat(path, &st) == 0 &&
 	    S_ISSOCK(st.st_mode);
 }
 
@@ -442,12 +445,13 @@ static int
 netrc_both(const struct account *a, const char *host, char **pw,
     const char **src, struct err *e)
 {
-	char path[PATH_MAX];
+	char path[LIMIT_PATH];
 	const char *h = home();
+	struct err ignore;	/* too long: no ~/.netrc, as before */
 	int rc = 0;
 
-	if (h != NULL && snprintf(path, sizeof(path), "%s/.netrc", h) <
-	    (int)sizeof(path) &&
+	if (h != NULL && fspath_join(path, sizeof(path), h, ".netrc",
+	    &ignore) == 0 &&
 	    (rc = netrc_get(path, S_IRGRP | S_IROTH, a, host, pw, e)) != 0) {
 		*src = "~/.netrc";
 		return rc;

@@ -8,7 +8,8 @@
  *   2. `passwordeval` (secret_run)
  *   3. the system keyring: `secret-tool lookup host H service smtp user U`
  *      (libsecret-tools), then the old GNOME Keyring attributes `user U
- *      protocol smtp server H` (msmtp reads both), only when secret-tool is in PATH and a D-Bus
+ * protocol smtp server H` (msmtp reads both), only when secret-tool is in PATH
+ * and a D-Bus
  *      session bus is reachable ($DBUS_SESSION_BUS_ADDRESS, or the socket
  *      $XDG_RUNTIME_DIR/bus); no entry (or any failure but the time
  *      limit) -> the next source, silently

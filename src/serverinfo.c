@@ -16,7 +16,7 @@
 static void
 info_add(char **out, const char *label, const char *text, size_t len)
 {
-	char vis[1024], *old = *out;
+	char vis[LIMIT_QUOTE_LONG], *old = *out;
 
 	err_visible(vis, sizeof(vis), text, len);
 	xasprintf(out, "%s%s%s\n", old, label, vis);

@@ -31,9 +31,9 @@ struct serverinfo_cert {
 	size_t		 sha256_len;		/* 0: not available */
 };
 struct serverinfo_peer {
-	char		 desc[256];	/* tls_describe() */
+	char		 desc[LIMIT_QUOTE];	/* tls_describe() */
 	size_t		 n;
-	struct serverinfo_cert	*cert;		/* n of them, the server's first */
+	struct serverinfo_cert	*cert;	/* n of them, the server's first */
 };
 
 char	*serverinfo_tls(const struct serverinfo_peer *p);

@@ -223,7 +223,8 @@ ehlo(struct smtp *s, struct err *e)
 	const char *hello = s->lmtp ? "LHLO" : "EHLO";
 
 	if (smtp_cmd(s, 0, e, "%s %s", hello, s->name) == -1 ||
-	    smtp_expect(s, REPLY_TO_EHLO, 2, PH_EHLO, s->timeout_ms, hello, e) == -1)
+	    smtp_expect(s, REPLY_TO_EHLO, 2, PH_EHLO, s->timeout_ms, hello,
+	    e) == -1)
 		return -1;
 	reply_caps(&s->r, &s->caps);
 	return 0;
@@ -268,9 +269,11 @@ starttls(struct smtp *s, struct err *e)
 {
 	if (!(s->caps.flags & CAP_STARTTLS))
 		return err_set(e, EX_UNAVAILABLE, "server %s does not offer "
-		    "STARTTLS; refusing to continue without TLS", account_server(s->a));
+		    "STARTTLS; refusing to continue without TLS",
+		    account_server(s->a));
 	if (smtp_cmd(s, 0, e, "STARTTLS") == -1 ||
-	    smtp_expect(s, REPLY_TO_STARTTLS, 2, PH_STARTTLS, s->timeout_ms, "STARTTLS", e) == -1)
+	    smtp_expect(s, REPLY_TO_STARTTLS, 2, PH_STARTTLS, s->timeout_ms,
+	    "STARTTLS", e) == -1)
 		return -1;
 	if (io_pending(s->io) > 0 || socket_readable(s->fd))
 		return err_set(e, EX_PROTOCOL, "server sent data after its "
@@ -299,7 +302,8 @@ connect_and_greet(struct smtp *s, struct err *e)
 	diag_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
-	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms, "greeting", e) == -1 ||
+	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms,
+	    "greeting", e) == -1 ||
 	    ehlo(s, e) == -1)
 		return -1;
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
@@ -346,7 +350,7 @@ smtp_last_reply(const struct smtp *s, char *out, size_t outsz)
 	if (s == NULL || s->r.code == 0)
 		return;
 	snprintf(line, sizeof(line), "%d %.*s", s->r.code, (int)(s->r.len >
-	    900 ? 900 : s->r.len), s->r.text);
+	    LIMIT_REPLY_QUOTED ? LIMIT_REPLY_QUOTED : s->r.len), s->r.text);
 	err_visible(out, outsz, line, strlen(line));
 }
 
@@ -361,12 +365,14 @@ smtp_close(struct smtp *s)
 	err_clear(&ignore);
 	quit = smtp_usable(s);
 	if (quit && smtp_cmd(s, 0, &ignore, "QUIT") == 0)
-		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT, "QUIT", &ignore);
+		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
+		    "QUIT", &ignore);
 	else if (s->quit_sent && !s->broken && s->due > 0)
-		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT, "QUIT", &ignore);
+		(void)smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
+		    "QUIT", &ignore);
 	quit = quit || (s->quit_sent && !s->broken);
 	if (s->tls != NULL)
-		tls_close(s->tls, quit ? 1000 : 0);
+		tls_close(s->tls, quit ? LIMIT_TIMEOUT_TLS_CLOSE : 0);
 	if (s->fd != -1)
 		close(s->fd);
 	free(s->io);

@@ -10,7 +10,8 @@
  * BODY=8BITMIME; RET= from the account's dsn_return and ENVID= from
  * env->envid when the server offers DSN), RCPT TO (NOTIFY= from dsn_notify
  * when DSN is offered; without DSN these requests are dropped with a -v
- * note, unlike msmtp, which fails) each recipient whose st[i] is SMTP_PENDING, DATA
+ * note, unlike msmtp, which fails) each recipient whose st[i] is SMTP_PENDING,
+ * DATA
  * (pipelined when offered), the dot-stuffed body streamed from the spool.
  * st[] (one per recipient) is updated: SMTP_DONE when the server took the
  * message for it, SMTP_DEFERRED when it was refused temporarily and

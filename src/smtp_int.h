@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * smtp_int.h - PRIVATE to src/smtp.c and src/smtptx.c; nothing else may
- * include it (the public contract is smtp.h).
+ * smtp_int.h - PRIVATE to src/smtp.c, src/smtpauth.c and src/smtptx.c
+ * (and their tests); nothing else may include it (the public contract is
+ * smtp.h; `make lint` checks).
  *
  * One SMTP module in two files: smtp.c is the session (connect, greeting,
  * EHLO/LHLO, STARTTLS, AUTH, keep-open/usable/close, -S serverinfo),
@@ -61,10 +62,13 @@ struct smtp {
 	size_t			 due;		/* replies due, not yet read */
 	int			 desync;	/* replies out of step */
 	int			 keep_open;	/* more messages will follow */
-	int			 quit_sent;	/* QUIT went with the final dot */
-	int			 quit_after;	/* last message, no PIPELINING: QUIT
-						   once the dot's reply is read */
-	int			 noauth;	/* -S: look, never authenticate */
+	int			 quit_sent;	/* QUIT went with the
+						   final dot */
+	int			 quit_after;	/* last message, no
+						   PIPELINING: QUIT once the
+						   dot's reply is read */
+	int			 noauth;	/* -S: look, never
+						   authenticate */
 	int			 lmtp;		/* protocol lmtp (RFC 2033) */
 	int			 mech;		/* SASL mechanism, 0 = none */
 	int			 hide_334;	/* -v: 334 challenges as *** */

@@ -156,7 +156,7 @@ binding(struct smtp *s, struct binding *b)
 char *
 smtp_auth_plan(struct smtp *s)
 {
-	char offered[192], *out = NULL;
+	char offered[LIMIT_SASL_LIST], *out = NULL;
 	struct binding b;
 	struct err e;
 	int mech;
@@ -183,7 +183,7 @@ smtp_auth_plan(struct smtp *s)
 int
 smtp_auth(struct smtp *s, struct err *e)
 {
-	char offered[192];
+	char offered[LIMIT_SASL_LIST];
 	struct binding b;
 	int mech, renewable, rc;
 	int oauth = s->cred != NULL && s->cred->oauth;

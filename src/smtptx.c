@@ -64,8 +64,8 @@ dsn_params(struct smtp *s, const struct envelope *env, char *p, size_t sz)
 
 	if (!(s->caps.flags & CAP_DSN)) {
 		if (env_ret(s, env) || env_notify(s, env) || env->envid)
-			diag_info("server %s does not offer DSN: delivery status "
-			    "notification requests (-N, -R, -V) dropped",
+			diag_info("server %s does not offer DSN: delivery "
+			    "status notification requests (-N, -R, -V) dropped",
 			    account_server(s->a));
 		return;
 	}
@@ -115,7 +115,8 @@ static long
 rcpt_replies(struct smtp *s, const struct envelope *env, const size_t *idx,
     size_t n, enum rc_state *rc, struct err *e)
 {
-	char what[LIMIT_ADDR + 16], list[LIMIT_ERR_MSG] = "", vis[256];
+	char what[LIMIT_ADDR + 16], list[LIMIT_ERR_MSG] = "",
+	    vis[LIMIT_QUOTE];
 	size_t k;
 	long ok = 0;
 
@@ -473,16 +474,16 @@ static void
 name_rcpt(struct err *e, int code, const char *head, const char *to,
     const struct reply *r)
 {
-	char vis[256], msg[LIMIT_ERR_MSG];
+	char vis[LIMIT_QUOTE], msg[LIMIT_ERR_MSG];
 
 	err_visible(vis, sizeof(vis), r->text, r->len);
 	if (e->code == 0) {
 		err_from_reply(e, PH_DATA_END, r->code, r->text, r->len, head);
 		e->code = code;
-		snprintf(msg, sizeof(msg), "%s: <%s> (%d %s)", head, to,
+		err_fmt(msg, sizeof(msg), "%s: <%s> (%d %s)", head, to,
 		    r->code, vis);
 	} else
-		snprintf(msg, sizeof(msg), "%s; <%s> (%d %s)", e->msg, to,
+		err_fmt(msg, sizeof(msg), "%s; <%s> (%d %s)", e->msg, to,
 		    r->code, vis);
 	strlcpy(e->msg, msg, sizeof(e->msg));
 }
@@ -613,7 +614,7 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 	if (rc == 0 && s->refused.code != 0) {
 		*e = s->refused;
 		if (n > 0)
-			snprintf(e->msg, sizeof(e->msg), "%s; %s",
+			err_fmt(e->msg, sizeof(e->msg), "%s; %s",
 			    s->refused.msg, def.msg);
 		rc = -1;
 	} else if (rc == 0 && n > 0) {

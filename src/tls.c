@@ -56,7 +56,8 @@
 #include "tlscache.h"
 #include "tlskey.h"
 
-#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0:+ECDHE-PSK:+DHE-PSK"
+#define TLS_PRIO_FIXED	":-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0" \
+			":+ECDHE-PSK:+DHE-PSK"
 #define TLS_PRIO_PROFILE ":%PROFILE_MEDIUM"
 #define TLS_FP_LEN	32	/* SHA-256 */
 
@@ -65,10 +66,10 @@ struct tls {
 	gnutls_certificate_credentials_t	cred;
 	int					fd;
 	const char				*name;	/* for messages */
-	char					desc[256];
+	char					desc[LIMIT_QUOTE];
 	struct tlskey				key;	/* tlskey.h */
 	char					*cache_dir; /* or NULL */
-	char					cache_name[2 * TLSKEY_DIGEST + 1];
+	char			cache_name[2 * TLSKEY_DIGEST + 1];
 };
 
 int
@@ -126,7 +127,8 @@ strong_profile(const char *s)
 		return 0;
 	n = strcspn(last, ":");
 	for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
-		if (n == strlen(strong[i]) && strncasecmp(last, strong[i], n) == 0)
+		if (n == strlen(strong[i]) &&
+		    strncasecmp(last, strong[i], n) == 0)
 			return 1;
 	return 0;
 }
@@ -306,8 +308,9 @@ set_trust(struct tls *t, const struct tls_conf *c, struct err *e)
 		    GNUTLS_X509_FMT_PEM);
 		free_pem(&d);
 		if (r < 0)
-			return err_set(e, EX_CONFIG, "cannot load tls_trust_file "
-			    "%s: %s", c->trust_file, gnutls_strerror(r));
+			return err_set(e, EX_CONFIG, "cannot load "
+			    "tls_trust_file %s: %s", c->trust_file,
+			    gnutls_strerror(r));
 		if (r == 0)
 			return err_set(e, EX_CONFIG, "tls_trust_file %s holds "
 			    "no PEM certificate", c->trust_file);
@@ -443,7 +446,8 @@ static int
 verify_fail(struct tls *t, struct err *e, const char *why)
 {
 	/* best effort on a non-blocking socket: never wait for it */
-	(void)gnutls_alert_send(t->s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+	(void)gnutls_alert_send(t->s, GNUTLS_AL_FATAL,
+	    GNUTLS_A_BAD_CERTIFICATE);
 	return err_set(e, EX_UNAVAILABLE, "TLS certificate verification "
 	    "failed for %s: %s", t->name, why);
 }

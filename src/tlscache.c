@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fspath.h"
 #include "io.h"
 #include "limit.h"
 #include "tlscache.h"
@@ -137,25 +138,28 @@ tlscache_read_file(const char *path, size_t max, unsigned char **buf,
 	return rc;
 }
 
-static void
+/* the cache is an optimisation: a name too long is no entry, silently */
+static int
 entry_path(char *p, size_t sz, const char *dir, const char *name)
 {
-	snprintf(p, sz, "%s/%s", dir, name);
+	struct err ignore;
+
+	return fspath_join(p, sz, dir, name, &ignore);
 }
 
 int
 tlscache_load(const char *dir, const char *name, unsigned char **out,
     size_t *outlen)
 {
-	char path[PATH_MAX];
+	char path[LIMIT_PATH];
 	unsigned char *b = NULL, *nl;
 	struct stat st;
 	size_t len = 0, hl = strlen(TLSCACHE_MAGIC);
 	long long expiry;
 	int fd, rc = -1;
 
-	entry_path(path, sizeof(path), dir, name);
-	if (!dir_ok(dir) || (fd = open(path, O_RDONLY | O_CLOEXEC |
+	if (entry_path(path, sizeof(path), dir, name) == -1 || !dir_ok(dir) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) == -1)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && is_private(&st))
@@ -185,7 +189,7 @@ tlscache_load(const char *dir, const char *name, unsigned char **out,
 static int
 make_dir(const char *dir)
 {
-	char parent[PATH_MAX], *slash;
+	char parent[LIMIT_PATH], *slash;
 
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
 		return 0;
@@ -203,14 +207,15 @@ void
 tlscache_store(const char *dir, const char *name, const void *data,
     size_t len)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], head[TLSCACHE_HEAD];
+	char path[LIMIT_PATH], tmp[LIMIT_PATH], head[TLSCACHE_HEAD];
+	struct err ignore;
 	int fd, ok;
 
 	if (len == 0 || len > LIMIT_TLS_SESSION || make_dir(dir) == -1 ||
-	    !dir_ok(dir))
+	    !dir_ok(dir) || entry_path(path, sizeof(path), dir, name) == -1 ||
+	    fspath_fmt(tmp, sizeof(tmp), &ignore, "%s.tmp.%ld", path,
+	    (long)getpid()) == -1)
 		return;
-	entry_path(path, sizeof(path), dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1)
@@ -228,8 +233,8 @@ tlscache_store(const char *dir, const char *name, const void *data,
 void
 tlscache_remove(const char *dir, const char *name)
 {
-	char path[PATH_MAX];
+	char path[LIMIT_PATH];
 
-	entry_path(path, sizeof(path), dir, name);
-	(void)unlink(path);
+	if (entry_path(path, sizeof(path), dir, name) == 0)
+		(void)unlink(path);
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fspath.h"
 #include "io.h"
 #include "jdoc.h"
 #include "tokstore.h"
@@ -184,15 +185,15 @@ sync_dir(const char *path)
 int
 tokstore_write(const char *path, const struct tok *t, struct err *e)
 {
-	char tmp[PATH_MAX], *s;
+	char tmp[LIMIT_PATH], *s;
 	size_t n;
 	int fd, rc;
 
 	if (make_dir(path, e) == -1)
 		return -1;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof(tmp))
-		return err_set(e, EX_CANTCREAT, "%s: name too long", path);
+	if (fspath_fmt(tmp, sizeof(tmp), e, "%s.tmp.%ld", path,
+	    (long)getpid()) == -1)
+		return -1;
 	(void)unlink(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1)
@@ -217,14 +218,14 @@ int
 tokstore_lock(const char *path, struct err *e)
 {
 	long long deadline = io_now_ms() + LIMIT_OAUTH2_LOCK * 1000LL;
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	char lp[PATH_MAX];
+	struct timespec ts = { 0, LIMIT_OAUTH2_LOCK_POLL * 1000 * 1000 };
+	char lp[LIMIT_PATH];
 	int fd;
 
 	if (make_dir(path, e) == -1)
 		return -1;
-	if ((size_t)snprintf(lp, sizeof(lp), "%s.lock", path) >= sizeof(lp))
-		return err_set(e, EX_CANTCREAT, "%s: name too long", path);
+	if (fspath_fmt(lp, sizeof(lp), e, "%s.lock", path) == -1)
+		return -1;
 	if ((fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) == -1)
 		return err_set(e, EX_CANTCREAT, "cannot create %s: %s", lp,

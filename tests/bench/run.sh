@@ -27,7 +27,7 @@
 #   BENCH_TRANSCRIPT=1  the sinks also write exact transcripts with flight
 #                     marks to tests/tmp/bench/*.transcript
 #   BENCH_BIN=dir     where sink, pipe, timeit, delay are (default
-#                     tests/tmp/bench/bin; built here when missing)
+#                     build/bench; built here when missing)
 # Results: the table on stdout and in tests/tmp/bench/results.txt; the
 # clients' stderr in tests/tmp/bench/clients.err; sink logs
 # tests/tmp/bench/*.log (one line per connection, see sink.c).
@@ -35,7 +35,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=$top/tests/tmp/bench
-BIN=${BENCH_BIN:-$B/bin}
+BIN=${BENCH_BIN:-$top/build/bench}
 SMTPS=${SMTPS:-$top/smtps}
 CERTS=$top/tests/tmp/certs
 RTT_MS=20

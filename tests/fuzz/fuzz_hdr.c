@@ -10,7 +10,8 @@
  *  - hdr_rewrite (on the split block and on the raw input, with -t): on
  *    success the output is a complete header block (hdr_split of it plus
  *    a blank line ends where it should), has no Bcc or Resent-Bcc, has
- *    Date, Message-ID and From, no NUL, no field written with white space before its
+ * Date, Message-ID and From, no NUL, no field written with white space before
+ * its
  *    colon (obsolete syntax is read, not generated), and every recipient
  *    passes path_check; on
  *    failure EX_DATAERR with a message naming a header;
@@ -38,7 +39,8 @@ policy(struct hdr_policy *p)
 	p->tzoff_min = 60;
 }
 
-/* each line (CRLF-ended) that starts a field has no white space before its colon */
+/* each line (CRLF-ended) that starts a field has no white space before its
+   colon */
 static void
 check_names(const struct hdr_buf *o)
 {
@@ -65,7 +67,8 @@ check_out(const struct hdr_buf *o, const struct addr_list *l)
 	if (o->len < 2 || memcmp(o->p + o->len - 2, "\r\n", 2) != 0 ||
 	    memchr(o->p, '\0', o->len) != NULL)
 		abort();
-	if (hdr_has(o->p, o->len, "Bcc") || hdr_has(o->p, o->len, "Resent-Bcc") ||
+	if (hdr_has(o->p, o->len, "Bcc") || hdr_has(o->p, o->len,
+	    "Resent-Bcc") ||
 	    !hdr_has(o->p, o->len, "Date") ||
 	    !hdr_has(o->p, o->len, "Message-ID") ||
 	    !hdr_has(o->p, o->len, "From"))

@@ -54,7 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n >= outsz || out[n] != '\0' || strlen(out) != n)
 		abort();
 	for (i = 0; i < n; i++)
-		if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f)
+		if ((unsigned char)out[i] < 0x20 ||
+		    (unsigned char)out[i] >= 0x7f)
 			abort();
 	free(copy);
 	return 0;

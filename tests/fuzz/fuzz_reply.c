@@ -3,7 +3,8 @@
  * fuzz_reply.c - libFuzzer target for the reply and capability parser.
  * The input is cut into lines at '\n' (a trailing '\r' is dropped, as io
  * does) and fed to reply_feed; each complete reply goes through
- * reply_caps and reply_allowed.  Invariants checked: a complete or pending reply keeps its
+ * reply_caps and reply_allowed.  Invariants checked: a complete or pending
+ * reply keeps its
  * fields in range, text is NUL-terminated within its buffer, errors carry
  * a sysexits code and a message; reply_allowed allows a 4xx or 5xx to
  * every command but QUIT and names every command.

@@ -38,8 +38,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	url_form_add(&f, "k", s);
 	for (i = 0; f[i] != '\0'; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789-._~%=&", f[i]) == NULL)
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ" "0123456789-._~%=&",
+		    f[i]) == NULL)
 			abort();
 	free(f);
 	free(s);

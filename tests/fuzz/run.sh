@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# run.sh SECONDS [TARGET,...] - run each libFuzzer target (tests/fuzz/fuzz_*,
-# built by `make fuzz`) for SECONDS under ASan+UBSan, starting from its
-# committed seeds (tests/fuzz/seed/<name>/) plus seeds generated from the
-# unit tests' golden files (tests/unit/data).  The growing corpus is kept
-# in tests/tmp/fuzz/corpus/<name> (a later run continues from it); a crash,
+# run.sh SECONDS [TARGET,...] - run each libFuzzer target ($FUZZ_DIR/fuzz_*,
+# default build-fuzz/; built by `make fuzz`) for SECONDS under ASan+UBSan,
+# starting from its committed seeds (tests/fuzz/seed/<name>/) plus seeds
+# generated from the unit tests' golden files (tests/unit/data).  The
+# growing corpus is kept in tests/tmp/fuzz/corpus/<name> (a later run
+# continues from it); a crash,
 # leak or timeout is written to tests/tmp/fuzz/crash/<name>-... and the run
 # fails, naming the file and how to replay it.
 set -u
@@ -12,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 secs=${1:?usage: run.sh SECONDS [TARGET,...]}
 want=${2:-}
+bins=${FUZZ_DIR:-$root/build-fuzz}
 work=$root/tests/tmp/fuzz
 mkdir -p "$work/crash"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -36,8 +38,7 @@ gen_seeds() {
 
 gen_seeds
 failed=""
-for bin in "$here"/fuzz_*; do
-	case $bin in *.c|*.sh) continue ;; esac
+for bin in "$bins"/fuzz_*; do
 	[ -x "$bin" ] || continue
 	name=${bin##*/fuzz_}
 	if [ -n "$want" ]; then

@@ -30,7 +30,8 @@ test_loopback(void)
 {
 	static const struct { const char *host; int yes; } tab[] = {
 		{ "localhost", 1 }, { "LocalHost", 1 }, { "localhost.", 1 },
-		{ "127.0.0.1", 1 }, { "127.0.0.0", 1 }, { "127.255.255.254", 1 },
+		{ "127.0.0.1", 1 }, { "127.0.0.0", 1 },
+		{ "127.255.255.254", 1 },
 		{ "127.1.2.3", 1 }, { "::1", 1 }, { "0:0:0:0:0:0:0:1", 1 },
 		{ "::ffff:127.0.0.1", 1 }, { "::ffff:127.9.8.7", 1 },
 		{ "128.0.0.1", 0 }, { "126.255.255.255", 0 }, { "10.0.0.1", 0 },
@@ -219,7 +220,8 @@ test_validate(void)
 	validate_fails("port 25", "account 't' (rc:1): no host");
 	validate_fails("host h\nauth plain",
 	    "account 't' (rc:1): auth plain needs a user");
-	validate_fails("host h\nauth", "account 't' (rc:1): auth on needs a user");
+	validate_fails("host h\nauth",
+	    "account 't' (rc:1): auth on needs a user");
 	/* no password source in the file: looked up when sending (secret.h) */
 	validate_ok("host h\nuser u");
 	validate_ok("host h");
@@ -266,7 +268,8 @@ put(const char *path, const char *text, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-	if (fd == -1 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	if (fd == -1 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
 	    fchmod(fd, mode) == -1) {
 		perror(path);
 		exit(2);
@@ -474,7 +477,8 @@ test_files(void)
 	snprintf(want, sizeof(want), "no configuration file: tried %s",
 	    tpath("missing"));
 	load_fails(tpath("missing"), want);
-	snprintf(want, sizeof(want), "no configuration file: tried %s/rc/x", tmp);
+	snprintf(want, sizeof(want), "no configuration file: tried %s/rc/x",
+	    tmp);
 	load_fails(tpath("rc/x"), want);
 	snprintf(want, sizeof(want), "%s: not a regular file", tmp);
 	load_fails(tmp, want);
@@ -561,7 +565,8 @@ test_search(void)
 	T_EQ_INT(account_load(&o, &a, NULL, &e), 0);
 	T_EQ_STR(a.queue_dir, "/state/smtps/queue");
 	account_free(&a);
-	setenv("XDG_STATE_HOME", "relative", 1);	/* ignored: not absolute */
+	/* ignored: not absolute */
+	setenv("XDG_STATE_HOME", "relative", 1);
 	T_EQ_INT(account_load(&o, &a, NULL, &e), 0);
 	snprintf(want, sizeof(want), "%s/.local/state/smtps/queue", home);
 	T_EQ_STR(a.queue_dir, want);
@@ -707,7 +712,8 @@ test_passwordeval(void)
 	    "passwordeval failed: command killed by signal 9");
 	eval_fails("true", "passwordeval failed: empty output");
 	eval_fails("printf '\\n'", "passwordeval failed: empty output");
-	eval_fails("printf '\\r\\nsecond\\n'", "passwordeval failed: empty output");
+	eval_fails("printf '\\r\\nsecond\\n'",
+	    "passwordeval failed: empty output");
 	eval_fails("printf 'a\\000b\\n'",
 	    "passwordeval failed: output contains a NUL byte");
 	eval_fails("/nonexistent/cmd 2>/dev/null",
@@ -727,7 +733,8 @@ test_passwordeval(void)
 	    LIMIT_PASSWORD);
 	eval_fails(big, "passwordeval failed: output longer than 65535 bytes");
 	/* endless output ends too (the command gets SIGPIPE) */
-	eval_fails("yes", "passwordeval failed: output longer than 65535 bytes");
+	eval_fails("yes",
+	    "passwordeval failed: output longer than 65535 bytes");
 }
 
 /* the command must not read smtps's stdin (the message) */

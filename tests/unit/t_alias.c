@@ -39,14 +39,16 @@ static const struct pcase pcases[] = {
 	{ "root a@b\n", 0, 0, "al:1: missing ':' after the alias name" },
 	{ "ok: a@b\nroot:\n", 0, 0, "al:2: alias 'root' has no addresses" },
 	{ "root: # nothing\n", 0, 0, "al:1: alias 'root' has no addresses" },
-	{ "  x@y\n", 0, 0, "al:1: continuation line without an alias before it" },
+	{ "  x@y\n", 0, 0,
+	    "al:1: continuation line without an alias before it" },
 	{ "log: |/usr/bin/logger\n", 0, 0,
 	  "al:1: alias 'log': '|/usr/bin/logger': pipes and files cannot be "
 	  "relayed" },
 	{ "f: /var/log/mail\n", 0, 0,
 	  "al:1: alias 'f': '/var/log/mail': pipes and files cannot be "
 	  "relayed" },
-	{ "i: :include:/etc/list\n", 0, 0, "al:1: ':include:' is not supported" },
+	{ "i: :include:/etc/list\n", 0, 0,
+	    "al:1: ':include:' is not supported" },
 	{ "u: <a@b\n", 0, 0, "al:1: alias 'u': " },
 	{ "n: a@b\0\n", 7, 0, "al: NUL byte in the aliases file" },
 };
@@ -104,7 +106,8 @@ static const struct xcase xcases[] = {
 	{ { "nobody2", "root" }, "d.example",
 	  { "catch@example.org", "alice@example.org", "ops@example.org" },
 	  NULL, 1 },
-	{ { "a@b.example", "zed" }, NULL, { "a@b.example", "catch@example.org" },
+	{ { "a@b.example", "zed" }, NULL, { "a@b.example",
+	    "catch@example.org" },
 	  NULL, 1 },
 };
 

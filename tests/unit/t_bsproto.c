@@ -21,7 +21,8 @@
 struct scase {
 	const char	*name;
 	const char	*in[MAXL];
-	int		 code;		/* bsproto_result code for each message */
+	int		 code;		/* bsproto_result code for each
+					   message */
 	const char	*text;
 	const char	*want;
 };

@@ -96,7 +96,8 @@ test_errors(void)
 	FAILS("account a\nHost x\n", "rc:2: unknown keyword 'Host'");
 	FAILS("account a\nhost h\nport 70000\n",
 	    "rc:3: invalid port '70000' (expected 1-65535)");
-	FAILS("account a\nport 0\n", "rc:2: invalid port '0' (expected 1-65535)");
+	FAILS("account a\nport 0\n",
+	    "rc:2: invalid port '0' (expected 1-65535)");
 	FAILS("account a\nport 25x\n",
 	    "rc:2: invalid port '25x' (expected 1-65535)");
 	FAILS("account a\nport -1\n",
@@ -112,17 +113,20 @@ test_errors(void)
 	FAILS("account a\ntls_certcheck 1\n",
 	    "rc:2: keyword 'tls_certcheck' expects on or off, got '1'");
 	FAILS("account a\nallow_plaintext_auth yes\n",
-	    "rc:2: keyword 'allow_plaintext_auth' expects on or off, got 'yes'");
+	    "rc:2: keyword 'allow_plaintext_auth' expects on or off, got "
+	    "'yes'");
 	FAILS("account a\ntls_starttls \"\"x\n",
 	    "rc:2: unterminated quote");
 	FAILS("account a\nhost\n", "rc:2: keyword 'host' needs a value");
 	FAILS("account a\nhost \"\"\n", "rc:2: keyword 'host' needs a value");
 	FAILS("account a\nport\n", "rc:2: keyword 'port' needs a value");
-	FAILS("account a\ntimeout   \n", "rc:2: keyword 'timeout' needs a value");
+	FAILS("account a\ntimeout   \n",
+	    "rc:2: keyword 'timeout' needs a value");
 	FAILS("account a\ntimeout 0\n",
 	    "rc:2: invalid timeout '0' (expected seconds 1-2147483 or off)");
 	FAILS("account a\ntimeout 2147484\n",
-	    "rc:2: invalid timeout '2147484' (expected seconds 1-2147483 or off)");
+	    "rc:2: invalid timeout '2147484' (expected seconds 1-2147483 or "
+	    "off)");
 	FAILS("account a\ntimeout 5s\n",
 	    "rc:2: invalid timeout '5s' (expected seconds 1-2147483 or off)");
 	FAILS("account a\ntls_fingerprint 00:11\n",
@@ -167,7 +171,8 @@ test_errors(void)
 	    "'set_from_header' expects auto, on or off, got 'maybe'");
 	FAILS("account a\ndsn_return body\n", "rc:2: keyword 'dsn_return' "
 	    "expects off, headers or full, got 'body'");
-	FAILS("account a\nhost \"smtp.example.com\n", "rc:2: unterminated quote");
+	FAILS("account a\nhost \"smtp.example.com\n",
+	    "rc:2: unterminated quote");
 	FAILS("account a\nhost \"\n", "rc:2: unterminated quote");
 	FAILS("account a\npassword \"abc\\\"\n", "rc:2: unterminated quote");
 	FAILS("account a\naccount a\n", "rc:2: account 'a' defined twice");
@@ -175,14 +180,16 @@ test_errors(void)
 	    "rc:3: account 'a' defined twice");
 	FAILS("account a : y\n", "rc:1: unknown parent account 'y'");
 	FAILS("account a : a\n", "rc:1: unknown parent account 'a'");
-	FAILS("account b\naccount a : b, y\n", "rc:2: unknown parent account 'y'");
+	FAILS("account b\naccount a : b, y\n",
+	    "rc:2: unknown parent account 'y'");
 	/* parents must be defined before */
 	FAILS("account a : b\naccount b\n", "rc:1: unknown parent account 'b'");
 	FAILS("account b\naccount a : b,\n",
 	    "rc:2: account 'a': missing parent account name");
 	FAILS("account b\naccount a : , b\n",
 	    "rc:2: account 'a': missing parent account name");
-	FAILS("account a :\n", "rc:1: account 'a': missing parent account name");
+	FAILS("account a :\n",
+	    "rc:1: account 'a': missing parent account name");
 	FAILS("account\n", "rc:1: keyword 'account' needs an account name");
 	FAILS("account : b\n", "rc:1: keyword 'account' needs an account name");
 	FAILS("account a,b\n",
@@ -238,8 +245,8 @@ test_errors(void)
 	memcpy(big, "account a\nhost ", 15);
 	big[15 + 256] = '\n';
 	big[15 + 257] = '\0';
-	snprintf(want, sizeof(want), "rc:2: value of 'host' is too long: '%.95s' "
-	    "(max 255 bytes)", big + 15);
+	snprintf(want, sizeof(want), "rc:2: value of 'host' is too long: "
+	    "'%.95s' (max 255 bytes)", big + 15);
 	FAILS(big, want);
 	big[15 + 255] = '\n';			/* 255 bytes: accepted */
 	{
@@ -455,8 +462,8 @@ test_fields(void)
 	T_EQ_INT(a->set, ALLSET);
 	T_EQ_INT(c.has_password, 1);
 	T_OK(c.default_name == NULL, "no default_name");
-	T_OK(c.warnings != NULL && strstr(c.warnings, ": keyword 'auto_from' is "
-	    "deprecated") != NULL && strchr(c.warnings, '\n') ==
+	T_OK(c.warnings != NULL && strstr(c.warnings, ": keyword 'auto_from' "
+	    "is deprecated") != NULL && strchr(c.warnings, '\n') ==
 	    c.warnings + strlen(c.warnings) - 1, "one warning: auto_from");
 	conf_free(&c);
 	T_OK(c.acct == NULL && c.nacct == 0, "conf_free empties");
@@ -563,7 +570,8 @@ test_comments_and_lines(void)
 	T_EQ_INT(c.nacct, 0);
 	conf_free(&c);
 	/* the length bounds the buffer: bytes after it are not read */
-	T_EQ_INT(conf_parse("account a\nhost x\nhots", 17, "rc", HOME, NULL, NULL,
+	T_EQ_INT(conf_parse("account a\nhost x\nhots", 17, "rc", HOME, NULL,
+	    NULL,
 	    &c, &e),
 	    0);
 	T_EQ_INT(c.nacct, 1);
@@ -923,13 +931,15 @@ test_override_format(void)
 	T_OK(strstr(text, "account                a\n") == text, "%s", text);
 	T_OK(strstr(text, "\nhost                   other.example\n") != NULL,
 	    "%s", text);
-	T_OK(strstr(text, "\npassword               ***\n") != NULL, "%s", text);
+	T_OK(strstr(text, "\npassword               ***\n") != NULL, "%s",
+	    text);
 	T_OK(strstr(text, "s3cret") == NULL, "password shown: %s", text);
 	T_OK(strstr(text, "\ntls                    on\n") != NULL, "%s", text);
 	T_OK(strstr(text, "\nuser                   (not set)\n") != NULL,
 	    "%s", text);
 	free(text);
-	T_EQ_INT(conf_override(a, "tls_fingerprint", "0123456789abcdef0123456789"
+	T_EQ_INT(conf_override(a, "tls_fingerprint",
+	    "0123456789abcdef0123456789"
 	    "abcdef0123456789abcdef0123456789abcdef", HOME, &e), 0);
 	text = conf_format(a);
 	T_OK(strstr(text, "\ntls_fingerprint        01:23:45:67:89:AB:CD:EF:"

@@ -318,9 +318,12 @@ test_random(void)
 			in[i] = alpha[rnd(sizeof(alpha) - 1)];
 		for (i = 0; i < 3; i++)
 			cuts[i] = rnd((unsigned)len + 1);
-		if (cuts[0] > cuts[1]) { i = cuts[0]; cuts[0] = cuts[1]; cuts[1] = i; }
-		if (cuts[1] > cuts[2]) { i = cuts[1]; cuts[1] = cuts[2]; cuts[2] = i; }
-		if (cuts[0] > cuts[1]) { i = cuts[0]; cuts[0] = cuts[1]; cuts[1] = i; }
+		if (cuts[0] >
+		    cuts[1]) { i = cuts[0]; cuts[0] = cuts[1]; cuts[1] = i; }
+		if (cuts[1] >
+		    cuts[2]) { i = cuts[1]; cuts[1] = cuts[2]; cuts[2] = i; }
+		if (cuts[0] >
+		    cuts[1]) { i = cuts[0]; cuts[0] = cuts[1]; cuts[1] = i; }
 		a = run(CRLF, in, len, cuts, 3);
 		b = oracle_crlf(in, len);
 		bad_c += !same(&a, &b);
@@ -457,7 +460,8 @@ test_counts_big(void)
 int
 main(void)
 {
-	test_golden(CRLF, crlf_cases, sizeof(crlf_cases) / sizeof(crlf_cases[0]));
+	test_golden(CRLF, crlf_cases,
+	    sizeof(crlf_cases) / sizeof(crlf_cases[0]));
 	test_golden(STUFF, stuff_cases,
 	    sizeof(stuff_cases) / sizeof(stuff_cases[0]));
 	test_counts();

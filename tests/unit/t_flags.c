@@ -75,7 +75,8 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--version")), 0);
 	T_EQ_INT(o.mode, MODE_VERSION);
 
-	/* cron: -FCronDaemon -i -B8BITMIME -oem root; systemd-cron: -B 8BITMIME */
+	/* cron: -FCronDaemon -i -B8BITMIME -oem root; systemd-cron: -B
+	   8BITMIME */
 	T_EQ_INT(parse(&o, &e, ARGS("-FCronDaemon", "-i", "-B8BITMIME", "-oem",
 	    "root")), 0);
 	T_EQ_STR(o.fullname, "CronDaemon");
@@ -97,7 +98,8 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--help=x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-bx")), -1);
 	T_EQ_STR(e.msg, "mode '-bx' is not supported");
-	/* drop-in extras: -bs, -bi, DSN, ignored sendmail flags, msmtp options */
+	/* drop-in extras: -bs, -bi, DSN, ignored sendmail flags, msmtp
+	   options */
 	T_EQ_INT(parse(&o, &e, ARGS("-bs")), 0);
 	T_EQ_INT(o.mode, MODE_SMTP);
 	T_EQ_INT(parse(&o, &e, ARGS("-bs", "a@x")), -1);
@@ -132,7 +134,8 @@ main(void)
 	T_EQ_STR(e.msg, "-R: expected full or hdrs");
 	T_EQ_INT(parse(&o, &e, ARGS("-V", "a b", "a@x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-X", "/tmp/log", "-L", "tag", "-h", "5",
-	    "-O", "DeliveryMode=b", "-G", "-U", "-Am", "-Ac", "-m", "-n", "a@x")),
+	    "-O", "DeliveryMode=b", "-G", "-U", "-Am", "-Ac", "-m", "-n",
+	    "a@x")),
 	    0);
 	T_EQ_INT(o.no_aliases, 1);
 	T_EQ_INT(o.nrcpts, 1);

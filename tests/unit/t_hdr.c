@@ -621,7 +621,8 @@ test_get(void)
 		{ "Message-ID:\r\n\t<id@x>\r\n", "Message-ID", "\r\n\t<id@x>" },
 		{ "Subject: From: no\r\n", "From", NULL },
 		{ "X-From: no\r\nFromage: no\r\n", "From", NULL },
-		{ "Subject: s\r\n From: folded, not a field\r\n", "From", NULL },
+		{ "Subject: s\r\n From: folded, not a field\r\n", "From",
+		    NULL },
 	};
 	const char *v;
 	size_t i, n;

@@ -47,12 +47,14 @@ test_good(void)
 		T_EQ_INT(r.bodylen, strlen(good[i].body));
 		T_EQ_STR(r.ctype, good[i].ctype);
 		httpresp_free(&r);
-		/* every prefix: more needed, or an error once the peer closed */
+		/* every prefix: more needed, or an error once the peer
+		   closed */
 		for (k = 0; k < n; k++) {
 			T_EQ_INT(httpresp_parse(good[i].in, k, 0, &r, &e), 0);
 			err_clear(&e);
 			/* a body up to EOF is whatever came before it */
-			if (good[i].needs_eof && k >= (size_t)(strstr(good[i].in,
+			if (good[i].needs_eof &&
+			    k >= (size_t)(strstr(good[i].in,
 			    "\n\n") + 2 - good[i].in))
 				continue;
 			T_EQ_INT(httpresp_parse(good[i].in, k, 1, &r, &e), -1);

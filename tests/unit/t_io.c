@@ -18,7 +18,8 @@
 enum { AT_END_EOF, AT_END_STALL, AT_END_FLOOD, AT_END_DRIP, AT_END_RESET };
 
 struct fake {
-	const char	*chunk[MAXCHUNK];	/* returned by successive reads */
+	const char	*chunk[MAXCHUNK];	/* returned by successive
+						   reads */
 	size_t		 clen[MAXCHUNK];
 	int		 n, next;
 	int		 at_end;
@@ -397,7 +398,8 @@ test_writes(void)
 	T_EQ_INT(io_flush(io, &e), 0);
 	T_EQ_INT(f.writes, 1);
 	T_EQ_INT(f.write_ms, 1234);
-	T_EQ_MEM(f.wdata, f.wlen, "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n",
+	T_EQ_MEM(f.wdata, f.wlen, "MAIL FROM:<a@b>\r\nRCPT "
+	    "TO:<c@d>\r\nDATA\r\n",
 	    38);
 	T_EQ_INT(io->bytes_out, 38);
 	T_EQ_INT(io_flush(io, &e), 0);

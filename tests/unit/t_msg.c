@@ -22,8 +22,10 @@ test_header_block(void)
 	static const struct { const char *in, *want; } c[] = {
 		{ "Subject: a\nTo: b\n\nbody\n", "Subject: a\r\nTo: b\r\n" },
 		{ "Subject: a\rTo: b\r\rbody\r", "Subject: a\r\nTo: b\r\n" },
-		{ "Subject: a\r\nTo: b\r\n\r\nbody", "Subject: a\r\nTo: b\r\n" },
-		{ "Subject: a\r\n folded\rTo: b\n\rbody", "Subject: a\r\n folded\r\n"
+		{ "Subject: a\r\nTo: b\r\n\r\nbody",
+		    "Subject: a\r\nTo: b\r\n" },
+		{ "Subject: a\r\n folded\rTo: b\n\rbody",
+		    "Subject: a\r\n folded\r\n"
 		  "To: b\r\n" },
 		{ "From 123 Mon Sep 17 00:00:00 2001\rFrom: a@b\r\rx",
 		  "From: a@b\r\n" },

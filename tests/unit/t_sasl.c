@@ -15,7 +15,8 @@ static void
 t_b64(void)
 {
 	static const struct { const char *in, *out; } b64[] = {
-		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo",
+		    "Zm9v" },
 		{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
 		{ "foobar", "Zm9vYmFy" },
 	};
@@ -127,7 +128,8 @@ t_start(void)
 	    "xbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2c9PQEB");
 	/* GS2 saslname escaping: "a,b=c" -> "a=2Cb=3Dc" */
 	T_EQ_INT(start(AUTH_OAUTHBEARER, "a,b=c", "T", NULL, 0), 0);
-	T_EQ_STR(out, "AUTH OAUTHBEARER bixhPWE9MkNiPTNEYywBYXV0aD1CZWFyZXIgVAEB");
+	T_EQ_STR(out, "AUTH OAUTHBEARER "
+	    "bixhPWE9MkNiPTNEYywBYXV0aD1CZWFyZXIgVAEB");
 	T_EQ_INT(start(AUTH_EXTERNAL, "", "", NULL, 0), 0);
 	T_EQ_STR(out, "AUTH EXTERNAL =");
 	T_EQ_INT(start(AUTH_EXTERNAL, "tim", "", NULL, 0), 0);

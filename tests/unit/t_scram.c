@@ -61,7 +61,8 @@ t_bad_server(void)
 	const struct vec *v = &vecs[1];
 	struct scram *s = scram_new(1, "user", "pencil", v->cnonce, NULL,
 	    NULL, 0, 0, &e);
-	static const char *bad = "v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
+	static const char *bad =
+	    "v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
 	T_EQ_INT(scram_verify(s, v->sfinal, strlen(v->sfinal), &e), -1);
 	T_EQ_INT(e.code, EX_PROTOCOL);		/* before server-first */
@@ -89,7 +90,11 @@ t_bad_server(void)
 static void
 t_parse(void)
 {
-	static const struct { const char *in; int ok; unsigned long iter; } p[] = {
+	static const struct {
+		const char *in;
+		int ok;
+		unsigned long iter;
+	} p[] = {
 		{ "r=abc,s=QSXC,i=4096", 1, 4096 },
 		{ "r=abc,s=QSXC,i=4096,x=ext", 1, 4096 },
 		{ "r=abc,s=QSXC,i=1000000", 1, 1000000 },

@@ -130,7 +130,8 @@ line(const char *tok)
 	static char buf[2][256];
 	static int i;
 	char raw[128];
-	int n = snprintf(raw, sizeof(raw), "user=alice\001auth=Bearer %s\001\001",
+	int n = snprintf(raw, sizeof(raw),
+	    "user=alice\001auth=Bearer %s\001\001",
 	    tok);
 
 	i ^= 1;
@@ -145,7 +146,8 @@ int
 main(void)
 {
 	static const char *const renewed[] = { "535 5.7.8 no", "235 ok", NULL };
-	static const char *const twice[] = { "535 5.7.8 no", "535 5.7.8 still no",
+	static const char *const twice[] = { "535 5.7.8 no",
+	    "535 5.7.8 still no",
 	    NULL };
 	static const char *const once[] = { "535 5.7.8 no", NULL };
 	static const char *const temp[] = { "454 4.7.0 later", NULL };

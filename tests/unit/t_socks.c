@@ -68,7 +68,8 @@ test_request(void)
 	struct err e;
 
 	err_clear(&e);
-	T_EQ_INT(socks_connect_request(b, &len, "mail.example.org", 465, &e), 0);
+	T_EQ_INT(socks_connect_request(b, &len, "mail.example.org", 465, &e),
+	    0);
 	T_EQ_MEM(b, len, "\x05\x01\x00\x03\x10mail.example.org\x01\xd1", 23);
 	T_EQ_INT(socks_connect_request(b, &len, "localhost", 25, &e), 0);
 	T_EQ_MEM(b, len, "\x05\x01\x00\x03\x09localhost\x00\x19", 16);
@@ -133,7 +134,8 @@ test_reply_codes(void)
 		int rep, code;
 		const char *msg;
 	} tab[] = {
-		{ 1, EX_TEMPFAIL, "general SOCKS server failure (SOCKS reply 1)" },
+		{ 1, EX_TEMPFAIL,
+		    "general SOCKS server failure (SOCKS reply 1)" },
 		{ 2, EX_UNAVAILABLE, "connection not allowed by ruleset (SOCKS "
 		    "reply 2)" },
 		{ 3, EX_TEMPFAIL, "network unreachable (SOCKS reply 3)" },
@@ -141,7 +143,8 @@ test_reply_codes(void)
 		{ 5, EX_TEMPFAIL, "connection refused (SOCKS reply 5)" },
 		{ 6, EX_TEMPFAIL, "TTL expired (SOCKS reply 6)" },
 		{ 7, EX_UNAVAILABLE, "command not supported (SOCKS reply 7)" },
-		{ 8, EX_UNAVAILABLE, "address type not supported (SOCKS reply 8)" },
+		{ 8, EX_UNAVAILABLE,
+		    "address type not supported (SOCKS reply 8)" },
 		{ 9, EX_PROTOCOL, "unknown (SOCKS reply 9)" },
 		{ 0x7f, EX_PROTOCOL, "unknown (SOCKS reply 127)" },
 		{ 0xff, EX_PROTOCOL, "unknown (SOCKS reply 255)" },
@@ -171,7 +174,8 @@ test_reply_ok(void)
 		size_t len;
 	} tab[] = {
 		{ "\x05\x00\x00\x01\x7f\x00\x00\x01\x04\x38", 10 },
-		{ "\x05\x00\x00\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\x19", 22 },
+		{ "\x05\x00\x00\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\x19",
+		    22 },
 		{ "\x05\x00\x00\x03\x04host\x00\x19", 11 },
 		{ "\x05\x00\x00\x03\x00\x00\x19", 7 },	/* empty name */
 		{ "\x05\x00\x00\x01\0\0\0\0\0\0", 10 },
@@ -247,7 +251,8 @@ test_reply_bad(void)
 	T_EQ_INT(socks_reply((const unsigned char *)"\x05\x00\x00\x01\x7f\0\0"
 	    "\x01\0\x19\x32\x32\x30", 13, &need, &e), -1);
 	T_EQ_INT(e.code, EX_PROTOCOL);
-	T_EQ_STR(e.msg, "malformed SOCKS5 reply (13 bytes, the reply holds 10)");
+	T_EQ_STR(e.msg,
+	    "malformed SOCKS5 reply (13 bytes, the reply holds 10)");
 	err_clear(&e);
 	T_EQ_INT(socks_reply((const unsigned char *)"\x05\x00\x00\x03\x01h"
 	    "\0\x19\0", 9, &need, &e), -1);

@@ -42,7 +42,8 @@ test_parse(void)
 		{ "https://h:65536/", 0, -1, NULL, 0, NULL,
 		    "URL: port out of range (1-65535)" },
 		{ "https://h:/", 0, -1, NULL, 0, NULL, "URL: bad port" },
-		{ "https://h:123456789/", 0, -1, NULL, 0, NULL, "URL: bad port" },
+		{ "https://h:123456789/", 0, -1, NULL, 0, NULL,
+		    "URL: bad port" },
 		{ "https://h/a b", 0, -1, NULL, 0, NULL,
 		    "URL: space or control character" },
 		{ "https://h/a\x7f", 0, -1, NULL, 0, NULL,
@@ -127,8 +128,10 @@ test_query(void)
 		int rc;
 		const char *want;
 	} tab[] = {
-		{ "http://127.0.0.1:5/?code=abc&state=x%2By", "code", 1, "abc" },
-		{ "http://127.0.0.1:5/?code=abc&state=x%2By", "state", 1, "x+y" },
+		{ "http://127.0.0.1:5/?code=abc&state=x%2By", "code", 1,
+		    "abc" },
+		{ "http://127.0.0.1:5/?code=abc&state=x%2By", "state", 1,
+		    "x+y" },
 		{ "/?state=a+b", "state", 1, "a b" },
 		{ "code=1&xcode=2", "xcode", 1, "2" },
 		{ "xcode=2", "code", 0, NULL },
