@@ -224,12 +224,22 @@ valgrind: $(BIN)
 
 # CI's fuzzing stage: every libFuzzer target >= 60 s, the hostile fuzzer
 # against a sanitizer build, valgrind over the delivery suites
+# SIGKILL at every system call of a send, a -q and a flusher pass
+# (tests/crash/killpoints.bats): nothing committed is lost, a duplicate
+# only after the final dot and then disclosed.  KILLPOINTS_STEP=N kills
+# at every Nth call only (quicker local runs).
+KILLPOINTS_STEP ?= 1
+killpoints: $(BIN)
+	SMTPS=$(CURDIR)/$(BIN) KILLPOINTS_STEP=$(KILLPOINTS_STEP) \
+	  bats --tap tests/crash/killpoints.bats
+
 fuzz-ci: deps-test
 	$(MAKE) fuzz-run FUZZ_SECONDS=60
 	$(MAKE) SAN=1 SAN_EXTRA=-Werror all
 	ASAN_OPTIONS=detect_leaks=1 $(MAKE) SAN=1 SAN_EXTRA=-Werror hostile \
 	  HOSTILE_SECONDS=180
 	$(MAKE) valgrind CFLAGS='-O1 -g'
+	$(MAKE) killpoints
 
 demo: deps-test
 	$(MAKE) all
@@ -315,5 +325,5 @@ clean:
 FORCE:
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
-	fuzz fuzz-run fuzz-ci hostile valgrind bench demo install install-sendmail uninstall lint lint-man \
+	fuzz fuzz-run fuzz-ci hostile valgrind killpoints bench demo install install-sendmail uninstall lint lint-man \
 	clean clean-obj FORCE
