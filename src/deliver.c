@@ -131,6 +131,9 @@ static enum deliver_res bounce(const struct deliver_job *,
 static const char *
 dup_note(const struct qentry *qe, const struct err *e)
 {
+	if (e != NULL && e->after_dot == ERR_DOT_DESYNC)
+		return " (the replies were out of step after the final dot: "
+		    "a duplicate is possible)";
 	if (e != NULL && e->after_dot)
 		return " (the connection was lost after the final dot: a "
 		    "duplicate is possible)";
@@ -338,8 +341,9 @@ keep_message(const struct deliver_job *j, struct err *e)
 
 	err_clear(&de);
 	if (e->after_dot)
-		err_prefix(e, "connection lost after the message was sent; "
-		    "the server may have accepted it");
+		err_prefix(e, "%s after the message was sent; the server may "
+		    "have accepted it", e->after_dot == ERR_DOT_DESYNC ?
+		    "replies out of step" : "connection lost");
 	if (dl == NULL || strcmp(dl, "off") == 0) {
 		leave_message(j->sp);
 		err_prefix(e, "message left in %s", j->sp->path);
@@ -417,9 +421,12 @@ report_first(const struct deliver_job *j, const struct deliver_outcome *o,
 		return EX_NOUSER;
 	}
 	fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
-	    j->qe->id, j->qe->error, e->after_dot ? " (the connection was "
-	    "lost after the final dot: the server may have accepted it, a "
-	    "duplicate is possible)" : "", o->delay);
+	    j->qe->id, j->qe->error, !e->after_dot ? "" :
+	    e->after_dot == ERR_DOT_DESYNC ? " (the replies were out of step "
+	    "after the final dot: the server may have accepted it, a "
+	    "duplicate is possible)" : " (the connection was lost after the "
+	    "final dot: the server may have accepted it, a duplicate is "
+	    "possible)", o->delay);
 	err_clear(e);
 	return 0;
 }
@@ -457,10 +464,12 @@ static const char *
 outcome_word(const struct deliver_job *j, const struct deliver_outcome *o,
     int code, const struct err *e)
 {
+	/* what became of the message; exitcode= says what the user got (a
+	   queued message with a non-zero code: waiting for --authorize,
+	   stopped by a signal, LMTP refusals for some recipients) */
 	if (j->who == DELIVER_FIRST || j->who == DELIVER_BS)
-		/* what the user got: the exit code decides */
-		return code == 0 ? (o->res == DELIVER_QUEUED ? "queued" :
-		    "delivered") : e->kept ? "saved" : "failed";
+		return o->res == DELIVER_QUEUED ? "queued" : code == 0 ?
+		    "delivered" : e->kept ? "saved" : "failed";
 	return o->res == DELIVER_DELIVERED ? "delivered" :
 	    o->res == DELIVER_QUEUED ? "queued" : o->res == DELIVER_KEPT ?
 	    "kept" : e->kept ? "saved" : "failed";

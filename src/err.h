@@ -21,6 +21,11 @@
 #include <sysexits.h>
 #include "limit.h"
 
+/* why a failure after the final dot leaves the message possibly
+   delivered (err.after_dot; 0: it does not) */
+#define ERR_DOT_LOST	1	/* the link was lost before the answer */
+#define ERR_DOT_DESYNC	2	/* the replies were out of step */
+
 struct err {
 	int	code;				/* sysexits code; 0 = no
 						   error */
@@ -29,7 +34,7 @@ struct err {
 						   chars */
 	const char *phase;			/* static string or NULL */
 	int	after_dot;	/* failure happened after the final dot was
-				   sent */
+				   sent: ERR_DOT_LOST or ERR_DOT_DESYNC */
 	int	kept;		/* message was saved (dead.letter path in
 				   keptpath) */
 	int	wait_user;	/* only the user can fix it (OAuth2: run

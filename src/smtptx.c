@@ -355,7 +355,7 @@ static int
 possibly_delivered(struct smtp *s, struct err *e)
 {
 	s->broken = 1;
-	e->after_dot = 1;
+	e->after_dot = ERR_DOT_DESYNC;
 	if (e->code == EX_PROTOCOL)
 		e->code = EX_TEMPFAIL;
 	return -1;
@@ -574,7 +574,7 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	for (k = 0; k < n; k++)
 		if (rc[k] == RC_TEMP)
 			*def = re;	/* temporary RCPT refusals */
-	e->after_dot = 1;
+	e->after_dot = ERR_DOT_LOST;
 	ret = s->lmtp ? lmtp_replies(s, env, idx, n, rc, st, def, e) :
 	    end_reply(s, idx, n, rc, st, e);
 done:
