@@ -246,7 +246,7 @@ PY
 
 @test "queue_lifetime: given up, message in dead.letter, logged, entry removed" {
 	PORT=$(free_port)
-	qconfig "queue_lifetime 2s"
+	qconfig "queue_lifetime 4s"	# the first attempt must not outlive it
 	std_message
 	run_smtps bob@example.net
 	assert_status 0
