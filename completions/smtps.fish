@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # fish completion for smtps(1), also when it is installed as sendmail.
 # Copy to ~/.config/fish/completions/smtps.fish (and sendmail.fish).
 

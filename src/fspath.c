@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fspath.c - PURE checked file names (contract: fspath.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fspath.h - PURE checked building of file names into fixed buffers.
  *

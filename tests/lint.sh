@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # lint.sh - the tree's written rules (HACKING, DESIGN), checked; run from
 # the top of the tree (`make lint`).  Each problem is one line
 # "file:line: what"; the exit status is 1 when there is any.
@@ -15,6 +16,9 @@
 #   man      mandoc -Tlint -Wwarning clean for man/*.[0-9]
 #   width    80 columns (a tab to the next multiple of 8) in src/*.[ch],
 #            tests/unit/*.c, tests/fuzz/*.c
+#   licence  an SPDX-License-Identifier line in the first three lines of
+#            every file git tracks under src/, tests/, completions/, .ci/
+#            (test data, fuzz seeds and READMEs aside)
 set -u
 MAXLEN=60
 MAXCOL=80
@@ -142,10 +146,18 @@ awk -v max="$MAXCOL" '
 		printf "%s:%d: %d columns (max %d)\n", FILENAME, FNR, w, max
 }' $SRC_C $SRC_H $TEST_C >> "$out"
 
+# --- licence
+git ls-files src tests completions .ci 2>/dev/null |
+    grep -Ev '/(data|seed)/|README$|\.(pem|txt|json|eml)$' |
+while read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier:' ||
+		echo "$f:1: no SPDX-License-Identifier line"
+done >> "$out"
+
 cat "$out"
 n=$(wc -l < "$out")
 if [ "$n" -gt 0 ]; then
 	echo "lint: $n problems" >&2
 	exit 1
 fi
-echo "lint: clean (length, banned, layers, man, width)"
+echo "lint: clean (length, banned, layers, man, width, licence)"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t_fspath.c - tests of the checked file names: a name that fits is
  * built whole, one byte too long is an error (never a cut name), and
