@@ -258,7 +258,7 @@ bench: $(BIN) $(BENCH_TOOLS)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
-	install -m 0755 smtps $(DESTDIR)$(BINDIR)/smtps
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/smtps
 	install -m 0644 man/smtps.1 $(DESTDIR)$(MANDIR)/man1/smtps.1
 	install -m 0644 man/smtps-mailrc.5 $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5
 	install -m 0644 mailrc.sample $(DESTDIR)$(SHAREDIR)/mailrc.sample
