@@ -523,7 +523,7 @@ account_load(const struct opts *o, struct account *out, char **warnings,
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	char path[LIMIT_PATH], *home = home_dir();
-	int fd, rc = -1;
+	int fd = -1, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (warnings != NULL)
