@@ -500,6 +500,15 @@ plain_b64() {
 	printf '\0%s\0%s' "${1:-$USER_NAME}" "${2:-$USER_PASS}" | base64 -w0
 }
 
+# strace_setup: for suites that run smtps under strace (fault injection,
+# kill points): strace must be there, and LeakSanitizer cannot run under
+# ptrace (make check-sanitize), so leak checks are off for them
+strace_setup() {
+	command -v strace > /dev/null ||
+		fail "strace is not installed (tests/setup-deps.sh test)"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
 # stop_flusher [DIR]: stop the detached flusher of queue DIR (default
 # $HOME/queue) that a test with queueing on may have left, by its PID
 stop_flusher() {

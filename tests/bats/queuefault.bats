@@ -11,9 +11,7 @@ setup_file() { common_setup_file; }
 setup() {
 	common_setup
 	Q=$HOME/queue
-	command -v strace > /dev/null || fail "strace is not installed (tests/setup-deps.sh test)"
-	# LeakSanitizer cannot run under ptrace (make check-sanitize)
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	strace_setup
 }
 teardown() {
 	stop_flusher "$Q"
