@@ -53,8 +53,6 @@
 #define SMTPS_SYSTEM_CONF	"/etc/smtps/mailrc"
 #endif
 
-#define BIT(k)	(1ULL << (k))
-
 int
 account_host_is_loopback(const char *host)
 {
@@ -99,34 +97,34 @@ account_defaults(struct account *a, const char *home)
 	if (a->port == 0 && a->protocol != NULL &&
 	    strcmp(a->protocol, "lmtp") == 0)
 		a->port = 24;
-	if (!(a->set & BIT(K_TLS)))
+	if (!(conf_keys_has(&a->set, K_TLS)))
 		a->tls = a->socket == NULL &&
 		    !account_host_is_loopback(a->host);
 	if (!a->tls)
 		a->tls_starttls = 0;
-	else if (!(a->set & BIT(K_TLS_STARTTLS)))
+	else if (!(conf_keys_has(&a->set, K_TLS_STARTTLS)))
 		a->tls_starttls = a->port != 0 && a->port != 465;
 	if (a->port == 0)
 		a->port = !a->tls ? 25 : a->tls_starttls ? 587 : 465;
 	if (a->proxy_host != NULL && a->proxy_port == 0)
 		a->proxy_port = LIMIT_SOCKS_PORT;
-	if (!(a->set & BIT(K_TLS_CERTCHECK)))
+	if (!(conf_keys_has(&a->set, K_TLS_CERTCHECK)))
 		a->tls_certcheck = 1;
 	if (a->auth == NULL)
 		a->auth = xstrdup(auth_default(a));
-	if (!(a->set & BIT(K_QUEUE)))
+	if (!(conf_keys_has(&a->set, K_QUEUE)))
 		a->queue = 1;
-	if (!(a->set & BIT(K_ALLOW_FROM_OVERRIDE)))
+	if (!(conf_keys_has(&a->set, K_ALLOW_FROM_OVERRIDE)))
 		a->allow_from_override = 1;
-	if (!(a->set & BIT(K_REMOVE_BCC_HEADERS)))
+	if (!(conf_keys_has(&a->set, K_REMOVE_BCC_HEADERS)))
 		a->remove_bcc_headers = 1;
-	if (!(a->set & BIT(K_PASSWORDEVAL_TIMEOUT)))
+	if (!(conf_keys_has(&a->set, K_PASSWORDEVAL_TIMEOUT)))
 		a->passwordeval_timeout = LIMIT_SECRET_CMD_TIMEOUT;
-	if (!(a->set & BIT(K_QUEUE_LIFETIME)))
+	if (!(conf_keys_has(&a->set, K_QUEUE_LIFETIME)))
 		a->queue_lifetime = LIMIT_QUEUE_LIFETIME;
-	if (!(a->set & BIT(K_QUEUE_BACKOFF_MIN)))
+	if (!(conf_keys_has(&a->set, K_QUEUE_BACKOFF_MIN)))
 		a->queue_backoff_min = LIMIT_QUEUE_BACKOFF_MIN;
-	if (!(a->set & BIT(K_QUEUE_BACKOFF_MAX)))
+	if (!(conf_keys_has(&a->set, K_QUEUE_BACKOFF_MAX)))
 		a->queue_backoff_max = a->queue_backoff_min >
 		    LIMIT_QUEUE_BACKOFF_MAX ? a->queue_backoff_min :
 		    LIMIT_QUEUE_BACKOFF_MAX;
@@ -185,7 +183,8 @@ account_where(const struct account *a, char *buf, size_t sz)
 int
 account_warning(const struct account *a, char *buf, size_t sz)
 {
-	if (!a->tls || a->tls_certcheck || (a->set & BIT(K_TLS_FINGERPRINT)))
+	if (!a->tls || a->tls_certcheck ||
+	    conf_keys_has(&a->set, K_TLS_FINGERPRINT))
 		return 0;
 	snprintf(buf, sz, "account '%s': tls_certcheck off without "
 	    "tls_fingerprint: the server's identity is not checked",

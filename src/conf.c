@@ -126,14 +126,39 @@ static const struct kw kwtab[] = {
 
 #define NKW	(sizeof(kwtab) / sizeof(kwtab[0]))
 
-_Static_assert(K__COUNT <= 64, "struct account.set has 64 bits");
+int
+conf_keys_has(const struct conf_keys *s, enum conf_key k)
+{
+	return (s->w[k / 64] >> (k % 64)) & 1;
+}
+
+void
+conf_keys_put(struct conf_keys *s, enum conf_key k, int on)
+{
+	unsigned long long bit = 1ULL << (k % 64);
+
+	s->w[k / 64] = on ? s->w[k / 64] | bit : s->w[k / 64] & ~bit;
+}
+
+void
+conf_keys_or(struct conf_keys *dst, const struct conf_keys *src)
+{
+	size_t i;
+
+	for (i = 0; i < CONF_KEYS_WORDS; i++)
+		dst->w[i] |= src->w[i];
+}
+
+int
+conf_keys_eq(const struct conf_keys *a, const struct conf_keys *b)
+{
+	return memcmp(a->w, b->w, sizeof(a->w)) == 0;
+}
 
 static void
 copy_field(struct account *dst, const struct account *src,
     const struct kw *k)
 {
-	unsigned long long bit = 1ULL << k->key;
-
 	switch (k->store) {
 	case S_STR:
 		conf_set_str(dst, k, *str_field((struct account *)src, k));
@@ -148,7 +173,7 @@ copy_field(struct account *dst, const struct account *src,
 	case S_NONE:
 		return;
 	}
-	dst->set = (dst->set & ~bit) | (src->set & bit);
+	conf_keys_put(&dst->set, k->key, conf_keys_has(&src->set, k->key));
 }
 
 void
@@ -273,7 +298,7 @@ new_account(struct ps *p, const char *name)
 	a->name = xstrdup(name);
 	a->file = p->file;
 	a->line = p->line;
-	p->own[c->nacct] = 0;
+	memset(&p->own[c->nacct], 0, sizeof(p->own[c->nacct]));
 	return (long)c->nacct++;
 }
 
@@ -281,13 +306,14 @@ new_account(struct ps *p, const char *name)
 static void
 inherit(struct ps *p, long ci, long pi)
 {
-	unsigned long long mask = p->own[pi];
+	struct conf_keys mask = p->own[pi];
 	size_t i;
 
 	for (i = 0; i < NKW; i++)
-		if (kwtab[i].store != S_NONE && (mask & (1ULL << kwtab[i].key)))
+		if (kwtab[i].store != S_NONE &&
+		    conf_keys_has(&mask, kwtab[i].key))
 			copy_field(&p->c->acct[ci], &p->c->acct[pi], &kwtab[i]);
-	p->own[ci] |= mask;
+	conf_keys_or(&p->own[ci], &mask);
 }
 
 static int
@@ -371,9 +397,9 @@ do_keyword(struct ps *p, const char *kwd, const char *v)
 		p->cur = new_account(p, "default");
 	a = p->cur == CUR_DEFAULTS ? &p->defs : &p->c->acct[p->cur];
 	if (k->key != K__COUNT) {
-		a->set |= 1ULL << k->key;
+		conf_keys_put(&a->set, k->key, 1);
 		if (p->cur >= 0)
-			p->own[p->cur] |= 1ULL << k->key;
+			conf_keys_put(&p->own[p->cur], k->key, 1);
 	}
 	if (k->parse(p, k, a, v) == -1)
 		return -1;
@@ -416,7 +442,7 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 		snprintf(buf, sz, "%d", n);
 		return buf;
 	case S_FPR:
-		if (!(a->set & (1ULL << K_TLS_FINGERPRINT)))
+		if (!conf_keys_has(&a->set, K_TLS_FINGERPRINT))
 			return "(not set)";
 		for (i = 0; i < 32 && 3 * i + 3 <= sz; i++)
 			snprintf(buf + (i ? 3 * i - 1 : 0),

@@ -64,6 +64,16 @@ enum conf_key {
 	K__COUNT
 };
 
+/*
+ * A set of enum conf_key (which keywords were given explicitly), as wide
+ * as the keyword table: conf_keys_has(), conf_keys_put() (on = 1 adds,
+ * 0 removes), conf_keys_or() (dst |= src), conf_keys_eq().
+ */
+#define CONF_KEYS_WORDS	((K__COUNT + 63) / 64)
+struct conf_keys {
+	unsigned long long w[CONF_KEYS_WORDS];
+};
+
 struct account {
 	char	*name;
 	char	*host;
@@ -137,7 +147,7 @@ struct account {
 	char	*oauth2_trust_file;	/* the IdP's HTTPS; NULL: system
 					   store */
 	int	 oauth2_redirect_port;	/* code grant listener; 0: any */
-	unsigned long long set;		/* 1ULL << enum conf_key */
+	struct conf_keys set;		/* keywords given explicitly */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */
 	char	*owned_file;		/* NULL, or an owned copy that `file`
@@ -189,6 +199,10 @@ void	conf_free(struct conf *);	/* wipes passwords (freezero) */
 /* msmtp's `syslog` value (on, LOG_USER, LOG_MAIL, LOG_LOCAL0..7) to a
    syslog(3) facility; -1 when not valid */
 int	conf_syslog_facility(const char *value);
+int	conf_keys_has(const struct conf_keys *, enum conf_key);
+void	conf_keys_put(struct conf_keys *, enum conf_key, int);
+void	conf_keys_or(struct conf_keys *, const struct conf_keys *);
+int	conf_keys_eq(const struct conf_keys *, const struct conf_keys *);
 void	account_copy(struct account *dst, const struct account *src);
 void	account_free(struct account *);	/* wipes password */
 

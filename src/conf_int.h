@@ -29,7 +29,7 @@ struct ps {
 	int			 line;
 	struct conf		*c;
 	struct account		 defs;	/* the defaults section */
-	unsigned long long	*own;	/* per account: keys it set or inherited
+	struct conf_keys	*own;	/* per account: keys it set or inherited
 					   from parents (not from defaults) */
 	long			 cur;	/* index in c->acct, or CUR_* */
 	struct err		*e;

@@ -205,7 +205,7 @@ conf_kw_fpr(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	size_t i;
 
 	if (*v == '\0') {			/* empty: no pinning */
-		a->set &= ~(1ULL << k->key);
+		conf_keys_put(&a->set, k->key, 0);
 		memset(a->tls_fingerprint, 0, sizeof(a->tls_fingerprint));
 		return 0;
 	}
@@ -325,9 +325,9 @@ conf_kw_keepbcc(struct ps *p, const struct kw *k, struct account *a,
 		    "keyword 'keepbcc' expects on or off, got '%s'",
 		    vis(p, v));
 	a->remove_bcc_headers = strcasecmp(v, "off") == 0;
-	a->set |= 1ULL << K_REMOVE_BCC_HEADERS;
+	conf_keys_put(&a->set, K_REMOVE_BCC_HEADERS, 1);
 	if (p->cur >= 0)
-		p->own[p->cur] |= 1ULL << K_REMOVE_BCC_HEADERS;
+		conf_keys_put(&p->own[p->cur], K_REMOVE_BCC_HEADERS, 1);
 	warn(p, "keyword 'keepbcc' is deprecated (use remove_bcc_headers %s)",
 	    a->remove_bcc_headers ? "on" : "off");
 	return 0;

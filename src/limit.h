@@ -92,6 +92,7 @@
 #define LIMIT_BS_LINE		4096	/* one -bs command line, bytes */
 #define LIMIT_BS_ERRORS		50	/* bad -bs commands before 421 */
 #define LIMIT_ENVID		100	/* -V envelope ID (RFC 3461: 100) */
+#define LIMIT_USER_NAME		32	/* a local user name (useradd: 32) */
 #define LIMIT_MSGID		998	/* Message-ID in the log line (a header
 					   line) */
 

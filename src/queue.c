@@ -39,7 +39,8 @@
  *   created T / config PATH / account NAME / from ADDR / size N /
  *   eightbit 0|1 / attempts N / next T / error TEXT / synced 0|1 /
  *   sum HEX / rcpt ADDR (repeated)
- *   and, when set, notify LIST / ret HDRS|FULL / envid XTEXT (DSN)
+ *   and, when set, notify LIST / ret HDRS|FULL / envid XTEXT (DSN) /
+ *   submitter UID NAME (who handed it to the system service)
  * An entry without "synced" (written before it existed) counts as synced.
  * Unknown keys are ignored (newer versions may add some; older entries
  * simply lack them).  Values never
@@ -261,6 +262,7 @@ queue_entry_free(struct qentry *qe)
 	free(qe->notify);
 	free(qe->ret);
 	free(qe->envid);
+	free(qe->submitter);
 	queue_entry_init(qe);
 }
 
@@ -275,7 +277,8 @@ env_format(const struct qentry *qe, size_t *len)
 	cap += strlen(qe->config) + strlen(qe->account) + strlen(qe->from) +
 	    (qe->notify ? strlen(qe->notify) : 0) +
 	    (qe->ret ? strlen(qe->ret) : 0) +
-	    (qe->envid ? strlen(qe->envid) : 0);
+	    (qe->envid ? strlen(qe->envid) : 0) +
+	    (qe->submitter ? strlen(qe->submitter) : 0);
 	for (i = 0; i < qe->nrcpts; i++)
 		cap += strlen(qe->rcpts[i]) + 8;
 	p = buf = xmalloc(cap);
@@ -286,9 +289,10 @@ env_format(const struct qentry *qe, size_t *len)
 	    qe->config, qe->account, qe->from, qe->size, qe->eightbit,
 	    qe->attempts, (long long)qe->next, vis, qe->synced, qe->sum);
 	p += n;
-	for (i = 0; i < 3; i++) {
-		const char *k[] = { "notify", "ret", "envid" };
-		const char *v[] = { qe->notify, qe->ret, qe->envid };
+	for (i = 0; i < 4; i++) {
+		const char *k[] = { "notify", "ret", "envid", "submitter" };
+		const char *v[] = { qe->notify, qe->ret, qe->envid,
+		    qe->submitter };
 
 		if (v[i] != NULL)
 			p += snprintf(p, cap - (size_t)(p - buf), "%s %s\n",
@@ -311,6 +315,21 @@ dsn_value(const char *v)
 		;
 	return *c == '\0' && c > v && c - v <= LIMIT_ENVID ? xstrdup(v) :
 	    NULL;
+}
+
+/* "UID NAME" read back: digits, one space, a user name of [A-Za-z0-9._-]
+   (what the system service writes), else dropped */
+static char *
+submitter_value(const char *v)
+{
+	size_t d = strspn(v, "0123456789"), n;
+
+	if (d == 0 || d > 10 || v[d] != ' ')
+		return NULL;
+	n = strspn(v + d + 1, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+	return n > 0 && n <= LIMIT_USER_NAME && v[d + 1 + n] == '\0' ?
+	    xstrdup(v) : NULL;
 }
 
 /* a string value read back: printable, bounded (the file may be old or
@@ -373,6 +392,8 @@ env_set(struct qentry *qe, const char *k, const char *v)
 		qe->ret = dsn_value(v);
 	else if (strcmp(k, "envid") == 0 && qe->envid == NULL)
 		qe->envid = dsn_value(v);
+	else if (strcmp(k, "submitter") == 0 && qe->submitter == NULL)
+		qe->submitter = submitter_value(v);
 	else if (strcmp(k, "rcpt") == 0 && qe->nrcpts < LIMIT_RCPTS) {
 		qe->rcpts = xreallocarray(qe->rcpts, qe->nrcpts + 1,
 		    sizeof(*qe->rcpts));

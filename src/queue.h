@@ -126,6 +126,9 @@ struct qentry {
 	int	  lockfd;		/* -1, or the locked .env */
 	int	  dot_earlier;		/* ID.dot found: an earlier attempt
 					   was killed after its final dot */
+	char	 *submitter;		/* "UID NAME" of the local user who
+					   handed it to the system service
+					   (SO_PEERCRED), or NULL */
 };
 
 int	queue_spool_create(const char *dir, struct spool *, struct err *);

@@ -134,25 +134,30 @@ reply_feed(struct reply *r, const char *line, size_t len, struct err *e)
 
 /*
  * The positive (2xx, 3xx) replies each command can get (0 ends a list),
- * and whether it can get any 4xx or 5xx: QUIT only ever gets 221.
+ * and which 4xx or 5xx: any (FAIL_ANY), only those any command can get
+ * (FAIL_GENERIC: 421 closing, 500-504 syntax or not implemented; RFC
+ * 5321 4.3.2 lists no other for RSET, so a 451 or 550 there is the late
+ * answer to an earlier command), or none: QUIT only ever gets 221.
  */
+enum { FAIL_NONE, FAIL_ANY, FAIL_GENERIC };
+
 static const struct {
 	enum reply_to	 to;
 	const char	*name;
 	int		 ok[3];
 	int		 fail;
 } allowed[] = {
-	{ REPLY_TO_GREETING,	"greeting",	{ 220 }, 1 },
-	{ REPLY_TO_EHLO,	"EHLO",		{ 250 }, 1 },
-	{ REPLY_TO_STARTTLS,	"STARTTLS",	{ 220 }, 1 },
-	{ REPLY_TO_AUTH,	"AUTH",		{ 235, 334 }, 1 },
-	{ REPLY_TO_MAIL,	"MAIL",		{ 250 }, 1 },
-	{ REPLY_TO_RCPT,	"RCPT",		{ 250, 251 }, 1 },
-	{ REPLY_TO_DATA,	"DATA",		{ 354 }, 1 },
-	{ REPLY_TO_DOT,		"end of data",	{ 250 }, 1 },
-	{ REPLY_TO_BDAT,	"BDAT",		{ 250 }, 1 },
-	{ REPLY_TO_RSET,	"RSET",		{ 250 }, 1 },
-	{ REPLY_TO_QUIT,	"QUIT",		{ 221 }, 0 },
+	{ REPLY_TO_GREETING,	"greeting",	{ 220 }, FAIL_ANY },
+	{ REPLY_TO_EHLO,	"EHLO",		{ 250 }, FAIL_ANY },
+	{ REPLY_TO_STARTTLS,	"STARTTLS",	{ 220 }, FAIL_ANY },
+	{ REPLY_TO_AUTH,	"AUTH",		{ 235, 334 }, FAIL_ANY },
+	{ REPLY_TO_MAIL,	"MAIL",		{ 250 }, FAIL_ANY },
+	{ REPLY_TO_RCPT,	"RCPT",		{ 250, 251 }, FAIL_ANY },
+	{ REPLY_TO_DATA,	"DATA",		{ 354 }, FAIL_ANY },
+	{ REPLY_TO_DOT,		"end of data",	{ 250 }, FAIL_ANY },
+	{ REPLY_TO_BDAT,	"BDAT",		{ 250 }, FAIL_ANY },
+	{ REPLY_TO_RSET,	"RSET",		{ 250 }, FAIL_GENERIC },
+	{ REPLY_TO_QUIT,	"QUIT",		{ 221 }, FAIL_NONE },
 };
 
 int
@@ -164,7 +169,9 @@ reply_allowed(enum reply_to to, int code)
 		if (allowed[i].to != to)
 			continue;
 		if (code >= 400 && code <= 599)
-			return allowed[i].fail;
+			return allowed[i].fail == FAIL_ANY ||
+			    (allowed[i].fail == FAIL_GENERIC && (code == 421 ||
+			    (code >= 500 && code <= 504)));
 		for (k = 0; k < 3 && allowed[i].ok[k] != 0; k++)
 			if (allowed[i].ok[k] == code)
 				return 1;

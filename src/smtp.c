@@ -236,7 +236,7 @@ start_tls(struct smtp *s, struct err *e)
 	const struct account *a = s->a;
 	struct tls_conf tc;
 	char id[LIMIT_DOMAIN * 2 + 32];
-	int pinned = (a->set & (1ULL << K_TLS_FINGERPRINT)) != 0;
+	int pinned = conf_keys_has(&a->set, K_TLS_FINGERPRINT);
 
 	memset(&tc, 0, sizeof(tc));
 	tc.verify_name = a->tls_host_override ? a->tls_host_override : a->host;

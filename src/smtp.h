@@ -54,8 +54,11 @@
  * smtp_keep_open(): more messages will follow on this session.  Without
  * it, QUIT is sent together with the final dot of the last transaction
  * (one round trip fewer) and the session then carries no more messages;
- * its 221 is read before smtp_deliver() returns.  AUTH is never
- * pipelined: no mail command leaves before the server said 235.
+ * its 221 is read before smtp_deliver() returns.  With it, RSET goes with
+ * the dot and its 250 is read instead: either proves the reply taken for
+ * the dot was the dot's (a late one is read for them and cannot pass).
+ * AUTH is never pipelined: no mail command leaves before the server said
+ * 235.
  *
  * Replies out of step (a code the command cannot get, RFC 5321 4.3.2;
  * bytes waiting when no reply is due; a QUIT sent with the dot answered

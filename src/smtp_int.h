@@ -48,6 +48,10 @@
 struct io;
 struct tls;
 
+/* the command after the final dot whose reply proves the dot's own was
+   read (smtptx.c): QUIT ends the session, RSET keeps it for more */
+enum after_dot { AFTER_DOT_NONE, AFTER_DOT_QUIT, AFTER_DOT_RSET };
+
 struct smtp {
 	const struct account	*a;
 	struct cred		*cred;		/* NULL: -S, no sign-in */
@@ -64,8 +68,10 @@ struct smtp {
 	int			 keep_open;	/* more messages will follow */
 	int			 quit_sent;	/* QUIT went with the
 						   final dot */
-	int			 quit_after;	/* last message, no
-						   PIPELINING: QUIT once the
+	int			 rset_sent;	/* RSET went with the
+						   final dot */
+	enum after_dot		 check_after;	/* no PIPELINING: the
+						   command sent once the
 						   dot's reply is read */
 	int			 noauth;	/* -S: look, never
 						   authenticate */

@@ -17,7 +17,8 @@
  * Every reply must answer its command (smtp_get_reply checks the code
  * against reply_allowed), and no byte may be waiting when no reply is
  * due: before the message, before the final dot, and after the last
- * reply (smtp_no_stray); a QUIT sent with the dot has its 221 read here.
+ * reply (smtp_no_stray); the QUIT or RSET sent with the dot (proof_plan)
+ * has its reply read here.
  * Before the dot, replies out of step end the session with EX_PROTOCOL
  * and nothing delivered; after it, the message may have been taken
  * (the 250 read may have answered something else): EX_TEMPFAIL with
@@ -362,13 +363,63 @@ possibly_delivered(struct smtp *s, struct err *e)
 }
 
 /*
- * Every reply of the transaction has been read: a QUIT sent with the
- * final dot (or, without PIPELINING, right after its reply) must now get
- * its 221, and with no QUIT nothing may be
- * waiting.  0 when in step (a QUIT reply lost to a closed connection or
- * a timeout is not a sign of anything; s->r is then the dot's reply
- * again, for the log line), else - a reply out of step, or a malformed
- * one - possibly_delivered() with e replaced, -1.
+ * The command whose reply proves that the reply taken for the final dot
+ * was the dot's own: QUIT when the session ends with this transaction,
+ * RSET when more follow on it (due entries, recipients past the server's
+ * limit).  A late stray reply (an extra 250 before the dot's real 451)
+ * is then read as the RSET's or the QUIT's and cannot pass for it.
+ * With PIPELINING it leaves with the dot (no round trip); without, once
+ * the dot's reply is read (in_step).
+ */
+static void
+proof_plan(struct smtp *s, int last, struct err *e)
+{
+	enum after_dot cmd = last && !s->keep_open ? AFTER_DOT_QUIT :
+	    AFTER_DOT_RSET;
+
+	s->check_after = AFTER_DOT_NONE;
+	if (!(s->caps.flags & CAP_PIPELINING))
+		s->check_after = cmd;
+	else if (smtp_cmd(s, 0, e, cmd == AFTER_DOT_QUIT ? "QUIT" :
+	    "RSET") == 0)
+		*(cmd == AFTER_DOT_QUIT ? &s->quit_sent : &s->rset_sent) = 1;
+}
+
+/* the proof's reply, the proof sent first when it has not left yet */
+static int
+proof_reply(struct smtp *s, struct err *e)
+{
+	enum after_dot cmd = s->check_after;
+	int rc;
+
+	s->check_after = AFTER_DOT_NONE;
+	if (cmd != AFTER_DOT_NONE && smtp_cmd(s, 0, e, cmd ==
+	    AFTER_DOT_QUIT ? "QUIT" : "RSET") == -1)
+		return -1;	/* a stray before it, or it was not sent */
+	s->quit_sent |= cmd == AFTER_DOT_QUIT;
+	s->rset_sent |= cmd == AFTER_DOT_RSET;
+	if (s->quit_sent)
+		return smtp_get_reply(s, REPLY_TO_QUIT, LIMIT_TIMEOUT_QUIT,
+		    "QUIT", e);
+	if (!s->rset_sent)
+		return smtp_no_stray(s, "the reply to the final dot", e);
+	s->rset_sent = 0;
+	rc = smtp_expect(s, REPLY_TO_RSET, 2, PH_RSET, s->timeout_ms,
+	    "RSET", e);
+	if (rc == 0)
+		rc = smtp_no_stray(s, "the reply to RSET", e);
+	if (rc == -1 && !s->desync)
+		s->broken = 1;	/* a refused RSET: no more on this session */
+	return rc;
+}
+
+/*
+ * Every reply of the transaction has been read: the proof's reply
+ * (proof_plan) must now be a 221 to QUIT or a 250 to RSET.  0 when in
+ * step (a reply lost to a closed connection or a timeout is not a sign of
+ * anything; s->r is then the dot's reply again, for the log line), else
+ * - a reply out of step, or a malformed one - possibly_delivered() with
+ * e replaced, -1.
  */
 static int
 in_step(struct smtp *s, struct err *e)
@@ -378,19 +429,9 @@ in_step(struct smtp *s, struct err *e)
 	int rc;
 
 	err_clear(&qe);
-	/* without PIPELINING the QUIT that smtp_close() would send goes now:
-	   its reply must be the 221, or a late stray shows (no extra wait) */
-	if (s->quit_after && smtp_cmd(s, 0, &qe, "QUIT") == 0)
-		s->quit_sent = 1;
-	s->quit_after = 0;
-	if (qe.code != 0)
-		rc = -1;	/* a stray before QUIT, or QUIT not sent */
-	else
-		rc = !s->quit_sent ? smtp_no_stray(s, "the reply to the final "
-		    "dot", &qe) : smtp_get_reply(s, REPLY_TO_QUIT,
-		    LIMIT_TIMEOUT_QUIT, "QUIT", &qe);
-	/* garbage where nothing, or a 221, was due is as telling as a
-	   stray reply: the one we took for the dot's may not have been */
+	rc = proof_reply(s, &qe);
+	/* garbage where a 221 or 250 was due is as telling as a stray
+	   reply: the one we took for the dot's may not have been */
 	if (rc == 0 || (!s->desync && qe.code != EX_PROTOCOL)) {
 		s->r = dot;
 		return 0;
@@ -416,8 +457,7 @@ bdat_transaction(struct smtp *s, const struct envelope *env,
 	    notify ? " NOTIFY=" : "", notify ? notify : "") == -1 ||
 	    send_chunk(s, sp, e) == -1)
 		return -1;
-	if (!s->keep_open && smtp_cmd(s, 0, e, "QUIT") == 0)
-		s->quit_sent = 1;
+	proof_plan(s, 1, e);
 	if (smtp_expect(s, REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms,
 	    "MAIL FROM", e) == -1 ||
 	    (ok = rcpt_replies(s, env, idx, 1, &rc, &re)) == -1) {
@@ -564,13 +604,10 @@ transaction(struct smtp *s, const struct envelope *env, const size_t *idx,
 	}
 	if (send_body(s, sp, e) == -1)
 		goto done;
-	/* the last message of the session: QUIT leaves with the dot */
+	/* the last transaction of the session: QUIT leaves with the dot */
 	for (k = 0; k < n && rc[k] != RC_TOOMANY; k++)
 		;
-	if (!s->keep_open && k == n && (s->caps.flags & CAP_PIPELINING) &&
-	    smtp_cmd(s, 0, e, "QUIT") == 0)
-		s->quit_sent = 1;
-	s->quit_after = !s->keep_open && k == n && !s->quit_sent;
+	proof_plan(s, k == n, e);
 	for (k = 0; k < n; k++)
 		if (rc[k] == RC_TEMP)
 			*def = re;	/* temporary RCPT refusals */

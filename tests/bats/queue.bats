@@ -410,6 +410,43 @@ EOF
 	queue_empty || fail "queue not empty"
 }
 
+@test "a session kept open for more entries proves each dot's reply: RSET leaves with the dot, and a late 451 read for it means 'a duplicate is possible', never delivered" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	send_tok late1 || fail "send 1"
+	send_tok late2 || fail "send 2"
+	kill_flusher
+	[ "$(entries)" -eq 2 ] || fail "not two entries"
+	# the first dot gets a 250, then - in a second write - its real 451
+	start_server_on_port 2 <<'EOF2'
+on DOT#1 raw 250 2.0.0 Ok: queued as 1\r\n\p451 4.3.0 the real answer\r\n
+EOF2
+	run_smtps -q
+	assert_status 75
+	grep -q 'a duplicate is possible' <<< "$output" || fail "-q: $output"
+	assert_sequence 'C: \.' 'S: \[raw\] 250 2\.0\.0 Ok: queued as 1.*' 'S: \[raw\] 451 .*' 'C\+ RSET'
+	[ "$(entries)" -eq 1 ] || fail "$(entries) entries: the first must stay queued"
+	grep -q 'a duplicate is possible' "$Q/log" || fail "not logged"
+	! grep -q 'delivered.*late1\|late1.*delivered' "$Q/log" || fail "logged as delivered"
+}
+
+@test "a session kept open for more entries: a clean RSET after each dot, every entry delivered once over one connection" {
+	PORT=$(free_port)
+	qconfig "queue_backoff_min 1h" "queue_backoff_max 2h"
+	send_tok keep1 || fail "send 1"
+	send_tok keep2 || fail "send 2"
+	kill_flusher
+	start_server_on_port 1 < /dev/null
+	run_smtps -q
+	assert_status 0
+	queue_empty || fail "queue not empty"
+	[ "$(count_tok keep1)" -eq 1 ] && [ "$(count_tok keep2)" -eq 1 ] ||
+		fail "not each delivered once"
+	[ "$(grep -c '^C. RSET$' "$SRV/transcript")" -eq 2 ] ||
+		fail "not one RSET per dot: $(grep -c '^C. RSET' "$SRV/transcript")"
+	[ "$(grep -c '^S: 220 ' "$SRV/transcript")" -eq 1 ] || fail "more than one connection"
+}
+
 @test "-N -R -V are kept in the entry: the flusher's retry carries NOTIFY=, RET=, ENVID=" {
 	PORT=$(free_port)
 	qconfig

@@ -4,6 +4,7 @@
  * account_copy/account_free.  Golden files live in tests/unit/data/conf/
  * (NAME.rc with the expected dump in NAME.out).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,6 @@
 #include "t.h"
 
 #define HOME	"/home/u"
-#define ALLSET	((1ULL << K__COUNT) - 1)
 
 static int
 parse(const char *text, struct conf *c, struct err *e)
@@ -40,8 +40,35 @@ eq(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
-#define BIT(k)		(1ULL << (k))
-#define ISSET(a, k)	(((a)->set & BIT(k)) != 0)
+#define ISSET(a, k)	conf_keys_has(&(a)->set, (k))
+
+/* the set of the n keys that follow */
+static struct conf_keys
+keys_of(int n, ...)
+{
+	struct conf_keys s;
+	va_list ap;
+
+	memset(&s, 0, sizeof(s));
+	va_start(ap, n);
+	while (n-- > 0)
+		conf_keys_put(&s, (enum conf_key)va_arg(ap, int), 1);
+	va_end(ap);
+	return s;
+}
+
+/* every key of the table */
+static struct conf_keys
+all_keys(void)
+{
+	struct conf_keys s;
+	int k;
+
+	memset(&s, 0, sizeof(s));
+	for (k = 0; k < K__COUNT; k++)
+		conf_keys_put(&s, (enum conf_key)k, 1);
+	return s;
+}
 
 /* an input must fail with exactly this message and leave *c empty */
 static void
@@ -459,7 +486,11 @@ test_fields(void)
 	T_OK(a->oauth2_trust_file == NULL, "oauth2_trust_file system");
 	T_EQ_INT(a->oauth2_redirect_port, 8765);
 	/* every keyword of the table was given, so every bit is set */
-	T_EQ_INT(a->set, ALLSET);
+	{
+		struct conf_keys all = all_keys();
+
+		T_OK(conf_keys_eq(&a->set, &all), "every key set");
+	}
 	T_EQ_INT(c.has_password, 1);
 	T_OK(c.default_name == NULL, "no default_name");
 	T_OK(c.warnings != NULL && strstr(c.warnings, ": keyword 'auto_from' "
@@ -707,9 +738,13 @@ test_msmtp_keywords(void)
 	    "rc:14: keyword 'auto_from' is deprecated (use from %U@DOMAIN)\n");
 	T_EQ_INT(c.nacct, 1);
 	/* logfile, syslog and aliases are kept (empty logfile = unset) */
-	T_EQ_INT(c.acct[0].set, BIT(K_HOST) | BIT(K_LOGFILE) | BIT(K_SYSLOG) |
-	    BIT(K_ALIASES) | BIT(K_PROTOCOL) | BIT(K_PROXY_HOST) |
-	    BIT(K_TLS_CRL_FILE) | BIT(K_REMOVE_BCC_HEADERS) | BIT(K_AUTO_FROM));
+	{
+		struct conf_keys want = keys_of(9, K_HOST, K_LOGFILE, K_SYSLOG,
+		    K_ALIASES, K_PROTOCOL, K_PROXY_HOST, K_TLS_CRL_FILE,
+		    K_REMOVE_BCC_HEADERS, K_AUTO_FROM);
+
+		T_OK(conf_keys_eq(&c.acct[0].set, &want), "keys kept");
+	}
 	T_EQ_INT(c.acct[0].remove_bcc_headers, 0);
 	T_EQ_INT(c.acct[0].auto_from, 1);
 	T_OK(c.acct[0].proxy_host == NULL, "empty proxy_host unsets it");
@@ -736,7 +771,7 @@ test_copy(void)
 	T_EQ_STR(a.password, "pw");
 	T_EQ_STR(a.name, "a");
 	T_EQ_INT(a.port, 9);
-	T_EQ_INT(a.set, c.acct[0].set);
+	T_OK(conf_keys_eq(&a.set, &c.acct[0].set), "set copied");
 	T_EQ_MEM(a.tls_fingerprint, 32, c.acct[0].tls_fingerprint, 32);
 	conf_free(&c);
 	T_EQ_STR(a.password, "pw");		/* survives the original */
@@ -838,10 +873,17 @@ dump(FILE *f, const struct conf *c, const struct err *e, int rc)
 		const struct account *a = &c->acct[i];
 
 #define S(x)	((x) ? (x) : "-")
-		fprintf(f, "account %s line %d set %#llx\n host %s port %d "
+		size_t w;
+
+		fprintf(f, "account %s line %d set %#llx", a->name, a->line,
+		    a->set.w[0]);
+		for (w = 1; w < CONF_KEYS_WORDS; w++)	/* keys past 63 */
+			if (a->set.w[w] != 0)
+				fprintf(f, " +%zu:%#llx", w, a->set.w[w]);
+		fprintf(f, "\n host %s port %d "
 		    "tls %d starttls %d trust %s certcheck %d auth %s user %s "
 		    "password %s eval %s from %s domain %s timeout %d queue %s "
-		    "dead %s\n", a->name, a->line, a->set, S(a->host), a->port,
+		    "dead %s\n", S(a->host), a->port,
 		    a->tls, a->tls_starttls, S(a->tls_trust_file),
 		    a->tls_certcheck, S(a->auth), S(a->user), S(a->password),
 		    S(a->passwordeval), S(a->from), S(a->domain), a->timeout,

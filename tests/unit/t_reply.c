@@ -353,6 +353,9 @@ static const struct {
 	{ REPLY_TO_BDAT, 250, 1 }, { REPLY_TO_BDAT, 221, 0 },
 	{ REPLY_TO_BDAT, 354, 0 }, { REPLY_TO_BDAT, 552, 1 },
 	{ REPLY_TO_RSET, 250, 1 }, { REPLY_TO_RSET, 221, 0 },
+	{ REPLY_TO_RSET, 421, 1 }, { REPLY_TO_RSET, 500, 1 },
+	{ REPLY_TO_RSET, 504, 1 }, { REPLY_TO_RSET, 451, 0 },
+	{ REPLY_TO_RSET, 550, 0 }, { REPLY_TO_RSET, 452, 0 },
 	{ REPLY_TO_QUIT, 221, 1 }, { REPLY_TO_QUIT, 250, 0 },
 	{ REPLY_TO_QUIT, 451, 0 }, { REPLY_TO_QUIT, 550, 0 },
 	/* nothing outside 200..599 */
