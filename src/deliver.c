@@ -123,6 +123,17 @@ retry_worth(const struct deliver_job *j, const struct deliver_outcome *o)
 static enum deliver_res bounce(const struct deliver_job *,
     struct deliver_outcome *, struct err *);
 
+/* what went wrong after this attempt's final dot (e->after_dot set) */
+#define DOT_DESYNC	"the replies were out of step after the final dot"
+#define DOT_LOST	"the connection was lost after the final dot"
+#define DUP		": a duplicate is possible)"
+
+static const char *
+dot_event(const struct err *e)
+{
+	return e->after_dot == ERR_DOT_DESYNC ? DOT_DESYNC : DOT_LOST;
+}
+
 /*
  * A possible duplicate, said where the entry's fate is told: this
  * attempt lost the link after its final dot, or an earlier one was
@@ -131,16 +142,11 @@ static enum deliver_res bounce(const struct deliver_job *,
 static const char *
 dup_note(const struct qentry *qe, const struct err *e)
 {
-	if (e != NULL && e->after_dot == ERR_DOT_DESYNC)
-		return " (the replies were out of step after the final dot: "
-		    "a duplicate is possible)";
 	if (e != NULL && e->after_dot)
-		return " (the connection was lost after the final dot: a "
-		    "duplicate is possible)";
-	if (qe->dot_earlier)
-		return " (an earlier attempt was stopped after its final dot: "
-		    "a duplicate is possible)";
-	return "";
+		return e->after_dot == ERR_DOT_DESYNC ? " (" DOT_DESYNC DUP :
+		    " (" DOT_LOST DUP;
+	return qe->dot_earlier ? " (an earlier attempt was stopped after "
+	    "its final dot" DUP : "";
 }
 
 /* drop the recipients that are done with from the entry */
@@ -341,9 +347,8 @@ keep_message(const struct deliver_job *j, struct err *e)
 
 	err_clear(&de);
 	if (e->after_dot)
-		err_prefix(e, "%s after the message was sent; the server may "
-		    "have accepted it", e->after_dot == ERR_DOT_DESYNC ?
-		    "replies out of step" : "connection lost");
+		err_prefix(e, "%s; the server may have accepted it",
+		    dot_event(e));
 	if (dl == NULL || strcmp(dl, "off") == 0) {
 		leave_message(j->sp);
 		err_prefix(e, "message left in %s", j->sp->path);
@@ -420,13 +425,10 @@ report_first(const struct deliver_job *j, const struct deliver_outcome *o,
 		strlcpy(e->msg, msg, sizeof(e->msg));
 		return EX_NOUSER;
 	}
-	fprintf(stderr, "smtps: queued %s: %s%s; retrying in %d s\n",
-	    j->qe->id, j->qe->error, !e->after_dot ? "" :
-	    e->after_dot == ERR_DOT_DESYNC ? " (the replies were out of step "
-	    "after the final dot: the server may have accepted it, a "
-	    "duplicate is possible)" : " (the connection was lost after the "
-	    "final dot: the server may have accepted it, a duplicate is "
-	    "possible)", o->delay);
+	fprintf(stderr, "smtps: queued %s: %s%s%s%s; retrying in %d s\n",
+	    j->qe->id, j->qe->error, e->after_dot ? " (" : "",
+	    e->after_dot ? dot_event(e) : "", e->after_dot ? ": the server "
+	    "may have accepted it, a duplicate is possible)" : "", o->delay);
 	err_clear(e);
 	return 0;
 }

@@ -318,7 +318,7 @@ open_session(struct run *r, struct err *e)
 	/* due entries follow over this session: no QUIT with our dot */
 	if (s != NULL && r->queueing && queuerun_any_due(&r->a, r->qe.config,
 	    r->sp.dir, r->sp.id))
-		smtp_keep_open(s);
+		smtp_keep_open(s, 1);
 	return s;
 }
 

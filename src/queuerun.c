@@ -40,11 +40,14 @@ struct conn {
 	int		 borrowed;	/* s and a belong to the caller */
 	int		 failed;	/* open failed: openerr says why */
 	struct err	 openerr;
+	int		 more;		/* another entry follows this one */
 };
 
 static void
 conn_drop(struct conn *c)
 {
+	int more;
+
 	if (!c->borrowed) {
 		smtp_close(c->s);
 		if (c->have_a)
@@ -53,7 +56,9 @@ conn_drop(struct conn *c)
 	}
 	free(c->config);
 	free(c->name);
+	more = c->more;		/* the caller's plan, not the session's */
 	memset(c, 0, sizeof(*c));
+	c->more = more;
 }
 
 /* a session for qe's account: reuse, or load the account and connect */
@@ -82,7 +87,6 @@ conn_get(struct conn *c, const struct qentry *qe, struct err *e)
 	if (acctready_load(&o, &c->a, &c->openerr) == 0) {
 		c->have_a = 1;
 		c->s = deliver_open(&c->a, &c->cred, &c->openerr);
-		smtp_keep_open(c->s);	/* several entries may follow */
 	}
 	if (c->s == NULL) {
 		c->failed = 1;
@@ -110,6 +114,7 @@ attempt(const char *dir, struct qentry *qe, struct conn *c,
 	sp.fd = -1;
 	if (queue_open_msg(dir, qe, &sp, &e) == 0)
 		s = conn_get(c, qe, &e);
+	smtp_keep_open(s, c->more);	/* else QUIT leaves with the dot */
 	memset(&j, 0, sizeof(j));
 	j.who = who;
 	j.a = c->have_a || c->borrowed ? &c->a : NULL;
@@ -189,6 +194,7 @@ queuerun_due(struct smtp *s, const struct account *a, const char *config,
 		if (!entry_due(dir, ids[i], a, config) ||
 		    queue_lock(dir, ids[i], &qe, &e) != 0)
 			continue;
+		c.more = i + 1 < n;
 		(void)attempt(dir, &qe, &c, DELIVER_DUE, NULL, &res);
 		queue_entry_free(&qe);
 	}
@@ -245,6 +251,7 @@ queuerun_run(const char *dir, const char *id, FILE *out, struct err *e)
 	for (i = 0; i < n && !io_interrupted(); i++) {
 		if (id != NULL && strcmp(ids[i], id) != 0)
 			continue;
+		c.more = id == NULL && i + 1 < n;
 		code = run_one(dir, ids[i], &c, id != NULL ? DELIVER_RUN_ONE :
 		    DELIVER_RUN, out);
 		if (code != 0 && (worst == 0 || worst == EX_TEMPFAIL))
@@ -334,6 +341,7 @@ queuerun_pass(const char *dir, time_t *wake)
 			*wake = now + LIMIT_FLUSH_BUSY;
 		if (r != 0)
 			continue;
+		c.more = i + 1 < n;
 		(void)attempt(dir, &qe, &c, DELIVER_FLUSHER, NULL, &res);
 		if (res == DELIVER_QUEUED || qe.lockfd != -1) {
 			if (qe.next < *wake)

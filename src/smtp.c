@@ -320,10 +320,10 @@ smtp_usable(const struct smtp *s)
 }
 
 void
-smtp_keep_open(struct smtp *s)
+smtp_keep_open(struct smtp *s, int on)
 {
 	if (s != NULL)
-		s->keep_open = 1;
+		s->keep_open = on;
 }
 
 void

@@ -51,7 +51,8 @@
  * chain (tls_peer, serverinfo_tls), and the EHLO capabilities (AUTH mechanisms
  * among them), all made visible; NULL with e filled on failure.
  *
- * smtp_keep_open(): more messages will follow on this session.  Without
+ * smtp_keep_open(s, 1): more messages will follow on this session (0: the
+ * next transaction is the last; the default).  Without
  * it, QUIT is sent together with the final dot of the last transaction
  * (one round trip fewer) and the session then carries no more messages;
  * its 221 is read before smtp_deliver() returns.  With it, RSET goes with
@@ -98,7 +99,7 @@ struct smtp	*smtp_open(const struct account *, struct cred *c,
 int	smtp_deliver(struct smtp *, const struct envelope *, struct spool *,
 	    int partial, enum smtp_rcpt *st, struct err *);
 int	smtp_usable(const struct smtp *);
-void	smtp_keep_open(struct smtp *);
+void	smtp_keep_open(struct smtp *, int);
 void	smtp_tls_version(const struct smtp *, char *out, size_t outsz);
 const char *smtp_auth_mech(const struct smtp *);
 void	smtp_last_reply(const struct smtp *, char *out, size_t outsz);
