@@ -167,7 +167,8 @@ assert s == {sys.argv[2]: None, sys.argv[3]: {"uid": 33, "name": "www-data"}}, s
 }
 
 @test "an unreadable entry: shown with why in both listings, WARNING in the check" {
-	id=0000000001.000001.00000001
+	# an ID made 47 minutes ago (its first part is the time, in hex)
+	id=$(printf '%010x.000001.00000001' $(( $(date +%s) - 2820 )))
 	mkdir -p "$Q"
 	chmod 700 "$Q"
 	printf 'Subject: x\r\n\r\nx\r\n' > "$Q/$id.msg"
@@ -183,14 +184,15 @@ o = [json.loads(l) for l in open(sys.argv[1])]
 assert len(o) == 1 and sorted(o[0]) == ["queue_id", "unreadable"], o
 assert o[0]["queue_id"] == sys.argv[2] and o[0]["unreadable"], o
 ' "$T/stdout" "$id" || fail "JSON: $output"
-	# its ID dates it to 1970: older than any level
-	run_check --queue-check 30m
+	# younger than both levels: WARNING all the same, aged by its ID
+	run_check --queue-check 1h,2h
 	assert_status 1
-	[[ "$output" =~ ^"SMTPS QUEUE WARNING - 1 message, oldest "[0-9]+" days, 1 unreadable | messages=1;;;0 oldest="[0-9]+"s;1800;;0"$ ]] ||
+	[[ "$output" =~ ^"SMTPS QUEUE WARNING - 1 message, oldest 47 min, 1 unreadable | messages=1;;;0 oldest=28"[2-3][0-9]"s;3600;7200;0"$ ]] ||
 		fail "line: $output"
-	run_check --queue-check 30m,2h
+	run_check --queue-check 30m,40m
 	assert_status 2
-	[[ "$output" == "SMTPS QUEUE CRITICAL - 1 message, oldest "* ]] || fail "line: $output"
+	[[ "$output" == "SMTPS QUEUE CRITICAL - 1 message, oldest 47 min, 1 unreadable | "* ]] ||
+		fail "line: $output"
 }
 
 @test "--queue-check: empty queue OK (0), young entry OK, 47 min WARNING (1), 3 h CRITICAL (2)" {
