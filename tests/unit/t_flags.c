@@ -9,7 +9,7 @@
 static int
 parse(struct opts *o, struct err *e, const char *const *args)
 {
-	char *argv[32];
+	static char *argv[32];	/* opts point into it after the return */
 	int argc = 0;
 
 	argv[argc++] = (char *)"smtps";
