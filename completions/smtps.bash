@@ -46,7 +46,7 @@ _smtps()
 {
 	local cur prev i w
 	local flags="-t -i -oi -f -r -F -v -C -a --account= -bm -bp -bs -bi -bv -q -qI
-	    --queue-delete --no-queue -B -o -N -R -V -n -X -L -h -O -G -U -m
+	    --queue-delete --json --queue-check --queue-check-count --no-queue -B -o -N -R -V -n -X -L -h -O -G -U -m
 	    -Am -Ac -d --debug -P --pretend -S --serverinfo --authorize --file= --read-recipients --read-envelope-from --host=
 	    --port= --tls --tls= --tls-starttls --tls-starttls= --tls-trust-file=
 	    --tls-fingerprint= --tls-certcheck --tls-certcheck= --auth --auth=
@@ -81,7 +81,8 @@ _smtps()
 		w=${COMP_WORDS[i]}
 		case $w in
 		--) return 0 ;;
-		-f|-r|-F|-C|-a|-B|-N|-R|-V|-X|-L|-h|-O|-qI|--queue-delete|--account) ((i++)) ;;
+		-f|-r|-F|-C|-a|-B|-N|-R|-V|-X|-L|-h|-O|-qI|--queue-delete|--account|\
+		    --queue-check|--queue-check-count) ((i++)) ;;
 		=) ;;
 		-*) ;;
 		*)
@@ -122,7 +123,11 @@ _smtps()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return 0
 		;;
-	-F|-V|-L|-h|-O|-qI|--queue-delete)
+	--queue-check)
+		mapfile -t COMPREPLY < <(compgen -W "30m 1h 30m,2h 1h,1d" -- "$cur")
+		return 0
+		;;
+	-F|-V|-L|-h|-O|-qI|--queue-delete|--queue-check-count)
 		return 0
 		;;
 	esac

@@ -27,7 +27,7 @@ enum f_id {
 	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON,
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
-	ID_BV, ID_READFROM, ID_AUTHORIZE
+	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT
 };
 
 struct flag {
@@ -63,6 +63,17 @@ static const struct flag flags[] = {
 	  "-bm             read the message from stdin and send it (default)" },
 	{ "bp", 0, A_NONE, F_DO, ID_BP,
 	  "-bp             list the queue (same as mailq)" },
+	{ "json", 1, A_NONE, F_DO, ID_JSON,
+	  "--json          with -bp/mailq: one JSON object per entry and "
+	    "line" },
+	{ "queue-check", 1, A_VALUE, F_DO, ID_QCHECK,
+	  "--queue-check WARN[,CRIT]  monitoring check (Nagios exit codes):\n"
+	  "                  WARNING/CRITICAL when a message has waited this\n"
+	  "                  long (30m, 2h, 1d)" },
+	{ "queue-check-count", 1, A_VALUE, F_DO, ID_QCOUNT,
+	  "--queue-check-count WARN[,CRIT]  the same for the number of "
+	    "queued\n"
+	  "                  messages" },
 	{ "b", 0, A_PREFIX, F_REFUSE, ID_B, NULL },
 	{ "q", 0, A_PREFIX, F_DO, ID_Q,
 	  "-q              deliver every queued message now (-q30m: the "
@@ -198,6 +209,16 @@ apply_q(const char *val, struct opts *o, struct err *e)
 	return 0;
 }
 
+/* --queue-check, --queue-check-count: the check mode and its levels */
+static int
+apply_check(enum f_id id, const char *val, struct opts *o, struct err *e)
+{
+	o->mode = MODE_CHECK;	/* set first: a bad value is UNKNOWN too */
+	if (id == ID_QCHECK)
+		return qcheck_levels(val, QCHECK_AGE, &o->check.age, e);
+	return qcheck_levels(val, QCHECK_COUNT, &o->check.count, e);
+}
+
 /* RFC 3461: -N never | success,failure,delay; -R full|hdrs; -V xtext */
 static int
 check_dsn(enum f_id id, const char *v, struct err *e)
@@ -284,6 +305,8 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 		return err_set(e, EX_USAGE, "mode '-b%s' is not supported",
 		    val);
 	case ID_BP:		o->mode = MODE_LIST; break;
+	case ID_JSON:		o->json = 1; break;
+	case ID_QCHECK: case ID_QCOUNT: return apply_check(f->id, val, o, e);
 	case ID_Q:		return apply_q(val, o, e);
 	case ID_QI:
 		o->mode = MODE_FLUSH_ONE;
@@ -374,6 +397,7 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	int i, dashdash = 0;
 
 	memset(o, 0, sizeof(*o));
+	qcheck_init(&o->check);
 	if (argc > 0 && argv[0] != NULL) {
 		const char *base = strrchr(argv[0], '/');
 
@@ -411,8 +435,11 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	    o->mode != MODE_VERSION && o->mode != MODE_PRETEND &&
 	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
-		    "--queue-delete), -bs, -bi, -S and --authorize take no "
-		    "recipients");
+		    "--queue-delete, --queue-check), -bs, -bi, -S and "
+		    "--authorize take no recipients");
+	if (o->json && o->mode != MODE_LIST)
+		return err_set(e, EX_USAGE, "--json goes with -bp (mailq) "
+		    "only");
 	if (o->mode == MODE_VERIFY && o->nrcpts == 0)
 		return err_set(e, EX_USAGE, "-bv needs recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)
@@ -428,7 +455,8 @@ flags_usage(FILE *fp)
 
 	fputs("usage: smtps [options] [--] recipient ...\n"
 	    "       smtps -t [options] < message\n"
-	    "       smtps -bp | -q | -qI ID | --queue-delete ID  (mailq)\n\n"
+	    "       smtps -bp | -q | -qI ID | --queue-delete ID  (mailq)\n"
+	    "       smtps --queue-check WARN[,CRIT]  (monitoring)\n\n"
 	    "Reads a message on stdin and submits it over TLS, as sendmail"
 	    " does.\n\noptions:\n", fp);
 	for (i = 0; i < NFLAGS; i++)

@@ -12,7 +12,10 @@
  * the mode is MODE_LIST, as "newaliases" MODE_ALIASES.  Queue modes (-bp,
  * -q, -qI, --queue-delete), -bs and -bi take no recipients; -q with a time
  * (-q30m, sendmail's daemon interval) means
- * "flush once now".
+ * "flush once now".  --json only goes with -bp (or mailq).
+ * --queue-check and --queue-check-count set MODE_CHECK before their value
+ * is parsed (qcheck_levels), so a bad value leaves that mode set: main
+ * reports it as the check's UNKNOWN.
  *
  * -N, -R and -V are checked here (RFC 3461 syntax: -N never or a list of
  * success, failure, delay; -R full or hdrs; -V printable ASCII, at most
@@ -26,6 +29,7 @@
 
 #include <stdio.h>
 #include "err.h"
+#include "qcheck.h"
 
 enum opts_mode {
 	MODE_SEND = 0,		/* default, also -bm */
@@ -43,6 +47,8 @@ enum opts_mode {
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
+	MODE_CHECK,		/* --queue-check, --queue-check-count:
+				   Nagios-style queue check */
 };
 
 /* msmtp long options that set a config keyword (--host=H -> host H) */
@@ -71,6 +77,8 @@ struct opts {
 	const char	*envid;		/* -V: DSN envelope ID */
 	int		 no_aliases;	/* -n */
 	int		 read_envelope_from; /* --read-envelope-from */
+	int		 json;		/* --json: -bp as JSON lines */
+	struct qcheck	 check;		/* the levels of MODE_CHECK */
 	struct opts_override ovr[FLAGS_MAX_OVERRIDES];
 	int		 novr;		/* applied in order after the config */
 };

@@ -106,11 +106,49 @@ jdoc_set_num(struct jdoc *d, const char *key, long long n)
 	json_object_object_add(d->o, key, json_object_new_int64(n));
 }
 
+void
+jdoc_set_null(struct jdoc *d, const char *key)
+{
+	json_object_object_add(d->o, key, NULL);
+}
+
+struct jdoc *
+jdoc_new_list(void)
+{
+	struct jdoc *d = xcalloc(1, sizeof(*d));
+
+	if ((d->o = json_object_new_array()) == NULL)
+		(void)xmalloc(SIZE_MAX);	/* the one OOM exit */
+	return d;
+}
+
+/* the item's json-c object, handed over; the wrapper freed */
+static json_object *
+adopt(struct jdoc *item)
+{
+	json_object *o = item->o;
+
+	free(item);
+	return o;
+}
+
+void
+jdoc_push(struct jdoc *list, struct jdoc *item)
+{
+	json_object_array_add(list->o, adopt(item));
+}
+
+void
+jdoc_set_doc(struct jdoc *d, const char *key, struct jdoc *item)
+{
+	json_object_object_add(d->o, key, adopt(item));
+}
+
 char *
 jdoc_text(const struct jdoc *d)
 {
 	return xstrdup(json_object_to_json_string_ext(d->o,
-	    JSON_C_TO_STRING_PLAIN));
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 void

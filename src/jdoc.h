@@ -12,7 +12,12 @@
  * expires_in as "3599"), or `dflt` when absent or not one.
  * jdoc_new(), jdoc_set_str(), jdoc_set_num(), jdoc_text(): build an
  * object and write it as compact JSON (a malloc'ed string: smtps's token
- * files).  Out of memory is fatal (x* allocators).
+ * files, mailq --json; "/" is not escaped).  jdoc_set_null() sets the
+ * member to null.
+ * jdoc_new_list() makes a JSON array instead of an object; jdoc_push()
+ * appends `item` to it and jdoc_set_doc() makes `item` the member `key` of
+ * an object: both take `item` over (the caller no longer frees it).
+ * Out of memory is fatal (x* allocators).
  * Why json-c: a well-kept, small Debian library made for this; a JSON
  * parser written here would be one more parser to fuzz.  This file is
  * the only user of json-c.
@@ -34,6 +39,11 @@ long long	 jdoc_num(const struct jdoc *, const char *key, long long dflt);
 struct jdoc	*jdoc_new(void);
 void		 jdoc_set_str(struct jdoc *, const char *key, const char *);
 void		 jdoc_set_num(struct jdoc *, const char *key, long long);
+void		 jdoc_set_null(struct jdoc *, const char *key);
+struct jdoc	*jdoc_new_list(void);
+void		 jdoc_push(struct jdoc *list, struct jdoc *item);
+void		 jdoc_set_doc(struct jdoc *, const char *key,
+		    struct jdoc *item);
 char		*jdoc_text(const struct jdoc *);
 void		 jdoc_free(struct jdoc *);
 

@@ -14,7 +14,8 @@
  * session (queuerun_due) and starts a flusher for what is left.  -bs
  * relays each message through the same path (bs_relay).  The queue
  * commands (-bp/mailq, -q, -qI, --queue-delete, the internal
- * --flush-daemon) are dispatched here too.
+ * --flush-daemon) and the monitoring check (--queue-check, which exits
+ * with Nagios codes) are dispatched here too.
  */
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -36,6 +37,7 @@
 #include "deliver.h"
 #include "aliasfile.h"
 #include "maillog.h"
+#include "mailq.h"
 #include "path.h"
 #include "pretend.h"
 #include "spoolhdr.h"
@@ -500,21 +502,30 @@ run_authorize(struct run *r, struct err *e)
 }
 
 /* the queue directory for the queue commands: the account's, else the
-   default one (so mailq works without a config file) */
+   default one (so mailq works without a config file); the check with -C
+   fails instead (a config it cannot read must not look like an empty
+   queue) */
 static char *
-queue_dir_for(struct run *r)
+queue_dir_for(struct run *r, struct err *e)
 {
 	const char *st = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
-	struct err e;
+	struct err le;
 	char *d = NULL;
 
-	err_clear(&e);
-	if (acctready_load(&r->o, &r->a, &e) == 0)
+	err_clear(&le);
+	if (acctready_load(&r->o, &r->a, &le) == 0)
 		return xstrdup(r->a.queue_dir);
+	if (r->o.mode == MODE_CHECK && r->o.conffile != NULL) {
+		*e = le;
+		return NULL;
+	}
 	if (st != NULL && *st == '/')
 		xasprintf(&d, "%s/smtps/queue", st);
 	else if (h != NULL && *h != '\0')
 		xasprintf(&d, "%s/.local/state/smtps/queue", h);
+	else
+		err_set(e, EX_CONFIG, "no queue directory: no config and no "
+		    "home directory");
 	return d;
 }
 
@@ -530,11 +541,10 @@ run_queue_cmd(struct run *r, struct err *e)
 		catch_stop_signals();
 		return flusher_main(r->o.flush_dir);
 	}
-	if ((dir = queue_dir_for(r)) == NULL)
-		return err_set(e, EX_CONFIG, "no queue directory: no config "
-		    "and no home directory");
+	if ((dir = queue_dir_for(r, e)) == NULL)
+		return -1;
 	if (r->o.mode == MODE_LIST)
-		rc = queuerun_list(dir, stdout, e);
+		rc = mailq_list(dir, r->o.json, stdout, e);
 	else if (r->o.mode == MODE_DELETE)
 		rc = queuerun_delete(dir, r->o.queue_id, e);
 	else if (tls_global_init(e) == 0) {
@@ -550,6 +560,34 @@ run_queue_cmd(struct run *r, struct err *e)
 		rc = -1;
 	free(dir);
 	return rc;
+}
+
+/* the check could not look: its UNKNOWN line on stdout, Nagios code 3 */
+static int
+check_unknown(const struct err *e)
+{
+	char line[LIMIT_ERR_MSG + 64];
+	int st = qcheck_unknown(e->msg, line, sizeof(line));
+
+	printf("%s\n", line);
+	return st;
+}
+
+/* --queue-check: one Nagios status line on stdout; the exit code is the
+   Nagios state (0-3), never a sysexits code */
+static int
+run_check(struct run *r)
+{
+	struct err e;
+	char *dir;
+	int st;
+
+	err_clear(&e);
+	if ((dir = queue_dir_for(r, &e)) == NULL)
+		return check_unknown(&e);
+	st = mailq_check(dir, &r->o.check, stdout);
+	free(dir);
+	return st;
 }
 
 /* --read-envelope-from (sending and -P): -f is the From: header's address */
@@ -617,7 +655,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
 	if (flags_parse(argc, argv, &r.o, &e) == -1)
-		return die(&e);
+		return r.o.mode == MODE_CHECK ? check_unknown(&e) : die(&e);
 	if (r.o.mode == MODE_HELP) {
 		flags_usage(stdout);
 		return 0;
@@ -640,6 +678,8 @@ main(int argc, char **argv)
 			rc = run_info(&r, &e);
 	} else if (r.o.mode == MODE_AUTHORIZE)
 		rc = run_authorize(&r, &e);
+	else if (r.o.mode == MODE_CHECK)
+		rc = run_check(&r);
 	else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
 	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
@@ -654,5 +694,7 @@ main(int argc, char **argv)
 	addr_list_free(&r.rcpts);
 	account_free(&r.a);
 	tls_global_deinit();
+	if (r.o.mode == MODE_CHECK)	/* Nagios codes, not sysexits */
+		return rc;
 	return rc == 0 ? 0 : die(&e);
 }

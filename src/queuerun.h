@@ -2,10 +2,10 @@
 /*
  * queuerun.h - the queue's side of delivery: iterating and locking the
  * entries, one session per account, the flusher's pass, -q / -qI,
- * flushing over an open session, mailq, --queue-delete.  What an attempt
- * comes to (the entry removed, deferred or given up, dead.letter, the log
- * lines, the -q report line) is decided by the delivery engine
- * (deliver.h), never here.
+ * flushing over an open session, --queue-delete (mailq is mailq.h).
+ * What an attempt comes to (the entry removed, deferred or given up,
+ * dead.letter, the log lines, the -q report line) is decided by the
+ * delivery engine (deliver.h), never here.
  *
  * queuerun_due(): after a successful delivery, deliver the due entries of the
  * same config file and account over the still-open session (silently;
@@ -21,7 +21,6 @@
  * due entry of DIR.  Returns the number of entries left and sets *wake
  * to when the next one is due (at most LIMIT_FLUSH_RESCAN s from now); 1
  * when the queue cannot be read.
- * queuerun_list(): the mailq listing on `out`; "Mail queue is empty" when so.
  * queuerun_delete(): remove entry ID (fails if it is being delivered).
  */
 #ifndef SMTPS_QUEUERUN_H
@@ -41,7 +40,6 @@ int	queuerun_run(const char *dir, const char *id, FILE *out, struct err *);
 int	queuerun_any_due(const struct account *, const char *config,
 	    const char *dir, const char *except);
 size_t	queuerun_pass(const char *dir, time_t *wake);
-int	queuerun_list(const char *dir, FILE *out, struct err *);
 int	queuerun_delete(const char *dir, const char *id, struct err *);
 
 #endif

@@ -9,7 +9,7 @@
 static int
 parse(struct opts *o, struct err *e, const char *const *args)
 {
-	char *argv[32];
+	static char *argv[32];	/* opts point into it after the return */
 	int argc = 0;
 
 	argv[argc++] = (char *)"smtps";
@@ -114,7 +114,8 @@ main(void)
 	T_EQ_INT(o.mode, MODE_AUTHORIZE);
 	T_EQ_STR(o.account, "work");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "a@x")), -1);
-	T_EQ_STR(e.msg, "queue commands (-bp, -q, -qI, --queue-delete), -bs, "
+	T_EQ_STR(e.msg, "queue commands (-bp, -q, -qI, --queue-delete, "
+	    "--queue-check), -bs, "
 	    "-bi, -S and --authorize take no recipients");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize=x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,FAILURE,delay", "-R", "hdrs",
@@ -198,6 +199,39 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("--flush-daemon", "/q")), 0);
 	T_EQ_INT(o.mode, MODE_DAEMON);
 	T_EQ_STR(o.flush_dir, "/q");
+	/* --json with -bp; the check and its levels */
+	T_EQ_INT(parse(&o, &e, ARGS("-bp", "--json")), 0);
+	T_EQ_INT(o.mode, MODE_LIST);
+	T_EQ_INT(o.json, 1);
+	T_EQ_INT(parse(&o, &e, ARGS("--json")), -1);
+	T_EQ_STR(e.msg, "--json goes with -bp (mailq) only");
+	T_EQ_INT(parse(&o, &e, ARGS("--json", "-q")), -1);
+	T_EQ_INT(parse(&o, &e, ARGS("-bp")), 0);
+	T_EQ_INT(o.json, 0);
+	T_EQ_INT(o.check.age.warn, -1);
+	T_EQ_INT(o.check.count.warn, -1);
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-check", "30m,2h")), 0);
+	T_EQ_INT(o.mode, MODE_CHECK);
+	T_EQ_INT(o.check.age.warn, 1800);
+	T_EQ_INT(o.check.age.crit, 7200);
+	T_EQ_INT(o.check.count.warn, -1);
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-check-count=5,20")), 0);
+	T_EQ_INT(o.mode, MODE_CHECK);
+	T_EQ_INT(o.check.age.warn, -1);
+	T_EQ_INT(o.check.count.warn, 5);
+	T_EQ_INT(o.check.count.crit, 20);
+	T_EQ_INT(parse(&o, &e, ARGS("-C", "/f", "--queue-check=1h",
+	    "--queue-check-count", "9")), 0);
+	T_EQ_INT(o.check.age.warn, 3600);
+	T_EQ_INT(o.check.age.crit, -1);
+	T_EQ_INT(o.check.count.warn, 9);
+	/* a bad value: EX_USAGE, the mode already set (main: UNKNOWN) */
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-check", "2h,1h")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_INT(o.mode, MODE_CHECK);
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-check")), -1);
+	T_EQ_INT(parse(&o, &e, ARGS("--queue-check", "1h", "b@y")), -1);
+	T_EQ_INT(o.mode, MODE_CHECK);
 	{
 		char *mq[] = { (char *)"/usr/bin/mailq", NULL };
 

@@ -90,11 +90,47 @@ test_write(void)
 	free(t);
 }
 
+/* arrays, nested objects and null (mailq --json) */
+static void
+test_nested(void)
+{
+	struct jdoc *d = jdoc_new(), *list = jdoc_new_list(), *r;
+	char *t;
+
+	r = jdoc_new();
+	jdoc_set_str(r, "address", "a@x");
+	jdoc_set_null(r, "delay_reason");
+	jdoc_push(list, r);
+	r = jdoc_new();
+	jdoc_set_str(r, "address", "b@x");
+	jdoc_set_str(r, "delay_reason", "451 try/later");
+	jdoc_push(list, r);
+	jdoc_set_str(d, "config", "/etc/smtps/mailrc");
+	jdoc_set_null(d, "submitter");
+	jdoc_set_doc(d, "recipients", list);
+	r = jdoc_new();
+	jdoc_set_num(r, "uid", 33);
+	jdoc_set_doc(d, "who", r);
+	t = jdoc_text(d);
+	jdoc_free(d);
+	T_EQ_STR(t, "{\"config\":\"/etc/smtps/mailrc\",\"submitter\":null,"
+	    "\"recipients\":[{\"address\":\"a@x\",\"delay_reason\":null},"
+	    "{\"address\":\"b@x\",\"delay_reason\":\"451 try/later\"}],"
+	    "\"who\":{\"uid\":33}}");
+	free(t);
+	list = jdoc_new_list();
+	t = jdoc_text(list);
+	T_EQ_STR(t, "[]");
+	free(t);
+	jdoc_free(list);
+}
+
 int
 main(void)
 {
 	test_good();
 	test_write();
+	test_nested();
 	test_bad();
 	return t_done("t_jdoc");
 }

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * mailq.h - looking at the queue without touching it: the mailq listing
+ * (-bp), its JSON form (--json) and the monitoring check
+ * (--queue-check, --queue-check-count).
+ *
+ * mailq_list(): every entry of DIR on `out`, oldest first.  Entries whose
+ * message is already gone (finished) are skipped; an entry that cannot be
+ * read is shown with why.
+ *   human (json 0): per entry
+ *     ID  SIZE bytes  age AGE  from <SENDER>  (account NAME)
+ *         submitted by NAME (uid UID)          [system service only]
+ *         to <RCPT>                            [one per recipient]
+ *         attempts N, next retry now|in AGE
+ *         last error: TEXT                     [when there is one]
+ *   then "N message(s) in DIR", or "Mail queue is empty".
+ *   json (json 1): one JSON object per line and entry (as Postfix's
+ *   postqueue -j), nothing for an empty queue:
+ *     {"queue_id":ID,"arrival_time":UNIX,"message_size":BYTES,
+ *      "sender":ADDR ("" = null sender),"account":NAME,"config":PATH,
+ *      "attempts":N,"next_retry":UNIX,
+ *      "submitter":{"uid":N,"name":NAME} or null,
+ *      "recipients":[{"address":ADDR,"delay_reason":TEXT or null}]}
+ *   delay_reason is the entry's last error (the queue keeps one per
+ *   entry, so every remaining recipient has the same).  An unreadable
+ *   entry is {"queue_id":ID,"unreadable":WHY}.  Members may be added in
+ *   later versions, never renamed or removed.
+ * Returns 0, or -1 with e when DIR cannot be read.
+ *
+ * mailq_check(): the check's one status line (qcheck.h) on `out`; returns
+ * the Nagios state: QCHECK_OK, _WARNING, _CRITICAL, or QCHECK_UNKNOWN
+ * with an UNKNOWN line when DIR cannot be read.  An unreadable entry
+ * counts, with the age its ID carries (its creation time).
+ */
+#ifndef SMTPS_MAILQ_H
+#define SMTPS_MAILQ_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "qcheck.h"
+
+int	mailq_list(const char *dir, int json, FILE *out, struct err *);
+int	mailq_check(const char *dir, const struct qcheck *, FILE *out);
+
+#endif
