@@ -140,6 +140,8 @@ deps:
 	sh tests/setup-deps.sh build
 deps-test:
 	sh tests/setup-deps.sh test
+deps-deb:
+	sh tests/setup-deps.sh deb
 
 unit: $(UNITS)
 	sh tests/run-unit.sh $(UNITS)
@@ -335,6 +337,7 @@ deb:
 
 # the package in a debootstrap'ed bookworm chroot (tests/deb/run.sh; root)
 deb-test:
+	sh tests/setup-deps.sh deb
 	sh tests/deb/run.sh
 
 uninstall:
@@ -372,5 +375,5 @@ FORCE:
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
 	fuzz fuzz-run fuzz-ci hostile valgrind killpoints bench demo install install-sendmail \
-	install-systemd deb deb-test uninstall lint lint-man \
+	install-systemd deb deb-test deps-deb uninstall lint lint-man \
 	clean clean-obj FORCE
