@@ -10,6 +10,8 @@ SYSCONFDIR ?= /etc
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SYSTEMDUNITDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+USERUNITDIR ?= $(shell pkg-config --variable=systemduserunitdir systemd 2>/dev/null || echo /usr/lib/systemd/user)
 DESTDIR	?=
 
 CC	?= cc
@@ -139,6 +141,8 @@ deps:
 	sh tests/setup-deps.sh build
 deps-test:
 	sh tests/setup-deps.sh test
+deps-deb:
+	sh tests/setup-deps.sh deb
 
 unit: $(UNITS)
 	sh tests/run-unit.sh $(UNITS)
@@ -292,6 +296,51 @@ install-sendmail: install
 	  ln -sf smtps $(DESTDIR)$(BASHCOMPDIR)/$$n; \
 	  ln -sf smtps.fish $(DESTDIR)$(FISHCOMPDIR)/$$n.fish; done
 
+# the systemd units (dist/systemd/: the submission socket and service, the
+# system queue's timer, the per-user queue timer) and the cron.d fallback
+# (dist/cron/smtps), with BINDIR's smtps in their command lines.  Enabling
+# them is the admin's (or the package's) job: systemctl enable --now
+# smtps.socket smtps-queue.timer
+UNITS_SYS = $(wildcard dist/systemd/system/*)
+UNITS_USER = $(wildcard dist/systemd/user/*)
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(USERUNITDIR) \
+	  $(DESTDIR)$(SYSCONFDIR)/cron.d
+	for f in $(UNITS_SYS); do sed 's|/usr/bin/smtps|$(BINDIR)/smtps|g' \
+	  $$f >$(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} || exit 1; done
+	for f in $(UNITS_USER); do sed 's|/usr/bin/smtps|$(BINDIR)/smtps|g' \
+	  $$f >$(DESTDIR)$(USERUNITDIR)/$${f##*/} && \
+	  chmod 0644 $(DESTDIR)$(USERUNITDIR)/$${f##*/} || exit 1; done
+	sed 's|/usr/bin/smtps|$(BINDIR)/smtps|g' dist/cron/smtps \
+	  >$(DESTDIR)$(SYSCONFDIR)/cron.d/smtps
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/cron.d/smtps
+
+# the Debian package (debian/, debhelper): built from a copy of the tree
+# in DEB_DIR (dpkg-buildpackage writes its results next to the source
+# tree), then lintian, which must report no error and no warning.
+# Results: DEB_DIR/smtps_VERSION_ARCH.deb and .changes.  Needs
+# `sh tests/setup-deps.sh deb`.
+DEB_DIR	= build/deb
+DEB_SRC	= $(DEB_DIR)/smtps-$(VERSION)
+deb:
+	@v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || { \
+	  echo "smtps: debian/changelog says $$v, the Makefile $(VERSION)" >&2; \
+	  exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude-vcs --exclude=./build --exclude=./build-san \
+	  --exclude=./build-fuzz --exclude=./tests/tmp --exclude=./smtps \
+	  --exclude=./smtps.tmp . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	  DEB_BUILD_OPTIONS="$${DEB_BUILD_OPTIONS:-parallel=2}" \
+	  dpkg-buildpackage -us -uc
+	lintian --fail-on error,warning --info $(DEB_DIR)/smtps_$(VERSION)_*.changes
+
+# the package in a debootstrap'ed bookworm chroot (tests/deb/run.sh; root)
+deb-test:
+	sh tests/setup-deps.sh deb
+	sh tests/deb/run.sh
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/smtps $(DESTDIR)$(MANDIR)/man1/smtps.1 \
 	  $(DESTDIR)$(MANDIR)/man5/smtps-mailrc.5 $(DESTDIR)$(SHAREDIR)/mailrc.sample \
@@ -326,5 +375,6 @@ clean:
 FORCE:
 
 .PHONY: all pkgcheck deps deps-test unit bats integration check sanitize check-sanitize check-hardening \
-	fuzz fuzz-run fuzz-ci hostile valgrind killpoints bench demo install install-sendmail uninstall lint lint-man \
+	fuzz fuzz-run fuzz-ci hostile valgrind killpoints bench demo install install-sendmail \
+	install-systemd deb deb-test deps-deb uninstall lint lint-man \
 	clean clean-obj FORCE

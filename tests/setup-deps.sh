@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# setup-deps.sh build|test - install the Debian packages smtps needs.
+# setup-deps.sh build|test|deb - install the Debian packages smtps needs.
 #
 #   build: compiler, pkg-config, GnuTLS, libbsd and json-c headers
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
@@ -14,7 +14,12 @@
 #          tests/bats/queuefault.bats), devscripts (hardening-check for
 #          make check-hardening), util-linux (setpriv, localsec.bats),
 #          clang and libclang-rt-dev (libFuzzer targets, tests/fuzz),
-#          valgrind (`make valgrind`)
+#          valgrind (`make valgrind`), systemd (systemd-analyze verify
+#          of the units, tests/bats/units.bats)
+#   deb:   build + what `make deb` and `make deb-test` need: debhelper,
+#          dpkg-dev, fakeroot (dpkg-buildpackage), lintian, debootstrap
+#          (the bookworm chroot of tests/deb/run.sh), systemd
+#          (systemd-socket-activate), python3 (the scripted server)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -22,12 +27,14 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind systemd"
+DEB="$BUILD debhelper dpkg-dev fakeroot lintian debootstrap systemd python3"
 
 case "${1:-}" in
 build) want=$BUILD ;;
 test) want=$TEST ;;
-*) echo "usage: sh tests/setup-deps.sh build|test" >&2; exit 64 ;;
+deb) want=$DEB ;;
+*) echo "usage: sh tests/setup-deps.sh build|test|deb" >&2; exit 64 ;;
 esac
 
 installed() {
