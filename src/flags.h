@@ -12,7 +12,8 @@
  * the mode is MODE_LIST, as "newaliases" MODE_ALIASES.  Queue modes (-bp,
  * -q, -qI, --queue-delete), -bs and -bi take no recipients; -q with a time
  * (-q30m, sendmail's daemon interval) means
- * "flush once now".
+ * "flush once now".  --socket goes only with --submit-service, the
+ * hidden --submitter only with a message to send.
  *
  * -N, -R and -V are checked here (RFC 3461 syntax: -N never or a list of
  * success, failure, delay; -R full or hdrs; -V printable ASCII, at most
@@ -43,6 +44,8 @@ enum opts_mode {
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
+	MODE_SUBMITD,		/* --submit-service: the system submission
+				   service (submitd.h) */
 };
 
 /* msmtp long options that set a config keyword (--host=H -> host H) */
@@ -71,6 +74,10 @@ struct opts {
 	const char	*envid;		/* -V: DSN envelope ID */
 	int		 no_aliases;	/* -n */
 	int		 read_envelope_from; /* --read-envelope-from */
+	const char	*socket;	/* --socket PATH (--submit-service) */
+	const char	*submitter;	/* --submitter "UID NAME" (internal,
+					   hidden: set by the service for the
+					   pipeline it runs) */
 	struct opts_override ovr[FLAGS_MAX_OVERRIDES];
 	int		 novr;		/* applied in order after the config */
 };
