@@ -299,14 +299,43 @@ exec_pipeline(int mfd, int errfd, char **argv)
 	_exit(EX_OSERR);
 }
 
-/* run the pipeline, its stderr into text (cut at LIMIT_SUBMIT_REPLY) */
+/* what the pipeline writes on stderr, into text (cut at
+   LIMIT_SUBMIT_REPLY); stops at EOF, or once the child has exited and
+   nothing more is waiting (a process it left behind may hold the pipe) */
+static void
+collect(int fd, pid_t pid, int *st, char *text, size_t *len)
+{
+	char drain[512];
+	int exited = 0;
+	ssize_t r;
+
+	for (;;) {
+		if (!exited && waitpid(pid, st, WNOHANG) == pid)
+			exited = 1;
+		if (io_wait_fd(fd, POLLIN, io_now_ms() + (exited ? 0 :
+		    LIMIT_POLL_TICK)) == -1) {
+			if (exited)
+				return;
+			continue;
+		}
+		r = read(fd, *len < LIMIT_SUBMIT_REPLY ? text + *len : drain,
+		    *len < LIMIT_SUBMIT_REPLY ? LIMIT_SUBMIT_REPLY - *len :
+		    sizeof(drain));
+		if (r == 0 || (r == -1 && errno != EINTR))
+			break;
+		if (r > 0 && *len < LIMIT_SUBMIT_REPLY)
+			*len += (size_t)r;
+	}
+	while (!exited && waitpid(pid, st, 0) == -1 && errno == EINTR)
+		;
+}
+
+/* run the pipeline; its exit code, its stderr in text */
 static int
 run_pipeline(int mfd, char **argv, char *text, size_t *len)
 {
-	char drain[512];
-	int pfd[2], st;
+	int pfd[2], st = 0;
 	pid_t pid;
-	ssize_t r;
 
 	*len = 0;
 	if (pipe2(pfd, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
@@ -317,19 +346,8 @@ run_pipeline(int mfd, char **argv, char *text, size_t *len)
 	if (pid == 0)
 		exec_pipeline(mfd, pfd[1], argv);
 	close(pfd[1]);
-	while ((r = read(pfd[0], *len < LIMIT_SUBMIT_REPLY ? text + *len :
-	    drain, *len < LIMIT_SUBMIT_REPLY ? LIMIT_SUBMIT_REPLY - *len :
-	    sizeof(drain))) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			break;
-		if (*len < LIMIT_SUBMIT_REPLY)
-			*len += (size_t)r;
-	}
+	collect(pfd[0], pid, &st, text, len);
 	close(pfd[0]);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	*len = (size_t)snprintf(text, LIMIT_SUBMIT_REPLY, "smtps: submission "
@@ -401,9 +419,9 @@ admit(struct svc *s, int fd, struct peer *p)
 	}
 	if (!subpolicy_rate_take(s->rate, p->cred.uid, time(NULL), &retry)) {
 		snprintf(text, sizeof(text), "smtps: submission refused: uid "
-		    "%u (%s) has sent %d messages in %d s (submit_rate); try "
-		    "again in %ld s", (unsigned)p->cred.uid, p->name,
-		    s->rate->max, s->rate->period, retry);
+		    "%u (%s) reached its limit of %d messages per %d s "
+		    "(submit_rate); try again in %ld s", (unsigned)p->cred.uid,
+		    p->name, s->rate->max, s->rate->period, retry);
 		status(fd, EX_TEMPFAIL, text);
 		fprintf(stderr, "%s, pid %ld\n", text, (long)p->cred.pid);
 		return -1;

@@ -35,6 +35,7 @@ teardown() {
 	stop_service
 	stop_flusher
 	common_teardown
+	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
 	rm -rf "$D"
 }
 
@@ -85,6 +86,7 @@ as_nobody() {
 	    --clear-groups env -i HOME="$CH" PATH="$PATH" \
 	    SMTPS_SUBMIT_SOCKET="$SMTPS_SUBMIT_SOCKET" "$SMTPS" "$@" \
 	    < "$INPUT" > "$T/stdout" 2> "$T/stderr" || status=$?
+	echo "$status" > "$T/rc"
 	output=$(cat "$T/stdout")
 	stderr=$(cat "$T/stderr")
 	server_idle 10 || true
@@ -183,7 +185,7 @@ caller_dead_letter() {
 	msg_tok rate3
 	as_nobody bob@example.net
 	assert_status 75
-	assert_stderr_match 'has sent 2 messages in 3600 s \(submit_rate\)'
+	assert_stderr_match 'reached its limit of 2 messages per 3600 s \(submit_rate\); try again in [0-9]+ s'
 	caller_dead_letter rate3
 	[ -s "$SRV/msg.2" ] && [ ! -e "$SRV/msg.3" ] ||
 		fail "expected exactly 2 deliveries"
@@ -337,4 +339,65 @@ PY
 	run "$SMTPS" --submit-service -C "$CFG"
 	[ "$status" = 78 ] || fail "$status $output"
 	[[ $output == *"'y!' is not a user name"* ]] || fail "$output"
+}
+
+@test "a 4 MB message crosses the socket whole" {
+	server_and_qconfig
+	start_service
+	{ printf 'Subject: big\nTo: bob@example.net\n\n'
+	  head -c 3000000 /dev/urandom | base64; } > "$INPUT"
+	as_nobody bob@example.net
+	assert_status 0
+	sed '1,/^$/d' "$INPUT" > "$T/body.in"
+	sed '1,/^\r$/d' "$SRV/msg.1" | tr -d '\r' > "$T/body.out"
+	cmp -s "$T/body.in" "$T/body.out" || fail "the body changed on the way"
+}
+
+@test "the system spool is full: exit 75, the caller keeps the message" {
+	MNT=$D/full
+	mkdir -p "$MNT"
+	mount -t tmpfs -o size=128k tmpfs "$MNT" 2>/dev/null ||
+		{ MNT=; skip "cannot mount a tmpfs"; }
+	PORT=$(free_port)
+	write_config plain "queue on" "queue_dir $MNT/queue"
+	start_service
+	{ printf 'Subject: bigfull\nTo: bob@example.net\n\n'
+	  head -c 400000 /dev/urandom | base64; } > "$INPUT"
+	as_nobody bob@example.net
+	assert_status 75
+	assert_stderr_match 'No space left on device'
+	caller_dead_letter bigfull
+	[ "$(printf '%s\n' "$stderr" | wc -l)" = 1 ] ||
+		fail "more than one line: $stderr"
+}
+
+@test "SIGTERM with a message in progress: no new caller, the caller gets its status" {
+	scenario <<EOF
+$(sc_plain)
+on DOT silent
+EOF
+	start_server
+	write_config plain "queue on"
+	start_service
+	msg_tok slow
+	as_nobody bob@example.net &
+	local caller=$! i rc=0
+	for i in $(seq 1 200); do
+		grep -q -- '-- message 1' "$SRV/transcript" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q -- '-- message 1' "$SRV/transcript" ||
+		fail "the message did not reach the server"
+	kill -TERM "$SVC_PID"
+	for i in $(seq 1 200); do
+		[ -e "$SMTPS_SUBMIT_SOCKET" ] || break
+		sleep 0.05
+	done
+	[ ! -e "$SMTPS_SUBMIT_SOCKET" ] || fail "still accepting"
+	wait "$caller" || fail "the caller's shell failed"
+	wait "$SVC_PID" || rc=$?
+	SVC_PID=
+	[ "$rc" = 0 ] || fail "service exit $rc"
+	[ "$(cat "$T/rc")" = 0 ] || fail "caller exit $(cat "$T/rc")"
+	grep -q 'queued' "$T/stderr" || fail "caller: $(cat "$T/stderr")"
 }
