@@ -304,6 +304,9 @@ submit_route(const struct opts *o, int argc, char **argv, struct err *e)
 	struct spool sp;
 	struct stat st;
 
+	if (o->submitter != NULL && !subproto_submitter_ok(o->submitter))
+		return err_set(e, EX_USAGE, "--submitter: expected \"UID "
+		    "NAME\"");
 	if (o->mode != MODE_SEND || o->conffile != NULL ||
 	    o->submitter != NULL || account_has_user_conf())
 		return SUBMIT_SKIP;
@@ -340,8 +343,10 @@ submit_trace(const struct opts *o, const struct account *a, char *buf,
 		return NULL;
 	smtp_local_name(host, sizeof(host));
 	localtime_r(&now, &tm);
+	/* a host name the field cannot carry: "localhost" instead */
 	if (subproto_received(buf, sz, o->submitter, host, now,
-	    (int)(tm.tm_gmtoff / 60)) == -1)
+	    (int)(tm.tm_gmtoff / 60)) == -1 && subproto_received(buf, sz,
+	    o->submitter, "localhost", now, (int)(tm.tm_gmtoff / 60)) == -1)
 		return NULL;
 	return buf;
 }

@@ -29,6 +29,8 @@
  * (lost after the message was sent: it may be in the system queue),
  * the message in dead.letter.
  *
+ * A --submitter that is not "UID NAME" (subproto_submitter_ok) is
+ * EX_USAGE: it goes into the queue entry and the Received: field.
  * Returns SUBMIT_SKIP, or the exit code (>= 0, everything printed), or
  * -1 with e set (main prints it; the message is saved when it was read).
  *

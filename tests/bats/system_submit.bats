@@ -401,3 +401,18 @@ EOF
 	[ "$(cat "$T/rc")" = 0 ] || fail "caller exit $(cat "$T/rc")"
 	grep -q 'queued' "$T/stderr" || fail "caller: $(cat "$T/stderr")"
 }
+
+@test "--submitter must be UID NAME (it goes into the queue entry)" {
+	write_config plain
+	message <<MSG
+Subject: x
+
+y
+MSG
+	run_smtps --submitter $'1 x\nrcpt evil@example.net' bob@example.net
+	assert_status 64
+	assert_error_line '--submitter: expected "UID NAME"'
+	run_smtps --submitter "1 x" -q
+	assert_status 64
+	assert_stderr_match 'internal to the submission service'
+}
