@@ -21,6 +21,7 @@
 
 #include "account.h"
 #include "dead.h"
+#include "fspath.h"
 #include "io.h"
 #include "smtp.h"
 #include "submit.h"
@@ -149,13 +150,18 @@ keep(const struct spool *sp, const struct opts *o, char *note, size_t sz)
 	struct err de;
 
 	err_clear(&de);
+	/* daemons often run without HOME: the password database's */
+	if (path == NULL && pw != NULL && pw->pw_dir != NULL &&
+	    *pw->pw_dir == '/' && fspath_join(buf, sizeof(buf), pw->pw_dir,
+	    "dead.letter", &de) == 0)
+		path = buf;
 	if (path == NULL)
 		snprintf(note, sz, "; the message is lost: no home directory "
 		    "for dead.letter");
 	else if (dead_append(sp, path, sender, &de) == -1)
-		snprintf(note, sz, "; the message is lost: %.400s", de.msg);
+		err_fmt(note, sz, "; the message is lost: %s", de.msg);
 	else
-		snprintf(note, sz, "; the message is saved in %s", path);
+		err_fmt(note, sz, "; the message is saved in %s", path);
 }
 
 static int

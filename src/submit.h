@@ -21,8 +21,9 @@
  * sent.  The service's status line(s) are printed on stderr as they
  * came, and its code is returned (0 = delivered or in the system queue).
  * When the code is not 0 the caller keeps the message too: it is
- * appended to $HOME/dead.letter (dead.h) and the last line says so (or
- * that it could not be saved).  A service that cannot be reached, that
+ * appended to $HOME/dead.letter (dead.h; without HOME, dead.letter in
+ * the home directory of the password database) and the last line says
+ * so (or that it could not be saved).  A service that cannot be reached, that
  * closes the connection or times out (LIMIT_SUBMIT_IO_TIMEOUT for the
  * go-ahead and each write, LIMIT_SUBMIT_WAIT for the status) is a
  * failure of its own: EX_UNAVAILABLE (cannot connect) or EX_TEMPFAIL

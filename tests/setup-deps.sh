@@ -14,7 +14,8 @@
 #          tests/bats/queuefault.bats), devscripts (hardening-check for
 #          make check-hardening), util-linux (setpriv, localsec.bats),
 #          clang and libclang-rt-dev (libFuzzer targets, tests/fuzz),
-#          valgrind (`make valgrind`)
+#          valgrind (`make valgrind`), systemd (systemd-socket-activate,
+#          tests/bats/system_submit.bats)
 #
 # Already installed -> quick no-op (dpkg-query).  Missing and root -> apt-get
 # install, non-interactive (apt-get update first only when the install
@@ -22,7 +23,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
-TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind"
+TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind systemd"
 
 case "${1:-}" in
 build) want=$BUILD ;;

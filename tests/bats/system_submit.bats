@@ -36,6 +36,7 @@ teardown() {
 	stop_flusher
 	common_teardown
 	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
+	if [ -n "${TUSER:-}" ]; then userdel "$TUSER" 2>/dev/null || true; fi
 	rm -rf "$D"
 }
 
@@ -415,4 +416,23 @@ MSG
 	run_smtps --submitter "1 x" -q
 	assert_status 64
 	assert_stderr_match 'internal to the submission service'
+}
+
+@test "a caller without HOME: dead.letter in its home from the user database" {
+	TUSER=smtpst$$
+	useradd -M -d "$CH" -s /usr/sbin/nologin "$TUSER" ||
+		fail "useradd $TUSER failed"
+	chown "$TUSER" "$CH"
+	msg_tok nohome
+	status=0
+	timeout -k 5 30 setpriv --reuid="$TUSER" --regid=nogroup \
+	    --clear-groups env -i PATH="$PATH" \
+	    SMTPS_SUBMIT_SOCKET="$SMTPS_SUBMIT_SOCKET" "$SMTPS" bob@example.net \
+	    < "$INPUT" > "$T/stdout" 2> "$T/stderr" || status=$?
+	userdel "$TUSER" || true
+	TUSER=
+	assert_status 69
+	assert_stderr_match "saved in $CH/dead.letter"
+	grep -q '^Subject: nohome$' "$CH/dead.letter" ||
+		fail "not in $CH/dead.letter"
 }
