@@ -491,14 +491,16 @@ submitd_run(const struct opts *o, struct err *e)
 	int rc = 0;
 
 	s.o = o;
-	if (account_load(o, &s.a, NULL, e) == -1)
+	/* systemd's variables go first: no command the config runs sees
+	   them */
+	if ((s.lfd = sd_listen(e)) == -2 || account_load(o, &s.a, NULL,
+	    e) == -1)
 		return -1;
 	s.rate = xcalloc(1, sizeof(*s.rate));
 	s.rate->max = LIMIT_SUBMIT_RATE;
 	s.rate->period = LIMIT_SUBMIT_PERIOD;
 	if ((s.a.submit_rate != NULL && subpolicy_rate_parse(s.a.submit_rate,
 	    &s.rate->max, &s.rate->period, e) == -1) ||
-	    (s.lfd = sd_listen(e)) == -2 ||
 	    (s.lfd == -1 && (s.lfd = bind_socket(&s, e)) == -1))
 		rc = -1;
 	if (rc == 0) {

@@ -314,7 +314,8 @@ PY
 @test "socket activation: systemd-socket-activate -l PATH smtps --submit-service" {
 	command -v systemd-socket-activate > /dev/null ||
 		skip "systemd-socket-activate is not installed (package systemd)"
-	server_and_qconfig
+	# the pipeline's config records its environment: no LISTEN_*
+	server_and_qconfig "eval env > $T/env.seen; echo timeout 5"
 	(exec systemd-socket-activate -l "$SMTPS_SUBMIT_SOCKET" \
 	    "$SMTPS" --submit-service -C "$CFG" > "$T/svc.out" \
 	    2> "$T/svc.err" 3>&-) &
@@ -329,6 +330,9 @@ PY
 		fail "first line: $(head -n 1 "$SRV/msg.1")"
 	grep -q 'listening on the socket from systemd' "$T/svc.err" ||
 		fail "not activated: $(cat "$T/svc.err")"
+	[ -e "$T/env.seen" ] || fail "the config's eval did not run"
+	! grep -q '^LISTEN_' "$T/env.seen" ||
+		fail "LISTEN_* reached the pipeline: $(grep LISTEN_ "$T/env.seen")"
 }
 
 @test "submit_allow and submit_rate are checked when the config is read" {
