@@ -179,8 +179,8 @@ connect_to(const char *path, struct err *e)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return err_set(e, EX_OSERR, "socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		err_set(e, EX_UNAVAILABLE, "no submission service at %s: %s",
-		    path, strerror(errno));
+		err_set(e, EX_UNAVAILABLE, "cannot reach the submission "
+		    "service at %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -440,3 +440,16 @@ MSG
 	grep -q '^Subject: nohome$' "$CH/dead.letter" ||
 		fail "not in $CH/dead.letter"
 }
+
+@test "a socket nobody answers on: exit 69 and dead.letter" {
+	"$PYTHON" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
+	    "$SMTPS_SUBMIT_SOCKET"
+	chmod 666 "$SMTPS_SUBMIT_SOCKET"
+	msg_tok stale
+	as_nobody bob@example.net
+	assert_status 69
+	assert_stderr_match "cannot reach the submission service at $SMTPS_SUBMIT_SOCKET: Connection refused"
+	caller_dead_letter stale
+	[ "$(printf '%s\n' "$stderr" | wc -l)" = 1 ] ||
+		fail "more than one line: $stderr"
+}
