@@ -106,7 +106,7 @@ $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 T_addr	= addr path err
 T_hdr	= hdr addr path err
 T_msg	= msg dot hdr addr path sum err
-T_conf	= conf confval url secret fspath prompt netrc io diag err
+T_conf	= conf confval subpolicy url secret fspath prompt netrc io diag err
 T_account = account oauth2conf $(T_conf)
 T_reply	= reply err
 T_dot	= dot
@@ -129,6 +129,8 @@ T_httpresp = httpresp err
 T_jdoc	= jdoc err
 T_netrc	= netrc err
 T_fspath = fspath err
+T_subproto = subproto flags qcheck err
+T_subpolicy = subpolicy err
 .SECONDEXPANSION:
 $(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*)) \
     $(B)/.buildflags

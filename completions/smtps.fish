@@ -83,6 +83,8 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -s P -l pretend -d 'Print the account that would be used'
     complete -c $cmd -s S -l serverinfo -d 'Print the server TLS certificates and capabilities'
     complete -c $cmd -l authorize -d 'Sign the account in with OAuth2 once and store its tokens'
+    complete -c $cmd -l submit-service -d 'Run the system submission service in the foreground'
+    complete -c $cmd -l socket -r -F -d 'Socket of the submission service'
     complete -c $cmd -l file -r -F -d 'Read only this configuration file'
     complete -c $cmd -l read-recipients -d 'Same as -t'
     complete -c $cmd -l read-envelope-from -d 'Envelope sender from the From header'

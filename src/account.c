@@ -116,6 +116,8 @@ account_defaults(struct account *a, const char *home)
 		a->queue = 1;
 	if (!(conf_keys_has(&a->set, K_ALLOW_FROM_OVERRIDE)))
 		a->allow_from_override = 1;
+	if (!(conf_keys_has(&a->set, K_SUBMIT_RECEIVED)))
+		a->submit_received = 1;
 	if (!(conf_keys_has(&a->set, K_REMOVE_BCC_HEADERS)))
 		a->remove_bcc_headers = 1;
 	if (!(conf_keys_has(&a->set, K_PASSWORDEVAL_TIMEOUT)))
@@ -562,6 +564,37 @@ account_load(const struct opts *o, struct account *out, char **warnings,
 done:
 	free(home);
 	return rc;
+}
+
+int
+account_has_user_conf(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char path[LIMIT_PATH], *home = home_dir();
+	struct stat st;
+	struct err e;
+	int rc = -1;
+
+	if (xdg != NULL && *xdg == '/')
+		rc = fspath_join(path, sizeof(path), xdg, "smtps/mailrc", &e);
+	else if (home != NULL)
+		rc = fspath_join(path, sizeof(path), home,
+		    ".config/smtps/mailrc", &e);
+	free(home);
+	if (rc == -1)
+		return 0;
+	return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
+}
+
+int
+account_system_conf_readable(void)
+{
+	int fd = open(SMTPS_SYSTEM_CONF, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd == -1)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 const char *

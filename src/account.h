@@ -24,7 +24,7 @@
  *              tls_starttls on; 25 with tls off; 24 with protocol lmtp
  *              (then STARTTLS when tls is on)
  *   tls_certcheck on; allow_from_override on; remove_bcc_headers on;
- *   set_*_header auto; auth on when user is set;
+ *   submit_received on; set_*_header auto; auth on when user is set;
  *   timeout 0 = defaults of limit.h; queue_dir $XDG_STATE_HOME/smtps/queue
  *   (~/.local/state/smtps/queue); dead_letter ~/dead.letter; domain: none
  *   (smtp uses the FQDN or "localhost"); queue on; queue_lifetime 5 days,
@@ -66,6 +66,11 @@ int	account_auth_on(const struct account *);
 void	account_where(const struct account *, char *buf, size_t sz);
 /* 1 and the warning's text in buf when the account earns one, else 0 */
 int	account_warning(const struct account *, char *buf, size_t sz);
+/* 1 when the user has a config file of their own (the user file above
+   exists, readable or not), else 0: the submission service decides */
+int	account_has_user_conf(void);
+/* 1 when SMTPS_SYSTEM_CONF can be opened for reading, else 0 */
+int	account_system_conf_readable(void);
 /* the server's name for messages: host, else the socket path */
 const char *account_server(const struct account *);
 

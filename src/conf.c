@@ -117,6 +117,9 @@ static const struct kw kwtab[] = {
 	F(K_OAUTH2_TOKEN_FILE, S_STR, 0, oauth2_token_file, conf_kw_path),
 	F(K_OAUTH2_TRUST_FILE, S_STR, 0, oauth2_trust_file, conf_kw_path),
 	F(K_OAUTH2_REDIRECT_PORT, S_INT, 0, oauth2_redirect_port, conf_kw_num),
+	F(K_SUBMIT_ALLOW, S_STR, 1, submit_allow, conf_kw_submit),
+	F(K_SUBMIT_RATE, S_STR, 1, submit_rate, conf_kw_submit),
+	F(K_SUBMIT_RECEIVED, S_INT, 0, submit_received, conf_kw_bool),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),
 	X("set_to_header", conf_kw_noop),

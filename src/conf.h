@@ -61,6 +61,7 @@ enum conf_key {
 	K_OAUTH2_TOKEN_URL, K_OAUTH2_DEVICE_URL, K_OAUTH2_AUTH_URL,
 	K_OAUTH2_GRANT, K_OAUTH2_TOKEN_FILE, K_OAUTH2_TRUST_FILE,
 	K_OAUTH2_REDIRECT_PORT,
+	K_SUBMIT_ALLOW, K_SUBMIT_RATE, K_SUBMIT_RECEIVED,
 	K__COUNT
 };
 
@@ -147,6 +148,11 @@ struct account {
 	char	*oauth2_trust_file;	/* the IdP's HTTPS; NULL: system
 					   store */
 	int	 oauth2_redirect_port;	/* code grant listener; 0: any */
+	/* the system submission service (smtps only; subpolicy.h) */
+	char	*submit_allow;		/* users, @groups, *; NULL: all */
+	char	*submit_rate;		/* "N/DURATION" or "off"; NULL:
+					   the default */
+	int	 submit_received;	/* 0/1: add the Received: uid line */
 	struct conf_keys set;		/* keywords given explicitly */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */

@@ -123,6 +123,8 @@ int	conf_kw_notify(struct ps *, const struct kw *, struct account *,
 int	conf_kw_return(struct ps *, const struct kw *, struct account *,
 	    const char *);
 /* oauth2_provider, _grant, _tenant, _*_url */
+int	conf_kw_submit(struct ps *, const struct kw *, struct account *,
+	    const char *);
 int	conf_kw_oauth2(struct ps *, const struct kw *, struct account *,
 	    const char *);
 

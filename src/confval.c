@@ -24,6 +24,7 @@
 #include <syslog.h>
 
 #include "conf_int.h"
+#include "subpolicy.h"
 #include "url.h"
 
 #define MAX_TIMEOUT	(INT_MAX / 1000) /* seconds; ms must fit an int */
@@ -521,6 +522,22 @@ conf_kw_oauth2(struct ps *p, const struct kw *k, struct account *a,
 	if (url_parse(v, 0, &u, &ue) == -1)
 		return conf_perr(p, "invalid %s '%s': %s", k->name, vis(p, v),
 		    ue.msg + strlen("URL: "));
+	conf_set_str(a, k, v);
+	return 0;
+}
+
+/* submit_allow (users, @groups, *), submit_rate (N/DURATION or off) */
+int
+conf_kw_submit(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	struct err se;
+	int max, period;
+
+	err_clear(&se);
+	if (k->key == K_SUBMIT_ALLOW ? subpolicy_allow_check(v, &se) :
+	    subpolicy_rate_parse(v, &max, &period, &se))
+		return conf_perr(p, "%s", se.msg);
 	conf_set_str(a, k, v);
 	return 0;
 }

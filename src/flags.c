@@ -27,7 +27,8 @@ enum f_id {
 	ID_BP, ID_Q, ID_QI, ID_QDELETE, ID_NOQUEUE, ID_DAEMON,
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
-	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT
+	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT,
+	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER
 };
 
 struct flag {
@@ -137,6 +138,11 @@ static const struct flag flags[] = {
 	{ "authorize", 1, A_NONE, F_DO, ID_AUTHORIZE,
 	  "--authorize     sign the account (-a NAME) in with OAuth2 once and\n"
 	  "                  store its tokens (oauth2_* keywords)" },
+	{ "submit-service", 1, A_NONE, F_DO, ID_SUBMITD,
+	  "--submit-service [--socket PATH]  run the system submission\n"
+	  "                  service in the foreground (see smtps(1))" },
+	{ "socket", 1, A_VALUE, F_DO, ID_SOCKET, NULL },
+	{ "submitter", 1, A_VALUE, F_DO, ID_SUBMITTER, NULL },
 	{ "file", 1, A_VALUE, F_DO, ID_FILE,
 	  "--file=FILE     same as -C FILE" },
 	{ "read-recipients", 1, A_NONE, F_DO, ID_READRCPT,
@@ -289,6 +295,9 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_PRETEND:	o->mode = MODE_PRETEND; break;
 	case ID_SERVERINFO:	o->mode = MODE_SERVERINFO; break;
 	case ID_AUTHORIZE:	o->mode = MODE_AUTHORIZE; break;
+	case ID_SUBMITD:	o->mode = MODE_SUBMITD; break;
+	case ID_SOCKET:		o->socket = val; break;
+	case ID_SUBMITTER:	o->submitter = val; break;
 	case ID_FILE:		o->conffile = val; break;
 	case ID_READRCPT:	o->read_rcpts = 1; break;
 	case ID_KW:		return add_override(f, val, o, e);
@@ -435,11 +444,17 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	    o->mode != MODE_VERSION && o->mode != MODE_PRETEND &&
 	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
-		    "--queue-delete, --queue-check), -bs, -bi, -S and "
-		    "--authorize take no recipients");
+		    "--queue-delete, --queue-check), -bs, -bi, -S, "
+		    "--authorize and --submit-service take no recipients");
 	if (o->json && o->mode != MODE_LIST)
 		return err_set(e, EX_USAGE, "--json goes with -bp (mailq) "
 		    "only");
+	if (o->socket != NULL && o->mode != MODE_SUBMITD)
+		return err_set(e, EX_USAGE, "--socket goes with "
+		    "--submit-service only");
+	if (o->submitter != NULL && o->mode != MODE_SEND)
+		return err_set(e, EX_USAGE, "--submitter is internal to the "
+		    "submission service");
 	if (o->mode == MODE_VERIFY && o->nrcpts == 0)
 		return err_set(e, EX_USAGE, "-bv needs recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)

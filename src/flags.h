@@ -15,7 +15,8 @@
  * "flush once now".  --json only goes with -bp (or mailq).
  * --queue-check and --queue-check-count set MODE_CHECK before their value
  * is parsed (qcheck_levels), so a bad value leaves that mode set: main
- * reports it as the check's UNKNOWN.
+ * reports it as the check's UNKNOWN.  --socket goes only with
+ * --submit-service, the hidden --submitter only with a message to send.
  *
  * -N, -R and -V are checked here (RFC 3461 syntax: -N never or a list of
  * success, failure, delay; -R full or hdrs; -V printable ASCII, at most
@@ -49,6 +50,8 @@ enum opts_mode {
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
 	MODE_CHECK,		/* --queue-check, --queue-check-count:
 				   Nagios-style queue check */
+	MODE_SUBMITD,		/* --submit-service: the system submission
+				   service (submitd.h) */
 };
 
 /* msmtp long options that set a config keyword (--host=H -> host H) */
@@ -79,6 +82,10 @@ struct opts {
 	int		 read_envelope_from; /* --read-envelope-from */
 	int		 json;		/* --json: -bp as JSON lines */
 	struct qcheck	 check;		/* the levels of MODE_CHECK */
+	const char	*socket;	/* --socket PATH (--submit-service) */
+	const char	*submitter;	/* --submitter "UID NAME" (internal,
+					   hidden: set by the service for the
+					   pipeline it runs) */
 	struct opts_override ovr[FLAGS_MAX_OVERRIDES];
 	int		 novr;		/* applied in order after the config */
 };

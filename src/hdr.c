@@ -592,6 +592,8 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 	size_t pos = 0;
 	int date = 0, msgid = 0, from = 0, resent = is_resent(block, len);
 
+	if (pol->trace != NULL)
+		buf_str(out, pol->trace);
 	while (pos < len) {
 		field_at(block, len, pos, &f);
 		if (rewrite_field(&f, pol, resent, out, rcpts, e) == -1)

@@ -28,7 +28,8 @@
  * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
  * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To:
  * undisclosed-recipients:;" added after the
- * other fields; -t still reads them first).
+ * other fields; -t still reads them first).  policy->trace, when set, is
+ * output before every other field, as given.
  * Under -t, recipients come from "To", "Cc" and "Bcc"; in a resent
  * message (one with a Resent-Date, -From, -Sender, -To, -Cc, -Bcc,
  * -Message-ID or -Reply-To field) from "Resent-To", "Resent-Cc" and
@@ -77,6 +78,9 @@ struct hdr_policy {
 	int		 keep_bcc;	/* remove_bcc_headers off */
 	int		 undisclosed;	/* To/Cc/Bcc removed, one
 					   "To: undisclosed-recipients:;" */
+	const char	*trace;		/* NULL, or complete CRLF field lines
+					   put first (the submission
+					   service's Received:) */
 };
 enum { HDR_AUTO = 0, HDR_ON = 1, HDR_OFF = 2 };
 

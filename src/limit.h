@@ -96,6 +96,26 @@
 #define LIMIT_MSGID		998	/* Message-ID in the log line (a header
 					   line) */
 
+/* the system submission service (submitd.c, submit.c, subproto.c) */
+#define LIMIT_SUBMIT_HEAD	16384	/* a request's header block, bytes */
+#define LIMIT_SUBMIT_ARGS	512	/* caller arguments in one request */
+#define LIMIT_SUBMIT_ARG	1024	/* one caller argument, bytes */
+#define LIMIT_SUBMIT_REPLY	4096	/* the status text relayed back (the
+					   pipeline's stderr), bytes; more is
+					   cut and marked */
+#define LIMIT_SUBMIT_IO_TIMEOUT	30	/* seconds either side may wait for
+					   the next bytes of a request, the
+					   go-ahead or a reply write */
+#define LIMIT_SUBMIT_WAIT	900	/* seconds a caller waits for the
+					   status (the pipeline's first
+					   delivery attempt runs meanwhile) */
+#define LIMIT_SUBMIT_WORKERS	16	/* connections served at once; more
+					   wait in the listen backlog */
+#define LIMIT_SUBMIT_UIDS	1024	/* uids tracked by the rate limit */
+#define LIMIT_SUBMIT_RATE	100	/* submit_rate default: messages ... */
+#define LIMIT_SUBMIT_PERIOD	3600	/* ... per uid in this many seconds */
+#define LIMIT_SUBMIT_LIST	4096	/* submit_allow value, bytes */
+
 /* TLS files and the session cache (tlscache.c) */
 #define LIMIT_TLS_FILE		(1024 * 1024)	/* a PEM certificate, key,
 						   CRL or trust file, bytes */

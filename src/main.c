@@ -54,6 +54,8 @@
 #include "secret.h"
 #include "bsserver.h"
 #include "smtp.h"
+#include "submit.h"
+#include "submitd.h"
 #include "tls.h"
 
 struct run {
@@ -74,6 +76,7 @@ struct run {
 	/* for the log line */
 	int		 have_from;	/* from is checked */
 	char		 msgid[LIMIT_MSGID + 1];
+	char		 trace[LIMIT_ERR_MSG];	/* the service's Received: */
 };
 
 static int
@@ -185,6 +188,7 @@ spool_message(struct run *r, struct err *e)
 	pol.set_msgid = r->a.set_msgid_header;
 	pol.keep_bcc = !r->a.remove_bcc_headers;
 	pol.undisclosed = r->a.undisclosed_recipients;
+	pol.trace = submit_trace(&r->o, &r->a, r->trace, sizeof(r->trace));
 	if (queue_spool_create(r->a.queue_dir, &r->sp, e) == -1 ||
 	    msg_read(r->infd, &pol, &r->sp, &r->rcpts, e) == -1)
 		return -1;
@@ -218,6 +222,7 @@ commit(struct run *r, struct err *e)
 	r->qe.notify = r->a.dsn_notify ? xstrdup(r->a.dsn_notify) : NULL;
 	r->qe.ret = r->a.dsn_return ? xstrdup(r->a.dsn_return) : NULL;
 	r->qe.envid = r->o.envid ? xstrdup(r->o.envid) : NULL;
+	r->qe.submitter = r->o.submitter ? xstrdup(r->o.submitter) : NULL;
 	if (queue_commit(&r->sp, &r->qe, e) == -1)
 		return -1;
 	r->queueing = 1;
@@ -680,6 +685,8 @@ main(int argc, char **argv)
 		rc = run_authorize(&r, &e);
 	else if (r.o.mode == MODE_CHECK)
 		rc = run_check(&r);
+	else if (r.o.mode == MODE_SUBMITD)
+		rc = submitd_run(&r.o, &e);
 	else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
 	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
@@ -687,7 +694,11 @@ main(int argc, char **argv)
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else if ((rc = header_from(&r, &e)) == 0)
+	} else if ((rc = submit_route(&r.o, argc, argv, &e)) >= 0)
+		return rc;		/* the service's status, printed */
+	else if (rc == -1)
+		return die(&e);
+	else if ((rc = header_from(&r, &e)) == 0)
 		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
 	cred_free(&r.cred);

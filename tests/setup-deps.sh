@@ -15,7 +15,8 @@
 #          make check-hardening), util-linux (setpriv, localsec.bats),
 #          clang and libclang-rt-dev (libFuzzer targets, tests/fuzz),
 #          valgrind (`make valgrind`), systemd (systemd-analyze verify
-#          of the units, tests/bats/units.bats)
+#          of the units, tests/bats/units.bats; systemd-socket-activate,
+#          tests/bats/system_submit.bats)
 #   deb:   build + what `make deb` and `make deb-test` need: debhelper,
 #          dpkg-dev, fakeroot (dpkg-buildpackage), lintian, debootstrap
 #          (the bookworm chroot of tests/deb/run.sh), systemd

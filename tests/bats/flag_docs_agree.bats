@@ -13,10 +13,11 @@ setup() { common_setup; }
 teardown() { common_teardown; }
 
 # "0 t", "1 account", ...: every row of the table that smtps accepts
-# (prefix rows that refuse, and the internal --flush-daemon, left out)
+# (prefix rows that refuse, and the internal --flush-daemon and
+# --submitter, left out)
 table_flags() {
 	sed -n 's/^[[:space:]]*{ "\([^"]*\)", \([01]\), A_[A-Z]*, F_\(DO\|IGNORE\), .*/\2 \1/p' \
-	    "$REPO/src/flags.c" | grep -v '^1 flush-daemon$'
+	    "$REPO/src/flags.c" | grep -v -e '^1 flush-daemon$' -e '^1 submitter$'
 }
 
 # token: -x or --name, not part of a longer flag

@@ -119,6 +119,14 @@ test_errors(void)
 	    "'-')");
 	FAILS("account a\noauth2_redirect_port 0\n",
 	    "rc:2: invalid port '0' (expected 1-65535)");
+	FAILS("account a\nsubmit_allow root (x)\n", "rc:2: submit_allow: "
+	    "'(x)' is not a user name, @group or *");
+	FAILS("account a\nsubmit_allow\n",
+	    "rc:2: keyword 'submit_allow' needs a value");
+	FAILS("account a\nsubmit_rate 100\n", "rc:2: submit_rate: expected "
+	    "N/DURATION (100/1h) or off");
+	FAILS("account a\nsubmit_received maybe\n", "rc:2: keyword "
+	    "'submit_received' expects on or off, got 'maybe'");
 
 	FAILS("account a\nHost x\n", "rc:2: unknown keyword 'Host'");
 	FAILS("account a\nhost h\nport 70000\n",
@@ -408,7 +416,10 @@ test_fields(void)
 	    "oauth2_grant CODE\n"
 	    "oauth2_token_file ~/tok\n"
 	    "oauth2_trust_file system\n"
-	    "oauth2_redirect_port 8765\n";
+	    "oauth2_redirect_port 8765\n"
+	    "submit_allow root, @adm www-data\n"
+	    "submit_rate 20/10m\n"
+	    "submit_received off\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -485,6 +496,9 @@ test_fields(void)
 	T_EQ_STR(a->oauth2_token_file, HOME "/tok");
 	T_OK(a->oauth2_trust_file == NULL, "oauth2_trust_file system");
 	T_EQ_INT(a->oauth2_redirect_port, 8765);
+	T_EQ_STR(a->submit_allow, "root, @adm www-data");
+	T_EQ_STR(a->submit_rate, "20/10m");
+	T_EQ_INT(a->submit_received, 0);
 	/* every keyword of the table was given, so every bit is set */
 	{
 		struct conf_keys all = all_keys();

@@ -115,8 +115,8 @@ main(void)
 	T_EQ_STR(o.account, "work");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "a@x")), -1);
 	T_EQ_STR(e.msg, "queue commands (-bp, -q, -qI, --queue-delete, "
-	    "--queue-check), -bs, "
-	    "-bi, -S and --authorize take no recipients");
+	    "--queue-check), -bs, -bi, -S, --authorize and --submit-service "
+	    "take no recipients");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize=x")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,FAILURE,delay", "-R", "hdrs",
 	    "-V", "id-1", "a@x")), 0);
