@@ -117,6 +117,8 @@ static const struct kw kwtab[] = {
 	F(K_OAUTH2_TOKEN_FILE, S_STR, 0, oauth2_token_file, conf_kw_path),
 	F(K_OAUTH2_TRUST_FILE, S_STR, 0, oauth2_trust_file, conf_kw_path),
 	F(K_OAUTH2_REDIRECT_PORT, S_INT, 0, oauth2_redirect_port, conf_kw_num),
+	F(K_ADMIN_ADDRESS, S_STR, 0, admin_address, conf_kw_str),
+	F(K_MAILNAME_FILE, S_STR, 0, mailname_file, conf_kw_path),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),
 	X("set_to_header", conf_kw_noop),
