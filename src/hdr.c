@@ -567,29 +567,35 @@ rcpt_field(const struct field *f, int resent)
 }
 
 /*
- * Local mail (hdr.h): an address field with bare names rewritten; *done
- * when the field was written here.
+ * Local mail (hdr.h): an address field with bare names rewritten; 1 when
+ * the field was written here.  Never an error: a field that does not parse
+ * or a name that resolves nowhere is left as written (-t reports the one,
+ * the envelope's expansion the other).
  */
 static int
 local_field(const struct field *f, const struct hdr_policy *pol,
-    struct hdr_buf *out, int *done, struct err *e)
+    struct hdr_buf *out)
 {
 	static const char *const lists[] = { "To", "Cc", "Bcc", "Resent-To",
 	    "Resent-Cc", "Resent-Bcc" };
 	const char *v = f->p + f->colon + 1;
 	size_t i, vlen = f->len - f->colon - 1;
+	struct err e;
+	int done = 0;
 
+	err_clear(&e);
 	if (name_is(f, "From")) {
 		if (pol->set_from != HDR_AUTO || pol->from == NULL ||
 		    pol->from[0] == '\0' || strcmp(pol->from, "<>") == 0)
 			return 0;
-		return hdr_local_from(v, vlen, pol->from, out, done, e);
+		(void)hdr_local_from(v, vlen, pol->from, out, &done, &e);
+		return done;
 	}
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (name_is(f, lists[i]))
-			return hdr_local_rcpts(f->p, f->namelen, v, vlen,
-			    pol->local, out, done, e);
-	return 0;
+			(void)hdr_local_rcpts(f->p, f->namelen, v, vlen,
+			    pol->local, out, &done, &e);
+	return done;
 }
 
 /* one field: check it, collect recipients, copy it unless it is Bcc */
@@ -615,15 +621,8 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	    name_is(f, "To") || name_is(f, "Cc"))) ||
 	    (pol->set_from == HDR_ON && name_is(f, "From")))
 		return 0;
-	if (pol->local != NULL) {
-		int done = 0;
-
-		if (local_field(f, pol, out, &done, e) == -1)
-			return err_prefix(e, "header '%s'",
-			    field_show(f, show, sizeof(show)));
-		if (done)
-			return 0;
-	}
+	if (pol->local != NULL && local_field(f, pol, out))
+		return 0;
 	/* "Name :" is written "Name:" (RFC 5322 4: obsolete syntax is
 	   read, never generated) */
 	hdr_buf_add(out, f->p, f->namelen);

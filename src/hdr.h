@@ -42,7 +42,10 @@
  * neither; a name that is not valid UTF-8 is dropped (local only).  With
  * set_from on the From is replaced anyway (msmtp's rule), with off it is
  * left as written; with a null sender no From is touched.  Fields with
- * qualified addresses only are copied byte for byte.  Rewritten fields are
+ * qualified addresses only are copied byte for byte, and so is a field
+ * that does not parse or holds a name that resolves nowhere: the local
+ * rewriting is never an error (-t or the envelope's expansion reports
+ * it).  Rewritten fields are
  * folded before a mailbox that would pass column 78.  -t reads the
  * recipients from the fields as written (the envelope expands them, again
  * through alias.h).

@@ -89,6 +89,16 @@ check_sender(struct run *r, struct err *e)
 	    r->o.from : r->a.from;
 	const char *p;
 
+	/* local mail: -f root (a daemon's) is no address a server takes */
+	if (f != NULL && f == r->o.from && *f != '\0' && strcmp(f, "<>") &&
+	    path_domain(f) == NULL && r->a.from != NULL &&
+	    strpbrk(r->a.from, "?*[") == NULL &&
+	    path_domain(r->a.from) != NULL) {
+		diag_info("-f %s has no domain: the sender is %s", f,
+		    r->a.from);
+		f = r->a.from;
+	}
+
 	if (f != NULL && f == r->a.from && strpbrk(f, "?*[") != NULL)
 		return err_set(e, EX_CONFIG, "the 'from' of account '%s' is a "
 		    "pattern (%s): give the envelope sender with -f", r->a.name,
