@@ -740,6 +740,8 @@ static const struct lcase lcases[] = {
 	/* a name that is not UTF-8 is dropped, the address stays */
 	{ "From: root (\xff)\r\n", 0, 1, HDR_AUTO, 0, NULL,
 	  "From: root " ME "\r\n", NULL },
+	{ "From: Fr.\xbcorg\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: me@example.org\r\n", NULL },	/* fuzz_hdr */
 	/* a qualified From is not touched, nor one with a domain-less
 	   second mailbox after a qualified one... it is: one mailbox */
 	{ "From: Alice <alice@example.org>\r\n", 0, 1, HDR_AUTO, 0, NULL,
