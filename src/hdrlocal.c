@@ -211,7 +211,7 @@ hdr_local_from(const char *v, size_t vlen, const char *from,
 		hdr_buf_str(&b, ">\r\n");
 	} else if (hdr_put_from(&b, addr, name, strlen(name), &ne) == -1 &&
 	    hdr_put_from(&b, addr, w.local, strlen(w.local), &ne) == -1)
-		(void)hdr_put_from(&b, addr, "", 0, &ne);	/* cannot fail */
+		(void)hdr_put_from(&b, addr, "", 0, &ne); /* no name: no fail */
 	hdr_buf_add(out, b.p, b.len);
 	hdr_buf_free(&b);
 	*done = 1;
