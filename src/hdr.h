@@ -39,8 +39,9 @@
  * the envelope sender (policy->from; the provider accepts it) with the
  * display name "NAME (local)", NAME being the display name or else the
  * first comment ("Cron Daemon (root)"), or just "local" when there is
- * neither; a name that is not valid UTF-8 is dropped (local only, or
- * no name at all when the local part is not UTF-8 either).  With
+ * neither; a name that is not valid UTF-8 or longer than LIMIT_ADDR is
+ * dropped (local only, or no name at all when the local part is not UTF-8
+ * either).  With
  * set_from on the From is replaced anyway (msmtp's rule), with off it is
  * left as written; with a null sender no From is touched.  Fields with
  * qualified addresses only are copied byte for byte, and so is a field

@@ -120,7 +120,7 @@ struct fw {
 /*
  * The text of s[0..n) in buf: comment 0: the display name's words without
  * quotes, backslashes, comments and line breaks; comment 1: the text
- * inside the first comment.
+ * inside the first comment.  A text longer than buf: "" (never cut).
  */
 static void
 decode(const char *s, size_t n, int comment, char *buf, size_t sz)
@@ -128,7 +128,11 @@ decode(const char *s, size_t n, int comment, char *buf, size_t sz)
 	size_t i, o = 0;
 	int depth = 0, q = 0, in;
 
-	for (i = 0; i < n && o + 1 < sz; i++) {
+	for (i = 0; i < n; i++) {
+		if (o + 1 >= sz) {
+			buf[0] = '\0';		/* too long for a name */
+			return;
+		}
 		if (s[i] == '\r' || s[i] == '\n')
 			continue;
 		if (q || (s[i] == '"' && depth == 0)) {

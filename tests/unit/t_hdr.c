@@ -850,6 +850,28 @@ test_local_rcpts(const struct alias_tab *tab)
 	addr_list_free(&l);
 }
 
+/* a display name longer than LIMIT_ADDR is dropped, never cut */
+static void
+test_local_long(void)
+{
+	struct alias_local loc = { NULL, NULL, "adm@example.org" };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	char in[LIMIT_ADDR + 64];
+	size_t n;
+
+	n = (size_t)snprintf(in, sizeof(in), "From: root (%0*d)\r\n",
+	    LIMIT_ADDR + 1, 7);
+	default_policy(&pol);
+	pol.local = &loc;
+	pol.set_date = pol.set_msgid = HDR_OFF;
+	err_clear(&e);
+	T_EQ_INT(hdr_rewrite(in, n, &pol, &out, NULL, &e), 0);
+	T_EQ_STR(out.p, "From: root " ME "\r\n");
+	hdr_buf_free(&out);
+}
+
 static void
 test_local(void)
 {
@@ -864,6 +886,7 @@ test_local(void)
 	for (i = 0; i < sizeof(lcases) / sizeof(lcases[0]); i++)
 		test_local_case(&tab, &lcases[i]);
 	test_local_rcpts(&tab);
+	test_local_long();
 	alias_free(&tab);
 }
 
