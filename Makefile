@@ -104,10 +104,10 @@ $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 # each unit test links only the modules it needs (T_name), so a module can be
 # tested while others are unfinished
 T_addr	= addr path err
-T_hdr	= hdr addr path err
-T_msg	= msg dot hdr addr path sum err
+T_hdr	= hdr hdrlocal alias addr path err
+T_msg	= msg dot hdr hdrlocal alias addr path sum err
 T_conf	= conf confval subpolicy url secret fspath prompt netrc io diag err
-T_account = account oauth2conf $(T_conf)
+T_account = account oauth2conf path $(T_conf)
 T_reply	= reply err
 T_dot	= dot
 T_sum	= sum

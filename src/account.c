@@ -47,6 +47,7 @@
 #include "fspath.h"
 #include "account.h"
 #include "oauth2.h"
+#include "path.h"
 #include "secret.h"
 
 #ifndef SMTPS_SYSTEM_CONF
@@ -130,6 +131,8 @@ account_defaults(struct account *a, const char *home)
 		a->queue_backoff_max = a->queue_backoff_min >
 		    LIMIT_QUEUE_BACKOFF_MAX ? a->queue_backoff_min :
 		    LIMIT_QUEUE_BACKOFF_MAX;
+	if (a->mailname_file == NULL)
+		a->mailname_file = xstrdup(SMTPS_MAILNAME);
 	if (home != NULL && *home != '\0') {
 		if (a->queue_dir == NULL)
 			xasprintf(&a->queue_dir, "%s/.local/state/smtps/queue",
@@ -142,7 +145,7 @@ account_defaults(struct account *a, const char *home)
 int
 account_validate(const struct account *a, struct err *e)
 {
-	char where[LIMIT_ERR_MSG / 2];
+	char where[LIMIT_ERR_MSG / 2], chk[LIMIT_ADDR + 1];
 
 	account_where(a, where, sizeof(where));
 	if (a->host == NULL && a->socket == NULL)
@@ -168,6 +171,11 @@ account_validate(const struct account *a, struct err *e)
 	if (a->queue_dir == NULL)
 		return err_set(e, EX_CONFIG, "%s: no queue_dir and no home "
 		    "directory", where);
+	if (a->admin_address != NULL && (path_check(a->admin_address,
+	    strlen(a->admin_address), 0, chk, sizeof(chk), e) == -1 ||
+	    path_domain(chk) == NULL))
+		return err_set(e, EX_CONFIG, "%s: admin_address '%s' is not a "
+		    "full address (local@domain)", where, a->admin_address);
 	if (a->queue_backoff_max < a->queue_backoff_min)
 		return err_set(e, EX_CONFIG, "%s: queue_backoff_max (%d s) is "
 		    "smaller than queue_backoff_min (%d s)", where,
@@ -251,7 +259,30 @@ open_conf(const struct opts *o, const char *home, char *path, size_t sz,
 			strlcat(tried, ", ", sizeof(tried));
 		strlcat(tried, cand[i], sizeof(tried));
 	}
-	return err_set(e, EX_CONFIG, "no configuration file: tried %s", tried);
+	rc = err_set(e, EX_CONFIG, "no configuration file: tried %s", tried);
+	errno = ENOENT;			/* account_conf_missing() asks */
+	return rc;
+}
+
+int
+account_conf_missing(const struct opts *o)
+{
+	char path[LIMIT_PATH], *home;
+	struct err e;
+	int fd = -1, rc;
+
+	if (o->conffile != NULL)
+		return 0;
+	home = home_dir();
+	err_clear(&e);
+	errno = 0;
+	rc = open_conf(o, home, path, sizeof(path), &fd, &e);
+	free(home);
+	if (rc == 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == ENOENT || errno == ENOTDIR;
 }
 
 /* whole file into *buf (NUL-terminated, *cap bytes allocated) */
@@ -324,7 +355,7 @@ subst_value(char c, char *v, size_t sz)
 		return;
 	}
 	if (c == 'M') {
-		if ((f = fopen("/etc/mailname", "r")) != NULL) {
+		if ((f = fopen(SMTPS_MAILNAME, "r")) != NULL) {
 			if (fgets(v, (int)sz, f) == NULL)
 				v[0] = '\0';
 			v[strcspn(v, "\r\n")] = '\0';

@@ -31,13 +31,16 @@
  *   queue_backoff_min 60 s, queue_backoff_max 3600 s (or the minimum when
  *   that is larger): LIMIT_QUEUE_* in limit.h; passwordeval_timeout
  *   LIMIT_SECRET_CMD_TIMEOUT; proxy_port 1080
- *   (LIMIT_SOCKS_PORT) when proxy_host is set.
+ *   (LIMIT_SOCKS_PORT) when proxy_host is set; mailname_file
+ *   SMTPS_MAILNAME (/etc/mailname); admin_address: none (aliasfile uses
+ *   the account's from).
  * Validation: host required unless socket is set; socket with tls on needs
  * tls_host_override or host (the certificate's name) -> else EX_CONFIG;
  * auth other than off needs a user (the password is looked up when
  * sending, secret.h); queue_backoff_max smaller than queue_backoff_min ->
  * EX_CONFIG; tls_cert_file without tls_key_file or the reverse ->
- * EX_CONFIG naming it.  What needs more than the file (the client
+ * EX_CONFIG naming it; admin_address not a full address (local@domain,
+ * path.h) -> EX_CONFIG.  What needs more than the file (the client
  * certificate, key and CRL must load; the warnings shown) is acctready's.
  *
  * account.c prints nothing and uses no TLS: the parser's warnings come
@@ -52,9 +55,15 @@
 #include "conf.h"
 #include "flags.h"
 
+/* the domain Debian's MTAs give to local names (%M, mailname_file) */
+#define SMTPS_MAILNAME	"/etc/mailname"
+
 /* Fill *out (caller frees with account_free).  Returns 0 or -1. */
 int	account_load(const struct opts *, struct account *out,
 	    char **warnings, struct err *);
+/* 1 when no -C was given and none of the config files exists (newaliases
+   has nothing to rebuild then), else 0 */
+int	account_conf_missing(const struct opts *);
 /* Apply the defaults above to a (parsed) account; exposed for tests. */
 void	account_defaults(struct account *, const char *home);
 int	account_validate(const struct account *, struct err *);

@@ -96,9 +96,14 @@ struct tok {
 struct lex {
 	const char	*s;
 	size_t		 len, pos;
+	size_t		 prev_end;	/* where the previous token ended */
 	struct tok	 t;		/* current token */
 	struct addr_list *list;
 	struct err	*e;
+	addr_walk_fn	 fn;		/* addr_list_walk: called per mailbox */
+	void		*ctx;
+	struct addr_mbox mb;		/* the mailbox being read */
+	char		 last[LIMIT_ADDR + 1];	/* its addr-spec */
 };
 
 static int
@@ -256,6 +261,7 @@ lex_next(struct lex *lx)
 	size_t end = 0;
 	char cb[8];
 
+	lx->prev_end = lx->pos;
 	if (lex_cfws(lx) == -1)
 		return -1;
 	memset(&lx->t, 0, sizeof(lx->t));
@@ -438,6 +444,7 @@ add_checked(struct lex *lx, const char *a, size_t n)
 {
 	if (path_valid(a, n, EX_DATAERR, lx->e) == -1)
 		return -1;
+	memcpy(lx->last, a, n + 1);
 	if (addr_list_has(lx->list, a))
 		return 0;
 	if (lx->list->n >= LIMIT_RCPTS)
@@ -454,6 +461,7 @@ parse_addrspec(struct lex *lx)
 
 	local.n = full.n = 0;
 	local.over = full.over = 0;
+	lx->mb.a0 = lx->t.raw;
 	if (parse_local(lx, &local) == -1)
 		return -1;
 	if (path_is_dot_atom(local.s, local.n))
@@ -477,6 +485,7 @@ parse_addrspec(struct lex *lx)
 	if (local.over || full.over)
 		return lex_fail(lx, "address longer than %d bytes", LIMIT_ADDR);
 	full.s[full.n] = '\0';
+	lx->mb.a1 = lx->prev_end;
 	return add_checked(lx, full.s, full.n);
 }
 
@@ -526,7 +535,22 @@ parse_angle(struct lex *lx)
 	if (!is_spec(lx, '>'))
 		return lex_fail(lx, "expected '>' after the address, found %s",
 		    tok_show(lx, tb, sizeof(tb)));
+	lx->mb.m1 = lx->pos;
 	return lex_next(lx);
+}
+
+/* the mailbox just read, to addr_list_walk's function */
+static int
+report(struct lex *lx)
+{
+	lx->mb.addr = lx->last;
+	lx->mb.c0 = lx->mb.m1;
+	lx->mb.c1 = lx->t.kind == TK_END ? lx->len : lx->t.raw;
+	if (lx->fn == NULL)
+		return 0;
+	if (lx->fn(lx->ctx, &lx->mb, lx->e) == -1)
+		return -1;
+	return 0;
 }
 
 /* after an address: ',' or the end (or ';' inside a group) must follow */
@@ -608,8 +632,15 @@ parse_address(struct lex *lx, int in_group)
 		if (lex_next(lx) == -1)
 			return -1;
 	}
-	if (is_spec(lx, '<'))
-		return parse_angle(lx);
+	memset(&lx->mb, 0, sizeof(lx->mb));
+	if (is_spec(lx, '<')) {
+		lx->mb.m0 = nword > 0 ? start : lx->t.raw;
+		lx->mb.d0 = start;
+		lx->mb.d1 = nword > 0 ? end : start;
+		if (parse_angle(lx) == -1)
+			return -1;
+		return report(lx);
+	}
 	if (is_spec(lx, ':')) {
 		if (in_group)
 			return lex_fail(lx, "group inside a group");
@@ -620,7 +651,12 @@ parse_address(struct lex *lx, int in_group)
 	if (nword > 0 && (is_spec(lx, '@') || (plain && !dot_last &&
 	    at_separator(lx, in_group)))) {
 		*lx = save;
-		return parse_addrspec(lx);
+		memset(&lx->mb, 0, sizeof(lx->mb));
+		lx->mb.m0 = lx->t.raw;
+		if (parse_addrspec(lx) == -1)
+			return -1;
+		lx->mb.m1 = lx->mb.a1;
+		return report(lx);
 	}
 	if (nword == 0)
 		return lex_fail(lx, "expected an address, found %s",
@@ -629,32 +665,59 @@ parse_address(struct lex *lx, int in_group)
 	return lex_fail(lx, "'%s' is not an address (no '@' or <...>)", vis);
 }
 
+static int
+parse_list(struct lex *lx)
+{
+	size_t n0 = lx->list->n;
+
+	if (lex_next(lx) == -1)
+		goto fail;
+	while (lx->t.kind != TK_END) {
+		if (is_spec(lx, ',')) {
+			if (lex_next(lx) == -1)
+				goto fail;
+			continue;
+		}
+		if (parse_address(lx, 0) == -1 ||
+		    want_separator(lx, 0) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	list_truncate(lx->list, n0);
+	return -1;
+}
+
 int
 addr_list_parse(const char *value, size_t len, struct addr_list *list,
     struct err *e)
 {
 	struct lex lx;
-	size_t n0 = list->n;
 
 	memset(&lx, 0, sizeof(lx));
 	lx.s = value;
 	lx.len = len;
 	lx.list = list;
 	lx.e = e;
-	if (lex_next(&lx) == -1)
-		goto fail;
-	while (lx.t.kind != TK_END) {
-		if (is_spec(&lx, ',')) {
-			if (lex_next(&lx) == -1)
-				goto fail;
-			continue;
-		}
-		if (parse_address(&lx, 0) == -1 ||
-		    want_separator(&lx, 0) == -1)
-			goto fail;
-	}
-	return 0;
-fail:
-	list_truncate(list, n0);
-	return -1;
+	return parse_list(&lx);
+}
+
+int
+addr_list_walk(const char *value, size_t len, addr_walk_fn fn, void *ctx,
+    struct err *e)
+{
+	struct addr_list seen = { NULL, 0 };
+	struct lex lx;
+	int rc;
+
+	memset(&lx, 0, sizeof(lx));
+	lx.s = value;
+	lx.len = len;
+	lx.list = &seen;
+	lx.e = e;
+	lx.fn = fn;
+	lx.ctx = ctx;
+	rc = parse_list(&lx);
+	addr_list_free(&seen);
+	return rc;
 }

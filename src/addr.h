@@ -12,6 +12,12 @@
  * elements (",,").  Duplicates (case-insensitive) are not added twice.
  * A syntax error returns -1 with EX_DATAERR and a message naming what is
  * wrong ("unbalanced '<'", "unterminated quoted string", ...).
+ *
+ * addr_list_walk(): the same parse (same errors), calling fn once per
+ * mailbox in order (duplicates too), with where its parts are in the
+ * value, for rewriting a field in place (hdr's local mail): offsets into
+ * value, a span [x0, x1) empty when x0 == x1.  fn returning -1 stops the
+ * walk with its error.
  */
 #ifndef SMTPS_ADDR_H
 #define SMTPS_ADDR_H
@@ -25,6 +31,19 @@ struct addr_list {
 };
 
 int	addr_list_parse(const char *value, size_t len, struct addr_list *,
+	    struct err *);
+
+struct addr_mbox {
+	const char	*addr;	/* the addr-spec, canonical (valid in fn) */
+	size_t		 m0, m1; /* the mailbox: display name to '>', or the
+				   addr-spec alone */
+	size_t		 d0, d1; /* the display name (raw words) */
+	size_t		 a0, a1; /* the addr-spec as written */
+	size_t		 c0, c1; /* white space and comments after it */
+};
+typedef int (*addr_walk_fn)(void *ctx, const struct addr_mbox *,
+    struct err *);
+int	addr_list_walk(const char *value, size_t len, addr_walk_fn, void *ctx,
 	    struct err *);
 /* append one address unless already present (case-insensitive) */
 void	addr_list_add(struct addr_list *, const char *addr);

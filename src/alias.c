@@ -3,6 +3,7 @@
  * alias.c - PURE aliases file parser and recursive recipient expansion.
  * The contract is in alias.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -218,6 +219,7 @@ alias_free(struct alias_tab *t)
 struct xp {
 	const struct alias_tab	*tab;
 	const char		*domain;
+	const char		*admin;
 	struct addr_list	*out;
 	const char		*chain[2 * LIMIT_ALIAS_DEPTH + 2];
 	size_t			 nchain;
@@ -240,11 +242,14 @@ emit(struct xp *x, const char *addr, struct err *e)
 {
 	char q[LIMIT_ADDR + 1], chk[LIMIT_ADDR + 1];
 
-	if (path_domain(addr) == NULL) {
-		if (x->domain == NULL || x->domain[0] == '\0')
+	if (path_domain(addr) == NULL && (x->domain == NULL ||
+	    x->domain[0] == '\0')) {
+		if (x->admin == NULL || x->admin[0] == '\0')
 			return err_set(e, EX_USAGE, "recipient '%s' has no "
-			    "domain: set maildomain in the account or give a "
-			    "full address", addr);
+			    "domain: set maildomain or admin_address in the "
+			    "account, or give a full address", addr);
+		addr = x->admin;
+	} else if (path_domain(addr) == NULL) {
 		if ((size_t)snprintf(q, sizeof(q), "%s@%s", addr, x->domain)
 		    >= sizeof(q))
 			return err_set(e, EX_USAGE, "recipient '%s@%s' is too "
@@ -289,18 +294,32 @@ expand_one(struct xp *x, const char *addr, int depth, struct err *e)
 }
 
 int
-alias_expand(const struct alias_tab *tab, const struct addr_list *in,
-    const char *domain, struct addr_list *out, struct err *e)
+alias_expand(const struct alias_local *loc, const struct addr_list *in,
+    struct addr_list *out, struct err *e)
 {
 	struct xp x;
 	size_t i;
 
 	memset(&x, 0, sizeof(x));
-	x.tab = tab;
-	x.domain = domain;
+	x.tab = loc->tab;
+	x.domain = loc->domain;
+	x.admin = loc->admin;
 	x.out = out;
 	for (i = 0; i < in->n; i++)
 		if (expand_one(&x, in->v[i], 0, e) == -1)
 			return -1;
 	return 0;
+}
+
+int
+alias_resolve(const struct alias_local *loc, const char *name,
+    struct addr_list *out, struct err *e)
+{
+	char *v[1];
+	struct addr_list in;
+
+	v[0] = (char *)(uintptr_t)name;
+	in.v = v;
+	in.n = 1;
+	return alias_expand(loc, &in, out, e);
 }

@@ -25,12 +25,16 @@
  * entry when there is one.  A name met again inside its own expansion
  * (`root: root, a@b`, or a loop a -> b -> a) is taken literally there, as
  * sendmail does.  Addresses left without a domain ("root") are qualified
- * with `domain` (maildomain, else the envelope sender's domain); when
- * `domain` is NULL or empty that is an error (EX_USAGE), because a bare
- * RCPT TO:<root> would go to whatever the server guesses.  Addresses with a
- * domain are never looked up (aliases only touch the envelope, never the
- * headers).  `tab` may be NULL (no aliases file: qualification only).
+ * with loc->domain (maildomain or the mailname file, aliasfile.h) when it
+ * is set; else they are replaced by loc->admin (admin_address, else the
+ * account's from); with neither, that is an error (EX_USAGE), because a
+ * bare RCPT TO:<root> would go to whatever the server guesses.  Never the
+ * envelope sender's domain: at a provider that is a stranger's mailbox.
+ * Addresses with a domain are never looked up.  loc->tab may be NULL (no
+ * aliases file, or -n: qualification only).
  * Output: appended to *out without duplicates (case-insensitive).
+ * alias_resolve(): the same for one name (the header rewriting of local
+ * mail, hdr.h, uses it for To, Cc and Bcc).
  *
  * Errors: parse -> EX_CONFIG "FILE:LINE: why"; expansion deeper than
  * LIMIT_ALIAS_DEPTH or longer than LIMIT_ALIAS_STEPS lookups -> EX_CONFIG;
@@ -63,8 +67,17 @@ int	alias_parse(const char *buf, size_t len, const char *file,
 	    struct alias_tab *, struct err *);
 /* the entry for name (case-insensitive), or NULL */
 const struct alias *alias_find(const struct alias_tab *, const char *name);
-int	alias_expand(const struct alias_tab *, const struct addr_list *in,
-	    const char *domain, struct addr_list *out, struct err *);
+/* where the bare names of local mail go (alias_expand) */
+struct alias_local {
+	const struct alias_tab	*tab;	/* NULL: no aliases */
+	const char		*domain; /* NULL: none */
+	const char		*admin;	/* NULL: none */
+};
+
+int	alias_expand(const struct alias_local *, const struct addr_list *in,
+	    struct addr_list *out, struct err *);
+int	alias_resolve(const struct alias_local *, const char *name,
+	    struct addr_list *out, struct err *);
 void	alias_free(struct alias_tab *);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * aliasfile.c - the aliases file: loading, recipient expansion, the -bi
- * check (contract: aliasfile.h).
+ * aliasfile.c - the aliases file, the mailname file and the admin address:
+ * where local mail goes (contract: aliasfile.h); the -bi check.
  */
 #include <sys/stat.h>
 
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "alias.h"
@@ -62,26 +63,117 @@ load(const char *path, struct alias_tab *t, struct err *e)
 	return rc;
 }
 
-int
-aliasfile_expand(const struct account *a, const char *from, int use_aliases,
-    struct addr_list *rcpts, struct err *e)
+/* a domain nobody's mail can go to at a provider: one label, localhost,
+   .localdomain, .local */
+static int
+local_only(const char *d)
 {
-	struct alias_tab t, *tp = NULL;
-	struct addr_list out = { NULL, 0 };
-	const char *dom = a->maildomain;
-	int rc;
+	size_t n = strlen(d);
 
-	if (dom == NULL && from != NULL)
-		dom = path_domain(from);
-	if (a->aliases != NULL && use_aliases) {
-		if (load(a->aliases, &t, e) == -1)
-			return -1;
-		tp = &t;
+	return strchr(d, '.') == NULL || strcasecmp(d, "localhost") == 0 ||
+	    (n > 12 && strcasecmp(d + n - 12, ".localdomain") == 0) ||
+	    (n > 6 && strcasecmp(d + n - 6, ".local") == 0);
+}
+
+/* the first line of the mailname file into buf ("" when it is missing) */
+static int
+read_mailname(const char *path, char *buf, size_t sz, struct err *e)
+{
+	char line[LIMIT_DOMAIN + 3], chk[LIMIT_ADDR + 1], q[LIMIT_ADDR + 1];
+	char vis[LIMIT_DOMAIN * 4 + 1];
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return err_set(e, EX_CONFIG, "mailname file %s: %s", path,
+		    strerror(errno));
 	}
-	rc = alias_expand(tp, rcpts, dom, &out, e);
-	if (tp != NULL)
-		alias_free(tp);
-	if (rc == -1) {
+	while (n < sizeof(line) - 1 &&
+	    (r = read(fd, line + n, sizeof(line) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	for (n = strlen(line); n > 0 && (line[n - 1] == ' ' ||
+	    line[n - 1] == '\t'); n--)
+		line[n - 1] = '\0';
+	if (line[0] == '\0')
+		return 0;
+	err_visible(vis, sizeof(vis), line, strlen(line));
+	if ((size_t)snprintf(q, sizeof(q), "postmaster@%s", line) >=
+	    sizeof(q) || strlen(line) > LIMIT_DOMAIN ||
+	    path_check(q, strlen(q), 0, chk, sizeof(chk), e) == -1)
+		return err_set(e, EX_CONFIG, "mailname file %s: '%s' is not "
+		    "a domain name", path, vis);
+	if (local_only(line)) {
+		diag_info("mailname file %s: '%s' is no mail domain; not "
+		    "used", path, vis);
+		return 0;
+	}
+	strlcpy(buf, line, sz);
+	return 0;
+}
+
+/* admin_address, else the account's from when it is a full address */
+static void
+admin_of(const struct account *a, char *buf, size_t sz)
+{
+	char chk[LIMIT_ADDR + 1];
+	struct err e;
+	const char *s = a->admin_address ? a->admin_address : a->from;
+
+	buf[0] = '\0';
+	err_clear(&e);
+	if (s == NULL || strpbrk(s, "?*[") != NULL ||
+	    path_check(s, strlen(s), 0, chk, sizeof(chk), &e) == -1 ||
+	    path_domain(chk) == NULL)
+		return;
+	strlcpy(buf, chk, sz);
+}
+
+int
+aliasfile_local_load(const struct account *a, int use_aliases,
+    struct aliasfile_local *l, struct err *e)
+{
+	memset(l, 0, sizeof(*l));
+	if (a->maildomain != NULL)
+		strlcpy(l->domain, a->maildomain, sizeof(l->domain));
+	else if (a->mailname_file != NULL &&
+	    strcmp(a->mailname_file, "off") != 0 &&
+	    read_mailname(a->mailname_file, l->domain, sizeof(l->domain),
+	    e) == -1)
+		return -1;
+	admin_of(a, l->admin, sizeof(l->admin));
+	if (a->aliases != NULL && use_aliases) {
+		if (load(a->aliases, &l->tab, e) == -1)
+			return -1;
+		l->have_tab = 1;
+	}
+	l->loc.tab = l->have_tab ? &l->tab : NULL;
+	l->loc.domain = l->domain[0] ? l->domain : NULL;
+	l->loc.admin = l->admin[0] ? l->admin : NULL;
+	return 0;
+}
+
+void
+aliasfile_local_free(struct aliasfile_local *l)
+{
+	if (l->have_tab)
+		alias_free(&l->tab);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+aliasfile_expand(const struct aliasfile_local *l, struct addr_list *rcpts,
+    struct err *e)
+{
+	struct addr_list out = { NULL, 0 };
+
+	if (alias_expand(&l->loc, rcpts, &out, e) == -1) {
 		addr_list_free(&out);
 		return -1;
 	}
@@ -95,9 +187,11 @@ aliasfile_check(const struct account *a, FILE *fp, struct err *e)
 {
 	struct alias_tab t;
 
-	if (a->aliases == NULL)
-		return err_set(e, EX_CONFIG, "account '%s' has no aliases "
-		    "file (keyword 'aliases')", a->name);
+	if (a->aliases == NULL) {
+		diag_info("account '%s' has no aliases file (keyword "
+		    "'aliases'): nothing to rebuild", a->name);
+		return 0;
+	}
 	if (load(a->aliases, &t, e) == -1)
 		return -1;
 	fprintf(fp, "%s: %zu aliases\n", a->aliases, t.n);

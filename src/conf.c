@@ -120,6 +120,8 @@ static const struct kw kwtab[] = {
 	F(K_SUBMIT_ALLOW, S_STR, 1, submit_allow, conf_kw_submit),
 	F(K_SUBMIT_RATE, S_STR, 1, submit_rate, conf_kw_submit),
 	F(K_SUBMIT_RECEIVED, S_INT, 0, submit_received, conf_kw_bool),
+	F(K_ADMIN_ADDRESS, S_STR, 0, admin_address, conf_kw_str),
+	F(K_MAILNAME_FILE, S_STR, 0, mailname_file, conf_kw_path),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),
 	X("set_to_header", conf_kw_noop),

@@ -32,7 +32,8 @@
  * code, client_credentials), oauth2_*_url (https URLs, url.h),
  * oauth2_tenant (letters, digits, '.', '-'), oauth2_redirect_port
  * (1-65535), oauth2_token_file and oauth2_trust_file (file names;
- * oauth2_trust_file system = NULL).
+ * oauth2_trust_file system = NULL), admin_address (stored as written;
+ * account.c checks it), mailname_file (a file name or off).
  * Semantic checks (host present, ...) are account.c's.
  */
 #ifndef SMTPS_CONF_H
@@ -62,6 +63,7 @@ enum conf_key {
 	K_OAUTH2_GRANT, K_OAUTH2_TOKEN_FILE, K_OAUTH2_TRUST_FILE,
 	K_OAUTH2_REDIRECT_PORT,
 	K_SUBMIT_ALLOW, K_SUBMIT_RATE, K_SUBMIT_RECEIVED,
+	K_ADMIN_ADDRESS, K_MAILNAME_FILE,
 	K__COUNT
 };
 
@@ -153,6 +155,10 @@ struct account {
 	char	*submit_rate;		/* "N/DURATION" or "off"; NULL:
 					   the default */
 	int	 submit_received;	/* 0/1: add the Received: uid line */
+	/* local mail (smtps only; aliasfile.h says what they mean) */
+	char	*admin_address;		/* bare names without alias or
+					   domain; NULL: the account's from */
+	char	*mailname_file;		/* /etc/mailname (default), "off" */
 	struct conf_keys set;		/* keywords given explicitly */
 	const char *file;		/* config file name (not owned) */
 	int	 line;			/* line of the `account` keyword */

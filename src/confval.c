@@ -82,7 +82,8 @@ conf_kw_name(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	return 0;
 }
 
-/* file names: ~/ expanded; also `tls_trust_file system`, `dead_letter off` */
+/* file names: ~/ expanded; also `tls_trust_file system`, `dead_letter off`,
+   `mailname_file off` */
 int
 conf_kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
 {
@@ -92,7 +93,8 @@ conf_kw_path(struct ps *p, const struct kw *k, struct account *a, const char *v)
 	    strcmp(v, "system") == 0)
 		v = NULL;
 	if (v == NULL || v[0] != '~' ||
-	    (k->key == K_DEAD_LETTER && strcmp(v, "off") == 0)) {
+	    ((k->key == K_DEAD_LETTER || k->key == K_MAILNAME_FILE) &&
+	    strcmp(v, "off") == 0)) {
 		conf_set_str(a, k, v);
 		return 0;
 	}

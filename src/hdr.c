@@ -30,11 +30,12 @@
 #include <strings.h>
 
 #include "hdr.h"
+#include "hdr_int.h"
 #include "limit.h"
 #include "path.h"
 
 /* RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters */
-#define LINE_SOFT	78
+#define LINE_SOFT	HDR_LINE_SOFT
 /* RFC 2047: bytes of text per encoded word so that it stays within 75 */
 #define EW_CHUNK	45
 #define SHOW_MAX	(LIMIT_ERR_MSG / 4)
@@ -66,8 +67,8 @@ hdr_buf_add(struct hdr_buf *b, const char *p, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void
-buf_str(struct hdr_buf *b, const char *s)
+void
+hdr_buf_str(struct hdr_buf *b, const char *s)
 {
 	hdr_buf_add(b, s, strlen(s));
 }
@@ -296,11 +297,11 @@ add_msgid(struct hdr_buf *out, const struct hdr_policy *pol, struct err *e)
 		return err_set(e, EX_SOFTWARE, "cannot write a Message-ID "
 		    "from '%s' and domain '%s'", vis, vis2);
 	}
-	buf_str(out, "Message-ID: <");
-	buf_str(out, pol->unique);
-	buf_str(out, "@");
-	buf_str(out, pol->msgid_domain);
-	buf_str(out, ">\r\n");
+	hdr_buf_str(out, "Message-ID: <");
+	hdr_buf_str(out, pol->unique);
+	hdr_buf_str(out, "@");
+	hdr_buf_str(out, pol->msgid_domain);
+	hdr_buf_str(out, ">\r\n");
 	return 0;
 }
 
@@ -385,7 +386,7 @@ put_encoded_word(struct hdr_buf *w, const unsigned char *s, size_t n)
 	char q[4];
 	size_t i;
 
-	buf_str(w, "=?UTF-8?B?");
+	hdr_buf_str(w, "=?UTF-8?B?");
 	for (i = 0; i < n; i += 3) {
 		unsigned long v = (unsigned long)s[i] << 16;
 
@@ -399,7 +400,7 @@ put_encoded_word(struct hdr_buf *w, const unsigned char *s, size_t n)
 		q[3] = i + 2 < n ? b64[v & 63] : '=';
 		hdr_buf_add(w, q, sizeof(q));
 	}
-	buf_str(w, "?=");
+	hdr_buf_str(w, "?=");
 }
 
 /*
@@ -416,13 +417,13 @@ name_words(struct hdr_buf *w, const char *s, size_t n, enum name_form form)
 		return;
 	}
 	if (form == NAME_QUOTED) {
-		buf_str(w, "\"");
+		hdr_buf_str(w, "\"");
 		for (i = 0; i < n; i++) {
 			if (s[i] == '"' || s[i] == '\\')
-				buf_str(w, "\\");
+				hdr_buf_str(w, "\\");
 			hdr_buf_add(w, s + i, 1);
 		}
-		buf_str(w, "\"");
+		hdr_buf_str(w, "\"");
 		return;
 	}
 	for (start = i = 0; i < n; i += k) {
@@ -430,7 +431,7 @@ name_words(struct hdr_buf *w, const char *s, size_t n, enum name_form form)
 		if (i + k - start > EW_CHUNK) {
 			put_encoded_word(w, (const unsigned char *)s + start,
 			    i - start);
-			buf_str(w, " ");
+			hdr_buf_str(w, " ");
 			start = i;
 		}
 	}
@@ -452,7 +453,7 @@ put_folded(struct hdr_buf *out, const char *s, size_t n, size_t col)
 		for (; j < n && s[j] != ' '; j++)
 			;
 		if (i > 0 && col + (j - i) > LINE_SOFT) {
-			buf_str(out, "\r\n");
+			hdr_buf_str(out, "\r\n");
 			col = 0;
 		}
 		hdr_buf_add(out, s + i, j - i);
@@ -461,14 +462,49 @@ put_folded(struct hdr_buf *out, const char *s, size_t n, size_t col)
 	}
 }
 
+/*
+ * "From: name <addr>" (or "From: addr" without a name), CRLF, folded; addr
+ * already checked.  An unusable name (control characters, not UTF-8) ->
+ * EX_USAGE and nothing written.
+ */
+int
+hdr_put_from(struct hdr_buf *out, const char *addr, const char *s, size_t n,
+    struct err *e)
+{
+	struct hdr_buf w = { NULL, 0, 0 };
+	enum name_form form = NAME_PLAIN;
+
+	while (n > 0 && s[0] == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n > 0 && name_form(s, n, &form, e) == -1)
+		return -1;
+	hdr_buf_str(out, "From:");
+	if (n == 0) {
+		hdr_buf_str(out, " ");
+		hdr_buf_str(out, addr);
+		hdr_buf_str(out, "\r\n");
+		return 0;
+	}
+	hdr_buf_str(&w, " ");
+	name_words(&w, s, n, form);
+	hdr_buf_str(&w, " <");
+	hdr_buf_str(&w, addr);
+	hdr_buf_str(&w, ">");
+	put_folded(out, w.p, w.len, sizeof("From:") - 1);
+	hdr_buf_str(out, "\r\n");
+	hdr_buf_free(&w);
+	return 0;
+}
+
 static int
 add_from(struct hdr_buf *out, const struct hdr_policy *pol, struct err *e)
 {
 	char addr[LIMIT_ADDR + 1];
-	struct hdr_buf w = { NULL, 0, 0 };
 	const char *s = pol->fullname ? pol->fullname : "";
-	size_t n = strlen(s);
-	enum name_form form = NAME_PLAIN;
 
 	if (pol->from == NULL || pol->from[0] == '\0' ||
 	    strcmp(pol->from, "<>") == 0)
@@ -476,30 +512,7 @@ add_from(struct hdr_buf *out, const struct hdr_policy *pol, struct err *e)
 	if (path_check(pol->from, strlen(pol->from), 0, addr,
 	    sizeof(addr), e) == -1)
 		return err_prefix(e, "From header");
-	while (n > 0 && s[0] == ' ') {
-		s++;
-		n--;
-	}
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	buf_str(out, "From:");
-	if (n == 0) {
-		buf_str(out, " ");
-		buf_str(out, addr);
-		buf_str(out, "\r\n");
-		return 0;
-	}
-	if (name_form(s, n, &form, e) == -1)
-		return -1;
-	buf_str(&w, " ");
-	name_words(&w, s, n, form);
-	buf_str(&w, " <");
-	buf_str(&w, addr);
-	buf_str(&w, ">");
-	put_folded(out, w.p, w.len, sizeof("From:") - 1);
-	buf_str(out, "\r\n");
-	hdr_buf_free(&w);
-	return 0;
+	return hdr_put_from(out, addr, s, strlen(s), e);
 }
 
 /* ---- rewrite ----------------------------------------------------------- */
@@ -553,6 +566,38 @@ rcpt_field(const struct field *f, int resent)
 	return name_is(f, "To") || name_is(f, "Cc") || name_is(f, "Bcc");
 }
 
+/*
+ * Local mail (hdr.h): an address field with bare names rewritten; 1 when
+ * the field was written here.  Never an error: a field that does not parse
+ * or a name that resolves nowhere is left as written (-t reports the one,
+ * the envelope's expansion the other).
+ */
+static int
+local_field(const struct field *f, const struct hdr_policy *pol,
+    struct hdr_buf *out)
+{
+	static const char *const lists[] = { "To", "Cc", "Bcc", "Resent-To",
+	    "Resent-Cc", "Resent-Bcc" };
+	const char *v = f->p + f->colon + 1;
+	size_t i, vlen = f->len - f->colon - 1;
+	struct err e;
+	int done = 0;
+
+	err_clear(&e);
+	if (name_is(f, "From")) {
+		if (pol->set_from != HDR_AUTO || pol->from == NULL ||
+		    pol->from[0] == '\0' || strcmp(pol->from, "<>") == 0)
+			return 0;
+		(void)hdr_local_from(v, vlen, pol->from, out, &done, &e);
+		return done;
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (name_is(f, lists[i]))
+			(void)hdr_local_rcpts(f->p, f->namelen, v, vlen,
+			    pol->local, out, &done, &e);
+	return done;
+}
+
 /* one field: check it, collect recipients, copy it unless it is Bcc */
 static int
 rewrite_field(const struct field *f, const struct hdr_policy *pol,
@@ -576,11 +621,13 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	    name_is(f, "To") || name_is(f, "Cc"))) ||
 	    (pol->set_from == HDR_ON && name_is(f, "From")))
 		return 0;
+	if (pol->local != NULL && local_field(f, pol, out))
+		return 0;
 	/* "Name :" is written "Name:" (RFC 5322 4: obsolete syntax is
 	   read, never generated) */
 	hdr_buf_add(out, f->p, f->namelen);
 	hdr_buf_add(out, f->p + f->colon, f->len - f->colon);
-	buf_str(out, "\r\n");
+	hdr_buf_str(out, "\r\n");
 	return 0;
 }
 
@@ -593,7 +640,7 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 	int date = 0, msgid = 0, from = 0, resent = is_resent(block, len);
 
 	if (pol->trace != NULL)
-		buf_str(out, pol->trace);
+		hdr_buf_str(out, pol->trace);
 	while (pos < len) {
 		field_at(block, len, pos, &f);
 		if (rewrite_field(&f, pol, resent, out, rcpts, e) == -1)
@@ -606,7 +653,7 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 	if (pol->set_from == HDR_ON)
 		from = 0;			/* the old one was dropped */
 	if (pol->undisclosed)
-		buf_str(out, "To: undisclosed-recipients:;\r\n");
+		hdr_buf_str(out, "To: undisclosed-recipients:;\r\n");
 	if (!date && pol->set_date != HDR_OFF &&
 	    add_date(out, pol->now, pol->tzoff_min, e) == -1)
 		return -1;

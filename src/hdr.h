@@ -28,8 +28,30 @@
  * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
  * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To:
  * undisclosed-recipients:;" added after the
- * other fields; -t still reads them first).  policy->trace, when set, is
- * output before every other field, as given.
+ * other fields; -t still reads them first).
+ * Local mail (policy->local set: where bare names go, alias.h): in To,
+ * Cc, Bcc (when kept) and their Resent- forms, a mailbox whose address has
+ * no domain ("root", "Admin <root>") gets the address(es) alias_resolve()
+ * gives it, in place: its display name and comments are kept; when an
+ * alias gives more than one address the others follow it, each after
+ * ", ".  With set_from auto, a From field whose mailbox has no domain
+ * ("root (Cron Daemon)", "Cron Daemon <root>") is replaced by ONE mailbox:
+ * the envelope sender (policy->from; the provider accepts it) with the
+ * display name "NAME (local)", NAME being the display name or else the
+ * first comment ("Cron Daemon (root)"), or just "local" when there is
+ * neither; a name that is not valid UTF-8 or longer than LIMIT_ADDR is
+ * dropped (local only, or no name at all when the local part is not UTF-8
+ * either).  With
+ * set_from on the From is replaced anyway (msmtp's rule), with off it is
+ * left as written; with a null sender no From is touched.  Fields with
+ * qualified addresses only are copied byte for byte, and so is a field
+ * that does not parse or holds a name that resolves nowhere: the local
+ * rewriting is never an error (-t or the envelope's expansion reports
+ * it).  Rewritten fields are
+ * folded before a mailbox that would pass column 78.  -t reads the
+ * recipients from the fields as written (the envelope expands them, again
+ * through alias.h).
+ * policy->trace, when set, is output before every other field, as given.
  * Under -t, recipients come from "To", "Cc" and "Bcc"; in a resent
  * message (one with a Resent-Date, -From, -Sender, -To, -Cc, -Bcc,
  * -Message-ID or -Reply-To field) from "Resent-To", "Resent-Cc" and
@@ -55,6 +77,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "addr.h"
+#include "alias.h"
 #include "err.h"
 
 struct hdr_buf {
@@ -81,6 +104,8 @@ struct hdr_policy {
 	const char	*trace;		/* NULL, or complete CRLF field lines
 					   put first (the submission
 					   service's Received:) */
+	/* local mail: where bare names go; NULL: fields are not touched */
+	const struct alias_local *local;
 };
 enum { HDR_AUTO = 0, HDR_ON = 1, HDR_OFF = 2 };
 

@@ -94,6 +94,16 @@ check_sender(struct run *r, struct err *e)
 	    r->o.from : r->a.from;
 	const char *p;
 
+	/* local mail: -f root (a daemon's) is no address a server takes */
+	if (f != NULL && f == r->o.from && *f != '\0' && strcmp(f, "<>") &&
+	    path_domain(f) == NULL && r->a.from != NULL &&
+	    strpbrk(r->a.from, "?*[") == NULL &&
+	    path_domain(r->a.from) != NULL) {
+		diag_info("-f %s has no domain: the sender is %s", f,
+		    r->a.from);
+		f = r->a.from;
+	}
+
 	if (f != NULL && f == r->a.from && strpbrk(f, "?*[") != NULL)
 		return err_set(e, EX_CONFIG, "the 'from' of account '%s' is a "
 		    "pattern (%s): give the envelope sender with -f", r->a.name,
@@ -165,6 +175,9 @@ spool_message(struct run *r, struct err *e)
 	const char *dom;
 	time_t now = time(NULL);
 	size_t nargs = r->rcpts.n;
+	struct aliasfile_local loc;
+	struct err le;
+	int rc, lrc;
 
 	dom = r->a.domain ? r->a.domain : path_domain(r->from);
 	if (dom != NULL)
@@ -189,14 +202,24 @@ spool_message(struct run *r, struct err *e)
 	pol.keep_bcc = !r->a.remove_bcc_headers;
 	pol.undisclosed = r->a.undisclosed_recipients;
 	pol.trace = submit_trace(&r->o, &r->a, r->trace, sizeof(r->trace));
-	if (queue_spool_create(r->a.queue_dir, &r->sp, e) == -1 ||
-	    msg_read(r->infd, &pol, &r->sp, &r->rcpts, e) == -1)
-		return -1;
-	r->spooled = 1;
-	if (check_hdr_rcpts(r, nargs, e) == -1)
-		return -1;
+	/* a broken aliases or mailname file: the message is still read and
+	   kept (dead.letter), the error reported */
+	err_clear(&le);
+	lrc = aliasfile_local_load(&r->a, !r->o.no_aliases, &loc, &le);
+	pol.local = lrc == 0 ? &loc.loc : NULL;
+	rc = queue_spool_create(r->a.queue_dir, &r->sp, e);
+	if (rc == 0 && (rc = msg_read(r->infd, &pol, &r->sp, &r->rcpts,
+	    e)) == 0)
+		r->spooled = 1;
+	if (rc == 0 && lrc == -1) {
+		*e = le;
+		rc = -1;
+	}
 	/* aliases, then bare names qualified: never RCPT TO:<root> */
-	return aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts, e);
+	if (rc == 0 && (rc = check_hdr_rcpts(r, nargs, e)) == 0)
+		rc = aliasfile_expand(&loc, &r->rcpts, e);
+	aliasfile_local_free(&loc);
+	return rc;
 }
 
 /* make the spooled message a queue entry, before any network byte */
@@ -469,10 +492,28 @@ run_verify(struct run *r, struct err *e)
 	return worst;
 }
 
+/* the recipients after aliases, qualified (aliasfile.h) */
+static int
+expand_rcpts(struct run *r, struct err *e)
+{
+	struct aliasfile_local loc;
+	int rc;
+
+	if (aliasfile_local_load(&r->a, !r->o.no_aliases, &loc, e) == -1)
+		return -1;
+	rc = aliasfile_expand(&loc, &r->rcpts, e);
+	aliasfile_local_free(&loc);
+	return rc;
+}
+
 /* -bi/newaliases, -P/--pretend, -S/--serverinfo: look, send nothing */
 static int
 run_info(struct run *r, struct err *e)
 {
+	if (r->o.mode == MODE_ALIASES && account_conf_missing(&r->o)) {
+		diag_info("no configuration file: no aliases file to rebuild");
+		return 0;
+	}
 	if (acctready_load(&r->o, &r->a, e) == -1)
 		return -1;
 	if (r->o.mode == MODE_ALIASES)
@@ -488,8 +529,7 @@ run_info(struct run *r, struct err *e)
 		return 0;
 	}
 	if (check_sender(r, e) == -1 || add_arg_rcpts(r, e) == -1 ||
-	    aliasfile_expand(&r->a, r->from, !r->o.no_aliases, &r->rcpts,
-	    e) == -1)
+	    expand_rcpts(r, e) == -1)
 		return -1;
 	if (r->o.mode == MODE_VERIFY)
 		return run_verify(r, e);

@@ -72,7 +72,17 @@ DECISIONS = {
           "block and the body, as in Postfix and sendmail (Python reads a "
           "bare CR and a CRLF: two, so an empty line, the end of the header "
           "block, where there is none)",
+    "D10": "local mail: a bare name in To/Cc/Bcc goes where the envelope "
+           "sends it (here: no aliases, no domain, mailname_file off: the "
+           "admin address, the account's from); a From whose address is a "
+           "bare name is the account's from with the name kept: 'root (Cron "
+           "Daemon)' -> '\"Cron Daemon (root)\" <alice@example.org>'",
 }
+
+# D10: the bare-name fields the corpus makes (cron's), as smtps writes them
+LOCAL = {("from", b"root (Cron Daemon)"):
+         b'"Cron Daemon (root)" <alice@example.org>',
+         ("to", b"root"): b"alice@example.org"}
 
 FIELD_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)([ \t]*):")
 LINE_RE = re.compile(rb"([^\r\n]*)(\r\r\n|\r\n|\r|\n|$)")     # D9 first
@@ -451,6 +461,10 @@ def expect(inp, args, used):
     names = [n.lower() for n, _ in fields]
     kept = [(n, v) for n, v in fields
             if n.lower() not in ("bcc", "resent-bcc")]
+    local = [(n, LOCAL.get((n.lower(), v), v)) for n, v in kept]
+    if local != kept:
+        used.add("D10")
+        kept = local
     if len(kept) != len(fields):
         used.add("D5")
     added = [n for n in ("Date", "Message-ID", "From")
@@ -534,6 +548,7 @@ class Lane:
             f.write("defaults\nqueue off\ntimeout 10\ndomain client.example\n"
                     "dead_letter %s/dead.letter\n\naccount t\nhost 127.0.0.1\n"
                     "port %s\nfrom alice@example.org\ntls off\n"
+                    "mailname_file off\n"
                     "account default : t\n" % (self.dir,
                                                open(port).read().strip()))
         os.chmod(self.cfg, 0o600)

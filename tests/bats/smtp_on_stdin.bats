@@ -89,7 +89,7 @@ Subject: two
 QUIT
 EOF
 	stop_server
-	server_and_config plain <<EOF
+	server_and_config plain "maildomain corp.example" <<EOF
 $(sc_plain)
 connections 2
 EOF
@@ -97,7 +97,7 @@ EOF
 	assert_status 0
 	[ "$(replies | grep -c '^250 2.0.0 Ok: delivered$')" -eq 2 ] ||
 		fail "expected two deliveries: $(replies)"
-	grep -q '^RCPT TO:<root@example.org>' "$SRV/msg.1.env" ||
+	grep -q '^RCPT TO:<root@corp.example>' "$SRV/msg.1.env" ||
 		fail "root not qualified: $(cat "$SRV/msg.1.env")"
 	grep -q '^Subject: two' "$SRV/msg.2" || fail "second message lost"
 }

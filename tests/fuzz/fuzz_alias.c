@@ -42,11 +42,13 @@ static void
 expand(const struct alias_tab *t, const char *name)
 {
 	struct addr_list in = { NULL, 0 }, out = { NULL, 0 };
+	struct alias_local loc = { NULL, "fuzz.example", NULL };
 	struct err e;
 
+	loc.tab = t;
 	addr_list_add(&in, name);
 	err_clear(&e);
-	if (alias_expand(t, &in, "fuzz.example", &out, &e) == -1) {
+	if (alias_expand(&loc, &in, &out, &e) == -1) {
 		if ((e.code != EX_CONFIG && e.code != EX_USAGE) ||
 		    strpbrk(e.msg, "\r\n") != NULL)
 			abort();

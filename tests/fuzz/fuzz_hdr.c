@@ -15,6 +15,10 @@
  *    colon (obsolete syntax is read, not generated), and every recipient
  *    passes path_check; on
  *    failure EX_DATAERR with a message naming a header;
+ *  - the same with local mail (an aliases table, an admin address, a
+ *    domain or none): the output also passes those checks, and read again
+ *    with -t (when that succeeds) it has no recipient without a domain
+ *    (every bare name in To/Cc/Bcc was rewritten);
  *  - a -F name taken from the input: refused with EX_USAGE or written so
  *    that the header block stays valid and no folded line passes column 78
  *    except the one holding the address.
@@ -86,8 +90,30 @@ check_out(const struct hdr_buf *o, const struct addr_list *l)
 			abort();
 }
 
+/* the rewritten block read again with -t: every recipient has a domain */
 static void
-rewrite(const char *d, size_t n)
+check_local(const struct hdr_buf *o)
+{
+	struct hdr_policy pol;
+	struct hdr_buf again = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	size_t i;
+
+	policy(&pol);
+	err_clear(&e);
+	/* it may fail: with Resent-Bcc gone, -t reads To/Cc, which the
+	   first -t did not check (and the rewriting leaves as written) */
+	if (hdr_rewrite(o->p, o->len, &pol, &again, &l, &e) == 0)
+		for (i = 0; i < l.n; i++)
+			if (path_domain(l.v[i]) == NULL)
+				abort();
+	hdr_buf_free(&again);
+	addr_list_free(&l);
+}
+
+static void
+rewrite_with(const char *d, size_t n, const struct alias_local *loc)
 {
 	struct hdr_policy pol;
 	struct hdr_buf out = { NULL, 0, 0 };
@@ -95,14 +121,39 @@ rewrite(const char *d, size_t n)
 	struct err e;
 
 	policy(&pol);
+	pol.local = loc;
 	err_clear(&e);
-	if (hdr_rewrite(d, n, &pol, &out, &l, &e) == 0)
+	if (hdr_rewrite(d, n, &pol, &out, &l, &e) == 0) {
 		check_out(&out, &l);
-	else if (e.code != EX_DATAERR || strpbrk(e.msg, "\r\n") != NULL ||
+		if (loc != NULL)
+			check_local(&out);
+	} else if (e.code != EX_DATAERR || strpbrk(e.msg, "\r\n") != NULL ||
 	    (strstr(e.msg, "header") == NULL))
 		abort();
 	hdr_buf_free(&out);
 	addr_list_free(&l);
+}
+
+static void
+rewrite(const char *d, size_t n)
+{
+	static const char aliases[] = "root: ops@example.net, staff\n"
+	    "staff: a@example.net, b\nself: self, s@example.net\n";
+	static struct alias_tab tab;
+	static int parsed;
+	struct alias_local loc = { NULL, NULL, "admin@example.org" };
+	struct err e;
+
+	if (!parsed) {
+		if (alias_parse(aliases, sizeof(aliases) - 1, "fuzz", &tab,
+		    &e) == -1)
+			abort();
+		parsed = 1;
+	}
+	rewrite_with(d, n, NULL);
+	loc.tab = &tab;
+	loc.domain = n > 0 && (d[0] & 1) ? "d.example" : NULL;
+	rewrite_with(d, n, &loc);
 }
 
 static void

@@ -306,6 +306,81 @@ dump_list(const char *in, size_t len, FILE *f)
 	addr_list_free(&l);
 }
 
+/* ---- addr_list_walk: the parts of each mailbox ------------------------ */
+
+struct wcase {
+	const char	*in;
+	const char	*want;	/* per mailbox "addr|m|d|a|c;", the spans'
+				   text; NULL: error */
+};
+
+static const struct wcase wcases[] = {
+	{ "root", "root|root||root|;" },
+	{ " root (Cron Daemon)", "root|root||root| (Cron Daemon);" },
+	{ "Cron Daemon <root>", "root|Cron Daemon <root>|Cron Daemon|root|;" },
+	{ "\"A, B\" <a@b.example> (x), c@d.example",
+	  "a@b.example|\"A, B\" <a@b.example>|\"A, B\"|a@b.example| (x);"
+	  "c@d.example|c@d.example||c@d.example|;" },
+	{ "team: x, x;", "x|x||x|;x|x||x|;" },
+	{ "<@r.example:u@v.example>",
+	  "u@v.example|<@r.example:u@v.example>||u@v.example|;" },
+	{ "a <b", NULL },
+};
+
+struct wout {
+	const char	*v;
+	char		 out[512];
+};
+
+static int
+walk_fn(void *ctx, const struct addr_mbox *m, struct err *e)
+{
+	struct wout *w = ctx;
+	const char *v = w->v;
+	size_t n = strlen(w->out);
+
+	(void)e;
+	snprintf(w->out + n, sizeof(w->out) - n, "%s|%.*s|%.*s|%.*s|%.*s;",
+	    m->addr, (int)(m->m1 - m->m0), v + m->m0,
+	    (int)(m->d1 - m->d0), v + m->d0, (int)(m->a1 - m->a0), v + m->a0,
+	    (int)(m->c1 - m->c0), v + m->c0);
+	return 0;
+}
+
+static int
+stop_fn(void *ctx, const struct addr_mbox *m, struct err *e)
+{
+	(void)ctx;
+	(void)m;
+	return err_set(e, EX_USAGE, "stopped");
+}
+
+static void
+test_walk(void)
+{
+	struct wout w;
+	struct err e;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(wcases) / sizeof(wcases[0]); i++) {
+		memset(&w, 0, sizeof(w));
+		w.v = wcases[i].in;
+		err_clear(&e);
+		rc = addr_list_walk(w.v, strlen(w.v), walk_fn, &w, &e);
+		if (wcases[i].want == NULL) {
+			T_OK(rc == -1 && e.code == EX_DATAERR, "walk [%s] "
+			    "must fail", wcases[i].in);
+			continue;
+		}
+		T_OK(rc == 0, "walk [%s]: %s", wcases[i].in, e.msg);
+		T_EQ_STR(w.out, wcases[i].want);
+	}
+	err_clear(&e);
+	T_EQ_INT(addr_list_walk("a@b.example", 11, stop_fn, NULL, &e), -1);
+	T_EQ_STR(e.msg, "stopped");
+}
+
 int
 main(void)
 {
@@ -315,6 +390,7 @@ main(void)
 		test_list_case(&lcases[i]);
 	test_limits();
 	test_list_api();
+	test_walk();
 	t_golden("tests/unit/data/addr", dump_list);
 	return t_done("t_addr");
 }

@@ -71,44 +71,56 @@ struct xcase {
 	const char	*want[MAXW];
 	const char	*err;
 	int		 with_default;
+	const char	*admin;		/* admin_address (or from) */
 };
 
 static const struct xcase xcases[] = {
-	{ { "bob@example.net" }, "d.example", { "bob@example.net" }, NULL, 0 },
+	{ { "bob@example.net" }, "d.example", { "bob@example.net" }, NULL, 0, NULL },
 	/* full addresses are never looked up, even if the local part is */
-	{ { "root@example.net" }, NULL, { "root@example.net" }, NULL, 0 },
+	{ { "root@example.net" }, NULL, { "root@example.net" }, NULL, 0, NULL },
 	{ { "root" }, NULL, { "alice@example.org", "ops@example.org" },
-	  NULL, 0 },
+	  NULL, 0, NULL },
 	{ { "ROOT" }, NULL, { "alice@example.org", "ops@example.org" },
-	  NULL, 0 },
-	{ { "mixed" }, NULL, { "m@example.org" }, NULL, 0 },
+	  NULL, 0, NULL },
+	{ { "mixed" }, NULL, { "m@example.org" }, NULL, 0, NULL },
 	/* recursion, duplicates once */
 	{ { "team", "root" }, "d.example",
 	  { "alice@example.org", "ops@example.org", "bob@d.example" },
-	  NULL, 0 },
+	  NULL, 0, NULL },
 	/* self reference and loops: literal, qualified */
 	{ { "self" }, "d.example", { "self@d.example", "s@example.org" },
-	  NULL, 0 },
+	  NULL, 0, NULL },
 	{ { "loopa" }, "d.example", { "loopa@d.example", "lb@example.org" },
-	  NULL, 0 },
+	  NULL, 0, NULL },
 	/* unknown bare name: qualified, or an error without a domain */
-	{ { "carol" }, "d.example", { "carol@d.example" }, NULL, 0 },
+	{ { "carol" }, "d.example", { "carol@d.example" }, NULL, 0, NULL },
 	{ { "carol" }, NULL, { NULL },
-	  "recipient 'carol' has no domain: set maildomain in the account or "
-	  "give a full address", 0 },
+	  "recipient 'carol' has no domain: set maildomain or admin_address "
+	  "in the account, or give a full address", 0, NULL },
 	{ { "carol" }, "", { NULL },
-	  "recipient 'carol' has no domain: set maildomain in the account or "
-	  "give a full address", 0 },
+	  "recipient 'carol' has no domain: set maildomain or admin_address "
+	  "in the account, or give a full address", 0, NULL },
+	/* no domain: the admin address takes every bare name left, once */
+	{ { "carol", "www-data" }, NULL, { "adm@example.org" }, NULL, 0,
+	  "adm@example.org" },
+	{ { "carol", "root" }, "", { "adm@example.org", "alice@example.org",
+	    "ops@example.org" }, NULL, 0, "adm@example.org" },
+	/* an alias still wins, a domain still qualifies (never the admin) */
+	{ { "mixed", "carol" }, "d.example", { "m@example.org",
+	    "carol@d.example" }, NULL, 0, "adm@example.org" },
+	/* a self-reference with no domain ends at the admin address */
+	{ { "self" }, NULL, { "adm@example.org", "s@example.org" }, NULL, 0,
+	  "adm@example.org" },
 	{ { "carol" }, "bad domain", { NULL },
-	  "recipient 'carol' qualified with 'bad domain': ", 0 },
+	  "recipient 'carol' qualified with 'bad domain': ", 0, NULL },
 	/* default: catches every unknown name, once */
-	{ { "carol" }, "d.example", { "catch@example.org" }, NULL, 1 },
+	{ { "carol" }, "d.example", { "catch@example.org" }, NULL, 1, NULL },
 	{ { "nobody2", "root" }, "d.example",
 	  { "catch@example.org", "alice@example.org", "ops@example.org" },
-	  NULL, 1 },
+	  NULL, 1, NULL },
 	{ { "a@b.example", "zed" }, NULL, { "a@b.example",
 	    "catch@example.org" },
-	  NULL, 1 },
+	  NULL, 1, NULL },
 };
 
 static void
@@ -136,6 +148,7 @@ run_pcase(const struct pcase *c, size_t len)
 static void
 run_xcase(const struct alias_tab *t, const struct xcase *c)
 {
+	struct alias_local loc;
 	struct addr_list in = { NULL, 0 }, out = { NULL, 0 };
 	struct err e;
 	size_t i, n = 0;
@@ -146,7 +159,10 @@ run_xcase(const struct alias_tab *t, const struct xcase *c)
 	while (n < MAXW && c->want[n] != NULL)
 		n++;
 	err_clear(&e);
-	rc = alias_expand(t, &in, c->domain, &out, &e);
+	loc.tab = t;
+	loc.domain = c->domain;
+	loc.admin = c->admin;
+	rc = alias_expand(&loc, &in, &out, &e);
 	if (c->err == NULL) {
 		T_OK(rc == 0, "expand '%s': %s", c->in[0], e.msg);
 		T_EQ_INT((long)out.n, (long)n);
@@ -170,6 +186,7 @@ limits(void)
 	char buf[8192], *p = buf;
 	struct alias_tab t;
 	struct addr_list in = { NULL, 0 }, out = { NULL, 0 };
+	struct alias_local loc = { NULL, "d.example", NULL };
 	struct err e;
 	int i;
 
@@ -178,7 +195,8 @@ limits(void)
 		    "a%d: a%d\n", i, i + 1);
 	T_EQ_INT(alias_parse(buf, strlen(buf), "deep", &t, &e), 0);
 	addr_list_add(&in, "a0");
-	T_EQ_INT(alias_expand(&t, &in, "d.example", &out, &e), -1);
+	loc.tab = &t;
+	T_EQ_INT(alias_expand(&loc, &in, &out, &e), -1);
 	T_EQ_INT(e.code, EX_CONFIG);
 	T_OK(strstr(e.msg, "nested more than") != NULL, "%s", e.msg);
 	alias_free(&t);
@@ -193,10 +211,35 @@ limits(void)
 	T_EQ_INT(alias_parse(buf, strlen(buf), "fan", &t, &e), 0);
 	addr_list_free(&in);
 	addr_list_add(&in, "f0_0");
-	T_EQ_INT(alias_expand(&t, &in, "d.example", &out, &e), -1);
+	loc.tab = &t;
+	T_EQ_INT(alias_expand(&loc, &in, &out, &e), -1);
 	T_OK(strstr(e.msg, "more than 100000 steps") != NULL, "%s", e.msg);
 	alias_free(&t);
 	addr_list_free(&in);
+	addr_list_free(&out);
+}
+
+/* alias_resolve: one name, as the header rewriting asks */
+static void
+resolve_one(const struct alias_tab *t)
+{
+	struct alias_local loc = { NULL, NULL, "adm@example.org" };
+	struct addr_list out = { NULL, 0 };
+	struct err e;
+
+	loc.tab = t;
+	err_clear(&e);
+	T_EQ_INT(alias_resolve(&loc, "root", &out, &e), 0);
+	T_EQ_INT((long)out.n, 2);
+	T_EQ_STR(out.v[0], "alice@example.org");
+	addr_list_free(&out);
+	T_EQ_INT(alias_resolve(&loc, "cron", &out, &e), 0);
+	T_EQ_INT((long)out.n, 1);
+	T_EQ_STR(out.v[0], "adm@example.org");
+	addr_list_free(&out);
+	loc.admin = NULL;
+	T_EQ_INT(alias_resolve(&loc, "cron", &out, &e), -1);
+	T_EQ_INT(e.code, EX_USAGE);
 	addr_list_free(&out);
 }
 
@@ -236,9 +279,10 @@ main(void)
 	/* no table: qualification only */
 	{
 		struct xcase c = { { "root", "x@y.example" }, "d.example",
-		    { "root@d.example", "x@y.example" }, NULL, 0 };
+		    { "root@d.example", "x@y.example" }, NULL, 0, NULL };
 		run_xcase(NULL, &c);
 	}
+	resolve_one(&t);
 	alias_free(&t);
 	alias_free(&td);
 	duplicates();

@@ -419,7 +419,9 @@ test_fields(void)
 	    "oauth2_redirect_port 8765\n"
 	    "submit_allow root, @adm www-data\n"
 	    "submit_rate 20/10m\n"
-	    "submit_received off\n";
+	    "submit_received off\n"
+	    "admin_address ops@example.org\n"
+	    "mailname_file ~/mailname\n";
 	static const unsigned char fp[32] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
@@ -499,6 +501,8 @@ test_fields(void)
 	T_EQ_STR(a->submit_allow, "root, @adm www-data");
 	T_EQ_STR(a->submit_rate, "20/10m");
 	T_EQ_INT(a->submit_received, 0);
+	T_EQ_STR(a->admin_address, "ops@example.org");
+	T_EQ_STR(a->mailname_file, HOME "/mailname");
 	/* every keyword of the table was given, so every bit is set */
 	{
 		struct conf_keys all = all_keys();
@@ -527,6 +531,7 @@ test_values(void)
 	    "timeout off\n"
 	    "tls_trust_file system\n"
 	    "dead_letter off\n"
+	    "mailname_file off\n"
 	    "queue_dir ~\n"
 	    "password\n"			/* empty = not set */
 	    "user \"\"\n"
@@ -565,6 +570,7 @@ test_values(void)
 	T_OK(a->tls_trust_file == NULL, "system trust is NULL");
 	T_OK(ISSET(a, K_TLS_TRUST_FILE), "tls_trust_file system is set");
 	T_EQ_STR(a->dead_letter, "off");
+	T_EQ_STR(a->mailname_file, "off");
 	T_EQ_STR(a->queue_dir, HOME);
 	T_OK(a->password == NULL, "empty password is NULL");
 	T_OK(a->user == NULL, "empty quoted user is NULL");

@@ -701,6 +701,195 @@ test_policies(void)
 	    "To: undisclosed-recipients:;\r\n" D M, 3);
 }
 
+/* ---- local mail (hdrlocal.c) -------------------------------------------- */
+
+#define ME	"<me@example.org>"
+
+struct lcase {
+	const char	*in;
+	int		 dom;		/* 1: domain d.example */
+	int		 admin;		/* 1: admin adm@example.org */
+	int		 set_from;
+	int		 keep_bcc;
+	const char	*from;		/* NULL: me@example.org */
+	const char	*want;		/* exact output, or NULL on error */
+	const char	*err;
+};
+
+static const struct lcase lcases[] = {
+	/* cron's From, both forms: the sender's address, who wrote kept */
+	{ "From: root (Cron Daemon)\r\nTo: root\r\n", 0, 1, HDR_AUTO, 0,
+	  NULL, "From: \"Cron Daemon (root)\" " ME "\r\n"
+	  "To: admin@example.net\r\n", NULL },
+	{ "From: Cron Daemon <root>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: \"Cron Daemon (root)\" " ME "\r\n", NULL },
+	{ "From: root\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: root " ME "\r\n", NULL },
+	{ "From: root\r\n (Cron\r\n Daemon)\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: \"Cron Daemon (root)\" " ME "\r\n", NULL },
+	{ "From: \"Cron, Daemon\" <cron>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: \"Cron, Daemon (cron)\" " ME "\r\n", NULL },
+	{ "From: \"A \\\"B\\\" (c)\" <x>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: \"A \\\"B\\\" (c) (x)\" " ME "\r\n", NULL },
+	{ "From: root (outer (inner) end)\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: \"outer (inner) end (root)\" " ME "\r\n", NULL },
+	{ "From: =?UTF-8?B?w4lyaWM=?= <eric>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: =?UTF-8?B?w4lyaWM=?= (eric) " ME "\r\n", NULL },
+	{ "From: Ren\xc3\xa9 <rene>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: =?UTF-8?B?UmVuw6kgKHJlbmUp?= " ME "\r\n", NULL },
+	/* a name that is not UTF-8 is dropped, the address stays */
+	{ "From: root (\xff)\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: root " ME "\r\n", NULL },
+	{ "From: Fr.\xbcorg\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: me@example.org\r\n", NULL },	/* fuzz_hdr */
+	/* a qualified From is not touched, nor one with a domain-less
+	   second mailbox after a qualified one... it is: one mailbox */
+	{ "From: Alice <alice@example.org>\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: Alice <alice@example.org>\r\n", NULL },
+	{ "From: a@example.org, root\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "From: root " ME "\r\n", NULL },
+	/* set_from_header on: msmtp's rule, off: as written */
+	{ "From: root (Cron Daemon)\r\n", 0, 1, HDR_ON, 0, NULL,
+	  "From: me@example.org\r\n", NULL },
+	{ "From: root (Cron Daemon)\r\n", 0, 1, HDR_OFF, 0, NULL,
+	  "From: root (Cron Daemon)\r\n", NULL },
+	/* the null sender: nothing to put in From */
+	{ "From: root\r\n", 0, 1, HDR_AUTO, 0, "<>", "From: root\r\n", NULL },
+	/* recipients: aliases, then the domain, then the admin address */
+	{ "To: staff, x@example.net\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "To: a@example.net, b@example.net, x@example.net\r\n" F, NULL },
+	{ "To: www-data\r\nCc: Ops <ops> (night)\r\n", 1, 1, HDR_AUTO, 0,
+	  NULL, "To: www-data@d.example\r\n"
+	  "Cc: Ops <ops@d.example> (night)\r\n" F, NULL },
+	{ "TO :nobody\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "TO:adm@example.org\r\n" F, NULL },
+	{ "To: team: root, x@y.example;\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "To: team: admin@example.net, x@y.example;\r\n" F, NULL },
+	{ "Resent-From: a@b.example\r\nResent-Cc: root\r\n", 0, 1, HDR_AUTO,
+	  0, NULL, "Resent-From: a@b.example\r\n"
+	  "Resent-Cc: admin@example.net\r\n" F, NULL },
+	{ "Bcc: root\r\nTo: x@y.example\r\n", 0, 1, HDR_AUTO, 1, NULL,
+	  "Bcc: admin@example.net\r\nTo: x@y.example\r\n" F, NULL },
+	{ "Bcc: root\r\nTo: x@y.example\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "To: x@y.example\r\n" F, NULL },
+	/* qualified only: byte for byte, folding and comments kept */
+	{ "To: x@y.example (a),\r\n\tz@y.example\r\n", 0, 0, HDR_AUTO, 0,
+	  NULL, "To: x@y.example (a),\r\n\tz@y.example\r\n" F, NULL },
+	/* a rewritten mailbox that would pass column 78 starts a line */
+	{ "To: aaaaaaaaaaaaaaaaaaaa@example.net, bbbbbbbbbbbbbbbbbbbb@example"
+	  ".net, staff\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "To: aaaaaaaaaaaaaaaaaaaa@example.net, bbbbbbbbbbbbbbbbbbbb@example"
+	  ".net, \r\n a@example.net, b@example.net\r\n" F, NULL },
+	/* nowhere to send a bare name, a field that does not parse: as
+	   written (the envelope's expansion reports the one, -t the other) */
+	{ "To: nobody, root\r\n", 0, 0, HDR_AUTO, 0, NULL,
+	  "To: nobody, root\r\n" F, NULL },
+	{ "Cc: <root\r\nFrom: root (\r\n", 0, 1, HDR_AUTO, 0, NULL,
+	  "Cc: <root\r\nFrom: root (\r\n", NULL },
+};
+
+static void
+test_local_case(const struct alias_tab *tab, const struct lcase *c)
+{
+	struct alias_local loc = { NULL, NULL, NULL };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	size_t off;
+	int rc;
+
+	default_policy(&pol);
+	loc.tab = tab;
+	loc.domain = c->dom ? "d.example" : NULL;
+	loc.admin = c->admin ? "adm@example.org" : NULL;
+	pol.local = &loc;
+	pol.set_from = c->set_from;
+	pol.set_date = pol.set_msgid = HDR_OFF;
+	pol.keep_bcc = c->keep_bcc;
+	if (c->from != NULL)
+		pol.from = c->from;
+	err_clear(&e);
+	rc = hdr_rewrite(c->in, strlen(c->in), &pol, &out, &l, &e);
+	if (c->want == NULL) {
+		T_OK(rc == -1 && strstr(e.msg, c->err) != NULL, "local [%s]: "
+		    "got '%s', expected '%s'", c->in, e.msg, c->err);
+	} else {
+		T_OK(rc == 0, "local [%s] failed: %s", c->in, e.msg);
+		T_EQ_MEM(out.len ? out.p : "", out.len, c->want,
+		    strlen(c->want));
+		hdr_buf_add(&out, "\r\n", 2);
+		T_EQ_INT(hdr_split(out.p, out.len, 1, &off),
+		    (long)out.len - 2);
+	}
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+/* -t reads the fields as written: the envelope expands them (alias.h) */
+static void
+test_local_rcpts(const struct alias_tab *tab)
+{
+	struct alias_local loc = { NULL, NULL, "adm@example.org" };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+
+	default_policy(&pol);
+	loc.tab = tab;
+	pol.local = &loc;
+	pol.read_rcpts = 1;
+	err_clear(&e);
+	T_EQ_INT(hdr_rewrite("To: root, staff\r\n", 17, &pol, &out, &l, &e),
+	    0);
+	T_EQ_INT((long)l.n, 2);
+	T_EQ_STR(l.v[0], "root");
+	T_EQ_STR(l.v[1], "staff");
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+/* a display name longer than LIMIT_ADDR is dropped, never cut */
+static void
+test_local_long(void)
+{
+	struct alias_local loc = { NULL, NULL, "adm@example.org" };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct err e;
+	char in[LIMIT_ADDR + 64];
+	size_t n;
+
+	n = (size_t)snprintf(in, sizeof(in), "From: root (%0*d)\r\n",
+	    LIMIT_ADDR + 1, 7);
+	default_policy(&pol);
+	pol.local = &loc;
+	pol.set_date = pol.set_msgid = HDR_OFF;
+	err_clear(&e);
+	T_EQ_INT(hdr_rewrite(in, n, &pol, &out, NULL, &e), 0);
+	T_EQ_STR(out.p, "From: root " ME "\r\n");
+	hdr_buf_free(&out);
+}
+
+static void
+test_local(void)
+{
+	static const char aliases[] = "root: admin@example.net\n"
+	    "staff: a@example.net, b@example.net\n";
+	struct alias_tab tab;
+	struct err e;
+	size_t i;
+
+	err_clear(&e);
+	T_EQ_INT(alias_parse(aliases, sizeof(aliases) - 1, "t", &tab, &e), 0);
+	for (i = 0; i < sizeof(lcases) / sizeof(lcases[0]); i++)
+		test_local_case(&tab, &lcases[i]);
+	test_local_rcpts(&tab);
+	test_local_long();
+	alias_free(&tab);
+}
+
 /* golden files: split, then rewrite with -t, as the canonical dump */
 static void
 dump_head(const char *in, size_t len, FILE *f)
@@ -752,6 +941,7 @@ main(void)
 	test_has();
 	test_get();
 	test_buf();
+	test_local();
 	t_golden("tests/unit/data/hdr", dump_head);
 	return t_done("t_hdr");
 }
