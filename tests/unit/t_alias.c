@@ -75,7 +75,8 @@ struct xcase {
 };
 
 static const struct xcase xcases[] = {
-	{ { "bob@example.net" }, "d.example", { "bob@example.net" }, NULL, 0, NULL },
+	{ { "bob@example.net" }, "d.example", { "bob@example.net" }, NULL, 0,
+	  NULL },
 	/* full addresses are never looked up, even if the local part is */
 	{ { "root@example.net" }, NULL, { "root@example.net" }, NULL, 0, NULL },
 	{ { "root" }, NULL, { "alice@example.org", "ops@example.org" },
