@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
-# Mail from cron and daemons (issue 13): bare recipients ("root") go
+# Mail from cron and daemons: bare recipients ("root") go
 # through the aliases, then get maildomain, else the domain of the mailname
 # file (/etc/mailname), else go to the admin address (admin_address, else
 # the account's from) - never to the sender's provider domain.  The same
