@@ -218,7 +218,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		verify(s, &env);
 	else {
 		if (opt & 4)
-			smtp_keep_open(s);
+			smtp_keep_open(s, 1);
 		deliver(s, &env, (opt & 2) != 0);
 		if ((opt & 4) && smtp_usable(s))
 			deliver(s, &env, (opt & 2) != 0);
