@@ -84,14 +84,21 @@ jdoc_num(const struct jdoc *d, const char *key, long long dflt)
 	return es != NULL ? dflt : n;
 }
 
-struct jdoc *
-jdoc_new(void)
+/* a new wrapper around o (NULL: json-c is out of memory) */
+static struct jdoc *
+wrap(json_object *o)
 {
 	struct jdoc *d = xcalloc(1, sizeof(*d));
 
-	if ((d->o = json_object_new_object()) == NULL)
+	if ((d->o = o) == NULL)
 		(void)xmalloc(SIZE_MAX);	/* the one OOM exit */
 	return d;
+}
+
+struct jdoc *
+jdoc_new(void)
+{
+	return wrap(json_object_new_object());
 }
 
 void
@@ -115,11 +122,7 @@ jdoc_set_null(struct jdoc *d, const char *key)
 struct jdoc *
 jdoc_new_list(void)
 {
-	struct jdoc *d = xcalloc(1, sizeof(*d));
-
-	if ((d->o = json_object_new_array()) == NULL)
-		(void)xmalloc(SIZE_MAX);	/* the one OOM exit */
-	return d;
+	return wrap(json_object_new_array());
 }
 
 /* the item's json-c object, handed over; the wrapper freed */
