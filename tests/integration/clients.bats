@@ -114,11 +114,11 @@ PY
 }
 
 # cron: the body alone, to an unqualified local name; smtps qualifies it
-# with the envelope sender's domain (no maildomain set: example.org) and
-# the server's alias root@ -> admin@ delivers it
-@test "cron style: echo body | smtps root reaches root's alias with Date, Message-ID, From added" {
+# with maildomain (example.org) and the server's alias root@ -> admin@
+# delivers it
+@test "cron style: echo body | smtps --maildomain root reaches root's alias with Date, Message-ID, From added" {
 	echo 'disk almost full' | message
-	run_smtps -v root
+	run_smtps -v --maildomain=example.org root
 	assert_status 0
 	printf '%s\n' "$stderr" | grep -q '^--> RCPT TO:<root@example.org>$' ||
 		fail "RCPT TO:<root@example.org> not sent"
@@ -137,11 +137,15 @@ PY
 	assert_same "$T/input" "$T/got-body"
 }
 
-@test "cron style: a message with only Subject: gets Date, Message-ID, From and arrives" {
+# no maildomain, no mailname: root goes to admin_address, by default the
+# account's own from (alice@example.org), never to root@ the provider
+@test "cron style: a message with only Subject: to root, no mail domain, reaches the account's own address" {
 	printf 'Subject: Cron <root@host> /usr/local/bin/backup\n\nbackup done: 0 errors\n' | message
-	run_smtps root
+	run_smtps -v root
 	assert_status 0
-	wait_mail admin@example.org 1
+	printf '%s\n' "$stderr" | grep -q '^--> RCPT TO:<alice@example.org>$' ||
+		fail "RCPT TO:<alice@example.org> not sent"
+	wait_mail alice@example.org 1
 	local f=$MAIL_FILES
 	[ "$(header_names "$f" | head -n 1)" = Subject ] || fail "Subject is not the first field"
 	[ "$(header_names "$f" | sort | tr '\n' ' ')" = 'Date From Message-ID Subject ' ] ||

@@ -126,6 +126,8 @@ password "$esc"
 from alice@example.org
 domain client.example.org
 timeout 60
+# bare recipients must not depend on the host's /etc/mailname
+mailname_file off
 
 # Postfix, IP address host (the certificate has an IP SAN)
 account pf465
