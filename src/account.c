@@ -9,8 +9,9 @@
  * and no other.  None: EX_CONFIG "no configuration file: tried A, B".  The
  * file must be a regular file of at most LIMIT_CONF_FILE bytes; its buffer
  * is wiped after parsing (it may hold passwords).  A file that sets a
- * password and is readable by group or others is refused, checked on the
- * open descriptor (no race with a rename).
+ * password and is readable by others, or by a group, is refused, checked
+ * on the open descriptor (no race with a rename); a root-owned file may be
+ * read by a group of at most one account (0640 root:smtps).
  *
  * Home directory: $HOME, else the password database.  Queue directory when
  * not configured: $XDG_STATE_HOME/smtps/queue when XDG_STATE_HOME is
@@ -36,6 +37,7 @@
 #include <fnmatch.h>
 #include <netdb.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -514,6 +516,50 @@ conf_trusted(const struct stat *st, const char *path, struct err *e)
 	return 0;
 }
 
+static int
+in_list(char *const *names, const char *name)
+{
+	for (; *names != NULL; names++)
+		if (strcmp(*names, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* how many accounts have gid as primary or supplementary group (stops at 2) */
+static int
+group_accounts(gid_t gid)
+{
+	const struct group *g = getgrgid(gid);
+	const struct passwd *pw;
+	int n = 0;
+
+	if (g == NULL)
+		return 2;
+	for (char **m = g->gr_mem; *m != NULL && n < 2; m++)
+		n++;
+	setpwent();
+	while (n < 2 && (pw = getpwent()) != NULL)
+		if (pw->pw_gid == gid && !in_list(g->gr_mem, pw->pw_name))
+			n++;
+	endpwent();
+	return n;
+}
+
+/*
+ * A file holding a password: owner only, or, owned by root, also its group
+ * when at most one account is in that group (a service's own group: the
+ * package's 0640 root:smtps /etc/smtps/mailrc).
+ */
+static int
+password_private(const struct stat *st, const char *path, struct err *e)
+{
+	if ((st->st_mode & S_IROTH) == 0 && ((st->st_mode & S_IRGRP) == 0 ||
+	    (st->st_uid == 0 && group_accounts(st->st_gid) <= 1)))
+		return 0;
+	return err_set(e, EX_CONFIG, "%s: contains a password but is "
+	    "readable by group or others (chmod 600 %s)", path, path);
+}
+
 /* parse, check permissions, choose, copy the account to out */
 static int
 load_from(const struct opts *o, int fd, const char *path, const char *home,
@@ -534,9 +580,8 @@ load_from(const struct opts *o, int fd, const char *path, const char *home,
 	freezero(buf, cap);
 	if (rc == -1)
 		return -1;
-	if (c.has_password && (st.st_mode & (S_IRGRP | S_IROTH)))
-		rc = err_set(e, EX_CONFIG, "%s: contains a password but is "
-		    "readable by group or others (chmod 600 %s)", path, path);
+	if (c.has_password && password_private(&st, path, e) != 0)
+		rc = -1;
 	else if ((i = choose(&c, o, path, e)) < 0)
 		rc = -1;
 	else {

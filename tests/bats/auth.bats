@@ -203,15 +203,49 @@ EOF
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
 }
 
+# a group (name) that N accounts are in (2: two or more), as primary or
+# supplementary group
+group_with_accounts() {
+	python3 - "$1" <<'PY'
+import grp, pwd, sys
+want = int(sys.argv[1])
+for g in sorted(grp.getgrall(), key=lambda g: g.gr_gid):
+    names = set(g.gr_mem) | {p.pw_name for p in pwd.getpwall() if p.pw_gid == g.gr_gid}
+    if (len(names) >= 2) if want == 2 else (len(names) == want):
+        print(g.gr_name)
+        break
+PY
+}
+
 @test "config holding a password readable by group: exit 78" {
 	server_and_config tls+auth <<EOF
 $(sc_tls)
 EOF
 	chmod 640 "$CFG"
+	# root-owned but its group has several accounts (Debian: nogroup)
+	local g
+	g=$(group_with_accounts 2)
+	[ -n "$g" ] || fail "no group with two accounts on this system"
+	chgrp "$g" "$CFG"
 	std_message
 	run_smtps bob@example.net
 	assert_status 78
+	assert_error_line "^smtps: $CFG: contains a password but is readable by group or others \\(chmod 600 $CFG\\)"
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
+}
+
+@test "config holding a password, 0640 root with a group of one account (as the package's root:smtps): accepted" {
+	server_and_config tls+auth <<EOF
+$(sc_tls)
+EOF
+	chmod 640 "$CFG"
+	local g
+	g=$(group_with_accounts 1)
+	[ -n "$g" ] || fail "no group with exactly one account on this system"
+	chgrp "$g" "$CFG"
+	[ "$(stat -c %U "$CFG")" = root ] || fail "the test runs as root"
+	send_std bob@example.net
+	assert_status 0
 }
 
 @test "-v with AUTH PLAIN: credentials replaced by ***" {

@@ -188,7 +188,7 @@ check "provides mail-transport-agent" \
 PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 start_server() {
 	rm -rf "$SRV"; mkdir -p "$SRV"
-	printf 'mode plain\nstarttls off\nport %s\nconnections 200\nmax_time 900\n' \
+	printf 'mode plain\nstarttls off\nport %s\nconnections 200\nmax_time 900\nuser relay\npassword s3cret-relay\n' \
 	    "$PORT" > "$WORK/scenario"
 	"$PYTHON" "$REPO/tests/server/smtpserver.py" "$WORK/scenario" "$SRV" \
 	    > "$WORK/server.out" 2>&1 &
@@ -229,6 +229,12 @@ host 127.0.0.1
 port $PORT
 tls off
 from relay@example.org
+# the admin writes the password into the packaged 0640 root:smtps file
+# (plaintext AUTH only because this test server is loopback without TLS)
+auth plain
+user relay
+password s3cret-relay
+allow_plaintext_auth on
 
 account default : relay
 EOF

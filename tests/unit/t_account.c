@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,6 +440,47 @@ test_choice(void)
 	chooses(h, NULL, NULL, "default");
 }
 
+/* accounts (passwd primary group or group member list) in group g */
+static int
+accounts_in(const struct group *g)
+{
+	struct passwd *pw;
+	int n = 0;
+
+	for (char **m = g->gr_mem; *m != NULL; m++)
+		n++;
+	setpwent();
+	while ((pw = getpwent()) != NULL) {
+		int listed = 0;
+
+		for (char **m = g->gr_mem; *m != NULL; m++)
+			listed |= strcmp(*m, pw->pw_name) == 0;
+		n += pw->pw_gid == g->gr_gid && !listed;
+	}
+	endpwent();
+	return n;
+}
+
+/* a group with exactly one account (want 1) or with two or more (want 2) */
+static gid_t
+gid_with_accounts(int want)
+{
+	struct group *g;
+	gid_t found = (gid_t)-1;
+
+	setgrent();
+	while (found == (gid_t)-1 && (g = getgrent()) != NULL) {
+		int n = accounts_in(g);
+
+		if (want == 1 ? n == 1 : n >= 2)
+			found = g->gr_gid;
+	}
+	endgrent();
+	T_OK(found != (gid_t)-1, "no group with %s account(s) here",
+	    want == 1 ? "one" : "two or more");
+	return found;
+}
+
 static void
 test_files(void)
 {
@@ -446,13 +489,22 @@ test_files(void)
 	struct err e;
 	int fd;
 
-	/* password + readable by group or others: refused */
+	/* password + readable by group or others: refused (as root, the
+	 * group is one with several accounts: a group of one is allowed) */
 	static const mode_t bad[] = { 0644, 0640, 0604, 0440, 0400 | 0004 };
+	gid_t crowd = geteuid() == 0 ? gid_with_accounts(2) : getegid();
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put(f, "account a\nhost h\nuser u\npassword secret\n", bad[i]);
+		T_EQ_INT(chown(f, (uid_t)-1, crowd), 0);
 		snprintf(want, sizeof(want), "%s: contains a password but is "
 		    "readable by group or others (chmod 600 %s)", f, f);
 		load_fails(f, want);
+	}
+	if (geteuid() == 0) {	/* 0640 root:<group of one account>: ok */
+		put(f, "account a\nhost h\nuser u\npassword secret\n", 0640);
+		T_EQ_INT(chown(f, 0, gid_with_accounts(1)), 0);
+		T_EQ_INT(load(f, NULL, NULL, &a, &e), 0);
+		account_free(&a);
 	}
 	/* a password in the defaults section counts too */
 	put(f, "defaults\npassword secret\naccount a\nhost h\n", 0604);
