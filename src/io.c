@@ -250,33 +250,53 @@ io_pending(const struct io *io)
 	return n;
 }
 
+/*
+ * One poll of fd for at most left ms, the stop signals blocked from the
+ * io_stop check until ppoll() waits (which unblocks them atomically): a
+ * signal arriving between the check and the wait ends the wait at once
+ * instead of being noticed only when the timeout runs out.  1 ready, 0
+ * not yet, -1 stopped (EINTR) or error.
+ */
+static int
+poll_once(int fd, short events, long long left)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	struct timespec ts = { .tv_sec = left / 1000,
+	    .tv_nsec = (left % 1000) * 1000000L };
+	sigset_t stop, old;
+	int r;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (io_stop != 0)
+		r = -1, errno = EINTR;
+	else
+		r = ppoll(&pfd, 1, &ts, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0 && errno == EINTR && io_stop == 0)
+		return 0;	/* another signal: wait on */
+	return r > 0 ? 1 : r;
+}
+
 /* Wait for events on fd until the deadline: 0 ready, -1 timeout (errno
- * ETIMEDOUT) or poll error. */
+ * ETIMEDOUT), stopped (EINTR) or poll error. */
 int
 io_wait_fd(int fd, short events, long long deadline)
 {
-	struct pollfd pfd;
-	long long left;
-	int r;
-
 	for (;;) {
-		if (io_stop != 0) {
-			errno = EINTR;
-			return -1;
-		}
-		left = deadline - io_now_ms();
-		if (left <= 0) {
+		long long left = deadline - io_now_ms();
+		int r;
+
+		if (io_stop == 0 && left <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
+		r = poll_once(fd, events, left > 0 ? left : 0);
+		if (r != 0)
+			return r > 0 ? 0 : -1;
 	}
 }
 

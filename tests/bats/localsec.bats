@@ -302,8 +302,10 @@ EOF
 	write_config plain "queue on" "queue_backoff_min 3600" \
 	    "queue_backoff_max 3600" "timeout 60"
 	std_message
-	"$SMTPS" -C "$CFG" bob@example.net < "$INPUT" > "$T/stdout" \
-	    2> "$T/stderr" &
+	# the signal at its default disposition even when this run inherited
+	# it ignored (a CI job started under nohup ignores SIGHUP)
+	env --default-signal="$1" "$SMTPS" -C "$CFG" bob@example.net \
+	    < "$INPUT" > "$T/stdout" 2> "$T/stderr" &
 	local pid=$!
 	wait_line 20 "$3" || { kill -9 "$pid"; fail "no /$3/ in the transcript"; }
 	kill -"$1" "$pid"
