@@ -390,11 +390,12 @@ worker(const struct svc *s, int fd, const struct peer *p, int *listed)
 	if (read_head(fd, &rq, buf, &have, &e) == -1)
 		return p->refused ? p->refused : e.code;
 	if (rq.list || p->refused) {	/* a refused caller may only list */
-		code = rq.list ? sublist_serve(fd, s->a.queue_dir,
-		    p->cred.uid != 0 && p->cred.uid != geteuid() ?
-		    (long long)p->cred.uid : -1, rq.json) : p->refused;
+		code = p->refused;
+		if ((*listed = rq.list))
+			code = sublist_serve(fd, s->a.queue_dir,
+			    p->cred.uid != 0 && p->cred.uid != geteuid() ?
+			    (long long)p->cred.uid : -1, rq.json);
 		subproto_req_free(&rq);
-		*listed = 1;
 		return code;
 	}
 	if (subproto_args(rq.argc, rq.argv, &o, &e) == -1 ||
@@ -489,11 +490,11 @@ serve(struct svc *s, int fd)
 	if (pid == 0) {
 		close(s->lfd);
 		code = worker(s, fd, &p, &listed);
-		if (listed && !p.refused)
+		if (listed)
 			fprintf(stderr, "smtps: uid %u (%s) pid %ld: listed "
 			    "the queue, exit %d\n", (unsigned)p.cred.uid,
 			    p.name, (long)p.cred.pid, code);
-		else if (!listed)
+		else if (!p.refused)	/* the refusal was logged */
 			fprintf(stderr, "smtps: uid %u (%s) pid %ld: exit "
 			    "%d\n", (unsigned)p.cred.uid, p.name,
 			    (long)p.cred.pid, code);

@@ -6,7 +6,9 @@
 # "Received: from uid ...", records the submitter in the queue entry,
 # applies submit_allow and submit_rate; the caller's exit code tells the
 # truth and a refused or unreachable service leaves the message in the
-# caller's dead.letter.
+# caller's dead.letter.  mailq (-bp, --json) of such callers, and of
+# root, lists the system queue through the service (each caller sees
+# what it may); the submit_rate counts survive a restart.
 #
 # The service runs as root (this suite needs root: it runs the callers
 # as nobody with setpriv); the socket lives in a directory of its own
@@ -680,4 +682,17 @@ assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t
 	start_service
 	grep -q 'submit-rate: a symbolic link: refused; ignored' "$T/svc.err" ||
 		fail "log: $(cat "$T/svc.err")"
+}
+
+@test "mailq: a system queue the service cannot read is its one error line and code" {
+	queued_service
+	queue_as nobody sysq-err
+	chown nobody "$HOME/queue"
+	run_smtps_nocfg -bp
+	chown root "$HOME/queue"
+	assert_status 77
+	[ -z "$output" ] || fail "a listing was printed: $output"
+	[ "$stderr" = "smtps: queue directory $HOME/queue is owned by uid 65534, not by uid 0: refused" ] ||
+		fail "stderr: $stderr"
+	wait_for "$T/svc.err" "uid 0 (root) pid [0-9]*: listed the queue, exit 77"
 }
