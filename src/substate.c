@@ -34,14 +34,14 @@ slurp(const char *path, char *buf, struct err *e)
 		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_set(e, EX_DATAERR, "not a regular file");
+		return err_set(e, EX_DATAERR, "%s: not a regular file", path);
 	}
 	while (got <= LIMIT_SUBMIT_STATE && (n = read(fd, buf + got,
 	    LIMIT_SUBMIT_STATE + 1 - (size_t)got)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			err_set(e, EX_IOERR, "%s", strerror(errno));
+			err_set(e, EX_IOERR, "%s: %s", path, strerror(errno));
 			got = -1;
 			break;
 		}
@@ -66,11 +66,11 @@ substate_load(const char *dir, struct subpolicy_rate *r)
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return;
 	buf = xmalloc(LIMIT_SUBMIT_STATE + 1);
-	if ((n = slurp(path, buf, &e)) >= 0)
-		(void)subpolicy_rate_load(r, buf, (size_t)n, time(NULL), &e);
+	if ((n = slurp(path, buf, &e)) >= 0 && subpolicy_rate_load(r, buf,
+	    (size_t)n, time(NULL), &e) == -1)
+		err_prefix(&e, "%s", path);
 	if (e.code != 0)
-		fprintf(stderr, "smtps: rate state: %s: %s; ignored\n", path,
-		    e.msg);
+		fprintf(stderr, "smtps: %s; ignored\n", e.msg);
 	free(buf);
 }
 

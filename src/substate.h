@@ -18,8 +18,9 @@
  * substate_load(): QUEUE/submit-rate into r (opened O_NOFOLLOW, must be a
  * regular file of the service's uid, at most LIMIT_SUBMIT_STATE bytes,
  * then subpolicy_rate_load()).  Missing: nothing happens.  Anything
- * wrong: r stays empty and one line on stderr ("smtps: rate state:
- * PATH: WHY; ignored"); never fatal.
+ * wrong: r stays empty and one line on stderr naming the file and what
+ * is wrong, ending "; ignored" (for example "smtps: PATH: rate state:
+ * line 2 is not "UID START COUNT"; ignored"); never fatal.
  */
 #ifndef SMTPS_SUBSTATE_H
 #define SMTPS_SUBSTATE_H

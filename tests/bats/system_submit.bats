@@ -670,9 +670,9 @@ assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t
 	printf 'smtps-rate 1\n65534 1 x\n' > "$HOME/queue/submit-rate"
 	chmod 600 "$HOME/queue/submit-rate"
 	start_service
-	[ "$(grep -c 'rate state' "$T/svc.err")" = 1 ] ||
+	[ "$(grep -c 'ignored' "$T/svc.err")" = 1 ] ||
 		fail "log: $(cat "$T/svc.err")"
-	grep -q "smtps: rate state: $HOME/queue/submit-rate: rate state: line 2 is not \"UID START COUNT\"; ignored" "$T/svc.err" ||
+	grep -qx "smtps: $HOME/queue/submit-rate: rate state: line 2 is not \"UID START COUNT\"; ignored" "$T/svc.err" ||
 		fail "log: $(cat "$T/svc.err")"
 	queue_as nobody corrupt1
 	# a symbolic link is not followed
@@ -680,8 +680,28 @@ assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t
 	rm "$HOME/queue/submit-rate"
 	ln -s /etc/passwd "$HOME/queue/submit-rate"
 	start_service
-	grep -q 'submit-rate: a symbolic link: refused; ignored' "$T/svc.err" ||
+	grep -qx "smtps: $HOME/queue/submit-rate: a symbolic link: refused; ignored" "$T/svc.err" ||
 		fail "log: $(cat "$T/svc.err")"
+	# longer than LIMIT_SUBMIT_STATE; then another user's file
+	stop_service
+	rm "$HOME/queue/submit-rate"
+	{ printf 'smtps-rate 1\n'; head -c 70000 /dev/zero | tr '\0' 1; } \
+	    > "$HOME/queue/submit-rate"
+	start_service
+	grep -qx "smtps: $HOME/queue/submit-rate: rate state: too long; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	stop_service
+	printf 'smtps-rate 1\n65534 1 1\n' > "$HOME/queue/submit-rate"
+	chown nobody "$HOME/queue/submit-rate"
+	start_service
+	[ "$(grep -c 'ignored' "$T/svc.err")" = 1 ] ||
+		fail "log: $(cat "$T/svc.err")"
+	grep -qx "smtps: $HOME/queue/submit-rate is owned by uid 65534, not by uid 0: skipped; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	# the next count replaces it with the service's own file
+	queue_as nobody corrupt2
+	[ "$(stat -c %U "$HOME/queue/submit-rate")" = root ] ||
+		fail "not replaced: $(ls -l "$HOME/queue/submit-rate")"
 }
 
 @test "mailq: a system queue the service cannot read is its one error line and code" {
