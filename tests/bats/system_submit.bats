@@ -36,6 +36,7 @@ setup() {
 teardown() {
 	stop_service
 	stop_flusher
+	stop_flusher "$D/queue"
 	common_teardown
 	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
 	if [ -n "${TUSER:-}" ]; then userdel "$TUSER" 2>/dev/null || true; fi
@@ -715,4 +716,58 @@ assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t
 	[ "$stderr" = "smtps: queue directory $HOME/queue is owned by uid 65534, not by uid 0: refused" ] ||
 		fail "stderr: $stderr"
 	wait_for "$T/svc.err" "uid 0 (root) pid [0-9]*: listed the queue, exit 77"
+}
+
+# as_root_sys ARG...: smtps ARG... as root without a config of its own,
+# with $T/ov/smtps/mailrc as /etc/smtps/mailrc (an overlay in a mount
+# namespace of its own: the host's /etc is not touched)
+as_root_sys() {
+	mkdir -p "$T/ov/work"
+	status=0
+	unshare -m --propagation private sh -c '
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc ||
+			exit 99
+		shift 2
+		exec "$@"' sh "$T/ov/up" "$T/ov/work" "$SMTPS" "$@" \
+	    > "$T/stdout" 2> "$T/stderr" || status=$?
+	[ "$status" != 99 ] || skip "cannot mount an overlay on /etc"
+	output=$(cat "$T/stdout")
+	stderr=$(cat "$T/stderr")
+}
+
+@test "root's mailq when the system queue is another user's: through the service, 69 without it" {
+	PORT=$(free_port)
+	write_config plain "queue on"
+	# the system queue and the service belong to bin (as to smtps)
+	chown bin "$D"
+	mkdir -m 700 "$D/queue"
+	chown bin "$D/queue"
+	sed "s|^queue_dir .*|queue_dir $D/queue|" "$CFG" > "$D/svc.rc"
+	chown bin "$D/svc.rc"
+	chmod 600 "$D/svc.rc"
+	mkdir -p "$T/ov/up/smtps"
+	cp "$D/svc.rc" "$T/ov/up/smtps/mailrc"	# root's copy, 0600
+	# no service: one line, 69
+	as_root_sys -bp
+	assert_status 69
+	[ "$stderr" = "smtps: the system queue $D/queue is not root's and no submission service listens on $SMTPS_SUBMIT_SOCKET" ] ||
+		fail "stderr: $stderr"
+	[ -z "$output" ] || fail "stdout: $output"
+	# the service as bin; its socket root's, so only the queue's owner
+	# sends root to it
+	setpriv --reuid=bin --regid="$(id -g bin)" --clear-groups \
+	    "$SMTPS" --submit-service -C "$D/svc.rc" > "$T/svc.out" \
+	    2> "$T/svc.err" 3>&- &
+	SVC_PID=$!
+	wait_for "$T/svc.err" "listening on"
+	queue_as nobody sysq-sys
+	chown root "$SMTPS_SUBMIT_SOCKET"
+	as_root_sys -bp
+	stop_flusher "$D/queue"
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | head -n 1)" = "System queue ($D/queue):" ] ||
+		fail "first line: $output"
+	[ "$(entries_of "$output")" = 1 ] || fail "not 1 entry: $output"
+	printf '%s\n' "$output" | grep -qx '    submitted by nobody (uid 65534)' ||
+		fail "no submitter: $output"
 }
