@@ -304,6 +304,7 @@ check "5 messages queued with the server down" \
     eq "$(queued)" 5
 # root's plain mailq: no config of its own, the spool is smtps's, so the
 # listing comes from the submission service (as smtps.socket runs it)
+: > "$WORK/service.log"
 start_service
 in_ch mailq > "$WORK/mailq.out" 2>&1 || true
 check "root's mailq lists them (through the service)" sh -c "
