@@ -119,6 +119,12 @@ jdoc_set_null(struct jdoc *d, const char *key)
 	json_object_object_add(d->o, key, NULL);
 }
 
+void
+jdoc_set_bool(struct jdoc *d, const char *key, int v)
+{
+	json_object_object_add(d->o, key, json_object_new_boolean(v != 0));
+}
+
 struct jdoc *
 jdoc_new_list(void)
 {

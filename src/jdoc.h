@@ -13,7 +13,7 @@
  * jdoc_new(), jdoc_set_str(), jdoc_set_num(), jdoc_text(): build an
  * object and write it as compact JSON (a malloc'ed string: smtps's token
  * files, mailq --json; "/" is not escaped).  jdoc_set_null() sets the
- * member to null.
+ * member to null, jdoc_set_bool() to true or false.
  * jdoc_new_list() makes a JSON array instead of an object; jdoc_push()
  * appends `item` to it and jdoc_set_doc() makes `item` the member `key` of
  * an object: both take `item` over (the caller no longer frees it).
@@ -40,6 +40,7 @@ struct jdoc	*jdoc_new(void);
 void		 jdoc_set_str(struct jdoc *, const char *key, const char *);
 void		 jdoc_set_num(struct jdoc *, const char *key, long long);
 void		 jdoc_set_null(struct jdoc *, const char *key);
+void		 jdoc_set_bool(struct jdoc *, const char *key, int);
 struct jdoc	*jdoc_new_list(void);
 void		 jdoc_push(struct jdoc *list, struct jdoc *item);
 void		 jdoc_set_doc(struct jdoc *, const char *key,

@@ -115,6 +115,14 @@
 #define LIMIT_SUBMIT_RATE	100	/* submit_rate default: messages ... */
 #define LIMIT_SUBMIT_PERIOD	3600	/* ... per uid in this many seconds */
 #define LIMIT_SUBMIT_LIST	4096	/* submit_allow value, bytes */
+#define LIMIT_SUBMIT_STATE	65536	/* the rate state file (QUEUE/
+					   submit-rate), bytes: 1024 uids
+					   of at most 41 bytes and the magic
+					   line fit */
+#define LIMIT_LIST_REPLY	262144	/* a queue listing sent by the
+					   service (mailq through the
+					   socket), bytes; entries that do
+					   not fit are counted, not shown */
 
 /* TLS files and the session cache (tlscache.c) */
 #define LIMIT_TLS_FILE		(1024 * 1024)	/* a PEM certificate, key,

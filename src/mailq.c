@@ -44,11 +44,17 @@ each_entry(const char *dir, mailq_fn fn, void *ctx, struct err *e)
 	return 0;
 }
 
-/* ---- the human listing ---- */
+/* ---- the listing ---- */
 
-struct human {
-	FILE	*out;
-	size_t	 shown;
+/* one entry's text (qe NULL: unreadable, why in re) */
+typedef void (*mailq_fmt)(FILE *, const char *id, const struct qentry *,
+    const struct err *re, const struct mailq_view *);
+
+struct lister {
+	FILE			*out;
+	const struct mailq_view	*v;
+	mailq_fmt		 fmt;
+	size_t			 shown, cut, used;
 };
 
 /* "33 www-data" -> uid 33, *name "www-data" (queue.c checked the form) */
@@ -62,38 +68,35 @@ submitter_split(const char *s, const char **name)
 }
 
 static void
-human_one(void *ctx, const char *id, const struct qentry *qe,
-    const struct err *re)
+human_one(FILE *out, const char *id, const struct qentry *qe,
+    const struct err *re, const struct mailq_view *v)
 {
-	struct human *h = ctx;
 	char a[32], nx[32];
 	const char *name;
 	time_t now = time(NULL);
 	size_t i;
 
+	(void)v;
 	if (qe == NULL) {
-		fprintf(h->out, "%s  (unreadable: %s)\n", id, re->msg);
+		fprintf(out, "%s  (unreadable: %s)\n", id, re->msg);
 		return;
 	}
 	qcheck_age(a, sizeof(a), (long long)(now - qe->created));
 	qcheck_age(nx, sizeof(nx), (long long)(qe->next - now));
-	fprintf(h->out, "%s  %lld bytes  age %s  from <%s>  (account %s)\n",
+	fprintf(out, "%s  %lld bytes  age %s  from <%s>  (account %s)\n",
 	    qe->id, qe->size, a, qe->from, qe->account);
 	if (qe->submitter != NULL) {
 		long long uid = submitter_split(qe->submitter, &name);
 
-		fprintf(h->out, "    submitted by %s (uid %lld)\n", name, uid);
+		fprintf(out, "    submitted by %s (uid %lld)\n", name, uid);
 	}
 	for (i = 0; i < qe->nrcpts; i++)
-		fprintf(h->out, "    to <%s>\n", qe->rcpts[i]);
-	fprintf(h->out, "    attempts %d, next retry %s%s\n", qe->attempts,
+		fprintf(out, "    to <%s>\n", qe->rcpts[i]);
+	fprintf(out, "    attempts %d, next retry %s%s\n", qe->attempts,
 	    qe->next <= now ? "now" : "in ", qe->next <= now ? "" : nx);
 	if (qe->error[0] != '\0')
-		fprintf(h->out, "    last error: %s\n", qe->error);
-	h->shown++;
+		fprintf(out, "    last error: %s\n", qe->error);
 }
-
-/* ---- JSON, one object per line ---- */
 
 static struct jdoc *
 json_rcpts(const struct qentry *qe)
@@ -130,12 +133,20 @@ json_submitter(struct jdoc *d, const struct qentry *qe)
 }
 
 static void
-json_one(void *ctx, const char *id, const struct qentry *qe,
-    const struct err *re)
+json_print(FILE *out, struct jdoc *d)
 {
-	FILE *out = ctx;
+	char *t = jdoc_text(d);
+
+	fprintf(out, "%s\n", t);
+	free(t);
+	jdoc_free(d);
+}
+
+static void
+json_one(FILE *out, const char *id, const struct qentry *qe,
+    const struct err *re, const struct mailq_view *v)
+{
 	struct jdoc *d = jdoc_new();
-	char *t;
 
 	jdoc_set_str(d, "queue_id", id);
 	if (qe == NULL)
@@ -151,26 +162,92 @@ json_one(void *ctx, const char *id, const struct qentry *qe,
 		json_submitter(d, qe);
 		jdoc_set_doc(d, "recipients", json_rcpts(qe));
 	}
-	t = jdoc_text(d);
-	fprintf(out, "%s\n", t);
-	free(t);
-	jdoc_free(d);
+	if (v->system != NULL)
+		jdoc_set_str(d, "system_queue", v->system);
+	json_print(out, d);
+}
+
+/* does the view show this entry? */
+static int
+selected(const struct mailq_view *v, const struct qentry *qe)
+{
+	const char *name;
+
+	if (v->uid < 0)
+		return 1;
+	return qe != NULL && qe->submitter != NULL &&
+	    submitter_split(qe->submitter, &name) == v->uid;
+}
+
+/* one entry through the view: shown if it fits, else counted */
+static void
+list_one(void *ctx, const char *id, const struct qentry *qe,
+    const struct err *re)
+{
+	struct lister *l = ctx;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m;
+
+	if (!selected(l->v, qe))
+		return;
+	if (l->v->max == 0) {
+		l->fmt(l->out, id, qe, re, l->v);
+		l->shown++;
+		return;
+	}
+	if ((m = open_memstream(&buf, &n)) == NULL)
+		abort();		/* out of memory: as x* allocators */
+	l->fmt(m, id, qe, re, l->v);
+	fclose(m);
+	if (l->cut == 0 && l->used + n <= l->v->max) {
+		fwrite(buf, 1, n, l->out);
+		l->used += n;
+		l->shown++;
+	} else
+		l->cut++;
+	free(buf);
+}
+
+static void
+list_end(const struct lister *l, const char *dir)
+{
+	size_t all = l->shown + l->cut;
+	struct jdoc *d;
+
+	if (l->v->json && l->cut > 0) {
+		d = jdoc_new();
+		jdoc_set_bool(d, "truncated", 1);
+		jdoc_set_num(d, "not_shown", (long long)l->cut);
+		jdoc_set_num(d, "limit", (long long)l->v->max);
+		json_print(l->out, d);
+	} else if (l->v->json)
+		return;
+	else if (all == 0)
+		fprintf(l->out, "Mail queue is empty\n");
+	else if (l->cut == 0)
+		fprintf(l->out, "%zu message%s in %s\n", all, all == 1 ? "" :
+		    "s", dir);
+	else
+		fprintf(l->out, "%zu message%s in %s, %zu of them not shown: "
+		    "the listing is limited to %zu bytes\n", all, all == 1 ?
+		    "" : "s", dir, l->cut, l->v->max);
 }
 
 int
-mailq_list(const char *dir, int json, FILE *out, struct err *e)
+mailq_list(const char *dir, const struct mailq_view *v, FILE *out,
+    struct err *e)
 {
-	struct human h = { out, 0 };
+	struct lister l = { out, v, v->json ? json_one : human_one, 0, 0, 0 };
 
-	if (json)
-		return each_entry(dir, json_one, out, e);
-	if (each_entry(dir, human_one, &h, e) == -1)
+	if (v->system != NULL && !v->json && v->uid < 0)
+		fprintf(out, "System queue (%s):\n", v->system);
+	else if (v->system != NULL && !v->json)
+		fprintf(out, "System queue (%s), messages submitted by uid "
+		    "%lld:\n", v->system, v->uid);
+	if (each_entry(dir, list_one, &l, e) == -1)
 		return -1;
-	if (h.shown == 0)
-		fprintf(out, "Mail queue is empty\n");
-	else
-		fprintf(out, "%zu message%s in %s\n", h.shown, h.shown == 1 ?
-		    "" : "s", dir);
+	list_end(&l, dir);
 	return 0;
 }
 

@@ -54,6 +54,7 @@
 #include "secret.h"
 #include "bsserver.h"
 #include "smtp.h"
+#include "sublist.h"
 #include "submit.h"
 #include "submitd.h"
 #include "tls.h"
@@ -588,8 +589,11 @@ run_queue_cmd(struct run *r, struct err *e)
 	}
 	if ((dir = queue_dir_for(r, e)) == NULL)
 		return -1;
-	if (r->o.mode == MODE_LIST)
-		rc = mailq_list(dir, r->o.json, stdout, e);
+	if (r->o.mode == MODE_LIST) {
+		struct mailq_view v = { r->o.json, -1, 0, NULL };
+
+		rc = mailq_list(dir, &v, stdout, e);
+	}
 	else if (r->o.mode == MODE_DELETE)
 		rc = queuerun_delete(dir, r->o.queue_id, e);
 	else if (tls_global_init(e) == 0) {
@@ -648,6 +652,17 @@ header_from(struct run *r, struct err *e)
 		return -1;
 	r->o.from = hfrom;
 	return 0;
+}
+
+/* the system submission service: a message of a caller without a
+   config (submit.h), or the system queue's listing (sublist.h); its
+   code, or SUBMIT_SKIP, or -1 with e */
+static int
+via_service(struct run *r, int argc, char **argv, struct err *e)
+{
+	if (r->o.mode == MODE_LIST)
+		return sublist_route(&r->o, stdout, e);
+	return submit_route(&r->o, argc, argv, e);
 }
 
 /*
@@ -712,6 +727,10 @@ main(int argc, char **argv)
 	diag_init(r.o.verbose);
 	r.sp.fd = -1;
 	queue_entry_init(&r.qe);
+	if ((rc = via_service(&r, argc, argv, &e)) >= 0)
+		return rc;		/* the service's answer, printed */
+	if (rc == -1)
+		return die(&e);
 	if (r.o.mode == MODE_SMTP) {
 		char host[LIMIT_DOMAIN + 1];
 
@@ -734,11 +753,7 @@ main(int argc, char **argv)
 		rc = run_queue_cmd(&r, &e);
 		if (r.o.mode == MODE_DAEMON)
 			return rc == -1 ? die(&e) : rc;
-	} else if ((rc = submit_route(&r.o, argc, argv, &e)) >= 0)
-		return rc;		/* the service's status, printed */
-	else if (rc == -1)
-		return die(&e);
-	else if ((rc = header_from(&r, &e)) == 0)
+	} else if ((rc = header_from(&r, &e)) == 0)
 		rc = run(&r, &e);
 	queue_entry_free(&r.qe);
 	cred_free(&r.cred);

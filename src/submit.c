@@ -164,8 +164,8 @@ keep(const struct spool *sp, const struct opts *o, char *note, size_t sz)
 		err_fmt(note, sz, "; the message is saved in %s", path);
 }
 
-static int
-connect_to(const char *path, struct err *e)
+int
+submit_connect(const char *path, struct err *e)
 {
 	struct sockaddr_un sun;
 	int fd;
@@ -223,7 +223,7 @@ exchange(const char *path, const struct spool *sp, int argc, char **argv,
 	struct err se;
 	int fd, rc, src;
 
-	if ((fd = connect_to(path, e)) == -1)
+	if ((fd = submit_connect(path, e)) == -1)
 		return -1;
 	rc = read_reply(fd, rp, io_now_ms() + LIMIT_SUBMIT_IO_TIMEOUT *
 	    1000LL, e);

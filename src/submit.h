@@ -38,6 +38,8 @@
  * submit_trace(): for the pipeline the service runs (--submitter given)
  * with submit_received on, the Received: field (subproto_received) in
  * buf; else NULL.
+ * submit_connect(): a connected socket to the service at path, or -1
+ * with EX_UNAVAILABLE "cannot reach the submission service at PATH: WHY".
  * submit_send() / submit_recv(): a whole buffer written, some bytes read
  * (0 at EOF), each waiting at most until the absolute deadline
  * (io_now_ms() scale); EX_TEMPFAIL "timed out" / EX_IOERR.
@@ -62,6 +64,7 @@ int	submit_route(const struct opts *, int argc, char **argv,
 	    struct err *);
 const char *submit_trace(const struct opts *, const struct account *,
 	    char *buf, size_t sz);
+int	submit_connect(const char *path, struct err *);
 int	submit_send(int fd, const char *buf, size_t n, long long deadline,
 	    struct err *);
 ssize_t	submit_recv(int fd, char *buf, size_t sz, long long deadline,

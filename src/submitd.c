@@ -28,13 +28,17 @@
 
 #include "account.h"
 #include "io.h"
+#include "sublist.h"
 #include "submit.h"
 #include "submitd.h"
 #include "subpolicy.h"
 #include "subproto.h"
+#include "substate.h"
 
 #define SD_LISTEN_FD	3	/* systemd's first passed descriptor */
 #define MAX_GROUPS	256	/* groups looked at for @group */
+#define NO_MESSAGE	3	/* a worker's exit: it took no message (a
+				   listing): the rate count is given back */
 
 struct svc {
 	const struct opts	*o;
@@ -44,12 +48,20 @@ struct svc {
 	int			 bound;	/* we made path: remove it at the end */
 	char			 path[LIMIT_PATH];
 	int			 workers;
+	struct {
+		pid_t		 pid;
+		unsigned long	 uid;
+		int		 counted;	/* submit_rate took one */
+	}			 w[LIMIT_SUBMIT_WORKERS];
 };
 
 struct peer {
 	struct ucred	cred;
 	char		name[LIMIT_USER_NAME + 1];
 	char		submitter[LIMIT_USER_NAME + 16];
+	int		refused;	/* the status sent instead of "ready" */
+	char		why[LIMIT_ERR_MSG];
+	int		counted;
 };
 
 static volatile sig_atomic_t stopping;
@@ -356,9 +368,10 @@ run_pipeline(int mfd, char **argv, char *text, size_t *len)
 	return EX_TEMPFAIL;
 }
 
-/* one accepted connection, in its worker process; returns the code */
+/* one accepted connection, in its worker process; returns the code,
+   *listed 1 when it was not a submission */
 static int
-worker(const struct svc *s, int fd, const struct peer *p)
+worker(const struct svc *s, int fd, const struct peer *p, int *listed)
 {
 	static char buf[LIMIT_SUBMIT_HEAD], text[LIMIT_SUBMIT_REPLY + 1];
 	struct subproto_req rq;
@@ -369,10 +382,22 @@ worker(const struct svc *s, int fd, const struct peer *p)
 	int mfd = -1, code;
 
 	err_clear(&e);
-	if (submit_send(fd, "ready\n", 6, io_now_ms() +
-	    LIMIT_SUBMIT_IO_TIMEOUT * 1000LL, &e) == -1 ||
-	    read_head(fd, &rq, buf, &have, &e) == -1)
+	if (p->refused)
+		status(fd, p->refused, p->why);
+	else if (submit_send(fd, "ready\n", 6, io_now_ms() +
+	    LIMIT_SUBMIT_IO_TIMEOUT * 1000LL, &e) == -1)
 		return e.code;
+	if (read_head(fd, &rq, buf, &have, &e) == -1)
+		return p->refused ? p->refused : e.code;
+	if (rq.list || p->refused) {	/* a refused caller may only list */
+		code = p->refused;
+		if ((*listed = rq.list))
+			code = sublist_serve(fd, s->a.queue_dir,
+			    p->cred.uid != 0 && p->cred.uid != geteuid() ?
+			    (long long)p->cred.uid : -1, rq.json);
+		subproto_req_free(&rq);
+		return code;
+	}
 	if (subproto_args(rq.argc, rq.argv, &o, &e) == -1 ||
 	    subproto_child_argv(&o, s->o->conffile, p->submitter, &argv,
 	    &e) == -1 || (mfd = read_message(fd, rq.size, buf, have,
@@ -395,12 +420,13 @@ worker(const struct svc *s, int fd, const struct peer *p)
 	return code;
 }
 
-/* who is calling, and may they: 0 go on, -1 refused (status sent) */
+/* who is calling, and may they submit: p->refused and p->why say no
+   (the worker sends it; the caller may still list); -1 when the caller
+   cannot be told apart (status sent) */
 static int
 admit(struct svc *s, int fd, struct peer *p)
 {
 	socklen_t len = sizeof(p->cred);
-	char text[LIMIT_ERR_MSG];
 	long retry;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &p->cred, &len) == -1) {
@@ -410,23 +436,40 @@ admit(struct svc *s, int fd, struct peer *p)
 		return -1;
 	}
 	if (!peer_allowed(s, p)) {
-		snprintf(text, sizeof(text), "smtps: submission refused: uid "
-		    "%u (%s) may not submit mail on this host (submit_allow)",
-		    (unsigned)p->cred.uid, p->name);
-		status(fd, EX_NOPERM, text);
-		fprintf(stderr, "%s, pid %ld\n", text, (long)p->cred.pid);
-		return -1;
-	}
-	if (!subpolicy_rate_take(s->rate, p->cred.uid, time(NULL), &retry)) {
-		snprintf(text, sizeof(text), "smtps: submission refused: uid "
-		    "%u (%s) reached its limit of %d messages per %d s "
+		snprintf(p->why, sizeof(p->why), "smtps: submission refused: "
+		    "uid %u (%s) may not submit mail on this host "
+		    "(submit_allow)", (unsigned)p->cred.uid, p->name);
+		p->refused = EX_NOPERM;
+	} else if (!subpolicy_rate_take(s->rate, p->cred.uid, time(NULL),
+	    &retry)) {
+		snprintf(p->why, sizeof(p->why), "smtps: submission refused: "
+		    "uid %u (%s) reached its limit of %d messages per %d s "
 		    "(submit_rate); try again in %ld s", (unsigned)p->cred.uid,
 		    p->name, s->rate->max, s->rate->period, retry);
-		status(fd, EX_TEMPFAIL, text);
-		fprintf(stderr, "%s, pid %ld\n", text, (long)p->cred.pid);
-		return -1;
+		p->refused = EX_TEMPFAIL;
+	} else if (s->rate->max > 0) {
+		p->counted = 1;
+		substate_save(s->a.queue_dir, s->rate);
 	}
+	if (p->refused)
+		fprintf(stderr, "%s, pid %ld\n", p->why, (long)p->cred.pid);
 	return 0;
+}
+
+/* the worker table: who a worker serves, whether it was counted */
+static void
+worker_add(struct svc *s, pid_t pid, const struct peer *p)
+{
+	int i;
+
+	for (i = 0; i < LIMIT_SUBMIT_WORKERS && s->w[i].pid != 0; i++)
+		;
+	if (i < LIMIT_SUBMIT_WORKERS) {
+		s->w[i].pid = pid;
+		s->w[i].uid = p->cred.uid;
+		s->w[i].counted = p->counted;
+	}
+	s->workers++;
 }
 
 static void
@@ -434,33 +477,61 @@ serve(struct svc *s, int fd)
 {
 	struct peer p;
 	pid_t pid;
-	int code;
+	int code, listed = 0;
 
 	memset(&p, 0, sizeof(p));
 	if (admit(s, fd, &p) == -1)
 		return;
 	if ((pid = fork()) == -1) {
-		status(fd, EX_TEMPFAIL, "smtps: submission service: cannot "
-		    "fork");
+		status(fd, p.refused ? p.refused : EX_TEMPFAIL, p.refused ?
+		    p.why : "smtps: submission service: cannot fork");
 		return;
 	}
 	if (pid == 0) {
 		close(s->lfd);
-		code = worker(s, fd, &p);
-		fprintf(stderr, "smtps: uid %u (%s) pid %ld: exit %d\n",
-		    (unsigned)p.cred.uid, p.name, (long)p.cred.pid, code);
-		_exit(0);
+		code = worker(s, fd, &p, &listed);
+		if (listed)
+			fprintf(stderr, "smtps: uid %u (%s) pid %ld: listed "
+			    "the queue, exit %d\n", (unsigned)p.cred.uid,
+			    p.name, (long)p.cred.pid, code);
+		else if (!p.refused)	/* the refusal was logged */
+			fprintf(stderr, "smtps: uid %u (%s) pid %ld: exit "
+			    "%d\n", (unsigned)p.cred.uid, p.name,
+			    (long)p.cred.pid, code);
+		_exit(listed ? NO_MESSAGE : 0);
 	}
-	s->workers++;
+	worker_add(s, pid, &p);
+}
+
+/* a worker ended: one that took no message gives its count back */
+static void
+worker_done(struct svc *s, pid_t pid, int st)
+{
+	int i;
+
+	for (i = 0; i < LIMIT_SUBMIT_WORKERS && s->w[i].pid != pid; i++)
+		;
+	if (i == LIMIT_SUBMIT_WORKERS)
+		return;
+	if (s->w[i].counted && WIFEXITED(st) && WEXITSTATUS(st) ==
+	    NO_MESSAGE) {
+		subpolicy_rate_refund(s->rate, s->w[i].uid);
+		substate_save(s->a.queue_dir, s->rate);
+	}
+	s->w[i].pid = 0;
 }
 
 static void
 reap(struct svc *s, int block)
 {
+	pid_t pid;
 	int st;
 
-	while (s->workers > 0 && waitpid(-1, &st, block ? 0 : WNOHANG) > 0)
+	while (s->workers > 0 && (pid = waitpid(-1, &st, block ? 0 :
+	    WNOHANG)) > 0) {
+		worker_done(s, pid, st);
 		s->workers--;
+	}
 }
 
 static void
@@ -503,6 +574,8 @@ submitd_run(const struct opts *o, struct err *e)
 	    &s.rate->max, &s.rate->period, e) == -1) ||
 	    (s.lfd == -1 && (s.lfd = bind_socket(&s, e)) == -1))
 		rc = -1;
+	else if (s.rate->max > 0)
+		substate_load(s.a.queue_dir, s.rate);
 	if (rc == 0) {
 		catch_signals();
 		fprintf(stderr, "smtps: submission service listening on %s\n",

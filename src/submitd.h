@@ -17,12 +17,22 @@
  * submit_allow, submit_rate, submit_received (subpolicy.h); a broken
  * config stops the start (EX_CONFIG).
  *
+ * The submit_rate counts are read at start from the state file in the
+ * account's queue_dir and written after each change (substate.h).
+ *
  * Each connection: the caller's uid, gid and pid from the kernel
- * (SO_PEERCRED), its user name and groups from the user database.  Not
+ * (SO_PEERCRED), its user name and groups from the user database, then
+ * a worker process (at most LIMIT_SUBMIT_WORKERS at once).  Not
  * allowed -> status EX_NOPERM; over the rate -> status EX_TEMPFAIL
  * (counted per uid, the attempt counts when it passes); each with one
- * line, and the caller sends nothing.  Else a worker process (at most
- * LIMIT_SUBMIT_WORKERS at once) says "ready", reads the request
+ * line, sent by the worker instead of "ready": a submitting caller
+ * sends nothing more, but the worker still takes a list request (a
+ * refused caller may list its own entries) for LIMIT_SUBMIT_IO_TIMEOUT.
+ * A list request ("smtps-list 1") is answered by sublist_serve(): root
+ * and the service's own uid see every entry, any other uid the entries
+ * it submitted; a listing is not a submission, so a count taken for its
+ * connection is given back when its worker ends.  Else the worker says
+ * "ready", reads the request
  * (subproto.h; LIMIT_SUBMIT_IO_TIMEOUT between bytes), checks the
  * arguments (subproto_args: EX_USAGE), keeps the message in a memfd and
  * runs the normal pipeline on it: /proc/self/exe with the argv of

@@ -3,6 +3,8 @@
  * subpolicy.c - submit_allow and submit_rate (contract: subpolicy.h).
  * No I/O.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,8 @@
 
 #define SEPS	" \t,"
 #define MAX_RATE	1000000
+#define STATE_MAGIC	"smtps-rate 1\n"
+#define MAX_UID		4294967295ULL
 
 static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
@@ -185,4 +189,131 @@ subpolicy_rate_take(struct subpolicy_rate *r, unsigned long uid,
 	}
 	r->e[i].count++;
 	return 1;
+}
+
+void
+subpolicy_rate_refund(struct subpolicy_rate *r, unsigned long uid)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->e[i].uid == uid && r->e[i].count > 0)
+			r->e[i].count--;
+}
+
+char *
+subpolicy_rate_text(const struct subpolicy_rate *r, time_t now, size_t *len)
+{
+	char *out = xmalloc(LIMIT_SUBMIT_STATE), *p = out;
+	size_t i;
+
+	p += snprintf(out, LIMIT_SUBMIT_STATE, "%s", STATE_MAGIC);
+	for (i = 0; i < r->n; i++) {
+		if (r->e[i].count <= 0 || now - r->e[i].start >= r->period)
+			continue;
+		p += snprintf(p, LIMIT_SUBMIT_STATE - (size_t)(p - out),
+		    "%lu %lld %d\n", r->e[i].uid, (long long)r->e[i].start,
+		    r->e[i].count);
+	}
+	*len = (size_t)(p - out);
+	return out;
+}
+
+/* "D+" at *p up to a space or the end, within lo..hi; *p moves past it */
+static int
+state_num(const char **p, long long lo, unsigned long long hi,
+    unsigned long long *v)
+{
+	size_t n = strspn(*p, "0123456789");
+
+	if (n == 0 || n > 19 || (**p == '0' && n > 1))
+		return -1;
+	*v = strtoull(*p, NULL, 10);
+	*p += n;
+	return *v >= (unsigned long long)lo && *v <= hi ? 0 : -1;
+}
+
+/* one "UID START COUNT" line (NUL-terminated) */
+static int
+state_line(const char *l, unsigned long long v[3])
+{
+	if (state_num(&l, 0, MAX_UID, &v[0]) == -1 || *l++ != ' ' ||
+	    state_num(&l, 0, (unsigned long long)LLONG_MAX / 2, &v[1]) == -1 ||
+	    *l++ != ' ' || state_num(&l, 1, MAX_RATE, &v[2]) == -1)
+		return -1;
+	return *l == '\0' ? 0 : -1;
+}
+
+/* one window from the file into t (already checked: not a duplicate) */
+static void
+state_keep(struct subpolicy_rate *t, const unsigned long long v[3],
+    time_t now)
+{
+	time_t start = (time_t)v[1] > now ? now : (time_t)v[1];
+
+	if (now - start >= t->period)
+		return;			/* ended */
+	t->e[t->n].uid = (unsigned long)v[0];
+	t->e[t->n].start = start;
+	t->e[t->n].count = t->max > 0 && (int)v[2] > t->max ? t->max :
+	    (int)v[2];
+	t->n++;
+}
+
+static int
+state_dup(const struct subpolicy_rate *t, unsigned long uid)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].uid == uid)
+			return 1;
+	return 0;
+}
+
+/* the lines after the magic one, into t; the line number of an error */
+static int
+state_lines(struct subpolicy_rate *t, char *text, time_t now)
+{
+	unsigned long long v[3];
+	char *l, *nl;
+	int nth = 2, seen = 0;
+
+	for (l = text; *l != '\0'; l = nl + 1, nth++) {
+		if ((nl = strchr(l, '\n')) == NULL)
+			return nth;	/* no line end: cut short */
+		*nl = '\0';
+		if (++seen > LIMIT_SUBMIT_UIDS || state_line(l, v) == -1 ||
+		    state_dup(t, (unsigned long)v[0]))
+			return nth;
+		state_keep(t, v, now);
+	}
+	return 0;
+}
+
+int
+subpolicy_rate_load(struct subpolicy_rate *r, const char *buf, size_t len,
+    time_t now, struct err *e)
+{
+	struct subpolicy_rate *t;
+	size_t m = sizeof(STATE_MAGIC) - 1;
+	char *text;
+	int bad;
+
+	if (len > LIMIT_SUBMIT_STATE || memchr(buf, '\0', len) != NULL)
+		return err_set(e, EX_DATAERR, "rate state: %s", len >
+		    LIMIT_SUBMIT_STATE ? "too long" : "a NUL byte");
+	if (len < m || memcmp(buf, STATE_MAGIC, m) != 0)
+		return err_set(e, EX_DATAERR, "rate state: line 1 is not "
+		    "\"smtps-rate 1\"");
+	t = xcalloc(1, sizeof(*t));
+	t->max = r->max;
+	t->period = r->period;
+	text = xstrndup(buf + m, len - m);
+	if ((bad = state_lines(t, text, now)) == 0)
+		*r = *t;
+	free(text);
+	free(t);
+	return bad == 0 ? 0 : err_set(e, EX_DATAERR, "rate state: line %d "
+	    "is not \"UID START COUNT\"", bad);
 }

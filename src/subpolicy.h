@@ -24,7 +24,24 @@
  * most LIMIT_SUBMIT_UIDS uids are tracked; when the table is full,
  * expired windows are dropped first, and if none is expired the new uid
  * is refused (0) until one expires.  *retry gets the seconds until the
- * uid's window ends (0 when allowed).
+ * uid's window ends (0 when allowed).  subpolicy_rate_refund() gives
+ * back one count of the uid's current window (a connection that was
+ * counted but turned out to list the queue, not submit).
+ *
+ * The counts survive a restart of the service in a state file (submitd
+ * writes it, subpolicy only formats it).  subpolicy_rate_text(): the
+ * windows that have not ended at `now`, as text:
+ *   "smtps-rate 1\n" then "UID START COUNT\n" per window
+ * (decimal; START a Unix time); malloc'ed, *len its length, at most
+ * LIMIT_SUBMIT_STATE bytes.  subpolicy_rate_load(): that text back into
+ * r (max and period are the running config's, not the file's): the
+ * whole text is checked first (the magic line, three numbers per line,
+ * UID at most 4294967295, COUNT 1..1000000, no uid twice, at most
+ * LIMIT_SUBMIT_UIDS lines, at most LIMIT_SUBMIT_STATE bytes, no NUL) and
+ * on any error r is left as it was and -1 returned with EX_DATAERR
+ * naming the line.  Windows that ended before now are dropped, a START
+ * in the future (the clock went back) becomes now, a COUNT above the
+ * config's max becomes max.
  */
 #ifndef SMTPS_SUBPOLICY_H
 #define SMTPS_SUBPOLICY_H
@@ -52,5 +69,10 @@ int	subpolicy_rate_parse(const char *v, int *max, int *period,
 	    struct err *);
 int	subpolicy_rate_take(struct subpolicy_rate *, unsigned long uid,
 	    time_t now, long *retry);
+void	subpolicy_rate_refund(struct subpolicy_rate *, unsigned long uid);
+char	*subpolicy_rate_text(const struct subpolicy_rate *, time_t now,
+	    size_t *len);
+int	subpolicy_rate_load(struct subpolicy_rate *, const char *buf,
+	    size_t len, time_t now, struct err *);
 
 #endif

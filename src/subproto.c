@@ -60,14 +60,34 @@ parse_size(const char *v, long long *size)
 	return es == NULL ? 0 : -1;
 }
 
+/* a list request's line after the first */
+static int
+list_line(struct subproto_req *r, const char *line, int nth, struct err *e)
+{
+	if (nth > 1)
+		return err_set(e, EX_PROTOCOL, "list request: line %d is one "
+		    "too many", nth + 1);
+	if (strcmp(line, "format text") == 0 || strcmp(line, "format json") ==
+	    0) {
+		r->json = line[7] == 'j';
+		return 0;
+	}
+	return err_set(e, EX_PROTOCOL, "list request: expected \"format "
+	    "text\" or \"format json\"");
+}
+
 /* one header line (NUL-terminated in place) into r */
 static int
 req_line(struct subproto_req *r, char *line, int nth, struct err *e)
 {
-	if (nth == 0)
+	if (nth == 0 && strcmp(line, "smtps-list 1") == 0)
+		r->list = 1;
+	else if (nth == 0)
 		return strcmp(line, "smtps-submit 1") == 0 ? 0 :
 		    err_set(e, EX_PROTOCOL, "submission request: not a "
 		    "version 1 request");
+	if (nth == 0 || r->list)
+		return nth == 0 ? 0 : list_line(r, line, nth, e);
 	if (nth == 1)
 		return strncmp(line, "size ", 5) == 0 &&
 		    parse_size(line + 5, &r->size) == 0 ? 0 :
@@ -105,6 +125,7 @@ subproto_req_parse(const char *buf, size_t len, struct subproto_req *r,
 	size_t end = head_end(buf, len > LIMIT_SUBMIT_HEAD ?
 	    LIMIT_SUBMIT_HEAD : len);
 	char *line, *nl;
+	const char *what;
 	int nth = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -126,9 +147,10 @@ subproto_req_parse(const char *buf, size_t len, struct subproto_req *r,
 		}
 	}
 	if (nth < 2) {
+		what = r->list ? "list" : "submission";
 		subproto_req_free(r);
-		return err_set(e, EX_PROTOCOL, "submission request: header "
-		    "incomplete");
+		return err_set(e, EX_PROTOCOL, "%s request: header "
+		    "incomplete", what);
 	}
 	r->argv[r->argc] = NULL;
 	return (long)end;
@@ -203,6 +225,62 @@ subproto_reply_parse(const char *buf, size_t len, struct subproto_reply *r,
 	memcpy(r->text, nl + 1, r->len);
 	r->text[r->len] = '\0';
 	return (long)(nl - buf + 1 + r->len);
+}
+
+char *
+subproto_list_req_build(int json, size_t *len)
+{
+	char *out;
+
+	xasprintf(&out, "smtps-list 1\nformat %s\n\n", json ? "json" :
+	    "text");
+	*len = strlen(out);
+	return out;
+}
+
+char *
+subproto_list_build(int code, const char *text, size_t n, size_t *len)
+{
+	char *out;
+	int h;
+
+	if (n > LIMIT_LIST_REPLY)
+		n = LIMIT_LIST_REPLY;
+	out = xmalloc(n + 40);
+	h = snprintf(out, 40, "list %d %zu\n", code & 0xff, n);
+	memcpy(out + h, text, n);
+	*len = (size_t)h + n;
+	return out;
+}
+
+long
+subproto_list_head(const char *buf, size_t len, int *code, size_t *n,
+    struct err *e)
+{
+	const char *nl = memchr(buf, '\n', len < 64 ? len : 64);
+	char line[64], *end;
+	unsigned long long v;
+	long c;
+
+	if (nl == NULL)
+		return len >= 64 ? err_set(e, EX_PROTOCOL, "submission "
+		    "service: bad list line") : 0;
+	memcpy(line, buf, (size_t)(nl - buf));
+	line[nl - buf] = '\0';
+	if (memchr(line, '\0', (size_t)(nl - buf)) != NULL ||
+	    strncmp(line, "list ", 5) != 0 || line[5] < '0' || line[5] > '9')
+		goto bad;
+	c = strtol(line + 5, &end, 10);
+	if (c < 0 || c > 255 || *end != ' ' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	v = strtoull(end + 1, &end, 10);
+	if (*end != '\0' || v > LIMIT_LIST_REPLY)
+		goto bad;
+	*code = (int)c;
+	*n = (size_t)v;
+	return (long)(nl - buf + 1);
+bad:
+	return err_set(e, EX_PROTOCOL, "submission service: bad list line");
 }
 
 /* what a caller of the service may not choose */

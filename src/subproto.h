@@ -15,6 +15,19 @@
  *                       N bytes of message
  *   service -> caller   "status CODE LEN\n" and LEN bytes of text
  *
+ * or, to list the system queue (mailq through the service):
+ *
+ *   service -> caller   "ready\n", or a refusal status: a caller that
+ *                       submit_allow or submit_rate refuses may still
+ *                       list its own entries, so the service keeps the
+ *                       connection open for a list request after it
+ *   caller -> service   "smtps-list 1\n"
+ *                       "format text\n" or "format json\n"
+ *                       "\n"
+ *   service -> caller   "list CODE LEN\n" and LEN bytes of listing (at
+ *                       most LIMIT_LIST_REPLY), or "status CODE LEN\n"
+ *                       and an error text
+ *
  * CODE is the sysexits code the caller exits with (0 = delivered or in
  * the system queue), the text (at most LIMIT_SUBMIT_REPLY bytes) the
  * line(s) it prints on stderr.  A header is at most LIMIT_SUBMIT_HEAD
@@ -25,6 +38,14 @@
  * The parsers take what has arrived so far: they return the length of
  * the complete header or reply (> 0), 0 when more bytes are needed (and
  * allowed), -1 with e set on error.  They never read past len.
+ *
+ * A request is either kind: req->list is 1 for "smtps-list 1" (then
+ * req->json says the format, size is 0 and argv holds only argv[0]), 0
+ * for "smtps-submit 1".  subproto_list_req_build(): the list request.
+ * subproto_list_build(): "list CODE LEN\n" + text (cut at
+ * LIMIT_LIST_REPLY); subproto_list_head(): the "list CODE LEN" line at
+ * the start of buf: its length (the LEN bytes follow it), 0 when more is
+ * needed, -1 with e (EX_PROTOCOL) when it is not one.
  *
  * subproto_args(): the caller's arguments (argv[0] a program name that
  * flags_parse() sees: "sendmail" on the service's side) checked against
@@ -57,6 +78,8 @@
 #include "flags.h"
 
 struct subproto_req {
+	int		 list;		/* "smtps-list 1": list the queue */
+	int		 json;		/* list: "format json" */
 	long long	 size;		/* message bytes that follow */
 	int		 argc;		/* with argv[0] */
 	char		*argv[LIMIT_SUBMIT_ARGS + 2];	/* argv[0]
@@ -84,6 +107,12 @@ char	*subproto_reply_build(int code, const char *text, size_t n,
 	    size_t *len);
 long	 subproto_reply_parse(const char *buf, size_t len,
 	    struct subproto_reply *, struct err *);
+
+char	*subproto_list_req_build(int json, size_t *len);
+char	*subproto_list_build(int code, const char *text, size_t n,
+	    size_t *len);
+long	 subproto_list_head(const char *buf, size_t len, int *code,
+	    size_t *n, struct err *);
 
 int	 subproto_args(int argc, char **argv, struct opts *, struct err *);
 int	 subproto_child_argv(const struct opts *, const char *conf,

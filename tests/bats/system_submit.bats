@@ -6,7 +6,9 @@
 # "Received: from uid ...", records the submitter in the queue entry,
 # applies submit_allow and submit_rate; the caller's exit code tells the
 # truth and a refused or unreachable service leaves the message in the
-# caller's dead.letter.
+# caller's dead.letter.  mailq (-bp, --json) of such callers, and of
+# root, lists the system queue through the service (each caller sees
+# what it may); the submit_rate counts survive a restart.
 #
 # The service runs as root (this suite needs root: it runs the callers
 # as nobody with setpriv); the socket lives in a directory of its own
@@ -34,6 +36,7 @@ setup() {
 teardown() {
 	stop_service
 	stop_flusher
+	stop_flusher "$D/queue"
 	common_teardown
 	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
 	if [ -n "${TUSER:-}" ]; then userdel "$TUSER" 2>/dev/null || true; fi
@@ -452,4 +455,319 @@ MSG
 	caller_dead_letter stale
 	[ "$(printf '%s\n' "$stderr" | wc -l)" = 1 ] ||
 		fail "more than one line: $stderr"
+}
+
+# ---------------------------------------------------------------- mailq
+# The system queue listed through the service (smtps-list 1): root and
+# the service's uid see every entry, anyone else only their own.  The
+# socket is given to "bin" as smtps.socket gives it to smtps: neither
+# root nor the callers are then the service's own user.
+
+# as_user USER ARG...: smtps ARG... as USER (its own group), HOME=$CH
+as_user() {
+	local u=$1
+	shift
+	status=0
+	timeout -k 5 30 setpriv --reuid="$u" --regid="$(id -g "$u")" \
+	    --clear-groups env -i HOME="$CH" PATH="$PATH" \
+	    SMTPS_SUBMIT_SOCKET="$SMTPS_SUBMIT_SOCKET" "$SMTPS" "$@" \
+	    < "$INPUT" > "$T/stdout" 2> "$T/stderr" || status=$?
+	output=$(cat "$T/stdout")
+	stderr=$(cat "$T/stderr")
+}
+
+# queued_service [CONFIG LINE...]: the server down, the service up with
+# queueing, its socket bin's
+queued_service() {
+	PORT=$(free_port)
+	write_config plain "queue on" "$@"
+	start_service
+	chown bin "$SMTPS_SUBMIT_SOCKET"
+}
+
+# queue_as USER SUBJECT: a message queued by USER through the service
+queue_as() {
+	msg_tok "$2"
+	as_user "$1" bob@example.net
+	[ "$status" = 0 ] || fail "$1 $2: exit $status: $stderr"
+}
+
+# entries_of TEXT: the number of entry lines (an ID first) in a listing
+entries_of() {
+	printf '%s\n' "$1" | grep -cE '^[0-9a-f]{8,}\.[0-9a-f.]+  ' || true
+}
+
+@test "mailq as root through the service: both users' entries with their submitter" {
+	queued_service
+	queue_as nobody sysq-a1
+	queue_as nobody sysq-a2
+	queue_as daemon sysq-b1
+	# invoked as mailq (the link the package installs)
+	ln -s "$SMTPS" "$T/mailq"
+	status=0
+	"$T/mailq" > "$T/stdout" 2> "$T/stderr" || status=$?
+	output=$(cat "$T/stdout")
+	stderr=$(cat "$T/stderr")
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | head -n 1)" = "System queue ($HOME/queue):" ] ||
+		fail "first line: $output"
+	[ "$(entries_of "$output")" = 3 ] || fail "not 3 entries: $output"
+	[ "$(printf '%s\n' "$output" | grep -c '^    submitted by nobody (uid 65534)$')" = 2 ] ||
+		fail "nobody's two: $output"
+	[ "$(printf '%s\n' "$output" | grep -c "^    submitted by daemon (uid $(id -u daemon))\$")" = 1 ] ||
+		fail "daemon's one: $output"
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "3 messages in $HOME/queue" ] ||
+		fail "last line: $output"
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	wait_for "$T/svc.err" "uid 0 (root) pid [0-9]*: listed the queue, exit 0"
+	# -bp is the same request
+	run_smtps_nocfg -bp
+	assert_status 0
+	[ "$(entries_of "$output")" = 3 ] || fail "-bp: $output"
+}
+
+@test "mailq as a user through the service: only that user's entries" {
+	queued_service
+	queue_as nobody sysq-own1
+	queue_as daemon sysq-other
+	as_user nobody -bp
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | head -n 1)" = "System queue ($HOME/queue), messages submitted by uid 65534:" ] ||
+		fail "first line: $output"
+	[ "$(entries_of "$output")" = 1 ] || fail "not 1 entry: $output"
+	printf '%s\n' "$output" | grep -qx '    submitted by nobody (uid 65534)' ||
+		fail "not nobody's: $output"
+	! printf '%s\n' "$output" | grep -q daemon || fail "daemon's shown: $output"
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "1 message in $HOME/queue" ] ||
+		fail "last line: $output"
+	# another user with nothing queued sees an empty queue
+	as_user bin -bp
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "Mail queue is empty" ] ||
+		fail "bin: $output"
+}
+
+@test "mailq --json through the service: JSON lines with the submitter and system_queue" {
+	queued_service
+	queue_as nobody sysq-j1
+	queue_as daemon sysq-j2
+	run_smtps_nocfg -bp --json
+	assert_status 0
+	printf '%s\n' "$output" > "$T/q.json"
+	"$PYTHON" - "$T/q.json" "$HOME/queue" "$(id -u daemon)" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert len(rows) == 2, rows
+subs = sorted((r["submitter"]["uid"], r["submitter"]["name"]) for r in rows)
+assert subs == sorted([(65534, "nobody"), (int(sys.argv[3]), "daemon")]), subs
+for r in rows:
+    assert r["system_queue"] == sys.argv[2], r
+    assert r["recipients"][0]["address"] == "bob@example.net", r
+PY
+	as_user nobody -bp --json
+	assert_status 0
+	printf '%s\n' "$output" | "$PYTHON" -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+assert [r["submitter"]["name"] for r in rows] == ["nobody"], rows' ||
+		fail "nobody's JSON: $output"
+}
+
+@test "mailq with a socket nobody answers on: exit 69, one line" {
+	"$PYTHON" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
+	    "$SMTPS_SUBMIT_SOCKET"
+	chmod 666 "$SMTPS_SUBMIT_SOCKET"
+	as_user nobody -bp
+	assert_status 69
+	[ "$stderr" = "smtps: cannot reach the submission service at $SMTPS_SUBMIT_SOCKET: Connection refused" ] ||
+		fail "stderr: $stderr"
+	[ -z "$output" ] || fail "stdout: $output"
+}
+
+@test "a caller refused by submit_allow still lists its own entries" {
+	queued_service "submit_rate 1/1h"
+	queue_as nobody sysq-before
+	stop_service
+	write_config plain "queue on" "submit_allow root"
+	start_service
+	chown bin "$SMTPS_SUBMIT_SOCKET"
+	as_user nobody -bp
+	assert_status 0
+	[ "$(entries_of "$output")" = 1 ] || fail "own entry not listed: $output"
+	[ -z "$stderr" ] || fail "the refusal was shown: $stderr"
+}
+
+# fake_entries N: N copies of the one queued entry under new IDs
+fake_entries() {
+	"$PYTHON" - "$HOME/queue" "$1" <<'PY'
+import glob, os, shutil, sys
+q, n = sys.argv[1], int(sys.argv[2])
+env = glob.glob(q + "/*.env")[0]
+base = env[:-4]
+for i in range(n):
+    new = "%s/%08x.%06x.%08x" % (q, 0x60000000 + i, 1, i)
+    shutil.copy(base + ".msg", new + ".msg")
+    shutil.copy(env, new + ".env")
+PY
+}
+
+@test "the listing is limited: entries past LIMIT_LIST_REPLY are counted, not shown" {
+	queued_service
+	queue_as nobody sysq-many
+	fake_entries 1800
+	run_smtps_nocfg -bp
+	assert_status 0
+	local shown last
+	shown=$(entries_of "$output")
+	last=$(printf '%s\n' "$output" | tail -n 1)
+	[[ $last =~ ^1801\ messages\ in\ $HOME/queue,\ ([0-9]+)\ of\ them\ not\ shown:\ the\ listing\ is\ limited\ to\ 261632\ bytes$ ]] ||
+		fail "last line: $last"
+	[ "$((shown + BASH_REMATCH[1]))" = 1801 ] ||
+		fail "$shown shown + ${BASH_REMATCH[1]} not shown != 1801"
+	[ "$shown" -gt 100 ] || fail "only $shown shown"
+	[ "$(wc -c < "$T/stdout")" -le 262144 ] || fail "longer than the limit"
+	# every entry shown is whole: its attempts line is there
+	[ "$(grep -c '^    attempts ' "$T/stdout")" = "$shown" ] ||
+		fail "an entry was cut"
+	run_smtps_nocfg -bp --json
+	assert_status 0
+	printf '%s\n' "$output" | tail -n 1 | "$PYTHON" -c '
+import json, sys
+t = json.load(sys.stdin)
+assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t' ||
+		fail "JSON end: $(printf '%s\n' "$output" | tail -n 1)"
+}
+
+@test "rate counts survive a restart of the service; listing does not count" {
+	server_and_qconfig "submit_rate 2/1h"
+	start_service
+	chown bin "$SMTPS_SUBMIT_SOCKET"
+	as_user nobody -bp
+	assert_status 0
+	as_user nobody -bp
+	assert_status 0
+	local i
+	for i in 1 2; do
+		queue_as nobody persist$i
+	done
+	grep -qE '^65534 [0-9]+ 2$' "$HOME/queue/submit-rate" ||
+		fail "state: $(cat "$HOME/queue/submit-rate")"
+	[ "$(stat -c %a "$HOME/queue/submit-rate")" = 600 ] || fail "mode"
+	stop_service
+	start_service
+	chown bin "$SMTPS_SUBMIT_SOCKET"
+	msg_tok persist3
+	as_user nobody bob@example.net
+	assert_status 75
+	assert_stderr_match 'reached its limit of 2 messages per 3600 s \(submit_rate\)'
+	[ -s "$SRV/msg.2" ] && [ ! -e "$SRV/msg.3" ] ||
+		fail "expected exactly 2 deliveries"
+}
+
+@test "a corrupt rate state is ignored with one line; the service starts" {
+	server_and_qconfig "submit_rate 1/1h"
+	mkdir -p "$HOME/queue"
+	chmod 700 "$HOME/queue"
+	printf 'smtps-rate 1\n65534 1 x\n' > "$HOME/queue/submit-rate"
+	chmod 600 "$HOME/queue/submit-rate"
+	start_service
+	[ "$(grep -c 'ignored' "$T/svc.err")" = 1 ] ||
+		fail "log: $(cat "$T/svc.err")"
+	grep -qx "smtps: $HOME/queue/submit-rate: rate state: line 2 is not \"UID START COUNT\"; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	queue_as nobody corrupt1
+	# a symbolic link is not followed
+	stop_service
+	rm "$HOME/queue/submit-rate"
+	ln -s /etc/passwd "$HOME/queue/submit-rate"
+	start_service
+	grep -qx "smtps: $HOME/queue/submit-rate: a symbolic link: refused; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	# longer than LIMIT_SUBMIT_STATE; then another user's file
+	stop_service
+	rm "$HOME/queue/submit-rate"
+	{ printf 'smtps-rate 1\n'; head -c 70000 /dev/zero | tr '\0' 1; } \
+	    > "$HOME/queue/submit-rate"
+	start_service
+	grep -qx "smtps: $HOME/queue/submit-rate: rate state: too long; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	stop_service
+	printf 'smtps-rate 1\n65534 1 1\n' > "$HOME/queue/submit-rate"
+	chown nobody "$HOME/queue/submit-rate"
+	start_service
+	[ "$(grep -c 'ignored' "$T/svc.err")" = 1 ] ||
+		fail "log: $(cat "$T/svc.err")"
+	grep -qx "smtps: $HOME/queue/submit-rate is owned by uid 65534, not by uid 0: skipped; ignored" "$T/svc.err" ||
+		fail "log: $(cat "$T/svc.err")"
+	# the next count replaces it with the service's own file
+	queue_as nobody corrupt2
+	[ "$(stat -c %U "$HOME/queue/submit-rate")" = root ] ||
+		fail "not replaced: $(ls -l "$HOME/queue/submit-rate")"
+}
+
+@test "mailq: a system queue the service cannot read is its one error line and code" {
+	queued_service
+	queue_as nobody sysq-err
+	chown nobody "$HOME/queue"
+	run_smtps_nocfg -bp
+	chown root "$HOME/queue"
+	assert_status 77
+	[ -z "$output" ] || fail "a listing was printed: $output"
+	[ "$stderr" = "smtps: queue directory $HOME/queue is owned by uid 65534, not by uid 0: refused" ] ||
+		fail "stderr: $stderr"
+	wait_for "$T/svc.err" "uid 0 (root) pid [0-9]*: listed the queue, exit 77"
+}
+
+# as_root_sys ARG...: smtps ARG... as root without a config of its own,
+# with $T/ov/smtps/mailrc as /etc/smtps/mailrc (an overlay in a mount
+# namespace of its own: the host's /etc is not touched)
+as_root_sys() {
+	mkdir -p "$T/ov/work"
+	status=0
+	unshare -m --propagation private sh -c '
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc ||
+			exit 99
+		shift 2
+		exec "$@"' sh "$T/ov/up" "$T/ov/work" "$SMTPS" "$@" \
+	    > "$T/stdout" 2> "$T/stderr" || status=$?
+	[ "$status" != 99 ] || skip "cannot mount an overlay on /etc"
+	output=$(cat "$T/stdout")
+	stderr=$(cat "$T/stderr")
+}
+
+@test "root's mailq when the system queue is another user's: through the service, 69 without it" {
+	PORT=$(free_port)
+	write_config plain "queue on"
+	# the system queue and the service belong to bin (as to smtps)
+	chown bin "$D"
+	mkdir -m 700 "$D/queue"
+	chown bin "$D/queue"
+	sed "s|^queue_dir .*|queue_dir $D/queue|" "$CFG" > "$D/svc.rc"
+	chown bin "$D/svc.rc"
+	chmod 600 "$D/svc.rc"
+	mkdir -p "$T/ov/up/smtps"
+	cp "$D/svc.rc" "$T/ov/up/smtps/mailrc"	# root's copy, 0600
+	# no service: one line, 69
+	as_root_sys -bp
+	assert_status 69
+	[ "$stderr" = "smtps: the system queue $D/queue is not root's and no submission service listens on $SMTPS_SUBMIT_SOCKET" ] ||
+		fail "stderr: $stderr"
+	[ -z "$output" ] || fail "stdout: $output"
+	# the service as bin; its socket root's, so only the queue's owner
+	# sends root to it
+	setpriv --reuid=bin --regid="$(id -g bin)" --clear-groups \
+	    "$SMTPS" --submit-service -C "$D/svc.rc" > "$T/svc.out" \
+	    2> "$T/svc.err" 3>&- &
+	SVC_PID=$!
+	wait_for "$T/svc.err" "listening on"
+	queue_as nobody sysq-sys
+	chown root "$SMTPS_SUBMIT_SOCKET"
+	as_root_sys -bp
+	stop_flusher "$D/queue"
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | head -n 1)" = "System queue ($D/queue):" ] ||
+		fail "first line: $output"
+	[ "$(entries_of "$output")" = 1 ] || fail "not 1 entry: $output"
+	printf '%s\n' "$output" | grep -qx '    submitted by nobody (uid 65534)' ||
+		fail "no submitter: $output"
 }

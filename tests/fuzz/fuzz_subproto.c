@@ -5,9 +5,11 @@
  * (parsed whole, then every prefix must be "need more" or the same
  * error), 1 a reply (the same), 2 NUL-separated caller arguments
  * through the allowlist and the pipeline's argv, 3 a submitter for the
- * Received: field.  Invariants: a complete parse consumes at most what
- * was given, a request has at most LIMIT_SUBMIT_ARGS arguments without
- * LF and a size within LIMIT_MESSAGE, a reply's text is within
+ * Received: field, 4 a listing reply's "list CODE LEN" line.
+ * Invariants: a complete parse consumes at most what was given, a
+ * request has at most LIMIT_SUBMIT_ARGS arguments without LF and a size
+ * within LIMIT_MESSAGE, a list request has no argument and size 0, a
+ * listing's length is within LIMIT_LIST_REPLY, a reply's text is within
  * LIMIT_SUBMIT_REPLY, errors carry a code and a message, an allowed
  * argument list yields a NULL-terminated argv starting "smtps".
  */
@@ -34,6 +36,9 @@ request(const char *p, size_t n)
 	if ((size_t)got > n || r.argc < 1 || r.argc > LIMIT_SUBMIT_ARGS + 1 ||
 	    r.size < 0 || r.size > LIMIT_MESSAGE || r.argv[r.argc] != NULL)
 		abort();
+	if (r.list && (r.argc != 1 || r.size != 0 || r.json < 0 ||
+	    r.json > 1))
+		abort();
 	for (i = 1; i < r.argc; i++)
 		if (strchr(r.argv[i], '\n') != NULL ||
 		    strlen(r.argv[i]) > LIMIT_SUBMIT_ARG)
@@ -57,6 +62,26 @@ reply(const char *p, size_t n)
 		abort();
 	if (got > 0 && ((size_t)got > n || r.len > LIMIT_SUBMIT_REPLY ||
 	    r.code < 0 || r.code > 255))
+		abort();
+}
+
+static void
+list_head(const char *p, size_t n)
+{
+	struct err e;
+	size_t len = 0;
+	int code = -1;
+	long got;
+
+	err_clear(&e);
+	got = subproto_list_head(p, n, &code, &len, &e);
+	if (got == -1 && (e.code != EX_PROTOCOL || e.msg[0] == '\0'))
+		abort();
+	if (got > 0 && ((size_t)got > n || len > LIMIT_LIST_REPLY ||
+	    code < 0 || code > 255 || memchr(p, '\0', (size_t)got) != NULL))
+		abort();
+	if (got > 0 && subproto_list_head(p, (size_t)got - 1, &code, &len,
+	    &e) != 0)
 		abort();
 }
 
@@ -99,10 +124,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: request(p, size - 1); break;
 	case 1: reply(p, size - 1); break;
 	case 2: args(p, size - 1); break;
+	case 4: list_head(p, size - 1); break;
 	default:
 		if (size - 1 >= sizeof(sub))
 			return 0;

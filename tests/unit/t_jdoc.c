@@ -123,6 +123,15 @@ test_nested(void)
 	T_EQ_STR(t, "[]");
 	free(t);
 	jdoc_free(list);
+	/* booleans (the system queue listing's "truncated") */
+	d = jdoc_new();
+	jdoc_set_bool(d, "truncated", 1);
+	jdoc_set_bool(d, "other", 0);
+	jdoc_set_bool(d, "any", 7);
+	t = jdoc_text(d);
+	jdoc_free(d);
+	T_EQ_STR(t, "{\"truncated\":true,\"other\":false,\"any\":true}");
+	free(t);
 }
 
 int

@@ -3,7 +3,8 @@
  * t_subproto.c - the submission service's wire format: requests built
  * and parsed back, fed in every split, every malformed header; replies
  * ("ready", status with text) and their bounds; the caller argument
- * allowlist and the pipeline's fixed argv; the Received: field.
+ * allowlist and the pipeline's fixed argv; the Received: field; the
+ * list request (smtps-list 1) and the listing reply ("list CODE LEN").
  */
 #include <stdlib.h>
 
@@ -303,6 +304,111 @@ test_received(void)
 	T_EQ_INT(subproto_received(buf, 20, "0 root", "h", 0, 0), -1);
 }
 
+static void
+test_list_req(void)
+{
+	static const struct {
+		const char *in;
+		const char *msg;	/* NULL: parses */
+		int json;
+	} tab[] = {
+		{ "smtps-list 1\nformat text\n\n", NULL, 0 },
+		{ "smtps-list 1\nformat json\n\n", NULL, 1 },
+		{ "smtps-list 1\n\n", "list request: header incomplete", 0 },
+		{ "smtps-list 1\nformat xml\n\n", "list request: expected "
+		    "\"format text\" or \"format json\"", 0 },
+		{ "smtps-list 1\nformat text \n\n", "list request: expected",
+		    0 },
+		{ "smtps-list 1\nsize 0\n\n", "list request: expected", 0 },
+		{ "smtps-list 1\nformat text\nformat json\n\n", "list "
+		    "request: line 3 is one too many", 0 },
+		{ "smtps-list 1\nformat text\narg -C\n\n", "line 3 is one "
+		    "too many", 0 },
+		{ "smtps-list 2\nformat text\n\n", "not a version 1", 0 },
+		{ "smtps-submit 1\nformat text\n\n", "bad size line", 0 },
+	};
+	struct subproto_req r;
+	struct err e;
+	size_t i, len, k;
+	char *h;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		err_clear(&e);
+		len = strlen(tab[i].in);
+		T_EQ_INT(subproto_req_parse(tab[i].in, len, &r, &e),
+		    tab[i].msg == NULL ? (long)len : -1);
+		if (tab[i].msg != NULL) {
+			T_EQ_INT(e.code, EX_PROTOCOL);
+			T_OK(strstr(e.msg, tab[i].msg) != NULL, "%zu: %s", i,
+			    e.msg);
+			continue;
+		}
+		T_EQ_INT(r.list, 1);
+		T_EQ_INT(r.json, tab[i].json);
+		T_EQ_INT(r.size, 0);
+		T_EQ_INT(r.argc, 1);
+		subproto_req_free(&r);
+	}
+	for (k = 0; k < 2; k++) {	/* built, then parsed back in pieces */
+		h = subproto_list_req_build((int)k, &len);
+		T_EQ_STR(h, k ? "smtps-list 1\nformat json\n\n" :
+		    "smtps-list 1\nformat text\n\n");
+		for (i = 0; i < len; i++)
+			T_EQ_INT(subproto_req_parse(h, i, &r, &e), 0);
+		T_EQ_INT(subproto_req_parse(h, len, &r, &e), (long)len);
+		T_EQ_INT(r.json, (int)k);
+		subproto_req_free(&r);
+		free(h);
+	}
+	/* a submission is not a list */
+	T_EQ_INT(subproto_req_parse("smtps-submit 1\nsize 0\n\n", 23, &r,
+	    &e), 23);
+	T_EQ_INT(r.list, 0);
+	subproto_req_free(&r);
+}
+
+static void
+test_list_reply(void)
+{
+	static const char *const bad[] = {
+		"list 256 0\n", "list -1 0\n", "list 1\n", "list 0 262145\n",
+		"list x 0\n", "list 1 0 \n", "status 0 0\n", "list  1 0\n",
+		"list 1 0x\n", "ready\n", "list 0 1\0\n",
+	};
+	char *b, *big = malloc(LIMIT_LIST_REPLY + 10);
+	struct err e;
+	size_t len, n, i;
+	int code;
+	long h;
+
+	err_clear(&e);
+	b = subproto_list_build(0, "a\nb\n", 4, &len);
+	T_EQ_MEM(b, len, "list 0 4\na\nb\n", 13);
+	for (i = 0; i < 9; i++)
+		T_EQ_INT(subproto_list_head(b, i, &code, &n, &e), 0);
+	T_EQ_INT(subproto_list_head(b, len, &code, &n, &e), 9);
+	T_EQ_INT(code, 0);
+	T_EQ_INT(n, 4);
+	free(b);
+	/* the limit: LIMIT_LIST_REPLY bytes pass, more are cut */
+	memset(big, 'x', LIMIT_LIST_REPLY + 10);
+	b = subproto_list_build(3, big, LIMIT_LIST_REPLY + 10, &len);
+	h = subproto_list_head(b, len, &code, &n, &e);
+	T_OK(h > 0, "head: %s", e.msg);
+	T_EQ_INT(code, 3);
+	T_EQ_INT(n, LIMIT_LIST_REPLY);
+	T_EQ_INT(len, (size_t)h + LIMIT_LIST_REPLY);
+	free(b);
+	free(big);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&e);
+		T_EQ_INT(subproto_list_head(bad[i], strlen(bad[i]) +
+		    (i == 10 ? 3 : 0), &code, &n, &e), -1);
+		T_EQ_INT(e.code, EX_PROTOCOL);
+		T_EQ_STR(e.msg, "submission service: bad list line");
+	}
+}
+
 int
 main(void)
 {
@@ -314,6 +420,8 @@ main(void)
 	test_args();
 	test_child_argv();
 	test_received();
+	test_list_req();
+	test_list_reply();
 	printf("t_subproto: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail != 0;
 }
