@@ -106,7 +106,7 @@ test_softbreak(void)
 static void
 check(const char *in, size_t n)
 {
-	size_t on, on1, i, col = 0;
+	size_t on, on1, i, col = 0, bad = 0;
 	char *out = enc(in, n, 0, &on), *o1 = enc(in, n, 1, &on1), *o7;
 	char *dec = malloc(on + 1);
 	long dn;
@@ -120,18 +120,19 @@ check(const char *in, size_t n)
 		unsigned char c = (unsigned char)out[i];
 
 		if (c == '\r') {
-			T_OK(i + 1 < on && out[i + 1] == '\n', "bare CR out");
-			T_OK(i == 0 || (out[i - 1] != ' ' &&
-			    out[i - 1] != '\t'), "line ends in white space at "
-			    "%zu", i);
-			T_OK(col <= LIMIT_QP_LINE, "line of %zu", col);
+			bad += i + 1 >= on || out[i + 1] != '\n';
+			bad += i > 0 && (out[i - 1] == ' ' ||
+			    out[i - 1] == '\t');
+			bad += col > LIMIT_QP_LINE;
 			col = 0;
 			i++;
 			continue;
 		}
-		T_OK((c >= 32 && c <= 126) || c == '\t', "byte %02x out", c);
+		bad += !((c >= 32 && c <= 126) || c == '\t');
 		col++;
 	}
+	T_OK(bad == 0, "%zu faults (bare CR, white space at a line end, "
+	    "line over %d, byte not printable ASCII)", bad, LIMIT_QP_LINE);
 	T_OK(col <= LIMIT_QP_LINE, "last line of %zu", col);
 	dn = qp_decode(out, on, dec);
 	T_EQ_MEM(dec, dn < 0 ? 0 : (size_t)dn, in, n);
