@@ -153,6 +153,24 @@ PY
 	assert_decodes_back
 }
 
+@test "the server's SIZE limit applies to the re-encoded message (8-bit text triples)" {
+	stop_server
+	scenario <<EOF
+$(sc_plain)
+ehlo PIPELINING
+ehlo SIZE 8000
+max_line 1000
+EOF
+	start_server
+	write_config plain
+	{ headers_std; printf 'Subject: size\n\n'; for i in $(seq 1 2000); do printf '\xc3\xa9'; done; echo; } > "$INPUT"
+	[ "$(wc -c < "$INPUT")" -lt 4300 ] || fail "the input itself is too large"
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line '^smtps: message is 1[0-9]{4} bytes, server 127\.0\.0\.1 accepts at most 8000'
+	refute_transcript 'C[:+] MAIL.*'
+}
+
 @test "a multipart message with a long line is refused (65) naming the line and the part; dead.letter" {
 	{ headers_std; cat <<'EOF'
 Subject: multi
@@ -176,6 +194,20 @@ EOF
 	[ ! -s "$SRV/transcript" ] || fail "smtps connected although it must not"
 	assert_dead_letter '^Subject: multi'
 	grep -q "^$(xs 1200)\$" "$HOME/dead.letter" || fail "the long line is not kept whole"
+}
+
+@test "with queueing on (the default) a refused message is not queued: 65, dead.letter" {
+	write_config plain "queue on"
+	{ headers_std; printf 'Subject: qrefused\nContent-Type: message/rfc822\n\n'; xs 1100; echo; } > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line '^smtps: line 8 of the message is longer than 998 octets \(1100\) and is in a body of message/rfc822: .*; message saved in '
+	assert_dead_letter '^Subject: qrefused'
+	! ls "$HOME"/queue/*.env "$HOME"/queue/*.msg > /dev/null 2>&1 ||
+		fail "queued: $(ls "$HOME/queue")"
+	[ -z "$(ls -A "$HOME/queue/tmp" 2>/dev/null)" ] ||
+		fail "spool file left: $(ls -A "$HOME/queue/tmp")"
+	assert_no_message
 }
 
 @test "a base64 body with a long line is refused (65) naming its type" {
