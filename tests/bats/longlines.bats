@@ -289,6 +289,7 @@ EOF
 	assert_stderr_match '^smtps: queued '
 	grep -q '^Content-Transfer-Encoding: quoted-printable' "$HOME"/queue/*.msg ||
 		fail "the queue entry is not the re-encoded message"
+	cp "$HOME"/queue/*.msg "$T/queued.msg"
 	{ sc_plain; echo "port $PORT"; echo "max_line 1000"; } > "$T/scenario"
 	start_server
 	run_smtps -q
@@ -296,5 +297,27 @@ EOF
 	assert_transcript 'S: 250 2\.0\.0 Ok: queued as 1'
 	assert_lines_within 78
 	assert_decodes_back
+	cmp "$SRV/msg.1" "$T/queued.msg" >&2 || fail "-q sent other bytes than were queued"
 	: "$port"
+}
+
+@test "a long Subject and a long body line together: folded and re-encoded" {
+	local subj
+	subj=$(for i in $(seq 1 250); do printf 'w%d ' "$i"; done)end
+	{ headers_std; printf 'Subject: %s\n\n' "$subj"; xs 1500; echo; } > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 0
+	assert_transcript 'S: 250 2\.0\.0 Ok: queued as 1'
+	assert_lines_within 80
+	[ "$(field Subject)" = " $subj" ] || fail "Subject changed"
+	[ "$(field Content-Transfer-Encoding)" = " quoted-printable" ] || fail "not re-encoded"
+	assert_decodes_back
+}
+
+@test "a DKIM-signed message with a long header line is refused (65), not folded" {
+	{ printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s; b=abc\n'; headers_std; printf 'Subject: %s\n\nbody\n' "$(for i in $(seq 1 300); do printf 'w%d ' "$i"; done)"; } > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 65
+	assert_error_line '^smtps: a header line is longer than 998 octets and the message has a DKIM-Signature: folding it would break the signature; message saved in '
+	assert_no_message
 }
