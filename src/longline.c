@@ -243,17 +243,41 @@ rebuild(int fd, struct longline *ll, const struct hdr_buf *h, int encode,
 	return 0;
 }
 
-/* header block for a re-encoded body, its long lines folded */
-static void
-qp_block(const struct longline *ll, struct hdr_buf *out)
+/* 1 when the spooled body has a byte >= 0x80, 0 not, -1 read error */
+static int
+body_8bit(int fd, const struct longline *ll, struct err *e)
+{
+	char *b = xmalloc(LIMIT_IO_BUF);
+	long long off = ll->body;
+	ssize_t r = 0;
+	int found = 0;
+
+	while (!found && off < ll->total &&
+	    (r = get(fd, b, chunk(off, ll->total), off, e)) > 0) {
+		found = has_8bit(b, (size_t)r);
+		off += r;
+	}
+	free(b);
+	return r < 0 ? -1 : found;
+}
+
+/* header block for a re-encoded body, its long lines folded: charset
+   utf-8 when the body has 8-bit bytes (the headers' do not count) */
+static int
+qp_block(int fd, const struct longline *ll, struct hdr_buf *out,
+    struct err *e)
 {
 	struct hdr_buf q = { NULL, 0, 0 };
 	struct err ignore;
+	int eight = ll->eightbit ? body_8bit(fd, ll, e) : 0;
 
-	qp_headers(ll->hdr, ll->hlen, ll->eightbit, &q);
+	if (eight == -1)
+		return -1;
+	qp_headers(ll->hdr, ll->hlen, eight, &q);
 	if (hdrfold_block(q.p, q.len, out, &ignore) != 1)
 		hdr_buf_add(out, q.p, q.len);	/* checked before: fits */
 	hdr_buf_free(&q);
+	return 0;
 }
 
 static int
@@ -289,11 +313,13 @@ longline_settle(int fd, struct longline *ll, struct sum *sum, struct err *e)
 	else if (ll->first != -1 && plan != QP_TEXT)
 		rc = refuse_body(fd, ll, plan, bnd, what, e);
 	else {
+		rc = 0;
 		if (ll->first != -1) {
 			h.len = 0;
-			qp_block(ll, &h);
+			rc = qp_block(fd, ll, &h, e);
 		}
-		rc = rebuild(fd, ll, &h, ll->first != -1, sum, e);
+		if (rc == 0)
+			rc = rebuild(fd, ll, &h, ll->first != -1, sum, e);
 	}
 	hdr_buf_free(&h);
 	return rc;

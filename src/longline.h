@@ -16,8 +16,10 @@
  *   cannot be: refused naming the field;
  * - a body line too long in a message that is one text part (qp_plan
  *   QP_TEXT): the body is re-encoded quoted-printable (qp.h) and the
- *   header fields qp_headers() gives are written; 8-bit text becomes 7-bit
- *   (the spool's eightbit is then that of the header block alone);
+ *   header fields qp_headers() gives are written (charset=utf-8 when the
+ *   body has 8-bit bytes, which takes one more read of it); 8-bit text
+ *   becomes 7-bit (the spool's eightbit is then that of the header block
+ *   alone);
  * - a body line too long in a multipart message: refused, naming the line
  *   (of the input, as msg.h counts it) and the part (qp_part: "part 2
  *   (text/html)"); in any other MIME body (message/rfc822, base64,

@@ -139,6 +139,16 @@ PY
 	assert_decodes_back
 }
 
+@test "an 8-bit Subject and an ASCII body: charset us-ascii, BODY=8BITMIME for the header" {
+	{ headers_std; printf 'Subject: caf\xc3\xa9\n\n'; xs 1200; echo; } > "$INPUT"
+	run_smtps bob@example.net
+	assert_status 0
+	[ "$(field Content-Type)" = " text/plain; charset=us-ascii" ] ||
+		fail "Content-Type: $(field Content-Type)"
+	assert_transcript 'C: MAIL FROM:<alice@example\.org> SIZE=[0-9]+ BODY=8BITMIME'
+	assert_decodes_back
+}
+
 @test "a text/html part with 8bit encoding keeps its Content-Type; the encoding is replaced" {
 	{ headers_std; printf 'MIME-Version: 1.0\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\nSubject: html\n\n<p>'; xs 3000; printf '\xe9</p>\n'; } > "$INPUT"
 	run_smtps bob@example.net
