@@ -260,6 +260,12 @@ qp_plan(const char *block, size_t len, char *boundary, size_t bsz,
 	return QP_OTHER;
 }
 
+static void
+add_str(struct hdr_buf *b, const char *s)
+{
+	hdr_buf_add(b, s, strlen(s));
+}
+
 void
 qp_headers(const char *block, size_t len, int eightbit, struct hdr_buf *out)
 {
@@ -273,16 +279,15 @@ qp_headers(const char *block, size_t len, int eightbit, struct hdr_buf *out)
 		off = end;
 	}
 	if (!hdr_has(block, len, "MIME-Version"))
-		hdr_buf_add(out, "MIME-Version: 1.0\r\n", 19);
+		add_str(out, "MIME-Version: 1.0\r\n");
 	if (!hdr_has(block, len, "Content-Type")) {
 		const char *ct = eightbit ?
 		    "Content-Type: text/plain; charset=utf-8\r\n" :
 		    "Content-Type: text/plain; charset=us-ascii\r\n";
 
-		hdr_buf_add(out, ct, strlen(ct));
+		add_str(out, ct);
 	}
-	hdr_buf_add(out, "Content-Transfer-Encoding: quoted-printable\r\n",
-	    45);
+	add_str(out, "Content-Transfer-Encoding: quoted-printable\r\n");
 }
 
 void

@@ -152,14 +152,15 @@ check_mime(const char *blk, size_t n)
 	    "quoted-printable\r\n";
 	const char *p = blk, *nl;
 	size_t i, k = sizeof(cte) - 1, found = 0;
+	size_t name = strlen("Content-Transfer-Encoding:");
 
 	(void)qp_plan(blk, n, bnd, sizeof(bnd), what, sizeof(what));
 	qp_headers(blk, n, n & 1, &out);
 	if (out.len < k || memcmp(out.p + out.len - k, cte, k) != 0)
 		abort();
-	for (i = 0; i + 26 <= out.len; i++)
+	for (i = 0; i + name <= out.len; i++)
 		found += (i == 0 || out.p[i - 1] == '\n') && strncasecmp(out.p +
-		    i, cte, 26) == 0;
+		    i, cte, name) == 0;
 	if (found != 1)
 		abort();
 	hdr_buf_free(&out);
