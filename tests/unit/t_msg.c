@@ -5,7 +5,8 @@
  * mbox line, obsolete syntax), and msg_read() itself on files bigger
  * than one read: line ends split across reads, the header block spanning
  * reads, a NUL byte in the body refused with the line it is on; lines
- * over 998 octets (longline.h): a body re-encoded deep in a big file
+ * over 998 octets (longline.h): 998 + CRLF is a line and 999 too long
+ * across any cut between reads, a body re-encoded deep in a big file
  * (size, checksum, 7-bit, decodes back), a header line folded, a
  * multipart message refused whole.
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "longline.h"
 #include "msg.h"
 #include "qp.h"
 #include "sum.h"
@@ -295,12 +297,39 @@ test_long_lines(void)
 	free(in);
 }
 
+/* longline_scan: 998 octets + CRLF is a line, 999 is too long, whatever
+   the cuts between calls; the index and length of the first one */
+static void
+test_scan_limit(void)
+{
+	char b[3000];
+	struct longline ll;
+	size_t cut;
+
+	memset(b, 'x', sizeof(b));
+	memcpy(b + LIMIT_LINE, "\r\n", 2);		/* line 0: 998 */
+	memcpy(b + LIMIT_LINE + 2 + 5, "\r\n", 2);	/* line 1: 5 */
+	memcpy(b + LIMIT_LINE + 9 + 999, "\r\n", 2);	/* line 2: 999 */
+	for (cut = 0; cut <= 2008; cut += 7) {
+		longline_init(&ll);
+		longline_scan(&ll, b, cut);
+		longline_scan(&ll, b + cut, 2008 - cut);
+		T_EQ_INT(ll.lines, 3);
+		T_EQ_INT(ll.first, 2);
+		T_EQ_INT(ll.firstlen, 999);
+	}
+	longline_init(&ll);
+	longline_scan(&ll, b, LIMIT_LINE + 9);
+	T_EQ_INT(ll.first, -1);
+}
+
 int
 main(void)
 {
 	test_header_block();
 	test_line_ends_across_reads();
 	test_nul_line();
+	test_scan_limit();
 	test_long_lines();
 	return t_done("t_msg");
 }
