@@ -280,13 +280,42 @@ qp_block(int fd, const struct longline *ll, struct hdr_buf *out,
 	return 0;
 }
 
+/* the name of the first field of b[0..len) with a line too long */
+static void
+long_field(const char *b, size_t len, char *name, size_t sz)
+{
+	const char *p = b, *field = b, *end = b + len, *nl, *colon;
+	size_t n;
+
+	name[0] = '\0';
+	for (; p < end; p = nl ? nl + 1 : end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		n -= n > 0 && p[n - 1] == '\r';
+		if (*p != ' ' && *p != '\t')
+			field = p;
+		if (n <= LIMIT_LINE)
+			continue;
+		colon = memchr(field, ':', (size_t)(end - field));
+		n = colon ? (size_t)(colon - field) : 0;
+		while (n > 0 && (field[n - 1] == ' ' || field[n - 1] == '\t'))
+			n--;
+		err_fmt(name, sz, "%.*s", (int)n, field);
+		return;
+	}
+}
+
 static int
 refuse_dkim(const struct longline *ll, struct err *e)
 {
+	char name[LIMIT_QUOTE_SHORT];
+
+	long_field(ll->hdr, ll->hlen, name, sizeof(name));
 	if (ll->first == -1)
-		return err_set(e, EX_DATAERR, "a header line is longer than "
-		    "%d octets and the message has a DKIM-Signature: folding "
-		    "it would break the signature", LIMIT_LINE);
+		return err_set(e, EX_DATAERR, "header field '%s' has a line "
+		    "longer than %d octets and the message has a "
+		    "DKIM-Signature: folding it would break the signature",
+		    name, LIMIT_LINE);
 	return err_set(e, EX_DATAERR, "line %lld of the message is longer "
 	    "than %d octets (%lld) and the message has a DKIM-Signature: "
 	    "re-encoding it would break the signature", ll->lines0 +

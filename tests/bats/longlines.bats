@@ -328,6 +328,6 @@ EOF
 	{ printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s; b=abc\n'; headers_std; printf 'Subject: %s\n\nbody\n' "$(for i in $(seq 1 300); do printf 'w%d ' "$i"; done)"; } > "$INPUT"
 	run_smtps bob@example.net
 	assert_status 65
-	assert_error_line '^smtps: a header line is longer than 998 octets and the message has a DKIM-Signature: folding it would break the signature; message saved in '
+	assert_error_line "^smtps: header field 'Subject' has a line longer than 998 octets and the message has a DKIM-Signature: folding it would break the signature; message saved in "
 	assert_no_message
 }
