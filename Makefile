@@ -105,7 +105,9 @@ $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 # tested while others are unfinished
 T_addr	= addr path err
 T_hdr	= hdr hdrlocal alias addr path err
-T_msg	= msg dot hdr hdrlocal alias addr path sum err
+T_msg	= msg longline qp hdrfold dot hdr hdrlocal alias addr path sum err
+T_qp	= qp hdr hdrlocal alias addr path err
+T_hdrfold = hdrfold hdr hdrlocal alias addr path err
 T_conf	= conf confval subpolicy url secret fspath prompt netrc io diag err
 T_account = account oauth2conf path $(T_conf)
 T_reply	= reply err

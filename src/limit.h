@@ -93,6 +93,18 @@
 #define LIMIT_BS_ERRORS		50	/* bad -bs commands before 421 */
 #define LIMIT_ENVID		100	/* -V envelope ID (RFC 3461: 100) */
 #define LIMIT_USER_NAME		32	/* a local user name (useradd: 32) */
+#define LIMIT_LINE		998	/* octets of one message line, CRLF
+					   excluded (RFC 5321 4.5.3.1.6, RFC
+					   5322 2.1.1): a longer body line is
+					   re-encoded or refused, a longer
+					   header line folded or refused */
+#define LIMIT_QP_LINE		76	/* one quoted-printable line, the soft
+					   break's '=' included (RFC 2045
+					   6.7) */
+#define LIMIT_FOLD_LINE		78	/* header lines folded to this length
+					   when they can (RFC 5322 2.1.1) */
+#define LIMIT_MIME_BOUNDARY	70	/* a multipart boundary (RFC 2046
+					   5.1.1) */
 #define LIMIT_MSGID		998	/* Message-ID in the log line (a header
 					   line) */
 

@@ -210,8 +210,10 @@ spool_message(struct run *r, struct err *e)
 	pol.local = lrc == 0 ? &loc.loc : NULL;
 	rc = queue_spool_create(r->a.queue_dir, &r->sp, e);
 	if (rc == 0 && (rc = msg_read(r->infd, &pol, &r->sp, &r->rcpts,
-	    e)) == 0)
-		r->spooled = 1;
+	    e)) >= 0)
+		r->spooled = 1;	/* whole, also when refused (1): kept */
+	if (rc == 1)
+		rc = -1;
 	if (rc == 0 && lrc == -1) {
 		*e = le;
 		rc = -1;

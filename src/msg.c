@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dot.h"
+#include "longline.h"
 #include "msg.h"
 #include "sum.h"
 
@@ -27,6 +28,8 @@ struct wbuf {
 	struct sum sum;		/* of every byte written */
 	long long body;		/* spool offset where the body starts */
 	long long lines0;	/* input lines before the body */
+	struct longline ll;	/* the body's lines, counted as written */
+	struct hdr_buf hdr;	/* the header block as written */
 };
 
 /* write p[0..n) to the spool */
@@ -108,15 +111,13 @@ static int
 put_headers(struct wbuf *w, const char *h, size_t hlen,
     const struct hdr_policy *pol, struct addr_list *rcpts, struct err *e)
 {
-	struct hdr_buf out = { NULL, 0, 0 };
 	int rc;
 
-	rc = hdr_rewrite(h, hlen, pol, &out, rcpts, e);
+	rc = hdr_rewrite(h, hlen, pol, &w->hdr, rcpts, e);
 	if (rc == 0)
-		rc = wput(w, out.p, out.len, e);
+		rc = wput(w, w->hdr.p, w->hdr.len, e);
 	if (rc == 0)
 		rc = wput(w, "\r\n", 2, e);
-	hdr_buf_free(&out);
 	return rc;
 }
 
@@ -265,8 +266,10 @@ put_body(struct wbuf *w, const struct dot *d, const char *p, size_t n,
 	const char *z = d->nul > 0 ? memchr(p, '\0', n) : NULL;
 	long long at;
 
-	if (z == NULL)
+	if (z == NULL) {
+		longline_scan(&w->ll, p, n);
 		return wput(w, p, n, e);
+	}
 	at = w->total + (z - p);
 	if (wput(w, p, (size_t)(z - p), e) == -1 || wflush(w, e) == -1)
 		return -1;
@@ -274,6 +277,19 @@ put_body(struct wbuf *w, const struct dot *d, const char *p, size_t n,
 	    "the message: mail cannot carry NUL bytes (send binary data as "
 	    "a MIME attachment)", w->lines0 + spool_lines(w->fd, w->body, at) +
 	    1);
+}
+
+/* lines too long (longline.h): 0 ready, 1 refused (kept whole), -1 */
+static int
+settle(struct wbuf *w, int fd, int eightbit, struct err *e)
+{
+	w->ll.hdr = w->hdr.p;
+	w->ll.hlen = w->hdr.len;
+	w->ll.body = w->body;
+	w->ll.total = w->total;
+	w->ll.lines0 = w->lines0;
+	w->ll.eightbit = eightbit;
+	return longline_settle(fd, &w->ll, &w->sum, e);
 }
 
 int
@@ -290,6 +306,7 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	dot_init(&d);
 	sum_init(&w->sum);
 	w->fd = sp->fd;
+	longline_init(&w->ll);
 	if (collect_headers(fd, &d, &h, e) == -1 ||
 	    put_headers(w, h.hb.p, (size_t)h.hlen, pol, rcpts, e) == -1)
 		goto done;
@@ -311,20 +328,22 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 		if (put_body(w, &d, out, o, e) == -1)
 			goto done;
 	}
-	if (memcmp(w->last, "\r\n", 2) != 0 && wput(w, "\r\n", 2, e) == -1)
+	if (memcmp(w->last, "\r\n", 2) != 0 && (put_body(w, &d, "\r\n", 2,
+	    e) == -1))
 		goto done;
-	if (wflush(w, e) == -1)
+	if (wflush(w, e) == -1 || (rc = settle(w, sp->fd, d.eightbit > 0,
+	    e)) == -1)
 		goto done;
 	if (lseek(sp->fd, 0, SEEK_SET) == -1) {
-		err_set(e, EX_IOERR, "cannot rewind the spool file: %s",
+		rc = err_set(e, EX_IOERR, "cannot rewind the spool file: %s",
 		    strerror(errno));
 		goto done;
 	}
-	sp->size = (off_t)w->total;
-	sp->eightbit = d.eightbit > 0;
+	sp->size = (off_t)w->ll.total;
+	sp->eightbit = w->ll.eightbit;
 	sum_hex(&w->sum, sp->sum);
-	rc = 0;
 done:
+	hdr_buf_free(&w->hdr);
 	hdr_buf_free(&h.hb);
 	free(in);
 	free(out);

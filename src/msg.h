@@ -14,7 +14,12 @@
  * than LIMIT_MESSAGE bytes -> EX_DATAERR; a NUL byte in the body ->
  * EX_DATAERR naming its line of the input (counted after line-end
  * normalisation, the dropped mbox line included); disk full ->
- * EX_TEMPFAIL; other write errors -> EX_IOERR.
+ * EX_TEMPFAIL; other write errors -> EX_IOERR.  Lines longer than
+ * LIMIT_LINE are settled last, on the whole spool (longline.h): header
+ * lines folded, the body re-encoded quoted-printable, or the message
+ * refused.  Returns 0 (spooled), -1 (e filled; the spool is not a whole
+ * message) or 1 (refused by longline_settle, e filled with EX_DATAERR:
+ * the spool holds the whole message as it came, for dead.letter).
  */
 #ifndef SMTPS_MSG_H
 #define SMTPS_MSG_H

@@ -10,10 +10,12 @@
  * blank line), a complete header block by hdr_split() (itself, its last
  * line ended, plus a blank line splits at its end), never longer than the
  * normalised input; hdr_rewrite() accepts it unless it holds a NUL byte.
- * msg_read() either fails with EX_DATAERR and a message (a NUL byte,
- * a -t address field that does not parse; the inputs are far below the
- * size limits) or spools CRLF
- * text (no bare CR or LF) ending in CRLF, whose length is sp->size, with
+ * msg_read() either fails (-1, or 1: refused whole) with EX_DATAERR and
+ * a message (a NUL byte, a -t address field that does not parse, a line
+ * longer than LIMIT_LINE that cannot be folded or re-encoded; the inputs
+ * are far below the size limits) or spools CRLF
+ * text (no bare CR or LF, no line longer than LIMIT_LINE) ending in CRLF,
+ * whose length is sp->size, with
  * a header block (hdr_split) holding a From:, a Date: and a Message-ID:
  * field, and every collected -t recipient non-empty.
  */
@@ -55,7 +57,7 @@ static void
 check_spool(const struct spool *sp, int nul)
 {
 	char *buf;
-	size_t n = (size_t)sp->size, i, off;
+	size_t n = (size_t)sp->size, i, off, st;
 	long hl;
 
 	buf = malloc(n + 1);
@@ -64,10 +66,15 @@ check_spool(const struct spool *sp, int nul)
 	buf[n] = '\0';
 	if (n < 2 || memcmp(buf + n - 2, "\r\n", 2) != 0)
 		abort();
-	for (i = 0; i < n; i++)
+	for (i = 0, st = 0; i < n; i++) {
 		if ((buf[i] == '\r' && buf[i + 1] != '\n') ||
 		    (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')))
 			abort();
+		if (buf[i] == '\n' && i - st - 1 > LIMIT_LINE)
+			abort();	/* longline.h: none is sent */
+		if (buf[i] == '\n')
+			st = i + 1;
+	}
 	hl = hdr_split(buf, n, 1, &off);
 	if (hl < 0 || (size_t)hl > n || (!nul &&
 	    (!has_field(buf, (size_t)hl, "From:") ||

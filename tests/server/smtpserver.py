@@ -138,6 +138,7 @@ class Scenario:
         self.idle_timeout = 20.0
         self.max_time = 180.0
         self.max_rcpts = 0
+        self.max_line = 0
         self.tls_min = None
         self.tls_max = None
         self.lmtp = False
@@ -223,6 +224,8 @@ class Scenario:
             self.max_time = float(val)
         elif key == "max_rcpts":
             self.max_rcpts = int(val)
+        elif key == "max_line":
+            self.max_line = int(val)
         elif key == "tls_min":
             self.tls_min = val
         elif key == "tls_max":
@@ -885,8 +888,15 @@ class Session:
         n = self.rec.message(raw, [self.mail] + self.rcpts)
         self.rec.line("-- message %d: %d bytes" % (n, len(undot(raw))))
         self.rec.line("C: .")
+        ok = "250 2.0.0 Ok: queued as %d" % n
+        if self.sc.max_line:
+            # RFC 5321 4.5.3.1.6: octets of a line, CRLF included
+            longest = max(len(x) + 2 for x in raw.split(b"\r\n"))
+            self.rec.line("-- longest line: %d octets" % longest)
+            if longest > self.sc.max_line:
+                ok = "500 5.5.2 Line too long"
         if not self.sc.lmtp:
-            self.act("DOT", None, "250 2.0.0 Ok: queued as %d" % n)
+            self.act("DOT", None, ok)
         # LMTP: one reply per accepted recipient, in order; rules
         # "on DOT:ADDR ..." script each one
         for r in self.rcpts if self.sc.lmtp else []:
