@@ -252,3 +252,51 @@ EOF2
 	fields Message-ID | grep -Eq '^Message-ID: <[^@<>]+@client\.example>$' ||
 		fail "$(fields Message-ID)"
 }
+
+# ---- msmtp's options for the header keywords ---------------------------------
+
+@test "--set-to-header (no value: on) overrides the file for this run" {
+	write_config plain "set_to_header off"
+	tocc_message
+	run_smtps --set-to-header -t
+	assert_status 0
+	[ "$(fields To)" = "To: bob@example.net, carol@example.net, dave@example.net, eve@example.net" ] ||
+		fail "To: $(fields To)"
+	[ -z "$(fields Cc)" ] || fail "Cc kept"
+}
+
+@test "--undisclosed-recipients and --set-to-header set one setting: the later option wins" {
+	write_config plain
+	tocc_message
+	run_smtps --undisclosed-recipients --set-to-header=off -t
+	assert_status 0
+	[ "$(fields Cc)" = "Cc: dave@example.net" ] || fail "$(headers)"
+	stop_server
+	start_plain_server
+	write_config plain
+	run_smtps --set-to-header=off --undisclosed-recipients -t
+	assert_status 0
+	[ "$(fields To)" = "To: undisclosed-recipients:;" ] || fail "To: $(fields To)"
+}
+
+@test "--set-to-header=maybe: one line naming the option, exit 64, nothing sent" {
+	write_config plain
+	tocc_message
+	run_smtps --set-to-header=maybe -t
+	assert_status 64
+	assert_error_line "^smtps: option --set-to-header: keyword 'set_to_header' expects on, off or undisclosed_recipients, got 'maybe'$"
+	refute_transcript 'C[:+] MAIL.*'
+}
+
+@test "--set-from-header=on --set-date-header=off --set-msgid-header=off --remove-bcc-headers=off --logfile-time-format=none" {
+	write_config plain "logfile $T/mail.log"
+	tocc_message
+	run_smtps --set-from-header=on --set-date-header=off \
+	    --set-msgid-header=off --remove-bcc-headers=off \
+	    --logfile-time-format=none -t
+	assert_status 0
+	[ "$(fields From)" = "From: alice@example.org" ] || fail "From: $(fields From)"
+	[ -z "$(fields Date)$(fields Message-ID)" ] || fail "$(headers)"
+	[ "$(fields Bcc)" = "Bcc: eve@example.net" ] || fail "Bcc: $(fields Bcc)"
+	grep -q '^account=default ' "$T/mail.log" || fail "$(cat "$T/mail.log")"
+}
