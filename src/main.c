@@ -204,7 +204,7 @@ policy_for(struct run *r, struct hdr_policy *pol, char *unique, size_t usz)
 	const char *dom;
 	time_t now = time(NULL);
 
-	/* msmtp 1.8.24: `domain`, unless it is msmtp's default localhost */
+	/* msmtp 1.8.25: `domain`, unless it is msmtp's default localhost */
 	dom = r->a.domain && strcmp(r->a.domain, "localhost") != 0 ?
 	    r->a.domain : path_domain(r->from);
 	if (dom != NULL)

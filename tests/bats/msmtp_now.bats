@@ -232,7 +232,7 @@ EOF2
 	refute_transcript 'C[:+] MAIL.*'
 }
 
-# ---- Message-ID domain (msmtp 1.8.24, "Improve Message-ID header generation")
+# ---- Message-ID domain (msmtp 1.8.25, "Improve Message-ID header generation")
 
 @test "domain localhost: an added Message-ID takes the envelope sender's domain, not localhost" {
 	write_config plain "domain localhost"
@@ -299,4 +299,15 @@ EOF2
 	[ -z "$(fields Date)$(fields Message-ID)" ] || fail "$(headers)"
 	[ "$(fields Bcc)" = "Bcc: eve@example.net" ] || fail "Bcc: $(fields Bcc)"
 	grep -q '^account=default ' "$T/mail.log" || fail "$(cat "$T/mail.log")"
+}
+
+# ---- from_full_name (msmtp 1.8.24) and -F over it (the 1.8.27 fix) ----------
+
+@test "-F wins over from_full_name in an added From" {
+	write_config plain 'from_full_name "Alice Example"'
+	printf 'Subject: x\n\ny\n' > "$INPUT"
+	run_smtps -F 'Al Cmdline' bob@example.net
+	assert_status 0
+	[ "$(fields From)" = "From: Al Cmdline <alice@example.org>" ] ||
+		fail "$(fields From)"
 }
