@@ -454,6 +454,17 @@ attempt(struct run *r, struct err *e)
 /* the From: (or Resent-From:) address read once, for -f and %F */
 static char hfrom[LIMIT_ADDR + 1];
 
+/* is the account's `from` used?  Not when -f replaces it (check_sender) */
+static int
+from_used(const struct run *r)
+{
+	const char *f = r->o.from;
+
+	if (f == NULL || !r->a.allow_from_override)
+		return 1;
+	return *f != '\0' && strcmp(f, "<>") != 0 && path_domain(f) == NULL;
+}
+
 /*
  * `from` with %F (msmtp 1.8.29): each %F becomes the From: (or
  * Resent-From:) address of the message, read here unless
@@ -465,7 +476,7 @@ from_percent_f(struct run *r, struct err *e)
 	char out[LIMIT_ADDR + 1] = "", *f = r->a.from, *p;
 	size_t n;
 
-	if (f == NULL || strstr(f, "%F") == NULL)
+	if (f == NULL || strstr(f, "%F") == NULL || !from_used(r))
 		return 0;
 	if (r->bs)
 		return err_set(e, EX_USAGE, "from %%F (account '%s'): not "

@@ -232,6 +232,15 @@ EOF2
 	refute_transcript 'C[:+] MAIL.*'
 }
 
+@test "from %F with -f (allow_from_override on): -f is the sender, the message needs no From" {
+	write_config plain "from %F"
+	printf 'Subject: no from\n\nx\n' > "$INPUT"
+	run_smtps -f carol@example.com bob@example.net
+	assert_status 0
+	head -n 1 "$SRV/msg.1.env" | grep -q '^MAIL FROM:<carol@example.com>' ||
+		fail "sender: $(head -n 1 "$SRV/msg.1.env")"
+}
+
 # ---- Message-ID domain (msmtp 1.8.25, "Improve Message-ID header generation")
 
 @test "domain localhost: an added Message-ID takes the envelope sender's domain, not localhost" {
