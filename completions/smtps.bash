@@ -53,6 +53,11 @@ _smtps()
 	    --tls-fingerprint= --tls-certcheck --tls-certcheck= --auth --auth=
 	    --user= --passwordeval= --from= --domain= --maildomain= --timeout=
 	    --aliases= --logfile= --syslog --syslog= --dsn-notify= --dsn-return=
+	    --logfile-time-format= --set-from-header --set-from-header=
+	    --set-date-header --set-date-header= --set-msgid-header
+	    --set-msgid-header= --remove-bcc-headers --remove-bcc-headers=
+	    --set-to-header --set-to-header= --undisclosed-recipients
+	    --undisclosed-recipients=
 	    --help --version --"
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}

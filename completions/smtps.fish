@@ -107,6 +107,13 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -l syslog -f -a 'on off LOG_USER LOG_MAIL LOG_LOCAL0 LOG_LOCAL1 LOG_LOCAL2 LOG_LOCAL3 LOG_LOCAL4 LOG_LOCAL5 LOG_LOCAL6 LOG_LOCAL7' -d 'Syslog facility'
     complete -c $cmd -l dsn-notify -x -d 'DSN notify'
     complete -c $cmd -l dsn-return -x -a 'full headers' -d 'DSN return'
+    complete -c $cmd -l logfile-time-format -x -a 'none' -d 'Log time format'
+    complete -c $cmd -l set-from-header -f -a 'auto on off' -d 'From header'
+    complete -c $cmd -l set-date-header -f -a 'auto off' -d 'Date header'
+    complete -c $cmd -l set-msgid-header -f -a 'auto off' -d 'Message-ID header'
+    complete -c $cmd -l remove-bcc-headers -f -a 'on off' -d 'Remove Bcc'
+    complete -c $cmd -l set-to-header -f -a 'on off undisclosed_recipients' -d 'Replace To, Cc, Bcc'
+    complete -c $cmd -l undisclosed-recipients -f -a 'on off' -d 'To: undisclosed-recipients'
     complete -c $cmd -l help -d 'Show the options and exit'
     complete -c $cmd -l version -d 'Show the version and exit'
 end

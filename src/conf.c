@@ -30,9 +30,12 @@
  * means the system store and is stored as NULL (with the `set` bit).
  * Control characters (other than tab) are refused in every value except
  * `password`.  Every keyword of msmtp's manual is known; the deprecated
- * ones (auto_from, keepbcc honoured; ntlmdomain, set_to_header,
- * tls_min_dh_prime_bits without effect) add a "FILE:LINE: ..." line to
- * conf->warnings.  `eval CMD` lines go through the caller's hook.
+ * ones (auto_from, keepbcc honoured; ntlmdomain, tls_min_dh_prime_bits
+ * without effect) add a "FILE:LINE: ..." line to conf->warnings.
+ * `undisclosed_recipients on|off` is the old spelling (before msmtp
+ * 1.8.29) of `set_to_header undisclosed_recipients|off` (one setting: the
+ * later line wins), accepted without a warning as msmtp does.  `eval CMD`
+ * lines go through the caller's hook.
  *
  * Every error is EX_CONFIG "FILE:LINE: message"; on error *conf is left
  * empty.  Line copies that may hold a password are wiped before release.
@@ -90,8 +93,7 @@ static const struct kw kwtab[] = {
 	F(K_SET_DATE_HEADER, S_INT, 0, set_date_header, conf_kw_tristate),
 	F(K_SET_MSGID_HEADER, S_INT, 0, set_msgid_header, conf_kw_tristate),
 	F(K_REMOVE_BCC_HEADERS, S_INT, 0, remove_bcc_headers, conf_kw_bool),
-	F(K_UNDISCLOSED_RECIPIENTS, S_INT, 0, undisclosed_recipients,
-	    conf_kw_bool),
+	F(K_SET_TO_HEADER, S_INT, 0, set_to_header, conf_kw_to_header),
 	F(K_SOCKET, S_STR, 0, socket, conf_kw_path),
 	F(K_SOURCE_IP, S_STR, 0, source_ip, conf_kw_ip),
 	F(K_PROXY_HOST, S_STR, 0, proxy_host, conf_kw_name),
@@ -124,7 +126,7 @@ static const struct kw kwtab[] = {
 	F(K_MAILNAME_FILE, S_STR, 0, mailname_file, conf_kw_path),
 	/* deprecated msmtp keywords: accepted with a warning */
 	X("keepbcc", conf_kw_keepbcc),
-	X("set_to_header", conf_kw_noop),
+	X("undisclosed_recipients", conf_kw_undisclosed),
 	X("ntlmdomain", conf_kw_noop),
 	X("tls_min_dh_prime_bits", conf_kw_noop),
 };
@@ -442,6 +444,9 @@ show_value(const struct account *a, const struct kw *k, char *buf,
 			return n ? "on" : "off";
 		if (k->parse == conf_kw_tristate)
 			return n == 1 ? "on" : n == 2 ? "off" : "auto";
+		if (k->parse == conf_kw_to_header)
+			return n == 1 ? "on" : n == 2 ?
+			    "undisclosed_recipients" : "off";
 		if (n == 0)
 			return k->key == K_TIMEOUT ? "off" : "(not set)";
 		snprintf(buf, sz, "%d", n);

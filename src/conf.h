@@ -53,7 +53,7 @@ enum conf_key {
 	K_ALIASES, K_MAILDOMAIN, K_LOGFILE, K_LOGFILE_TIME_FORMAT, K_SYSLOG,
 	K_DSN_NOTIFY, K_DSN_RETURN, K_FROM_FULL_NAME, K_ALLOW_FROM_OVERRIDE,
 	K_SET_FROM_HEADER, K_SET_DATE_HEADER, K_SET_MSGID_HEADER,
-	K_REMOVE_BCC_HEADERS, K_UNDISCLOSED_RECIPIENTS,
+	K_REMOVE_BCC_HEADERS, K_SET_TO_HEADER,
 	K_SOCKET, K_SOURCE_IP, K_PROXY_HOST, K_PROXY_PORT, K_PROTOCOL,
 	K_TLS_CERT_FILE, K_TLS_KEY_FILE, K_TLS_CRL_FILE, K_AUTO_FROM,
 	K_TLS_RESUME, K_PASSWORDEVAL_TIMEOUT,
@@ -117,7 +117,8 @@ struct account {
 	int	 set_date_header;	/* HDR_AUTO/OFF */
 	int	 set_msgid_header;	/* HDR_AUTO/OFF */
 	int	 remove_bcc_headers;	/* 0/1 */
-	int	 undisclosed_recipients; /* 0/1 */
+	int	 set_to_header;	/* HDR_TO_OFF/ON/UNDISCLOSED (hdr.h);
+					   also `undisclosed_recipients` */
 	char	*socket;		/* unix socket path: replaces
 					   host/port */
 	char	*source_ip;		/* local address to bind, numeric */

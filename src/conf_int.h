@@ -116,6 +116,10 @@ int	conf_kw_protocol(struct ps *, const struct kw *, struct account *,
 	    const char *);
 int	conf_kw_tristate(struct ps *, const struct kw *, struct account *,
 	    const char *);
+int	conf_kw_to_header(struct ps *, const struct kw *, struct account *,
+	    const char *);
+int	conf_kw_undisclosed(struct ps *, const struct kw *, struct account *,
+	    const char *);
 int	conf_kw_syslog(struct ps *, const struct kw *, struct account *,
 	    const char *);
 int	conf_kw_notify(struct ps *, const struct kw *, struct account *,

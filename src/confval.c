@@ -379,6 +379,45 @@ conf_kw_protocol(struct ps *p, const struct kw *k, struct account *a,
 	return 0;
 }
 
+/* set_to_header: off (0, the default), on (1), undisclosed_recipients (2) */
+int
+conf_kw_to_header(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	if (*v == '\0' || strcasecmp(v, "on") == 0)
+		*int_field(a, k) = 1;
+	else if (strcasecmp(v, "off") == 0)
+		*int_field(a, k) = 0;
+	else if (strcasecmp(v, "undisclosed_recipients") == 0)
+		*int_field(a, k) = 2;
+	else
+		return conf_perr(p, "keyword '%s' expects on, off or "
+		    "undisclosed_recipients, got '%s'", k->name, vis(p, v));
+	return 0;
+}
+
+/*
+ * undisclosed_recipients on|off: msmtp's spelling before 1.8.29 of
+ * set_to_header undisclosed_recipients|off (the same setting)
+ */
+int
+conf_kw_undisclosed(struct ps *p, const struct kw *k, struct account *a,
+    const char *v)
+{
+	(void)k;
+	if (*v == '\0' || strcasecmp(v, "on") == 0)
+		a->set_to_header = 2;
+	else if (strcasecmp(v, "off") == 0)
+		a->set_to_header = 0;
+	else
+		return conf_perr(p, "keyword 'undisclosed_recipients' expects "
+		    "on or off, got '%s'", vis(p, v));
+	conf_keys_put(&a->set, K_SET_TO_HEADER, 1);
+	if (p->cur >= 0)
+		conf_keys_put(&p->own[p->cur], K_SET_TO_HEADER, 1);
+	return 0;
+}
+
 /* set_*_header: auto (0), on (1; From only), off (2) */
 int
 conf_kw_tristate(struct ps *p, const struct kw *k, struct account *a,

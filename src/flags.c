@@ -156,7 +156,11 @@ static const struct flag flags[] = {
 	  "  --auth[=on|off|MECHANISM], --user=NAME, --passwordeval=CMD,\n"
 	  "  --from=ADDR, --domain=NAME, --maildomain=NAME, --timeout=SEC,\n"
 	  "  --aliases=FILE, --logfile=FILE, --syslog[=FACILITY],\n"
-	  "  --dsn-notify=DSN, --dsn-return=RET\n"
+	  "  --dsn-notify=DSN, --dsn-return=RET, --logfile-time-format=FMT,\n"
+	  "  --set-from-header[=auto|on|off], --set-date-header[=auto|off],\n"
+	  "  --set-msgid-header[=auto|off], --remove-bcc-headers[=on|off],\n"
+	  "  --set-to-header[=on|off|undisclosed_recipients],\n"
+	  "  --undisclosed-recipients[=on|off]\n"
 	  "                  msmtp's options: set that keyword for this run" },
 	{ "port", 1, A_VALUE, F_DO, ID_KW, NULL },
 	{ "tls", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
@@ -176,6 +180,13 @@ static const struct flag flags[] = {
 	{ "syslog", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
 	{ "dsn-notify", 1, A_VALUE, F_DO, ID_KW, NULL },
 	{ "dsn-return", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "logfile-time-format", 1, A_VALUE, F_DO, ID_KW, NULL },
+	{ "set-from-header", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "set-date-header", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "set-msgid-header", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "remove-bcc-headers", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "set-to-header", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
+	{ "undisclosed-recipients", 1, A_OPTIONAL, F_DO, ID_KW, NULL },
 	{ "help", 1, A_NONE, F_DO, ID_HELP,
 	  "--help          show this help and exit" },
 	{ "version", 1, A_NONE, F_DO, ID_VERSION,

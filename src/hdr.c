@@ -222,6 +222,42 @@ hdr_get(const char *block, size_t len, const char *name, const char **val,
 	return 0;
 }
 
+/* a field whose value is blanks only (msmtp skips an empty From) */
+static int
+blank_value(const struct field *f)
+{
+	size_t i;
+
+	for (i = f->colon + 1; i < f->len; i++)
+		if (strchr(" \t\r\n", f->p[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+hdr_get_sender(const char *block, size_t len, const char **val,
+    size_t *vlen)
+{
+	struct field f;
+	size_t pos = 0;
+	int resent = -1;	/* -1 before, 0 in, 1 after the first block */
+
+	for (; pos < len; pos = f.next) {
+		field_at(block, len, pos, &f);
+		if (f.namelen > 7 && strncasecmp(f.p, "Resent-", 7) == 0)
+			resent = resent == -1 ? 0 : resent;
+		else if (resent == 0)
+			resent = 1;
+		if (blank_value(&f) || !(name_is(&f, "From") ||
+		    (resent == 0 && name_is(&f, "Resent-From"))))
+			continue;
+		*val = f.p + f.colon + 1;
+		*vlen = f.len - f.colon - 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 hdr_has(const char *block, size_t len, const char *name)
 {
@@ -617,7 +653,7 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	    rcpts, e) == -1)
 		return err_prefix(e, "header '%s'",
 		    field_show(f, show, sizeof(show)));
-	if ((bcc && !pol->keep_bcc) || (pol->undisclosed && (bcc ||
+	if ((bcc && !pol->keep_bcc) || (pol->set_to != HDR_TO_OFF && (bcc ||
 	    name_is(f, "To") || name_is(f, "Cc"))) ||
 	    (pol->set_from == HDR_ON && name_is(f, "From")))
 		return 0;
@@ -629,6 +665,48 @@ rewrite_field(const struct field *f, const struct hdr_policy *pol,
 	hdr_buf_add(out, f->p + f->colon, f->len - f->colon);
 	hdr_buf_str(out, "\r\n");
 	return 0;
+}
+
+/* set_to_header on: "To: a@x, b@y" from the envelope (hdr.h) */
+static void
+add_to_list(struct hdr_buf *out, const struct addr_list *rcpts)
+{
+	size_t i, col = 3, len;
+
+	if (rcpts->n == 0)
+		return;
+	hdr_buf_str(out, "To:");
+	for (i = 0; i < rcpts->n; i++) {
+		len = strlen(rcpts->v[i]);
+		if (i > 0) {
+			hdr_buf_str(out, ",");
+			col++;
+		}
+		if (i > 0 && col + 1 + len > HDR_LINE_SOFT) {
+			hdr_buf_str(out, "\r\n");
+			col = 0;
+		}
+		hdr_buf_str(out, " ");
+		hdr_buf_str(out, rcpts->v[i]);
+		col += 1 + len;
+	}
+	hdr_buf_str(out, "\r\n");
+}
+
+/* the To that set_to_header adds, after the other fields */
+static void
+add_to(struct hdr_buf *out, const struct hdr_policy *pol,
+    struct addr_list *rcpts)
+{
+	static struct addr_list none;
+
+	if (pol->set_to == HDR_TO_UNDISCLOSED)
+		hdr_buf_str(out, "To: undisclosed-recipients:;\r\n");
+	if (pol->set_to != HDR_TO_ON)
+		return;
+	if (pol->envelope != NULL && rcpts != NULL)
+		pol->envelope(pol->envelope_ctx, rcpts);
+	add_to_list(out, rcpts != NULL ? rcpts : &none);
 }
 
 int
@@ -652,8 +730,7 @@ hdr_rewrite(const char *block, size_t len, const struct hdr_policy *pol,
 	}
 	if (pol->set_from == HDR_ON)
 		from = 0;			/* the old one was dropped */
-	if (pol->undisclosed)
-		hdr_buf_str(out, "To: undisclosed-recipients:;\r\n");
+	add_to(out, pol, rcpts);
 	if (!date && pol->set_date != HDR_OFF &&
 	    add_date(out, pol->now, pol->tzoff_min, e) == -1)
 		return -1;

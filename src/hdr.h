@@ -26,9 +26,16 @@
  * msmtp's keywords change this: set_from (HDR_ON: an existing From is
  * replaced by the added one; HDR_OFF: none is added), set_date and
  * set_msgid (HDR_OFF: not added), keep_bcc (Bcc and Resent-Bcc
- * kept), undisclosed (To, Cc, Bcc and Resent-Bcc removed and "To:
- * undisclosed-recipients:;" added after the
- * other fields; -t still reads them first).
+ * kept), set_to (msmtp 1.8.29's set_to_header; -t still reads the fields
+ * first): HDR_TO_UNDISCLOSED: To, Cc, Bcc and Resent-Bcc removed and "To:
+ * undisclosed-recipients:;" added after the other fields; HDR_TO_ON: the
+ * same fields removed and a To listing the envelope recipients added
+ * there: once every field is read, policy->envelope (when set) is called
+ * once with rcpts (the arguments plus what -t read) to make them the
+ * envelope (checks, aliases: it cannot fail here, the caller keeps its
+ * error), then the To holds rcpts as they are, bare addresses joined by
+ * ", " and folded before one that would pass column 78 (none when rcpts
+ * is empty).  Resent-To and Resent-Cc are kept (msmtp keeps them too).
  * Local mail (policy->local set: where bare names go, alias.h): in To,
  * Cc, Bcc (when kept) and their Resent- forms, a mailbox whose address has
  * no domain ("root", "Admin <root>") gets the address(es) alias_resolve()
@@ -99,8 +106,11 @@ struct hdr_policy {
 	int		 set_date;	/* HDR_AUTO or HDR_OFF (never add) */
 	int		 set_msgid;	/* HDR_AUTO or HDR_OFF */
 	int		 keep_bcc;	/* remove_bcc_headers off */
-	int		 undisclosed;	/* To/Cc/Bcc removed, one
-					   "To: undisclosed-recipients:;" */
+	int		 set_to;	/* HDR_TO_OFF, HDR_TO_ON (To: the
+					   envelope), HDR_TO_UNDISCLOSED */
+	/* HDR_TO_ON: rcpts made the envelope before the To is written */
+	void		(*envelope)(void *ctx, struct addr_list *rcpts);
+	void		*envelope_ctx;
 	const char	*trace;		/* NULL, or complete CRLF field lines
 					   put first (the submission
 					   service's Received:) */
@@ -108,6 +118,8 @@ struct hdr_policy {
 	const struct alias_local *local;
 };
 enum { HDR_AUTO = 0, HDR_ON = 1, HDR_OFF = 2 };
+/* set_to_header, numbered as account.set_to_header stores it */
+enum { HDR_TO_OFF = 0, HDR_TO_ON = 1, HDR_TO_UNDISCLOSED = 2 };
 
 /*
  * Length of the header block at the start of buf (excluding the blank
@@ -129,6 +141,16 @@ int	hdr_has(const char *block, size_t len, const char *name);
  */
 int	hdr_get(const char *block, size_t len, const char *name,
 	    const char **val, size_t *vlen);
+
+/*
+ * The field msmtp (1.8.26) takes the sender from for --read-envelope-from
+ * and `from %F`: the first Resent-From of the first block of Resent-
+ * fields when it comes before every From, else the first From; fields
+ * whose value is blank are skipped.  Its value as hdr_get() gives it;
+ * 1 found, 0 not.
+ */
+int	hdr_get_sender(const char *block, size_t len, const char **val,
+	    size_t *vlen);
 
 void	hdr_buf_add(struct hdr_buf *, const char *, size_t);
 void	hdr_buf_free(struct hdr_buf *);

@@ -158,7 +158,7 @@ logline_format(const struct logline *l, const struct tm *tm,
 	out[0] = '\0';
 	if (outsz < sizeof(LOGLINE_MORE) + 1)
 		return 0;
-	if (tm != NULL)
+	if (tm != NULL && (timefmt == NULL || strcmp(timefmt, "none") != 0))
 		put_time(&b, tm, timefmt);
 	field(&b, "account", l->account);
 	field(&b, "host", l->host);

@@ -10,8 +10,9 @@
  *   smtpstatus=250 smtpmsg='2.0.0 Ok: queued as 4Zx' exitcode=EX_OK
  *
  * (one line; wrapped here).  The time prefix (strftime with `timefmt`,
- * default msmtp's "%b %d %H:%M:%S") is written only when `tm` is given:
- * syslog adds its own; control bytes from the format become blanks and
+ * default msmtp's "%b %d %H:%M:%S") is written only when `tm` is given
+ * and `timefmt` is not "none" (msmtp 1.8.28: no time at all): syslog adds
+ * its own; control bytes from the format become blanks and
  * 8-bit bytes '?'.  Fields whose value is unknown (NULL, or size < 0,
  * status 0) are left out; tls=off and auth=off say so when not used;
  * `nosession` (the attempt failed before a session existed: config,

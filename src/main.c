@@ -167,47 +167,91 @@ check_hdr_rcpts(struct run *r, size_t from, struct err *e)
 	return 0;
 }
 
+/* the envelope from the arguments and -t: checked, aliases expanded */
+struct rcpt_job {
+	struct run		*r;
+	size_t			 nargs;
+	struct aliasfile_local	*loc;
+	int			 done, rc;
+	struct err		 e;
+};
+
 static int
-spool_message(struct run *r, struct err *e)
+make_envelope(struct rcpt_job *v)
 {
-	struct hdr_policy pol;
+	if (v->done)
+		return v->rc;
+	v->done = 1;
+	err_clear(&v->e);
+	v->rc = check_hdr_rcpts(v->r, v->nargs, &v->e);
+	if (v->rc == 0)
+		v->rc = aliasfile_expand(v->loc, &v->r->rcpts, &v->e);
+	return v->rc;
+}
+
+/* set_to_header on: hdr_rewrite() asks for the envelope before its To */
+static void
+envelope_hook(void *ctx, struct addr_list *rcpts)
+{
+	(void)rcpts;			/* it is ctx's r->rcpts */
+	(void)make_envelope(ctx);
+}
+
+/* the header policy of this run (hdr.h); unique must outlive it */
+static void
+policy_for(struct run *r, struct hdr_policy *pol, char *unique, size_t usz)
+{
 	struct tm tm;
-	char unique[64];
 	const char *dom;
 	time_t now = time(NULL);
-	size_t nargs = r->rcpts.n;
-	struct aliasfile_local loc;
-	struct err le;
-	int rc, lrc;
 
-	dom = r->a.domain ? r->a.domain : path_domain(r->from);
+	/* msmtp 1.8.25: `domain`, unless it is msmtp's default localhost */
+	dom = r->a.domain && strcmp(r->a.domain, "localhost") != 0 ?
+	    r->a.domain : path_domain(r->from);
 	if (dom != NULL)
 		strlcpy(r->msgid_domain, dom, sizeof(r->msgid_domain));
 	else
 		smtp_local_name(r->msgid_domain, sizeof(r->msgid_domain));
-	snprintf(unique, sizeof(unique), "%llx.%lx.%08x%08x",
+	snprintf(unique, usz, "%llx.%lx.%08x%08x",
 	    (unsigned long long)now, (long)getpid(), arc4random(),
 	    arc4random());
 	localtime_r(&now, &tm);
-	memset(&pol, 0, sizeof(pol));
-	pol.read_rcpts = r->o.read_rcpts;
-	pol.from = r->from;
-	pol.fullname = r->o.fullname ? r->o.fullname : r->a.from_full_name;
-	pol.msgid_domain = r->msgid_domain;
-	pol.unique = unique;
-	pol.now = now;
-	pol.tzoff_min = (int)(tm.tm_gmtoff / 60);
-	pol.set_from = r->a.set_from_header;
-	pol.set_date = r->a.set_date_header;
-	pol.set_msgid = r->a.set_msgid_header;
-	pol.keep_bcc = !r->a.remove_bcc_headers;
-	pol.undisclosed = r->a.undisclosed_recipients;
-	pol.trace = submit_trace(&r->o, &r->a, r->trace, sizeof(r->trace));
+	memset(pol, 0, sizeof(*pol));
+	pol->read_rcpts = r->o.read_rcpts;
+	pol->from = r->from;
+	pol->fullname = r->o.fullname ? r->o.fullname : r->a.from_full_name;
+	pol->msgid_domain = r->msgid_domain;
+	pol->unique = unique;
+	pol->now = now;
+	pol->tzoff_min = (int)(tm.tm_gmtoff / 60);
+	pol->set_from = r->a.set_from_header;
+	pol->set_date = r->a.set_date_header;
+	pol->set_msgid = r->a.set_msgid_header;
+	pol->keep_bcc = !r->a.remove_bcc_headers;
+	pol->set_to = r->a.set_to_header;
+	pol->trace = submit_trace(&r->o, &r->a, r->trace, sizeof(r->trace));
+}
+
+static int
+spool_message(struct run *r, struct err *e)
+{
+	struct hdr_policy pol;
+	char unique[64];
+	struct aliasfile_local loc;
+	struct rcpt_job job = { r, r->rcpts.n, &loc, 0, 0, { 0 } };
+	struct err le;
+	int rc, lrc;
+
+	policy_for(r, &pol, unique, sizeof(unique));
 	/* a broken aliases or mailname file: the message is still read and
 	   kept (dead.letter), the error reported */
 	err_clear(&le);
 	lrc = aliasfile_local_load(&r->a, !r->o.no_aliases, &loc, &le);
 	pol.local = lrc == 0 ? &loc.loc : NULL;
+	if (lrc == 0) {
+		pol.envelope = envelope_hook;
+		pol.envelope_ctx = &job;
+	}
 	rc = queue_spool_create(r->a.queue_dir, &r->sp, e);
 	if (rc == 0 && (rc = msg_read(r->infd, &pol, &r->sp, &r->rcpts,
 	    e)) >= 0)
@@ -219,8 +263,10 @@ spool_message(struct run *r, struct err *e)
 		rc = -1;
 	}
 	/* aliases, then bare names qualified: never RCPT TO:<root> */
-	if (rc == 0 && (rc = check_hdr_rcpts(r, nargs, e)) == 0)
-		rc = aliasfile_expand(&loc, &r->rcpts, e);
+	if (rc == 0 && make_envelope(&job) == -1) {
+		*e = job.e;
+		rc = -1;
+	}
 	aliasfile_local_free(&loc);
 	return rc;
 }
@@ -408,11 +454,58 @@ attempt(struct run *r, struct err *e)
 	return code == 0 ? 0 : -1;
 }
 
+/* the From: (or Resent-From:) address read once, for -f and %F */
+static char hfrom[LIMIT_ADDR + 1];
+
+/* is the account's `from` used?  Not when -f replaces it (check_sender) */
+static int
+from_used(const struct run *r)
+{
+	const char *f = r->o.from;
+
+	if (f == NULL || !r->a.allow_from_override)
+		return 1;
+	return *f != '\0' && strcmp(f, "<>") != 0 && path_domain(f) == NULL;
+}
+
+/*
+ * `from` with %F (msmtp 1.8.29): each %F becomes the From: (or
+ * Resent-From:) address of the message, read here unless
+ * --read-envelope-from did already
+ */
+static int
+from_percent_f(struct run *r, struct err *e)
+{
+	char out[LIMIT_ADDR + 1] = "", *f = r->a.from, *p;
+	size_t n;
+
+	if (f == NULL || strstr(f, "%F") == NULL || !from_used(r))
+		return 0;
+	if (r->bs)
+		return err_set(e, EX_USAGE, "from %%F (account '%s'): not "
+		    "available with -bs", r->a.name);
+	if (hfrom[0] == '\0' && spoolhdr_envelope_from(&r->infd, hfrom,
+	    sizeof(hfrom), "from %F", e) == -1)
+		return -1;
+	for (n = 0; (p = strstr(f, "%F")) != NULL && n < sizeof(out); f = p + 2)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%.*s%s",
+		    (int)(p - f), f, hfrom);
+	if (n >= sizeof(out) ||
+	    strlcat(out, f, sizeof(out)) >= sizeof(out))
+		return err_set(e, EX_DATAERR, "from %%F (account '%s'): the "
+		    "sender would be longer than %d bytes", r->a.name,
+		    LIMIT_ADDR);
+	free(r->a.from);
+	r->a.from = xstrdup(out);
+	return 0;
+}
+
 /* one message: a log line for every attempt once the account is known */
 static int
 run(struct run *r, struct err *e)
 {
-	if (acctready_load(&r->o, &r->a, e) == -1)
+	if (acctready_load(&r->o, &r->a, e) == -1 ||
+	    from_percent_f(r, e) == -1)
 		return -1;
 	return attempt(r, e);
 }
@@ -531,6 +624,10 @@ run_info(struct run *r, struct err *e)
 		free(info);
 		return 0;
 	}
+	/* -P reads no message: %F is shown as written unless
+	   --read-envelope-from read the From: */
+	if (hfrom[0] != '\0' && from_percent_f(r, e) == -1)
+		return -1;
 	if (check_sender(r, e) == -1 || add_arg_rcpts(r, e) == -1 ||
 	    expand_rcpts(r, e) == -1)
 		return -1;
@@ -645,12 +742,10 @@ run_check(struct run *r)
 static int
 header_from(struct run *r, struct err *e)
 {
-	static char hfrom[LIMIT_ADDR + 1];
-
 	if (!r->o.read_envelope_from)
 		return 0;
 	if (spoolhdr_envelope_from(&r->infd, hfrom, sizeof(hfrom),
-	    e) == -1)
+	    "--read-envelope-from", e) == -1)
 		return -1;
 	r->o.from = hfrom;
 	return 0;

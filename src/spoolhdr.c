@@ -44,7 +44,10 @@ spoolhdr_msgid(int fd, char *out, size_t outsz)
 	free(hb);
 }
 
-/* the value of the From field of the raw message start, found as msg.c does */
+/*
+ * the value of the sender field (hdr_get_sender: From, or a Resent-From
+ * before it) of the raw message start, found as msg.c does
+ */
 static char *
 header_from(const char *raw, size_t n)
 {
@@ -53,14 +56,14 @@ header_from(const char *raw, size_t n)
 	size_t vlen;
 	char *val = NULL;
 
-	if (hdr_get(hb.p, msg_header_block(raw, n, &hb), "From", &v, &vlen))
+	if (hdr_get_sender(hb.p, msg_header_block(raw, n, &hb), &v, &vlen))
 		val = xstrndup(v, vlen);
 	hdr_buf_free(&hb);
 	return val;
 }
 
 int
-spoolhdr_envelope_from(int *fd, char *from, size_t fromsz,
+spoolhdr_envelope_from(int *fd, char *from, size_t fromsz, const char *what,
     struct err *e)
 {
 	static char buf[LIMIT_HEADER_BLOCK];
@@ -71,8 +74,8 @@ spoolhdr_envelope_from(int *fd, char *from, size_t fromsz,
 	int rc;
 
 	if ((tmp = tmpfile()) == NULL)
-		return err_set(e, EX_CANTCREAT, "--read-envelope-from: cannot "
-		    "create a temporary file: %s", strerror(errno));
+		return err_set(e, EX_CANTCREAT, "%s: cannot create a "
+		    "temporary file: %s", what, strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
 		if (fwrite(buf, 1, n, tmp) != n)
 			break;
@@ -82,30 +85,30 @@ spoolhdr_envelope_from(int *fd, char *from, size_t fromsz,
 	if (ferror(stdin) || ferror(tmp) || fflush(tmp) == EOF ||
 	    fseek(tmp, 0, SEEK_SET) == -1) {
 		fclose(tmp);
-		return err_set(e, EX_IOERR, "--read-envelope-from: reading the "
-		    "message: %s", strerror(errno));
+		return err_set(e, EX_IOERR, "%s: reading the message: %s",
+		    what, strerror(errno));
 	}
 	/* the header block is at the start of the first chunk read */
 	if (fread(buf, 1, hlen, tmp) != hlen || fseek(tmp, 0, SEEK_SET) == -1 ||
 	    (val = header_from(buf, hlen)) == NULL) {
 		fclose(tmp);
-		return err_set(e, EX_DATAERR, "--read-envelope-from: the "
-		    "message has no From: header");
+		return err_set(e, EX_USAGE, "%s: no envelope sender found: "
+		    "the message has no From: header (nor a Resent-From: "
+		    "before it)", what);
 	}
 	rc = addr_list_parse(val, strlen(val), &l, e);
 	free(val);
 	if (rc == 0 && (l.n == 0 || strlcpy(from, l.v[0], fromsz) >= fromsz))
-		rc = err_set(e, EX_DATAERR, "--read-envelope-from: no usable "
-		    "address in the From: header");
+		rc = err_set(e, EX_DATAERR, "no usable address in the From: "
+		    "header");
 	addr_list_free(&l);
 	if (rc == -1) {
 		fclose(tmp);
-		return err_prefix(e, "--read-envelope-from");
+		return err_prefix(e, "%s", what);
 	}
 	*fd = dup(fileno(tmp));
 	fclose(tmp);		/* may move the shared offset: rewind after */
 	if (*fd == -1 || lseek(*fd, 0, SEEK_SET) == -1)
-		return err_set(e, EX_OSERR, "--read-envelope-from: %s",
-		    strerror(errno));
+		return err_set(e, EX_OSERR, "%s: %s", what, strerror(errno));
 	return 0;
 }

@@ -8,11 +8,14 @@
  * LIMIT_HEADER_BLOCK bytes: call it only when maillog_on() says a line
  * will be written.
  *
- * spoolhdr_envelope_from(): --read-envelope-from: copy stdin to an
- * unlinked temporary file, take the first address of its first From:
- * header (in the first LIMIT_HEADER_BLOCK bytes) as the envelope sender
- * and return in *fd a descriptor of the copy at offset 0.  No From or no
- * address -> EX_DATAERR.
+ * spoolhdr_envelope_from(): --read-envelope-from and `from %F`: copy
+ * stdin to an unlinked temporary file, take the first address of its
+ * sender field (hdr_get_sender(): the first From, or a Resent-From of the
+ * newest resent block before it, as msmtp 1.8.26; in the first
+ * LIMIT_HEADER_BLOCK bytes) as the envelope sender and return in *fd a
+ * descriptor of the copy at offset 0.  Errors start with `what` (the
+ * option or keyword).  No such field -> EX_USAGE (msmtp 1.8.31's code);
+ * no address in it -> EX_DATAERR.
  */
 #ifndef SMTPS_SPOOLHDR_H
 #define SMTPS_SPOOLHDR_H
@@ -22,6 +25,6 @@
 
 void	spoolhdr_msgid(int fd, char *out, size_t outsz);
 int	spoolhdr_envelope_from(int *fd, char *from, size_t fromsz,
-	    struct err *);
+	    const char *what, struct err *);
 
 #endif

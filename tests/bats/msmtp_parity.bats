@@ -7,6 +7,12 @@
 # deliberate differences listed with each case (smtps-mailrc(5),
 # DIFFERENCES FROM MSMTP): anything else is a bug.
 #
+# The msmtp here is Debian 12's 1.8.23; msmtp changed meanings since
+# (NEWS 1.8.24-1.8.33).  Where it did, smtps follows the CURRENT manual,
+# and the case below says so: the difference then listed against 1.8.23
+# is Debian 12's msmtp still behaving the old way, not a smtps choice.
+# msmtp_now.bats tests those meanings through real deliveries.
+#
 # msmtp must be installed (tests/setup-deps.sh test installs it; CI runs
 # that): without it these tests FAIL, they never skip.
 
@@ -35,6 +41,11 @@ tls_min_dh_prime_bits from allow_from_override dsn_notify dsn_return
 set_from_header set_date_header set_msgid_header remove_bcc_headers
 undisclosed_recipients logfile logfile_time_format syslog aliases auto_from
 maildomain"
+
+# keywords the current manual (1.8.33) adds; undisclosed_recipients is no
+# longer a keyword of its own there but the old spelling of set_to_header
+# undisclosed_recipients (1.8.29)
+MSMTP_NOW_KEYWORDS="from_full_name set_to_header"
 
 # with tls off msmtp still shows tls_starttls on; smtps shows what is used
 TLS_OFF="tls_starttls: on -> off"
@@ -140,7 +151,8 @@ from %U@pat.example
 auto_from off
 tls off
 
-# %F is no substitution in msmtp (nor in smtps): kept as written
+# %F: the From: address (msmtp 1.8.29; 1.8.23 keeps it as written).
+# Neither -P nor --pretend here reads a message: kept as written
 account pct
 host smtp.pct.example
 from x%F%U@pct.example
@@ -170,6 +182,12 @@ msmtp_fields() {
 		if (k == "password" && v == "*") v = "***"
 		if (k == "auth") v = v == "none" ? "off" : v == "choose" ? "on" : tolower(v)
 		if (k == "from") k = "envelope-from"
+		# 1.8.23 prints undisclosed_recipients; 1.8.29 made it the
+		# value undisclosed_recipients of set_to_header, as smtps shows
+		if (k == "undisclosed_recipients") {
+			k = "set_to_header"
+			v = v == "on" ? "undisclosed_recipients" : "off"
+		}
 		print k, v
 	}'
 }
@@ -233,6 +251,27 @@ compare() {
 	[ "$status" -eq 0 ] || fail "msmtp does not read the test config: $output"
 }
 
+# Debian 12's msmtp does not know these keywords (1.8.24, 1.8.29): no
+# comparison is possible; smtps must take them as the current manual says
+@test "msmtp >= 1.8.24 keywords: from_full_name and set_to_header parse and -P shows them" {
+	local v kw
+	for v in on off undisclosed_recipients; do
+		printf '%s\n' "account now" "host smtp.now.example" \
+		    "from now@now.example" 'from_full_name "Now User"' \
+		    "set_to_header $v" > "$T/now.rc"
+		chmod 600 "$T/now.rc"
+		run "$SMTPS" -C "$T/now.rc" -P x@example.net
+		[ "$status" -eq 0 ] || fail "smtps -P (set_to_header $v): $output"
+		[[ $output == *$'\nset_to_header          '"$v"$'\n'* ]] ||
+			fail "set_to_header $v: $output"
+		[[ $output == *$'\nfrom_full_name         Now User\n'* ]] ||
+			fail "from_full_name: $output"
+	done
+	for kw in $MSMTP_NOW_KEYWORDS; do
+		grep -q "^$kw " "$T/now.rc" || fail "keyword $kw not tested"
+	done
+}
+
 @test "-a: each account as msmtp resolves it, inheritance included" {
 	compare -a base
 	compare -a work -f bob@work.example
@@ -269,6 +308,22 @@ compare() {
 		fail "smtps: $output"
 }
 
+# msmtp 1.8.26: "With --read-envelope-from, a Resent-From header is now
+# used if it is present and appears before any From header".  smtps
+# follows that; Debian 12's 1.8.23 still takes the From (asserted, so the
+# test notices a newer msmtp here).
+@test "--read-envelope-from -P: a Resent-From before the From chooses the account (msmtp >= 1.8.26)" {
+	printf 'Resent-From: boss@strict.example\nFrom: Bob <bob@work.example>\nSubject: x\n\nhi\n' > "$T/msg"
+	m=$(msmtp -C "$CFG" --pretend --read-envelope-from x@example.net < "$T/msg" 2>&1)
+	[[ $m == *"using account work from"* ]] ||
+		fail "msmtp is no longer 1.8.23's behaviour: update this test: $m"
+	run "$SMTPS" -C "$CFG" -P --read-envelope-from x@example.net < "$T/msg"
+	[ "$status" -eq 0 ] || fail "smtps: $output"
+	[[ $output == *$'\naccount                strict\n'* ]] || fail "smtps: $output"
+	[[ $output == *"envelope-from          <boss@strict.example>"* ]] ||
+		fail "smtps: $output"
+}
+
 # ---- deliberate differences (smtps-mailrc(5), DIFFERENCES FROM MSMTP) ----
 
 @test "expected difference: secure defaults (TLS on, port and TLS mode, domain)" {
@@ -279,7 +334,12 @@ compare() {
 	compare -a pat -- "$TLS_OFF"
 }
 
-@test "expected difference: wildcards match in any case and without +detail" {
+# Any case: a smtps choice (msmtp 1.8.33 still calls fnmatch without
+# FNM_CASEFOLD).  +detail: msmtp 1.8.25 fixed wildcards with a +detail
+# address ("Fix find_account_by_envelope_from wildcard support"), so
+# current msmtp chooses work for bob+x@work.example as smtps does; Debian
+# 12's 1.8.23 still behaves the old way (the default account).
+@test "expected difference: wildcards match in any case; +detail (msmtp >= 1.8.25 too, not 1.8.23)" {
 	local f
 	for f in Bob@WORK.example bob+x@work.example; do
 		m=$(msmtp -C "$CFG" --pretend -f "$f" x@example.net 2>&1)
@@ -295,6 +355,9 @@ compare() {
 	compare -f tester@pat.example -- "account: default -> pat" "$TLS_OFF"
 }
 
-@test "expected difference: allow_from_override is inherited (msmtp 1.8.23 does not)" {
+# Not a smtps choice: msmtp 1.8.24 fixed this (NEWS "Fixed the
+# allow_from_override command"; it is inherited now); Debian 12's 1.8.23
+# still behaves the old way, hence the listed difference.
+@test "msmtp >= 1.8.24: allow_from_override is inherited (Debian 12's 1.8.23 is not)" {
 	compare -a child -- "allow_from_override: on -> off"
 }

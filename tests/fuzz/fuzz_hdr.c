@@ -18,10 +18,16 @@
  *  - the same with local mail (an aliases table, an admin address, a
  *    domain or none): the output also passes those checks, and read again
  *    with -t (when that succeeds) it has no recipient without a domain
- *    (every bare name in To/Cc/Bcc was rewritten);
+ *    (every bare name in To/Cc/Bcc was rewritten; not checked with
+ *    set_to_header on, whose To is the envelope the caller qualifies);
  *  - a -F name taken from the input: refused with EX_USAGE or written so
  *    that the header block stays valid and no folded line passes column 78
- *    except the one holding the address.
+ *    except the one holding the address;
+ *  - set_to_header (chosen by the second input byte): with on or
+ *    undisclosed_recipients there is no Cc; undisclosed_recipients has a
+ *    To; on has a To exactly when there are recipients, and each of its
+ *    lines passes column 78 only when it holds one address alone;
+ *  - hdr_get_sender: the value lies inside the block and is not blank.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -112,6 +118,40 @@ check_local(const struct hdr_buf *o)
 	addr_list_free(&l);
 }
 
+/* the To that set_to_header on wrote: folded lines of at most 78 columns
+   unless one address fills the line alone */
+static void
+check_to_lines(const struct hdr_buf *o)
+{
+	const char *v, *p, *end, *nl;
+	size_t vlen, len;
+
+	if (!hdr_get(o->p, o->len, "To", &v, &vlen))
+		return;
+	for (p = v - 3, end = v + vlen; p < end; p = nl + 2) {
+		nl = memmem(p, (size_t)(end - p), "\r\n", 2);
+		nl = nl == NULL ? end : nl;
+		len = (size_t)(nl - p);
+		if (len > 78 && memmem(p, len, ", ", 2) != NULL)
+			abort();
+	}
+}
+
+static void
+check_set_to(const struct hdr_buf *o, int set_to, const struct addr_list *l)
+{
+	if (set_to == HDR_TO_OFF)
+		return;
+	if (hdr_has(o->p, o->len, "Cc"))
+		abort();
+	if (set_to == HDR_TO_UNDISCLOSED && !hdr_has(o->p, o->len, "To"))
+		abort();
+	if (set_to == HDR_TO_ON && hdr_has(o->p, o->len, "To") != (l->n > 0))
+		abort();
+	if (set_to == HDR_TO_ON)
+		check_to_lines(o);
+}
+
 static void
 rewrite_with(const char *d, size_t n, const struct alias_local *loc)
 {
@@ -122,10 +162,14 @@ rewrite_with(const char *d, size_t n, const struct alias_local *loc)
 
 	policy(&pol);
 	pol.local = loc;
+	pol.set_to = n > 1 ? (unsigned char)d[1] % 3 : HDR_TO_OFF;
 	err_clear(&e);
 	if (hdr_rewrite(d, n, &pol, &out, &l, &e) == 0) {
 		check_out(&out, &l);
-		if (loc != NULL)
+		check_set_to(&out, pol.set_to, &l);
+		/* with set_to_header on the To lists the envelope, which the
+		   caller's hook qualifies (none here): not a local rewrite */
+		if (loc != NULL && pol.set_to != HDR_TO_ON)
 			check_local(&out);
 	} else if (e.code != EX_DATAERR || strpbrk(e.msg, "\r\n") != NULL ||
 	    (strstr(e.msg, "header") == NULL))
@@ -157,6 +201,22 @@ rewrite(const char *d, size_t n)
 }
 
 static void
+sender(const char *d, size_t n)
+{
+	const char *v;
+	size_t vlen, i;
+
+	if (!hdr_get_sender(d, n, &v, &vlen))
+		return;
+	if (v < d || v + vlen > d + n)
+		abort();
+	for (i = 0; i < vlen && strchr(" \t\r\n", v[i]) != NULL; i++)
+		;
+	if (i == vlen)
+		abort();
+}
+
+static void
 split(const char *d, size_t size)
 {
 	size_t off, off2, k;
@@ -174,6 +234,7 @@ split(const char *d, size_t size)
 			abort();
 	}
 	rewrite(d, (size_t)r);
+	sender(d, (size_t)r);
 }
 
 /* the input up to its first NUL (at most 600 bytes) as a -F name */

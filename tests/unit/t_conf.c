@@ -245,6 +245,12 @@ test_errors(void)
 	    "rc:2: keyword 'protocol' expects smtp or lmtp, got 'esmtp'");
 	FAILS("account a\nkeepbcc maybe\n",
 	    "rc:2: keyword 'keepbcc' expects on or off, got 'maybe'");
+	FAILS("account a\nset_to_header undisclosed\n",
+	    "rc:2: keyword 'set_to_header' expects on, off or "
+	    "undisclosed_recipients, got 'undisclosed'");
+	FAILS("account a\nundisclosed_recipients undisclosed_recipients\n",
+	    "rc:2: keyword 'undisclosed_recipients' expects on or off, got "
+	    "'undisclosed_recipients'");
 	FAILS("account a\neval echo host x\n",
 	    "rc:2: keyword 'eval' is not available here");
 	FAILS("account a\nqueue maybe\n",
@@ -392,7 +398,7 @@ test_fields(void)
 	    "set_date_header off\n"
 	    "set_msgid_header auto\n"
 	    "remove_bcc_headers off\n"
-	    "undisclosed_recipients on\n"
+	    "set_to_header undisclosed_recipients\n"
 	    "socket ~/smtp.sock\n"
 	    "source_ip ::1\n"
 	    "proxy_host proxy.example.com\n"
@@ -472,7 +478,7 @@ test_fields(void)
 	T_EQ_INT(a->set_date_header, 2);
 	T_EQ_INT(a->set_msgid_header, 0);
 	T_EQ_INT(a->remove_bcc_headers, 0);
-	T_EQ_INT(a->undisclosed_recipients, 1);
+	T_EQ_INT(a->set_to_header, 2);
 	T_EQ_STR(a->socket, HOME "/smtp.sock");
 	T_EQ_STR(a->source_ip, "::1");
 	T_EQ_STR(a->proxy_host, "proxy.example.com");
@@ -774,6 +780,50 @@ test_msmtp_keywords(void)
 	conf_free(&c);
 }
 
+/* set_to_header (msmtp 1.8.29) and its old spelling undisclosed_recipients:
+   one setting, the later line wins, inherited like any other */
+static void
+test_set_to_header(void)
+{
+	static const char rc[] =
+	    "defaults\n"
+	    "undisclosed_recipients\n"
+	    "account a\n"			/* 2 from the defaults */
+	    "host h\n"
+	    "account b\n"
+	    "host h\n"
+	    "set_to_header\n"			/* no value: on */
+	    "account c : b\n"
+	    "undisclosed_recipients off\n"
+	    "account d : b\n"
+	    "set_to_header OFF\n"
+	    "undisclosed_recipients on\n"
+	    "account e : b\n";
+	struct conf c;
+	struct err e;
+	struct conf_keys want = keys_of(2, K_HOST, K_SET_TO_HEADER);
+	char *shown;
+
+	T_EQ_INT(parse(rc, &c, &e), 0);
+	T_OK(c.warnings == NULL, "old spelling warns: %s", c.warnings);
+	T_EQ_INT(c.nacct, 5);
+	T_EQ_INT(c.acct[0].set_to_header, 2);
+	T_EQ_INT(c.acct[1].set_to_header, 1);
+	T_EQ_INT(c.acct[2].set_to_header, 0);
+	T_EQ_INT(c.acct[3].set_to_header, 2);
+	T_EQ_INT(c.acct[4].set_to_header, 1);
+	T_OK(conf_keys_eq(&c.acct[2].set, &want), "keys of c");
+	shown = conf_format(&c.acct[0]);
+	T_OK(strstr(shown, "\nset_to_header          undisclosed_recipients\n")
+	    != NULL, "conf_format: %s", shown);
+	free(shown);
+	shown = conf_format(&c.acct[2]);
+	T_OK(strstr(shown, "\nset_to_header          off\n") != NULL,
+	    "conf_format: %s", shown);
+	free(shown);
+	conf_free(&c);
+}
+
 static void
 test_copy(void)
 {
@@ -1022,6 +1072,7 @@ main(int argc, char **argv)
 	test_inheritance();
 	test_implicit_default();
 	test_msmtp_keywords();
+	test_set_to_header();
 	test_override_format();
 	T_EQ_INT(conf_syslog_facility("on"), LOG_USER);
 	T_EQ_INT(conf_syslog_facility(""), LOG_USER);

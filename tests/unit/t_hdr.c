@@ -656,10 +656,10 @@ test_buf(void)
 }
 
 /* msmtp's header keywords: set_*_header, remove_bcc_headers,
-   undisclosed_recipients */
+   set_to_header (set_to) */
 static void
 one_policy(const char *in, int set_from, int set_date, int set_msgid,
-    int keep_bcc, int undisclosed, const char *want, size_t nrcpt)
+    int keep_bcc, int set_to, const char *want, size_t nrcpt)
 {
 	struct hdr_policy pol;
 	struct hdr_buf out = { NULL, 0, 0 };
@@ -672,7 +672,7 @@ one_policy(const char *in, int set_from, int set_date, int set_msgid,
 	pol.set_date = set_date;
 	pol.set_msgid = set_msgid;
 	pol.keep_bcc = keep_bcc;
-	pol.undisclosed = undisclosed;
+	pol.set_to = set_to;
 	T_EQ_INT(hdr_rewrite(in, strlen(in), &pol, &out, &l, &e), 0);
 	T_EQ_MEM(out.len ? out.p : "", out.len, want, strlen(want));
 	T_EQ_INT((long)l.n, (long)nrcpt);
@@ -696,9 +696,100 @@ test_policies(void)
 	one_policy(in, HDR_AUTO, HDR_OFF, HDR_AUTO, 1, 0,
 	    "From: Old <old@example.org>\r\nTo: a@x\r\nCc: b@x\r\n"
 	    "Bcc: c@x\r\nSubject: s\r\n" M, 3);
-	one_policy(in, HDR_AUTO, HDR_AUTO, HDR_AUTO, 0, 1,
+	one_policy(in, HDR_AUTO, HDR_AUTO, HDR_AUTO, 0, HDR_TO_UNDISCLOSED,
 	    "From: Old <old@example.org>\r\nSubject: s\r\n"
 	    "To: undisclosed-recipients:;\r\n" D M, 3);
+	/* set_to_header on: To/Cc/Bcc out (Bcc even when kept), one To with
+	   the recipients -t read; Resent-To/Cc stay (msmtp keeps them) */
+	one_policy(in, HDR_AUTO, HDR_AUTO, HDR_AUTO, 1, HDR_TO_ON,
+	    "From: Old <old@example.org>\r\nSubject: s\r\n"
+	    "To: a@x, b@x, c@x\r\n" D M, 3);
+	one_policy("Subject: s\r\nResent-To: r@x\r\nTo: t@x\r\n", HDR_OFF,
+	    HDR_OFF, HDR_OFF, 0, HDR_TO_ON,
+	    "Subject: s\r\nResent-To: r@x\r\nTo: r@x\r\n", 1);
+	/* no recipients: no To at all */
+	one_policy("To: undisclosed-recipients:;\r\n", HDR_OFF, HDR_OFF,
+	    HDR_OFF, 0, HDR_TO_ON, "", 0);
+}
+
+/* set_to_header on: the envelope hook runs once, before the To */
+static void
+grow(void *ctx, struct addr_list *rcpts)
+{
+	(*(int *)ctx)++;
+	addr_list_add(rcpts, "added@example.net");
+}
+
+static void
+test_set_to(void)
+{
+	static const char *const four[] = { "aaaaaaaaaaaaaaaaaaaa@example.com",
+	    "bbbbbbbbbbbbbbbbbbbb@example.com", "c@x",
+	    "dddddddddddddddddddddddddddddddddddddd@example.com" };
+	struct hdr_policy pol;
+	struct hdr_buf out = { NULL, 0, 0 };
+	struct addr_list l = { NULL, 0 };
+	struct err e;
+	size_t i;
+	int calls = 0;
+
+	default_policy(&pol);
+	pol.set_from = pol.set_date = pol.set_msgid = HDR_OFF;
+	pol.set_to = HDR_TO_ON;
+	pol.envelope = grow;
+	pol.envelope_ctx = &calls;
+	for (i = 0; i < 4; i++)
+		addr_list_add(&l, four[i]);
+	T_EQ_INT(hdr_rewrite("To: x@y\r\n", 9, &pol, &out, &l, &e), 0);
+	T_EQ_INT(calls, 1);
+	/* folded before an address that would pass column 78 */
+	T_EQ_STR(out.p, "To: aaaaaaaaaaaaaaaaaaaa@example.com, "
+	    "bbbbbbbbbbbbbbbbbbbb@example.com, c@x,\r\n"
+	    " dddddddddddddddddddddddddddddddddddddd@example.com, "
+	    "added@example.net\r\n");
+	hdr_buf_free(&out);
+	/* off and undisclosed never call it */
+	pol.set_to = HDR_TO_UNDISCLOSED;
+	T_EQ_INT(hdr_rewrite("To: x@y\r\n", 9, &pol, &out, &l, &e), 0);
+	T_EQ_INT(calls, 1);
+	T_EQ_STR(out.p, "To: undisclosed-recipients:;\r\n");
+	hdr_buf_free(&out);
+	addr_list_free(&l);
+}
+
+/* the sender field of --read-envelope-from and %F (msmtp 1.8.26) */
+static void
+one_sender(const char *in, const char *want)
+{
+	const char *v = NULL;
+	size_t n = 0;
+	int found = hdr_get_sender(in, strlen(in), &v, &n);
+
+	T_EQ_INT(found, want != NULL);
+	if (found && want != NULL)
+		T_EQ_MEM(v, n, want, strlen(want));
+}
+
+static void
+test_sender(void)
+{
+	one_sender("Subject: s\r\nFrom: a@x\r\nFrom: b@x\r\n", " a@x");
+	one_sender("Resent-From: r@x\r\nFrom: a@x\r\n", " r@x");
+	one_sender("resent-date: d\r\nRESENT-FROM :r@x\r\nFrom: a@x\r\n",
+	    "r@x");
+	/* after the From: not used */
+	one_sender("From: a@x\r\nResent-From: r@x\r\n", " a@x");
+	/* the newest (first) block only; a later block's is not used */
+	one_sender("Resent-From: r1@x\r\nResent-To: t@x\r\nReceived: x\r\n"
+	    "Resent-From: r2@x\r\nFrom: a@x\r\n", " r1@x");
+	one_sender("Resent-To: t@x\r\nReceived: x\r\nResent-From: r2@x\r\n"
+	    "From: a@x\r\n", " a@x");
+	/* an empty From is skipped, as msmtp does */
+	one_sender("From:\r\nFrom:  \r\n \r\nFrom: b@x\r\n", " b@x");
+	one_sender("From: \r\nSubject: s\r\n", NULL);
+	one_sender("Resent-To: t@x\r\n", NULL);
+	one_sender("", NULL);
+	one_sender("From: a@x,\r\n b@x\r\n", " a@x,\r\n b@x");
 }
 
 /* ---- local mail (hdrlocal.c) -------------------------------------------- */
@@ -930,6 +1021,8 @@ main(void)
 	size_t i;
 
 	test_policies();
+	test_set_to();
+	test_sender();
 	for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++)
 		test_split_case(&scases[i]);
 	test_split_partial();

@@ -99,6 +99,14 @@ static const struct lcase cases[] = {
 	    NULL, 0, NULL, NULL, EX_CONFIG, 0 },
 	  1, "%Y\n%m\xc3\xa9", "2026 11?? account=a tls=off auth=off "
 	  "exitcode=EX_CONFIG" },
+	/* "none" (msmtp 1.8.28): no time at all; only that exact word */
+	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
+	    NULL, 0, NULL, NULL, EX_OK, 0 },
+	  1, "none", "account=a tls=off auth=off exitcode=EX_OK" },
+	{ { "a", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, NULL,
+	    NULL, 0, NULL, NULL, EX_OK, 0 },
+	  1, "none %Y", "none 2026 account=a tls=off auth=off "
+	  "exitcode=EX_OK" },
 };
 
 static struct tm

@@ -171,6 +171,17 @@ t_next(void)
 	    "aS5uZXQ+"), 0);
 	T_EQ_STR(out, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
 	sasl_clear(&x);
+	/* a password longer than the 64-byte HMAC block is hashed first
+	   (RFC 2104 2; msmtp got this wrong before 1.8.24) */
+	memset(&x, 0, sizeof(x));
+	x.mech = AUTH_CRAM_MD5;
+	x.user = "tim";
+	x.secret = "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789";
+	T_EQ_INT(next(&x, "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1j"
+	    "aS5uZXQ+"), 0);
+	T_EQ_STR(out, "dGltIGJkMDg3MDY2NzgxM2ExMjZlODRkNzJiMjdlNWQ2ZGMx");
+	sasl_clear(&x);
 
 	memset(&x, 0, sizeof(x));
 	x.mech = AUTH_PLAIN;
