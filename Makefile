@@ -131,6 +131,7 @@ T_netrc	= netrc err
 T_fspath = fspath err
 T_subproto = subproto flags qcheck err
 T_subpolicy = subpolicy err
+T_diagnose = diagnose
 .SECONDEXPANSION:
 $(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*)) \
     $(B)/.buildflags

@@ -47,7 +47,7 @@ _smtps()
 	local cur prev i w
 	local flags="-t -i -oi -f -r -F -v -C -a --account= -bm -bp -bs -bi -bv -q -qI
 	    --queue-delete --json --queue-check --queue-check-count --no-queue -B -o -N -R -V -n -X -L -h -O -G -U -m
-	    -Am -Ac -d --debug -P --pretend -S --serverinfo --authorize
+	    -Am -Ac -d --debug -P --pretend -S --serverinfo --doctor --authorize
 	    --submit-service --socket --file= --read-recipients --read-envelope-from --host=
 	    --port= --tls --tls= --tls-starttls --tls-starttls= --tls-trust-file=
 	    --tls-fingerprint= --tls-certcheck --tls-certcheck= --auth --auth=

@@ -28,7 +28,7 @@ enum f_id {
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
 	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT,
-	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER
+	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER, ID_DOCTOR
 };
 
 struct flag {
@@ -135,6 +135,10 @@ static const struct flag flags[] = {
 	  "-S, --serverinfo  print the server's TLS certificates and\n"
 	  "                  capabilities (no AUTH, no mail)" },
 	{ "serverinfo", 1, A_NONE, F_DO, ID_SERVERINFO, NULL },
+	{ "doctor", 1, A_NONE, F_DO, ID_DOCTOR,
+	  "--doctor        check every step a send needs (DNS, TCP, TLS,\n"
+	  "                  EHLO, AUTH, sign-in, MAIL/RCPT then RSET,\n"
+	  "                  queue) and say how to fix the first failure" },
 	{ "authorize", 1, A_NONE, F_DO, ID_AUTHORIZE,
 	  "--authorize     sign the account (-a NAME) in with OAuth2 once and\n"
 	  "                  store its tokens (oauth2_* keywords)" },
@@ -294,6 +298,7 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_DEBUG:		o->verbose++; break;
 	case ID_PRETEND:	o->mode = MODE_PRETEND; break;
 	case ID_SERVERINFO:	o->mode = MODE_SERVERINFO; break;
+	case ID_DOCTOR:		o->mode = MODE_DOCTOR; break;
 	case ID_AUTHORIZE:	o->mode = MODE_AUTHORIZE; break;
 	case ID_SUBMITD:	o->mode = MODE_SUBMITD; break;
 	case ID_SOCKET:		o->socket = val; break;
@@ -445,7 +450,8 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
 		    "--queue-delete, --queue-check), -bs, -bi, -S, "
-		    "--authorize and --submit-service take no recipients");
+		    "--doctor, --authorize and --submit-service take no "
+		    "recipients");
 	if (o->json && o->mode != MODE_LIST)
 		return err_set(e, EX_USAGE, "--json goes with -bp (mailq) "
 		    "only");

@@ -47,6 +47,7 @@ enum opts_mode {
 				   nothing */
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
+	MODE_DOCTOR,		/* --doctor: check each step of a send */
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
 	MODE_CHECK,		/* --queue-check, --queue-check-count:
 				   Nagios-style queue check */

@@ -47,6 +47,7 @@
 #include "hdr.h"
 #include "io.h"
 #include "diag.h"
+#include "doctor.h"
 #include "msg.h"
 #include "net.h"
 #include "queue.h"
@@ -727,6 +728,8 @@ main(int argc, char **argv)
 		rc = run_check(&r);
 	else if (r.o.mode == MODE_SUBMITD)
 		rc = submitd_run(&r.o, &e);
+	else if (r.o.mode == MODE_DOCTOR)
+		rc = doctor_run(&r.o, &e);
 	else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
 	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);
