@@ -83,6 +83,8 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -s P -l pretend -d 'Print the account that would be used'
     complete -c $cmd -s S -l serverinfo -d 'Print the server TLS certificates and capabilities'
     complete -c $cmd -l doctor -d 'Check every step a send needs and say how to fix the first failure'
+    complete -c $cmd -l configure -x -d 'Find the submission server of an address and print an account block'
+    complete -c $cmd -l write -d 'With --configure, write the block to the configuration file'
     complete -c $cmd -l authorize -d 'Sign the account in with OAuth2 once and store its tokens'
     complete -c $cmd -l submit-service -d 'Run the system submission service in the foreground'
     complete -c $cmd -l socket -r -F -d 'Socket of the submission service'

@@ -190,4 +190,8 @@
 #define LIMIT_REPLY_QUOTED	900	/* bytes of a server reply quoted in an
 					   error message (the rest: "...") */
 
+/* --configure: the largest DNS answer read for an SRV query */
+#define LIMIT_DNS_ANSWER	4096
+#define LIMIT_SRV_RECORDS	8	/* SRV records kept per name */
+
 #endif

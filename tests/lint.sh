@@ -28,7 +28,8 @@ GNUTLS_OK="src/tls.c src/sasl.c src/scram.c"
 IO_HDRS="net.h tls.h io.h queue.h diag.h dead.h secret.h prompt.h
 	http.h smtp.h tlscache.h tokstore.h queuerun.h flusher.h bsserver.h
 	cred.h account.h authorize.h oauth2.h acctready.h aliasfile.h
-	maillog.h spoolhdr.h pretend.h deliver.h mailq.h probe.h doctor.h"
+	maillog.h spoolhdr.h pretend.h deliver.h mailq.h probe.h doctor.h
+	configure.h srv.h"
 # the one documented exception (HACKING, "Layering"): tlskey reads the
 # plain struct tls_conf from tls.h and links without tls.c
 PURE_EXCEPT="tlskey:tls.h"
