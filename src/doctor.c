@@ -145,6 +145,9 @@ session_failed(struct walk *w, enum smtp_stage st, struct err *e)
 {
 	if (st >= SMTP_ST_CONNECTED)
 		ok(DG_TCP, "connected to port %d", w->a.port);
+	if ((w->implicit && st >= SMTP_ST_TLS) || st >= SMTP_ST_STARTTLS)
+		ok(DG_TLS, "established (%s), certificate verified",
+		    tls_mode(&w->a));
 	if (st == SMTP_ST_NONE)
 		return fail(w, DG_TCP, e);
 	if (st == SMTP_ST_CONNECTED && w->implicit)
@@ -299,6 +302,7 @@ doctor_run(const struct opts *o, struct err *e)
 	account_free(&w.a);
 	if (!w.failed)
 		return 0;
+	err_clear(e);
 	return err_set(e, w.code, "--doctor: the %s step failed",
 	    diagnose_step_name(w.first));
 }

@@ -191,3 +191,15 @@ EOF
 	server_idle 10 || true
 	grep -q 'from the bar' "$SRV/msg.1" || fail "not delivered"
 }
+
+@test "doctor: a host name that does not resolve: the dns step's line; exit 68" {
+	start_dns <<EOF
+# nothing: NXDOMAIN for every name
+EOF
+	write_config tls+auth 'host nowhere.test.example'
+	run_ns -C "$CFG" --doctor
+	assert_status 68
+	assert_line_re '^FAIL dns: cannot resolve nowhere\.test\.example: .* - the host name does not resolve - check the spelling of host and this machine.s DNS \(/etc/resolv\.conf\)$'
+	! echo "$output" | grep -q '^ok   tcp' || fail "$output"
+	grep -q 'nowhere.test.example' "$T/dns/queries" || fail "not asked"
+}

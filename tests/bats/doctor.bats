@@ -241,3 +241,55 @@ EOF
 	run_smtps --doctor bob@example.net
 	assert_status 64
 }
+
+@test "doctor: a 554 greeting: the server refuses this client; exit 69" {
+	scenario <<EOF
+$(sc_tls)
+on greeting reply 554 5.7.1 Access denied for your address
+EOF
+	start_server
+	write_config tls+auth
+	run_smtps --doctor
+	assert_status 69
+	assert_line_re '^ok   tls: '
+	assert_line_re '^FAIL greeting: .*\[server said: 554 5\.7\.1 Access denied for your address\] - the server refuses connections from this address \(block list, or not allowed here\) - ask its administrator; a submission port \(587, 465\) may take authenticated clients$'
+}
+
+@test "doctor: STARTTLS not offered: port 465 or tls off; exit 69" {
+	scenario <<EOF
+$(sc_plain)
+connections 2
+EOF
+	start_server
+	write_config starttls+auth
+	run_smtps --doctor
+	assert_status 69
+	assert_line_re '^FAIL tls: server 127\.0\.0\.1 does not offer STARTTLS; refusing to continue without TLS - the server offers no STARTTLS - use port 465 with tls_starttls off; tls off only on a network you trust$'
+	refute_transcript 'C[:+] (AUTH|MAIL).*'
+}
+
+@test "doctor: Microsoft 365's 5.7.57 on MAIL: sign in first; exit 69" {
+	scenario <<EOF
+$(sc_tls)
+on MAIL reply 530 5.7.57 Client not authenticated to send mail.
+EOF
+	start_server
+	write_config tls
+	run_smtps --doctor
+	assert_status 69
+	assert_line_re '^ok   auth: not used \(no user; the server offers PLAIN LOGIN\)$'
+	assert_line_re '^FAIL send: .* - Microsoft 365 takes mail only from a signed-in client \(5\.7\.57\) - set auth on, user \(the mailbox address\) and a password source$'
+}
+
+@test "doctor: the sender's own address refused as a recipient: exit 67" {
+	scenario <<EOF
+$(sc_tls)
+on RCPT reply 550 5.1.1 <alice@example.org>: Recipient address rejected
+EOF
+	start_server
+	write_config tls+auth
+	run_smtps --doctor
+	assert_status 67
+	assert_line_re '^FAIL send: RCPT TO:<alice@example\.org> refused \[server said: 550 5\.1\.1 <alice@example\.org>: Recipient address rejected\] - '
+	assert_transcript 'C: RSET'
+}
