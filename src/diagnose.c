@@ -97,8 +97,8 @@ static const struct row rows[] = {
 	  "set tls_starttls on for this port (STARTTLS after the greeting), "
 	  "or use port 465 for TLS at once" },
 	{ ANY, 0, NULL, NULL, "speaks TLS at once",
-	  "set tls_starttls off for this port (TLS at once), or use port 587 "
-	  "for STARTTLS" },
+	  "set tls_starttls off (and tls on) for this port: TLS at once; or "
+	  "use port 587 for STARTTLS" },
 	{ ANY, 0, NULL, NULL, "certificate has expired",
 	  "the server's certificate has expired (or this machine's clock is "
 	  "wrong: check date) - its administrator must renew it; do not turn "

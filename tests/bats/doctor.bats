@@ -85,7 +85,7 @@ EOF
 	write_config starttls+auth
 	run_smtps --doctor
 	assert_status 78
-	assert_line_re "^FAIL tls: port $PORT speaks TLS at once: no plaintext greeting for STARTTLS - set tls_starttls off for this port \(TLS at once\), or use port 587 for STARTTLS$"
+	assert_line_re "^FAIL tls: port $PORT speaks TLS at once: no plaintext greeting for STARTTLS - set tls_starttls off \(and tls on\) for this port: TLS at once; or use port 587 for STARTTLS$"
 	refute_transcript 'C[:+] (EHLO|AUTH|MAIL).*'
 }
 
