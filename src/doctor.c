@@ -36,6 +36,9 @@ struct walk {
 	int		 code;		/* and its exit code */
 };
 
+static void	ok(enum diagnose_step, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 ok(enum diagnose_step st, const char *fmt, ...)
 {
