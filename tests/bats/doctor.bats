@@ -293,3 +293,37 @@ EOF
 	assert_line_re '^FAIL send: RCPT TO:<alice@example\.org> refused \[server said: 550 5\.1\.1 <alice@example\.org>: Recipient address rejected\] - '
 	assert_transcript 'C: RSET'
 }
+
+@test "doctor: an OAuth2 token signs in with XOAUTH2; the token is never printed" {
+	local tok=ya29.doctor-token-7 b64
+	scenario <<EOF
+$(sc_tls)
+ehlo AUTH PLAIN XOAUTH2
+token $tok
+EOF
+	start_server
+	write_config tls "user $USER_NAME" "auth xoauth2" "password $tok"
+	run_smtps -v --doctor
+	assert_status 0
+	assert_line_re '^ok   auth: offered PLAIN XOAUTH2; smtps uses XOAUTH2$'
+	assert_line_re '^ok   sign-in: alice accepted with XOAUTH2$'
+	b64=$(printf 'user=%s\001auth=Bearer %s\001\001' "$USER_NAME" "$tok" |
+	    base64 -w0)
+	for s in "$tok" "$b64"; do
+		! grep -Fq -- "$s" "$T/stdout" "$T/stderr" ||
+			fail "the token was printed"
+	done
+}
+
+@test "doctor: the server closes instead of answering EHLO: the ehlo step; exit 75" {
+	scenario <<EOF
+$(sc_tls)
+on EHLO close
+EOF
+	start_server
+	write_config tls+auth
+	run_smtps --doctor
+	assert_status 75
+	assert_line_re '^ok   tls: established \(TLS at once\), certificate verified$'
+	assert_line_re '^FAIL ehlo: .*connection closed by server.* - smtps -v shows the whole exchange$'
+}
