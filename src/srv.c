@@ -24,6 +24,16 @@ srv_cmp(const void *x, const void *y)
 	return b->weight - a->weight;
 }
 
+/* a host name of letters, digits, '-' and '.' only: a target that is
+   anything else (dn_expand's \DDD escapes included) is not written into
+   a configuration file */
+static int
+host_ok(const char *h)
+{
+	return h[0] != '\0' && h[strspn(h, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")] == '\0';
+}
+
 /* one answer record into *s: 1 when it is a usable SRV record */
 static int
 srv_record(ns_msg *m, ns_rr *rr, struct srv *s)
@@ -38,7 +48,7 @@ srv_record(ns_msg *m, ns_rr *rr, struct srv *s)
 	if (dn_expand(ns_msg_base(*m), ns_msg_end(*m), d + 6, s->target,
 	    sizeof(s->target)) < 0)
 		return 0;
-	return s->target[0] != '\0' && strcmp(s->target, ".") != 0 &&
+	return host_ok(s->target) && strcmp(s->target, ".") != 0 &&
 	    s->port > 0;
 }
 

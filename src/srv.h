@@ -11,7 +11,8 @@
  * weight (highest first: a fixed order, not RFC 2782's weighted random
  * pick, so the written configuration does not change from run to run);
  * a record whose target is "." (the service is decidedly not available,
- * RFC 2782) is left out.  *n is 0 when the name has no SRV record (or
+ * RFC 2782) is left out, and so is one whose target is not a plain host
+ * name (letters, digits, '-', '.').  *n is 0 when the name has no SRV record (or
  * does not exist).  0, or -1 with e (EX_TEMPFAIL) when the resolver did
  * not answer.
  */
