@@ -203,3 +203,15 @@ EOF
 	! echo "$output" | grep -q '^ok   tcp' || fail "$output"
 	grep -q 'nowhere.test.example' "$T/dns/queries" || fail "not asked"
 }
+
+@test "configure: an SRV target that is not a plain host name is never written" {
+	start_dns <<EOF
+_submissions._tcp.test.example SRV 0 1 465 bad;name\$x.example
+EOF
+	run_ns --configure me@test.example
+	assert_status 0
+	! echo "$output" | grep -q 'bad' || fail "the bad target was written: $output"
+	assert_line_re '^# smtps --configure me@test\.example: not checked \(nothing answered\), found by a common host name$'
+	assert_line_re '^host smtp\.test\.example$'
+	assert_line_re '^port 465$'
+}
