@@ -73,6 +73,10 @@ presets_find(const char *domain)
 {
 	size_t i;
 
+	if (domain[strspn(domain, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")] != '\0')
+		return NULL;	/* not a host name */
+
 	for (i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
 		if (listed(presets[i].domains, domain))
 			return &presets[i];

@@ -5,8 +5,9 @@
  * port, TLS mode, how the account signs in and the provider's own page.
  *
  * presets_find(): the preset for domain (case-insensitive, exact domain
- * or a listed suffix such as ".onmicrosoft.com"), or NULL.  The table is
- * in src/presets.c with the page each row was checked against.
+ * or a listed suffix such as ".onmicrosoft.com"), or NULL; NULL also for
+ * a domain that is not a host name (letters, digits, '-', '.').  The
+ * table is in src/presets.c with the page each row was checked against.
  */
 #ifndef SMTPS_PRESETS_H
 #define SMTPS_PRESETS_H

@@ -32,6 +32,9 @@ test_find(void)
 	static const char *const none[] = {
 		"", "example.org", "gmail.co", "xgmail.com", "gmail.com.evil",
 		"onmicrosoft.com", "mail.me.com", "yahoo", "com", "g",
+		/* fuzz_presets: not a host name, whatever its suffix */
+		"m hot\xff\xff\xff\xffmail.comx.onmicrosoft.com",
+		"gmail.com hotmail.com", "a_b.onmicrosoft.com",
 	};
 	const struct preset *p;
 	size_t i;
