@@ -12,9 +12,9 @@
  * pick, so the written configuration does not change from run to run);
  * a record whose target is "." (the service is decidedly not available,
  * RFC 2782) is left out, and so is one whose target is not a plain host
- * name (letters, digits, '-', '.').  *n is 0 when the name has no SRV record (or
- * does not exist).  0, or -1 with e (EX_TEMPFAIL) when the resolver did
- * not answer.
+ * name (letters, digits, '-', '.').  *n is 0 when the name has no SRV
+ * record (or does not exist).  0, or -1 with e (EX_TEMPFAIL) when the
+ * resolver did not answer.
  */
 #ifndef SMTPS_SRV_H
 #define SMTPS_SRV_H
