@@ -327,3 +327,22 @@ EOF
 	assert_line_re '^ok   tls: established \(TLS at once\), certificate verified$'
 	assert_line_re '^FAIL ehlo: .*connection closed by server.* - smtps -v shows the whole exchange$'
 }
+
+@test "doctor -a NAME walks that account, not the default" {
+	scenario <<EOF
+$(sc_tls)
+EOF
+	start_server
+	write_config tls+auth
+	# the default points nowhere; "other" is the working one
+	sed -i 's/^account default : test$//' "$CFG"
+	{
+		echo "account broken : test"
+		echo "port $(free_port)"
+		echo "account other : test"
+		echo "account default : broken"
+	} >> "$CFG"
+	run_smtps --doctor -a other
+	assert_status 0
+	assert_line_re "^ok   config: account other: 127\.0\.0\.1 port $PORT, TLS at once, sign-in as alice\$"
+}
