@@ -193,8 +193,8 @@ ask_append(const char *path)
 	FILE *tty;
 	int yes = 0;
 
-	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL)
-		return 0;
+	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+		return 0;	/* no terminal (cron, a script): never */
 	fprintf(tty, "smtps: %s exists; append this account to it? [y/N] ",
 	    path);
 	fflush(tty);

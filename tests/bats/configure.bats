@@ -42,10 +42,11 @@ start_dns() {
 }
 
 # run_ns ARGS...: $SMTPS ARGS < $INPUT in a mount namespace whose
-# /etc/resolv.conf is ours and whose system trust store is the test CA
+# /etc/resolv.conf is ours and whose system trust store is the test CA;
+# in a session of its own, without a controlling terminal (setsid)
 run_ns() {
 	status=0
-	timeout -k 5 60 unshare -m sh -c '
+	timeout -k 5 60 setsid -w unshare -m sh -c '
 		mount --bind "$1" /etc/resolv.conf &&
 		mount --bind "$2" /etc/ssl/certs/ca-certificates.crt &&
 		shift 2 && exec "$@"' sh "$T/resolv.conf" "$T/trust.pem" \
@@ -214,4 +215,43 @@ EOF
 	assert_line_re '^# smtps --configure me@test\.example: not checked \(nothing answered\), found by a common host name$'
 	assert_line_re '^host smtp\.test\.example$'
 	assert_line_re '^port 465$'
+}
+
+# run_ns_tty ANSWER ARGS...: run_ns on a pseudo-terminal that answers
+# the append question with ANSWER
+run_ns_tty() {
+	local ans=$1
+	shift
+	status=0
+	"$PYTHON" "$BATS_TEST_DIRNAME/pty_run.py" --expect "append this account" \
+	    --answer "$ans" --log "$T/tty" --stdin /dev/null \
+	    --stdout "$T/stdout" --stderr "$T/stderr" -- \
+	    unshare -m sh -c '
+		mount --bind "$1" /etc/resolv.conf &&
+		mount --bind "$2" /etc/ssl/certs/ca-certificates.crt &&
+		shift 2 && exec "$@"' sh "$T/resolv.conf" "$T/trust.pem" \
+	    "$SMTPS" "$@" || status=$?
+	output=$(cat "$T/stdout")
+}
+
+@test "configure --write on a terminal: asked; y appends the account (no second default), n leaves the file" {
+	scenario <<EOF
+$(sc_tls)
+connections 2
+EOF
+	start_server
+	start_dns <<EOF
+_submissions._tcp.test.example SRV 0 1 $PORT localhost
+EOF
+	printf 'account old\nhost old.example\n\naccount default : old\n' > "$CFG"
+	cp "$CFG" "$T/before"
+	run_ns_tty n -C "$CFG" --configure me@test.example --write
+	assert_status 73
+	grep -q "append this account to it" "$T/tty" || fail "not asked: $(cat "$T/tty")"
+	cmp -s "$CFG" "$T/before" || fail "the file changed on n"
+	run_ns_tty y -C "$CFG" --configure me@test.example --write
+	assert_status 0
+	head -n 4 "$CFG" | cmp -s - "$T/before" || fail "the old lines changed"
+	grep -q '^account test\.example$' "$CFG" || fail "not appended: $(cat "$CFG")"
+	[ "$(grep -c '^account default' "$CFG")" = 1 ] || fail "a second default"
 }
