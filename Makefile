@@ -52,7 +52,7 @@ HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 endif
 PKGS	= gnutls libbsd-overlay json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv
 VERSION	= 0.1.0
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSMTPS_VERSION='"$(VERSION)"' \
 	  -Isrc $(PKG_CFLAGS) $(WARN) $(HARDEN_CFLAGS) $(CFLAGS) $(CPPFLAGS)
@@ -133,6 +133,8 @@ T_netrc	= netrc err
 T_fspath = fspath err
 T_subproto = subproto flags qcheck err
 T_subpolicy = subpolicy err
+T_diagnose = diagnose
+T_presets = presets
 .SECONDEXPANSION:
 $(B)/unit/t_%: tests/unit/t_%.c tests/unit/t.h $$(call objs,$$(T_$$*)) \
     $(B)/.buildflags

@@ -47,7 +47,7 @@ _smtps()
 	local cur prev i w
 	local flags="-t -i -oi -f -r -F -v -C -a --account= -bm -bp -bs -bi -bv -q -qI
 	    --queue-delete --json --queue-check --queue-check-count --no-queue -B -o -N -R -V -n -X -L -h -O -G -U -m
-	    -Am -Ac -d --debug -P --pretend -S --serverinfo --authorize
+	    -Am -Ac -d --debug -P --pretend -S --serverinfo --doctor --configure --write --authorize
 	    --submit-service --socket --file= --read-recipients --read-envelope-from --host=
 	    --port= --tls --tls= --tls-starttls --tls-starttls= --tls-trust-file=
 	    --tls-fingerprint= --tls-certcheck --tls-certcheck= --auth --auth=
@@ -87,7 +87,7 @@ _smtps()
 		w=${COMP_WORDS[i]}
 		case $w in
 		--) return 0 ;;
-		-f|-r|-F|-C|-a|-B|-N|-R|-V|-X|-L|-h|-O|-qI|--queue-delete|--account|\
+		-f|-r|-F|-C|-a|-B|-N|-R|-V|-X|-L|-h|-O|-qI|--queue-delete|--configure|--account|\
 		    --queue-check|--queue-check-count) ((i++)) ;;
 		=) ;;
 		-*) ;;
@@ -133,7 +133,7 @@ _smtps()
 		mapfile -t COMPREPLY < <(compgen -W "30m 1h 30m,2h 1h,1d" -- "$cur")
 		return 0
 		;;
-	-F|-V|-L|-h|-O|-qI|--queue-delete|--queue-check-count)
+	-F|-V|-L|-h|-O|-qI|--queue-delete|--configure|--queue-check-count)
 		return 0
 		;;
 	esac

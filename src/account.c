@@ -643,21 +643,31 @@ done:
 }
 
 int
-account_has_user_conf(void)
+account_user_conf(char *path, size_t sz, struct err *e)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	char path[LIMIT_PATH], *home = home_dir();
-	struct stat st;
-	struct err e;
-	int rc = -1;
+	char *home = home_dir();
+	int rc;
 
 	if (xdg != NULL && *xdg == '/')
-		rc = fspath_join(path, sizeof(path), xdg, "smtps/mailrc", &e);
+		rc = fspath_join(path, sz, xdg, "smtps/mailrc", e);
 	else if (home != NULL)
-		rc = fspath_join(path, sizeof(path), home,
-		    ".config/smtps/mailrc", &e);
+		rc = fspath_join(path, sz, home, ".config/smtps/mailrc", e);
+	else
+		rc = err_set(e, EX_CONFIG, "no home directory for the "
+		    "configuration file");
 	free(home);
-	if (rc == -1)
+	return rc;
+}
+
+int
+account_has_user_conf(void)
+{
+	char path[LIMIT_PATH];
+	struct stat st;
+	struct err e;
+
+	if (account_user_conf(path, sizeof(path), &e) == -1)
 		return 0;
 	return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }

@@ -78,6 +78,9 @@ int	account_warning(const struct account *, char *buf, size_t sz);
 /* 1 when the user has a config file of their own (the user file above
    exists, readable or not), else 0: the submission service decides */
 int	account_has_user_conf(void);
+/* the user file's name ($XDG_CONFIG_HOME/smtps/mailrc or
+   ~/.config/smtps/mailrc) into path: 0, or -1 with e */
+int	account_user_conf(char *path, size_t sz, struct err *);
 /* 1 when SMTPS_SYSTEM_CONF can be opened for reading, else 0 */
 int	account_system_conf_readable(void);
 /* the server's name for messages: host, else the socket path */

@@ -19,7 +19,8 @@ show_warnings(const struct opts *o, const char *w)
 	const char *nl;
 
 	if (w == NULL || !(isatty(STDERR_FILENO) || o->verbose ||
-	    o->mode == MODE_PRETEND || o->mode == MODE_SERVERINFO))
+	    o->mode == MODE_PRETEND || o->mode == MODE_SERVERINFO ||
+	    o->mode == MODE_DOCTOR))
 		return;
 	for (; (nl = strchr(w, '\n')) != NULL; w = nl + 1)
 		diag_warn("%.*s", (int)(nl - w), w);

@@ -28,7 +28,8 @@ enum f_id {
 	ID_BS, ID_BI, ID_N, ID_RET, ID_ENVID, ID_IGNORE, ID_NOALIAS,
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
 	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT,
-	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER
+	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER, ID_DOCTOR, ID_CONFIGURE,
+	ID_WRITE
 };
 
 struct flag {
@@ -135,6 +136,17 @@ static const struct flag flags[] = {
 	  "-S, --serverinfo  print the server's TLS certificates and\n"
 	  "                  capabilities (no AUTH, no mail)" },
 	{ "serverinfo", 1, A_NONE, F_DO, ID_SERVERINFO, NULL },
+	{ "doctor", 1, A_NONE, F_DO, ID_DOCTOR,
+	  "--doctor        check every step a send needs (DNS, TCP, TLS,\n"
+	  "                  EHLO, AUTH, sign-in, MAIL/RCPT then RSET,\n"
+	  "                  queue) and say how to fix the first failure" },
+	{ "configure", 1, A_VALUE, F_DO, ID_CONFIGURE,
+	  "--configure ADDR  find ADDR's submission server (SRV records,\n"
+	  "                  provider table, common names) and print an\n"
+	  "                  account block for it" },
+	{ "write", 1, A_NONE, F_DO, ID_WRITE,
+	  "--write         with --configure: write the block to the\n"
+	  "                  configuration file (never overwrites it)" },
 	{ "authorize", 1, A_NONE, F_DO, ID_AUTHORIZE,
 	  "--authorize     sign the account (-a NAME) in with OAuth2 once and\n"
 	  "                  store its tokens (oauth2_* keywords)" },
@@ -305,6 +317,10 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 	case ID_DEBUG:		o->verbose++; break;
 	case ID_PRETEND:	o->mode = MODE_PRETEND; break;
 	case ID_SERVERINFO:	o->mode = MODE_SERVERINFO; break;
+	case ID_DOCTOR:		o->mode = MODE_DOCTOR; break;
+	case ID_CONFIGURE:	o->mode = MODE_CONFIGURE; o->configure = val;
+				break;
+	case ID_WRITE:		o->configure_write = 1; break;
 	case ID_AUTHORIZE:	o->mode = MODE_AUTHORIZE; break;
 	case ID_SUBMITD:	o->mode = MODE_SUBMITD; break;
 	case ID_SOCKET:		o->socket = val; break;
@@ -411,6 +427,25 @@ parse_short(int argc, char **argv, int *i, struct opts *o, struct err *e)
 	return 0;
 }
 
+/* options that go with one mode only */
+static int
+companions(const struct opts *o, struct err *e)
+{
+	if (o->json && o->mode != MODE_LIST)
+		return err_set(e, EX_USAGE, "--json goes with -bp (mailq) "
+		    "only");
+	if (o->configure_write && o->mode != MODE_CONFIGURE)
+		return err_set(e, EX_USAGE, "--write goes with --configure "
+		    "only");
+	if (o->socket != NULL && o->mode != MODE_SUBMITD)
+		return err_set(e, EX_USAGE, "--socket goes with "
+		    "--submit-service only");
+	if (o->submitter != NULL && o->mode != MODE_SEND)
+		return err_set(e, EX_USAGE, "--submitter is internal to the "
+		    "submission service");
+	return 0;
+}
+
 int
 flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 {
@@ -456,16 +491,10 @@ flags_parse(int argc, char **argv, struct opts *o, struct err *e)
 	    o->mode != MODE_VERIFY && o->nrcpts > 0)
 		return err_set(e, EX_USAGE, "queue commands (-bp, -q, -qI, "
 		    "--queue-delete, --queue-check), -bs, -bi, -S, "
-		    "--authorize and --submit-service take no recipients");
-	if (o->json && o->mode != MODE_LIST)
-		return err_set(e, EX_USAGE, "--json goes with -bp (mailq) "
-		    "only");
-	if (o->socket != NULL && o->mode != MODE_SUBMITD)
-		return err_set(e, EX_USAGE, "--socket goes with "
-		    "--submit-service only");
-	if (o->submitter != NULL && o->mode != MODE_SEND)
-		return err_set(e, EX_USAGE, "--submitter is internal to the "
-		    "submission service");
+		    "--doctor, --configure, --authorize and --submit-service "
+		    "take no recipients");
+	if (companions(o, e) == -1)
+		return -1;
 	if (o->mode == MODE_VERIFY && o->nrcpts == 0)
 		return err_set(e, EX_USAGE, "-bv needs recipients");
 	if (o->mode == MODE_SEND && o->nrcpts == 0 && !o->read_rcpts)

@@ -47,6 +47,8 @@ enum opts_mode {
 				   nothing */
 	MODE_SERVERINFO,	/* -S/--serverinfo: TLS and capabilities */
 	MODE_VERIFY,		/* -bv: ask the server about the recipients */
+	MODE_DOCTOR,		/* --doctor: check each step of a send */
+	MODE_CONFIGURE,		/* --configure ADDR: find the server */
 	MODE_AUTHORIZE,		/* --authorize: OAuth2 first sign-in */
 	MODE_CHECK,		/* --queue-check, --queue-check-count:
 				   Nagios-style queue check */
@@ -83,6 +85,8 @@ struct opts {
 	int		 json;		/* --json: -bp as JSON lines */
 	struct qcheck	 check;		/* the levels of MODE_CHECK */
 	const char	*socket;	/* --socket PATH (--submit-service) */
+	const char	*configure;	/* --configure ADDR */
+	int		 configure_write; /* --write */
 	const char	*submitter;	/* --submitter "UID NAME" (internal,
 					   hidden: set by the service for the
 					   pipeline it runs) */

@@ -28,6 +28,8 @@
 #define LIMIT_TIMEOUT_DATA_END	(300 * 1000)	/* reply to the final dot */
 #define LIMIT_TIMEOUT_QUIT	(2 * 1000)	/* reply to QUIT */
 #define LIMIT_TIMEOUT_TLS_CLOSE	1000		/* the peer's close_notify */
+#define LIMIT_TIMEOUT_PROBE	(3 * 1000)	/* --doctor: the first bytes
+						   a port sends (greeting) */
 #define LIMIT_POLL_TICK		1000		/* longest poll() of a wait that
 						   watches a deadline (ms) */
 
@@ -207,5 +209,9 @@
 					   kept */
 #define LIMIT_REPLY_QUOTED	900	/* bytes of a server reply quoted in an
 					   error message (the rest: "...") */
+
+/* --configure: the largest DNS answer read for an SRV query */
+#define LIMIT_DNS_ANSWER	4096
+#define LIMIT_SRV_RECORDS	8	/* SRV records kept per name */
 
 #endif

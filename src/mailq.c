@@ -300,3 +300,27 @@ mailq_check(const char *dir, const struct qcheck *c, FILE *out)
 	fprintf(out, "%s\n", line);
 	return st;
 }
+
+static void
+health_one(void *ctx, const char *id, const struct qentry *qe,
+    const struct err *re)
+{
+	struct mailq_health *h = ctx;
+	long long age = (long long)(time(NULL) - (qe != NULL ? qe->created :
+	    id_time(id)));
+
+	if (h->n++ == 0 || age > h->oldest)
+		h->oldest = age;
+	if (qe == NULL) {
+		h->unreadable++;
+		strlcpy(h->last_error, re->msg, sizeof(h->last_error));
+	} else if (qe->error[0] != '\0')
+		strlcpy(h->last_error, qe->error, sizeof(h->last_error));
+}
+
+int
+mailq_health(const char *dir, struct mailq_health *h, struct err *e)
+{
+	memset(h, 0, sizeof(*h));
+	return each_entry(dir, health_one, h, e);
+}

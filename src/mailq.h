@@ -44,6 +44,11 @@
  * the Nagios state: QCHECK_OK, _WARNING, _CRITICAL, or QCHECK_UNKNOWN
  * with an UNKNOWN line when DIR cannot be read.  An unreadable entry
  * counts, with the age its ID carries (its creation time).
+ *
+ * mailq_health(): --doctor's queue line: entries (unreadable ones too),
+ * the oldest one's age in seconds, and the last error of the newest
+ * entry that has one ("" when none has); a missing DIR is an empty
+ * queue.  0, or -1 with e when DIR cannot be read.
  */
 #ifndef SMTPS_MAILQ_H
 #define SMTPS_MAILQ_H
@@ -64,5 +69,12 @@ struct mailq_view {
 int	mailq_list(const char *dir, const struct mailq_view *, FILE *out,
 	    struct err *);
 int	mailq_check(const char *dir, const struct qcheck *, FILE *out);
+
+struct mailq_health {
+	size_t		n, unreadable;
+	long long	oldest;			/* seconds */
+	char		last_error[LIMIT_ERR_MSG];
+};
+int	mailq_health(const char *dir, struct mailq_health *, struct err *);
 
 #endif

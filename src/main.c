@@ -47,6 +47,8 @@
 #include "hdr.h"
 #include "io.h"
 #include "diag.h"
+#include "configure.h"
+#include "doctor.h"
 #include "msg.h"
 #include "net.h"
 #include "queue.h"
@@ -637,6 +639,14 @@ run_info(struct run *r, struct err *e)
 	return 0;
 }
 
+/* --doctor, --configure: each reads (or writes) the account itself */
+static int
+run_setup(const struct opts *o, struct err *e)
+{
+	return o->mode == MODE_DOCTOR ? doctor_run(o, e) :
+	    configure_run(o, e);
+}
+
 /* --authorize: the first OAuth2 sign-in of the account */
 static int
 run_authorize(struct run *r, struct err *e)
@@ -843,6 +853,8 @@ main(int argc, char **argv)
 		rc = run_check(&r);
 	else if (r.o.mode == MODE_SUBMITD)
 		rc = submitd_run(&r.o, &e);
+	else if (r.o.mode == MODE_DOCTOR || r.o.mode == MODE_CONFIGURE)
+		rc = run_setup(&r.o, &e);
 	else if (r.o.mode == MODE_ALIASES || r.o.mode == MODE_SERVERINFO ||
 	    r.o.mode == MODE_VERIFY)
 		rc = run_info(&r, &e);

@@ -2,7 +2,8 @@
 /*
  * smtp.c - SMTP submission sessions (contract: smtp.h), read top to bottom
  * in smtp_open() and connect_and_greet(): connect, greeting, EHLO/LHLO,
- * STARTTLS, AUTH; keep-open, usable, close; -S serverinfo.  The mail
+ * STARTTLS, AUTH; keep-open, usable, close; -S serverinfo; --doctor's
+ * step-by-step session (smtp_open_look, smtp_sign_in).  The mail
  * transaction is in smtptx.c; the session struct and the command/reply
  * helpers both files use are in smtp_int.h (private to the two).
  *
@@ -281,6 +282,7 @@ starttls(struct smtp *s, struct err *e)
 		    "injection attack); nothing was sent");
 	if (start_tls(s, e) == -1)
 		return -1;
+	s->stage = SMTP_ST_STARTTLS;
 	memset(&s->caps, 0, sizeof(s->caps));	/* forget pre-TLS caps */
 	return ehlo(s, e);
 }
@@ -295,6 +297,7 @@ connect_and_greet(struct smtp *s, struct err *e)
 	s->fd = net_open(a, s->timeout_ms, e);
 	if (s->fd == -1)
 		return -1;
+	s->stage = SMTP_ST_CONNECTED;
 	s->io = xcalloc(1, sizeof(*s->io));
 	io_init(s->io, net_transport(&s->fd));
 	s->io->timeout_ms = s->timeout_ms;
@@ -302,12 +305,17 @@ connect_and_greet(struct smtp *s, struct err *e)
 	diag_info("connected to %s%s", how, implicit ? " (implicit TLS)" : "");
 	if (implicit && start_tls(s, e) == -1)
 		return -1;
+	s->stage = implicit ? SMTP_ST_TLS : s->stage;
 	if (smtp_expect(s, REPLY_TO_GREETING, 2, PH_GREETING, s->timeout_ms,
-	    "greeting", e) == -1 ||
-	    ehlo(s, e) == -1)
+	    "greeting", e) == -1)
 		return -1;
+	s->stage = SMTP_ST_GREETED;
+	if (ehlo(s, e) == -1)
+		return -1;
+	s->stage = SMTP_ST_EHLO;
 	if (a->tls && a->tls_starttls && starttls(s, e) == -1)
 		return -1;
+	s->stage = SMTP_ST_READY;
 	if (!s->noauth && account_auth_on(a) && smtp_auth(s, e) == -1)
 		return -1;
 	return 0;
@@ -453,6 +461,58 @@ smtp_serverinfo(const struct account *a, struct err *e)
 	free(plan);
 	smtp_close(s);
 	return out;
+}
+
+struct smtp *
+smtp_open_look(const struct account *a, enum smtp_stage *stage,
+    struct err *e)
+{
+	struct smtp *s = new_session(a, NULL);
+
+	s->noauth = 1;
+	if (connect_and_greet(s, e) == -1) {
+		*stage = s->stage;
+		s->broken = 1;
+		smtp_close(s);
+		return NULL;
+	}
+	*stage = s->stage;
+	return s;
+}
+
+int
+smtp_sign_in(struct smtp *s, struct cred *c, struct err *e)
+{
+	s->cred = c;
+	s->noauth = 0;
+	return smtp_auth(s, e);
+}
+
+int
+smtp_peer(struct smtp *s, struct serverinfo_peer *p)
+{
+	if (s->tls == NULL)
+		return 0;
+	tls_peer(s->tls, p);
+	return 1;
+}
+
+void
+smtp_caps_text(const struct smtp *s, char *out, size_t outsz)
+{
+	const char *p = memchr(s->r.text, '\n', s->r.len), *end, *nl;
+	size_t n = 0;
+
+	out[0] = '\0';
+	end = s->r.text + s->r.len;
+	for (; p != NULL && n + 2 < outsz; p = nl) {
+		p++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (n > 0)
+			out[n++] = ',', out[n++] = ' ';
+		n += err_visible(out + n, outsz - n, p, nl != NULL ?
+		    (size_t)(nl - p) : (size_t)(end - p));
+	}
 }
 
 static struct smtp *

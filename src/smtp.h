@@ -67,6 +67,19 @@
  * before the final dot; after it, EX_TEMPFAIL with err->after_dot set
  * (the message may have been taken: queued, a duplicate noted).
  *
+ * --doctor walks a session step by step: smtp_open_look() connects, TLS as
+ * the account says (verified as always), greeting, EHLO, STARTTLS and
+ * EHLO again, never AUTH; *stage says how far it got, also on failure
+ * (NULL returned, e filled).  On the open session: smtp_peer() fills p
+ * with what tls_peer() gives (0: no TLS, p untouched; 1: p filled, the
+ * caller frees it with serverinfo_peer_free), smtp_caps_text() the EHLO
+ * capabilities as "A, B, C" made visible, smtp_auth_choice() the
+ * mechanisms offered (into offered, "" when AUTH is not offered) and
+ * the one smtp_open() would pick (its AUTH_* bit; 0: none offered or the
+ * account signs in with no user; -1 with e: none fits), smtp_sign_in()
+ * the AUTH exchange with credentials c as smtp_open() does it; then
+ * smtp_verify() (below) is the dry run: MAIL, RCPT, RSET.
+ *
  * smtp_usable(): the session can carry another message.
  * smtp_close(): QUIT when usable, close, free.  NULL is allowed.
  */
@@ -85,6 +98,17 @@ struct envelope {
 	const char	 *notify;	/* NOTIFY= (a queued message's); NULL:
 					   the account's dsn_notify */
 	const char	 *ret;		/* RET=, the same; NULL: dsn_return */
+};
+
+/* how far smtp_open_look() got: the last step done */
+enum smtp_stage {
+	SMTP_ST_NONE = 0,	/* not connected */
+	SMTP_ST_CONNECTED,	/* TCP (or socket, proxy) up */
+	SMTP_ST_TLS,		/* implicit TLS established */
+	SMTP_ST_GREETED,	/* 220 greeting read */
+	SMTP_ST_EHLO,		/* EHLO answered */
+	SMTP_ST_STARTTLS,	/* STARTTLS done, TLS established */
+	SMTP_ST_READY		/* all done: AUTH would be next */
 };
 
 /* SMTP_REFUSED: refused permanently after the data (LMTP only) */
@@ -113,6 +137,15 @@ char	*smtp_serverinfo(const struct account *, struct err *);
 int	smtp_verify(struct smtp *, const struct envelope *, int *codes,
 	    char **texts, struct err *);
 void	smtp_close(struct smtp *);
+
+struct serverinfo_peer;
+struct smtp	*smtp_open_look(const struct account *, enum smtp_stage *,
+		    struct err *);
+int	smtp_peer(struct smtp *, struct serverinfo_peer *p);
+void	smtp_caps_text(const struct smtp *, char *out, size_t outsz);
+int	smtp_auth_choice(struct smtp *, char *offered, size_t offeredsz,
+	    struct err *);
+int	smtp_sign_in(struct smtp *, struct cred *c, struct err *);
 
 /*
  * The name smtps gives itself (EHLO, fallback Message-ID domain): the

@@ -75,6 +75,8 @@ struct smtp {
 						   dot's reply is read */
 	int			 noauth;	/* -S: look, never
 						   authenticate */
+	enum smtp_stage		 stage;		/* how far the session
+						   got (--doctor) */
 	int			 lmtp;		/* protocol lmtp (RFC 2033) */
 	int			 mech;		/* SASL mechanism, 0 = none */
 	int			 hide_334;	/* -v: 334 challenges as *** */

@@ -181,6 +181,23 @@ smtp_auth_plan(struct smtp *s)
 }
 
 int
+smtp_auth_choice(struct smtp *s, char *offered, size_t offeredsz,
+    struct err *e)
+{
+	struct binding b;
+
+	offered[0] = '\0';
+	if (!(s->caps.flags & CAP_AUTH))
+		return 0;
+	sasl_offered(s->caps.auth, offered, offeredsz);
+	if (!account_auth_on(s->a))
+		return 0;
+	binding(s, &b);
+	return sasl_pick(s->caps.auth, s->a->auth, cred_auth_is_oauth(s->a),
+	    b.type != NULL, e);
+}
+
+int
 smtp_auth(struct smtp *s, struct err *e)
 {
 	char offered[LIMIT_SASL_LIST];

@@ -29,7 +29,7 @@ IO_HDRS="net.h tls.h io.h queue.h diag.h dead.h secret.h prompt.h
 	http.h smtp.h tlscache.h tokstore.h queuerun.h flusher.h bsserver.h
 	cred.h account.h authorize.h oauth2.h acctready.h aliasfile.h
 	maillog.h spoolhdr.h pretend.h deliver.h mailq.h submit.h submitd.h
-	sublist.h substate.h"
+	sublist.h substate.h probe.h doctor.h configure.h srv.h"
 # the one documented exception (HACKING, "Layering"): tlskey reads the
 # plain struct tls_conf from tls.h and links without tls.c
 PURE_EXCEPT="tlskey:tls.h"

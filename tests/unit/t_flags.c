@@ -115,9 +115,26 @@ main(void)
 	T_EQ_STR(o.account, "work");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize", "a@x")), -1);
 	T_EQ_STR(e.msg, "queue commands (-bp, -q, -qI, --queue-delete, "
-	    "--queue-check), -bs, -bi, -S, --authorize and --submit-service "
-	    "take no recipients");
+	    "--queue-check), -bs, -bi, -S, --doctor, --configure, "
+	    "--authorize and --submit-service take no recipients");
 	T_EQ_INT(parse(&o, &e, ARGS("--authorize=x")), -1);
+	/* --doctor [-a NAME], no recipients */
+	T_EQ_INT(parse(&o, &e, ARGS("--doctor", "-a", "work")), 0);
+	T_EQ_INT(o.mode, MODE_DOCTOR);
+	T_EQ_STR(o.account, "work");
+	T_EQ_INT(parse(&o, &e, ARGS("--doctor", "a@x")), -1);
+	T_EQ_INT(e.code, EX_USAGE);
+	T_EQ_INT(parse(&o, &e, ARGS("--doctor=x")), -1);
+	/* --configure ADDR [--write] */
+	T_EQ_INT(parse(&o, &e, ARGS("--configure", "me@x.example")), 0);
+	T_EQ_INT(o.mode, MODE_CONFIGURE);
+	T_EQ_STR(o.configure, "me@x.example");
+	T_EQ_INT(o.configure_write, 0);
+	T_EQ_INT(parse(&o, &e, ARGS("--configure", "me@x", "--write")), 0);
+	T_EQ_INT(o.configure_write, 1);
+	T_EQ_INT(parse(&o, &e, ARGS("--write")), -1);
+	T_EQ_STR(e.msg, "--write goes with --configure only");
+	T_EQ_INT(parse(&o, &e, ARGS("--configure")), -1);
 	T_EQ_INT(parse(&o, &e, ARGS("-N", "success,FAILURE,delay", "-R", "hdrs",
 	    "-V", "id-1", "a@x")), 0);
 	T_EQ_STR(o.dsn_notify, "success,FAILURE,delay");
