@@ -24,7 +24,8 @@ compared with what Python's `email` package (the reference parser, not
 smtps's rules) reads from the input: every header field (name, value,
 folding) in order, the body byte for byte, with -t the recipients
 (email.utils.getaddresses), with --read-envelope-from the envelope sender
-(the From field's address: that path finds the header block on its own).  Exit 0 when every message agrees; else 1
+(the address of the first From or Resent-From field, as msmtp does
+since 1.8.26: that path finds the header block on its own).  Exit 0 when every message agrees; else 1
 with the first differences.
 
 The expected message is the reference parse after the DOCUMENTED
@@ -444,10 +445,13 @@ def expect(inp, args, used):
     lines = split_lines(inp)
     sender = "alice@example.org"
     if "--read-envelope-from" in args:
-        froms = [v for n, v in parse(prep)[0] if n.lower() == "from"]
+        # msmtp since 1.8.26/1.8.31: a Resent-From before any From wins;
+        # neither -> EX_USAGE
+        froms = [v for n, v in parse(prep)[0]
+                 if n.lower() in ("from", "resent-from")]
         if not froms:
-            return {"error": r"--read-envelope-from: the message has no "
-                    "From: header", "code": 65}
+            return {"error": r"--read-envelope-from: no envelope sender "
+                    "found: the message has no From: header", "code": 64}
         sender = sorted(addresses(froms[:1]))[0]    # generated: one address
     if any(b"\0" in h for h in hdr):
         used.add("D8")
