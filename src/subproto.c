@@ -163,19 +163,27 @@ subproto_req_free(struct subproto_req *r)
 	memset(r, 0, sizeof(*r));
 }
 
-char *
-subproto_reply_build(int code, const char *text, size_t n, size_t *len)
+/* "WORD CODE LEN\n" and at most max bytes of text; malloc'ed */
+static char *
+framed(const char *word, int code, const char *text, size_t n, size_t max,
+    size_t *len)
 {
 	char *out;
 	int h;
 
-	if (n > LIMIT_SUBMIT_REPLY)
-		n = LIMIT_SUBMIT_REPLY;
+	if (n > max)
+		n = max;
 	out = xmalloc(n + 40);
-	h = snprintf(out, 40, "status %d %zu\n", code & 0xff, n);
+	h = snprintf(out, 40, "%s %d %zu\n", word, code & 0xff, n);
 	memcpy(out + h, text, n);
 	*len = (size_t)h + n;
 	return out;
+}
+
+char *
+subproto_reply_build(int code, const char *text, size_t n, size_t *len)
+{
+	return framed("status", code, text, n, LIMIT_SUBMIT_REPLY, len);
 }
 
 /* "status CODE LEN" (line without its LF) */
@@ -241,16 +249,7 @@ subproto_list_req_build(int json, size_t *len)
 char *
 subproto_list_build(int code, const char *text, size_t n, size_t *len)
 {
-	char *out;
-	int h;
-
-	if (n > LIMIT_LIST_REPLY)
-		n = LIMIT_LIST_REPLY;
-	out = xmalloc(n + 40);
-	h = snprintf(out, 40, "list %d %zu\n", code & 0xff, n);
-	memcpy(out + h, text, n);
-	*len = (size_t)h + n;
-	return out;
+	return framed("list", code, text, n, LIMIT_LIST_REPLY, len);
 }
 
 long
