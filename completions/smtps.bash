@@ -128,7 +128,11 @@ _smtps()
 		mapfile -t COMPREPLY < <(compgen -W "30m 1h 30m,2h 1h,1d" -- "$cur")
 		return 0
 		;;
-	-F|-V|-L|-h|-O|-qI|--queue-delete|--queue-check-count)
+	-O)
+		mapfile -t COMPREPLY < <(compgen -W "smtputf8 requiretls" -- "$cur")
+		return 0
+		;;
+	-F|-V|-L|-h|-qI|--queue-delete|--queue-check-count)
 		return 0
 		;;
 	esac
