@@ -291,3 +291,34 @@ EOF
 	assert_sequence 'C: MAIL FROM:<alice@example.org> SMTPUTF8' 'S: 250 .*'
 	[ -e "$SRV/msg.1" ] || fail "not delivered"
 }
+
+@test "queue on: a message that needs SMTPUTF8 is not queued for ever: 69, dead.letter, the queue empty" {
+	{ sc_plain; echo "ehlo PIPELINING"; } |
+	    server_and_config plain "queue on"
+	ascii_message
+	run_smtps 'jöran@example.org'
+	assert_status 69
+	assert_error_line "^smtps: recipient '.*' has a UTF-8 local part and server 127\.0\.0\.1 does not offer SMTPUTF8; not sent; message saved in .*dead\.letter$"
+	assert_dead_letter '^Subject: intl$'
+	[ -z "$(ls "$HOME/queue"/*.env 2>/dev/null)" ] || fail "left queued: $(ls "$HOME/queue")"
+}
+
+@test "a queued message meeting a server without SMTPUTF8 in -q: moved to dead.letter, not retried" {
+	PORT=$(free_port)
+	write_config plain "queue on" "queue_backoff_min 1" "queue_backoff_max 2"
+	ascii_message
+	run_smtps 'jöran@example.org'
+	assert_status 0
+	stop_flusher
+	{ sc_plain; echo "port $PORT"; echo "ehlo PIPELINING"; } > "$T/scenario"
+	start_server
+	run "$SMTPS" -C "$CFG" -q
+	[ "$status" -eq 69 ] || fail "-q exit $status: $output"
+	[ "${lines[1]}" = "smtps: some messages were not delivered" ] ||
+		fail "-q said: $output"
+	[[ ${lines[0]} =~ ^[0-9a-f.]+:\ failed:\ recipient\ .*\ has\ a\ UTF-8\ local\ part\ and\ server\ 127\.0\.0\.1\ does\ not\ offer\ SMTPUTF8\;\ not\ sent\;\ message\ saved\ in\ .*dead\.letter$ ]] ||
+		fail "-q said: $output"
+	refute_transcript 'C[:+] MAIL.*'
+	[ -z "$(ls "$HOME/queue"/*.env 2>/dev/null)" ] || fail "still queued: $(ls "$HOME/queue")"
+	grep -q '^Subject: intl$' "$HOME/dead.letter" || fail "not in dead.letter"
+}
