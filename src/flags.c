@@ -115,8 +115,8 @@ static const struct flag flags[] = {
 	  "-h N            hop count: accepted and ignored" },
 	{ "O", 0, A_VALUE, F_DO, ID_OPTION,
 	  "-O smtputf8     require SMTPUTF8 (RFC 6531) for this message\n"
-	  "-O requiretls   require REQUIRETLS (RFC 8689) for this message\n"
-	  "-O OPT=VALUE    other sendmail options: accepted and ignored" },
+	  "  -O requiretls   require REQUIRETLS (RFC 8689) for this message\n"
+	  "  -O OPT=VALUE    other sendmail options: accepted and ignored" },
 	{ "G", 0, A_NONE, F_IGNORE, ID_IGNORE,
 	  "-G              gateway submission: accepted and ignored" },
 	{ "U", 0, A_NONE, F_IGNORE, ID_IGNORE,

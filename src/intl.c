@@ -91,14 +91,14 @@ value_needs(const char *v, size_t n)
 		return 0;
 	err_clear(&e);
 	if (addr_list_walk(v, n, mbox_high, &high, &e) == -1)
-		return 1;
+		return 0;	/* no address list: header text, as today */
 	return high;
 }
 
 int
 intl_hdr_need(const char *b, size_t len, char *name, size_t namesz)
 {
-	size_t p, end, n;
+	size_t p, end, n, colon;
 
 	for (p = 0; p < len; p = end) {
 		end = field_end(b, len, p);
@@ -107,10 +107,11 @@ intl_hdr_need(const char *b, size_t len, char *name, size_t namesz)
 			;
 		if (p + n == end || b[p + n] != ':')
 			continue;
+		colon = p + n;		/* "To :" is To (RFC 5322 4.5) */
 		while (n > 0 && (b[p + n - 1] == ' ' || b[p + n - 1] == '\t'))
 			n--;
-		if (!is_addr_field(b + p, n) || !value_needs(b + p + n + 1,
-		    end - p - n - 1))
+		if (!is_addr_field(b + p, n) || !value_needs(b + colon + 1,
+		    end - colon - 1))
 			continue;
 		err_visible(name, namesz, b + p, n);
 		return 1;

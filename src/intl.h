@@ -12,10 +12,11 @@
  * intl_hdr_need(): the first address field of the header block (CRLF
  * lines, as hdr.h takes them) whose addresses hold bytes >= 0x80: From,
  * Sender, Reply-To, To, Cc, Bcc and their Resent- forms; a display name
- * or comment in UTF-8 does not count (RFC 2047 has no say there, but a
- * server without SMTPUTF8 takes it as 8-bit text like today).  A field
- * that does not parse as an address list counts when it has any byte >=
- * 0x80.  Returns 1 and the field's name (made visible) in name, or 0.
+ * or comment in UTF-8 does not count (a server without SMTPUTF8 gets it
+ * as 8-bit header text, as before), and neither does a field that does
+ * not parse as an address list (it holds no address to protect: it is
+ * header text too; "Reply-To: café" from a script).  Returns 1 and the
+ * field's name (made visible) in name, or 0.
  *
  * intl_ew_encode(): the display name s[0..n) (valid UTF-8, checked by the
  * caller) as RFC 2047 B encoded words "=?UTF-8?B?...?=" separated by

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "diag.h"
 #include "idna.h"
 #include "intl.h"
 #include "smtp_int.h"
@@ -121,9 +122,13 @@ smtp_intl_prepare(struct smtp *s, const struct envelope *env,
 		strlcat(x->params, " SMTPUTF8", sizeof(x->params));
 	else if (must)
 		return no_smtputf8(s, env, who, in, e);
-	else if (need == INTL_DOMAIN && convert(x, env, e) == -1) {
-		smtp_intl_free(x);
-		return -1;
+	else if (need == INTL_DOMAIN) {
+		if (convert(x, env, e) == -1) {
+			smtp_intl_free(x);
+			return -1;
+		}
+		diag_info("server %s does not offer SMTPUTF8: non-ASCII "
+		    "domains sent as A-labels", account_server(s->a));
 	}
 	if (in->requiretls)
 		strlcat(x->params, " REQUIRETLS", sizeof(x->params));

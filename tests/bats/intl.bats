@@ -56,6 +56,15 @@ $(tx_mail joran@xn--exmple-cua.org x@xn--bcher-kva.example)
 EOF
 }
 
+@test "-v says when domains went as A-labels" {
+	caps_server PIPELINING
+	ascii_message
+	run_smtps -v 'joran@exämple.org'
+	assert_status 0
+	assert_stderr_match 'smtps: server 127\.0\.0\.1 does not offer SMTPUTF8: non-ASCII domains sent as A-labels'
+	assert_stderr_match '--> RCPT TO:<joran@xn--exmple-cua\.org>'
+}
+
 @test "SMTPUTF8 offered, UTF-8 local part: MAIL FROM has SMTPUTF8, the address goes as UTF-8" {
 	caps_server PIPELINING SMTPUTF8
 	ascii_message

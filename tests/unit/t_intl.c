@@ -60,8 +60,9 @@ test_hdr_need(void)
 		{ "Resent-To: \xc3\xa5@example.org\r\n", "Resent-To" },
 		{ "Resent-From: \xc3\xa5@example.org\r\n", "Resent-From" },
 		{ "To : \xc3\xa5@example.org\r\n", "To" },
-		/* does not parse: any 8-bit byte counts */
-		{ "To: <J\xc3\xb6ran\r\n", "To" },
+		/* does not parse: header text, not an address */
+		{ "To: <J\xc3\xb6ran\r\n", NULL },
+		{ "Reply-To: caf\xc3\xa9 lorem ipsum\r\n", NULL },
 		{ "To: <Joran\r\n", NULL },
 		{ "To: a@b.org\r\nCc: J\xc3\xb6 <j@b.org>\r\n"
 		  "From: \xc3\xb6@b.org\r\n", "From" },
