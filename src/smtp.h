@@ -14,10 +14,10 @@
  * message that needs SMTPUTF8 or REQUIRETLS the server lacks is
  * EX_UNAVAILABLE, REQUIRETLS without TLS EX_CONFIG, an invalid
  * internationalised domain EX_DATAERR, nothing sent for any of them),
- * RCPT TO (NOTIFY= from dsn_notify when DSN is offered; without DSN these requests are dropped with a -v
- * note, unlike msmtp, which fails) each recipient whose st[i] is SMTP_PENDING,
- * DATA
- * (pipelined when offered), the dot-stuffed body streamed from the spool.
+ * RCPT TO (NOTIFY= from dsn_notify when DSN is offered; without DSN
+ * these requests are dropped with a -v note, unlike msmtp, which fails)
+ * each recipient whose st[i] is SMTP_PENDING, DATA (pipelined when
+ * offered), the dot-stuffed body streamed from the spool.
  * st[] (one per recipient) is updated: SMTP_DONE when the server took the
  * message for it, SMTP_DEFERRED when it was refused temporarily and
  * `partial` allowed delivering to the others.  Recipient rules:
