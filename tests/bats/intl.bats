@@ -331,3 +331,17 @@ EOF
 	[ -z "$(ls "$HOME/queue"/*.env 2>/dev/null)" ] || fail "still queued: $(ls "$HOME/queue")"
 	grep -q '^Subject: intl$' "$HOME/dead.letter" || fail "not in dead.letter"
 }
+
+@test "-bv: a non-ASCII domain is asked for as A-labels, a UTF-8 local part with SMTPUTF8" {
+	caps_server PIPELINING
+	run_smtps -bv 'joran@exämple.org'
+	assert_status 0
+	assert_sequence 'C: MAIL FROM:<alice@example.org>' 'S: 250 .*' \
+	    'C: RCPT TO:<joran@xn--exmple-cua\.org>' 'S: 250 .*' 'C: RSET'
+	stop_server
+	caps_server SMTPUTF8
+	run_smtps -bv 'jöran@example.org'
+	assert_status 0
+	assert_sequence 'C: MAIL FROM:<alice@example.org> SMTPUTF8' 'S: 250 .*' \
+	    'C: RCPT TO:<j\\xc3\\xb6ran@example\.org>' 'S: 250 .*' 'C: RSET'
+}
