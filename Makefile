@@ -50,7 +50,7 @@ HARDEN_CFLAGS := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(if $(filter 3,$(FORTIFY))
 	  $(call cc_flag,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 endif
-PKGS	= gnutls libbsd-overlay json-c
+PKGS	= gnutls libbsd-overlay json-c libidn2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv
 VERSION	= 0.1.0
@@ -82,7 +82,7 @@ all: pkgcheck $(BIN) $(if $(filter build,$(B)),smtps)
 pkgcheck:
 	@pkg-config --exists $(PKGS) || { \
 	  echo "smtps: missing build packages (pkg-config $(PKGS));" \
-	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev pkg-config" >&2; \
+	       "run 'make deps' as root, or: apt-get install libgnutls28-dev libbsd-dev libjson-c-dev libidn2-dev pkg-config" >&2; \
 	  exit 1; }
 
 smtps: build/smtps FORCE
@@ -104,10 +104,12 @@ $(B)/%.o: src/%.c $(HDRS) $(B)/.buildflags Makefile
 # each unit test links only the modules it needs (T_name), so a module can be
 # tested while others are unfinished
 T_addr	= addr path err
-T_hdr	= hdr hdrlocal alias addr path err
-T_msg	= msg longline qp hdrfold dot hdr hdrlocal alias addr path sum err
-T_qp	= qp hdr hdrlocal alias addr path err
-T_hdrfold = hdrfold hdr hdrlocal alias addr path err
+T_hdr	= hdr hdrlocal intl alias addr path err
+T_msg	= msg longline qp hdrfold dot hdr hdrlocal intl alias addr path sum err
+T_qp	= qp hdr hdrlocal intl alias addr path err
+T_hdrfold = hdrfold hdr hdrlocal intl alias addr path err
+T_intl	= intl addr path err
+T_idna	= idna path err
 T_conf	= conf confval subpolicy url secret fspath prompt netrc io diag err
 T_account = account oauth2conf path $(T_conf)
 T_reply	= reply err

@@ -133,7 +133,11 @@ _smtps()
 		mapfile -t COMPREPLY < <(compgen -W "30m 1h 30m,2h 1h,1d" -- "$cur")
 		return 0
 		;;
-	-F|-V|-L|-h|-O|-qI|--queue-delete|--configure|--queue-check-count)
+	-O)
+		mapfile -t COMPREPLY < <(compgen -W "smtputf8 requiretls" -- "$cur")
+		return 0
+		;;
+	-F|-V|-L|-h|-qI|--queue-delete|--configure|--queue-check-count)
 		return 0
 		;;
 	esac

@@ -73,7 +73,7 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -s X -r -F -d 'Traffic log (accepted and ignored)'
     complete -c $cmd -s L -x -d 'Syslog tag (accepted and ignored)'
     complete -c $cmd -s h -x -d 'Hop count (accepted and ignored)'
-    complete -c $cmd -s O -x -d 'Sendmail option (accepted and ignored)'
+    complete -c $cmd -s O -x -a 'smtputf8 requiretls' -d 'Require SMTPUTF8 or REQUIRETLS (other options ignored)'
     complete -c $cmd -s G -d 'Gateway submission (accepted and ignored)'
     complete -c $cmd -s U -d 'Initial submission (accepted and ignored)'
     complete -c $cmd -s m -d 'Send to me too (accepted and ignored)'

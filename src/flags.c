@@ -29,7 +29,7 @@ enum f_id {
 	ID_DEBUG, ID_PRETEND, ID_FILE, ID_READRCPT, ID_KW, ID_SERVERINFO,
 	ID_BV, ID_READFROM, ID_AUTHORIZE, ID_JSON, ID_QCHECK, ID_QCOUNT,
 	ID_SUBMITD, ID_SOCKET, ID_SUBMITTER, ID_DOCTOR, ID_CONFIGURE,
-	ID_WRITE
+	ID_WRITE, ID_OPTION
 };
 
 struct flag {
@@ -114,8 +114,10 @@ static const struct flag flags[] = {
 	  "-L TAG          syslog tag: accepted and ignored" },
 	{ "h", 0, A_VALUE, F_IGNORE, ID_IGNORE,
 	  "-h N            hop count: accepted and ignored" },
-	{ "O", 0, A_VALUE, F_IGNORE, ID_IGNORE,
-	  "-O OPT=VALUE    sendmail option: accepted and ignored" },
+	{ "O", 0, A_VALUE, F_DO, ID_OPTION,
+	  "-O smtputf8     require SMTPUTF8 (RFC 6531) for this message\n"
+	  "  -O requiretls   require REQUIRETLS (RFC 8689) for this message\n"
+	  "  -O OPT=VALUE    other sendmail options: accepted and ignored" },
 	{ "G", 0, A_NONE, F_IGNORE, ID_IGNORE,
 	  "-G              gateway submission: accepted and ignored" },
 	{ "U", 0, A_NONE, F_IGNORE, ID_IGNORE,
@@ -204,6 +206,17 @@ static const struct flag flags[] = {
 	{ "version", 1, A_NONE, F_DO, ID_VERSION,
 	  "--version       show the version and exit" },
 };
+
+/* -O smtputf8, -O requiretls (Postfix's spellings); others are ignored */
+static void
+option(struct opts *o, const char *val)
+{
+	if (strcasecmp(val, "smtputf8") == 0)
+		o->smtputf8 = 1;
+	else if (strcasecmp(val, "requiretls") == 0)
+		o->requiretls = 1;
+}
+
 #define NFLAGS	(sizeof(flags) / sizeof(flags[0]))
 
 static const struct flag *
@@ -313,6 +326,7 @@ apply(const struct flag *f, const char *val, struct opts *o, struct err *e)
 		    &o->dsn_return : &o->envid) = val;
 		break;
 	case ID_IGNORE:		break;
+	case ID_OPTION:		option(o, val); break;
 	case ID_NOALIAS:	o->no_aliases = 1; break;
 	case ID_DEBUG:		o->verbose++; break;
 	case ID_PRETEND:	o->mode = MODE_PRETEND; break;

@@ -80,6 +80,8 @@ struct opts {
 	const char	*dsn_notify;	/* -N: never or success,failure,delay */
 	const char	*dsn_return;	/* -R: full or hdrs */
 	const char	*envid;		/* -V: DSN envelope ID */
+	int		 smtputf8;	/* -O smtputf8 */
+	int		 requiretls;	/* -O requiretls */
 	int		 no_aliases;	/* -n */
 	int		 read_envelope_from; /* --read-envelope-from */
 	int		 json;		/* --json: -bp as JSON lines */

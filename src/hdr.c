@@ -18,11 +18,12 @@
  * The added From field: the display name is written as plain words when
  * it is printable ASCII without RFC 5322 specials, as a quoted string when
  * it has specials (or "=?", which readers could take for an encoded word),
- * and as RFC 2047 encoded words (=?UTF-8?B?...?=, at most 45 bytes of text
- * each, never splitting a UTF-8 character) when it has non-ASCII bytes or
- * a word too long for one line.  The field is folded before a word that
- * would pass column 78.  A name that is not valid UTF-8 or holds control
- * characters is refused (EX_USAGE, the -F flag is at fault).
+ * and as RFC 2047 encoded words (intl.h's intl_ew_encode: =?UTF-8?B?...?=,
+ * at most 45 bytes of text each, never splitting a UTF-8 character) when
+ * it has non-ASCII bytes or a word too long for one line.  The field is
+ * folded before a word that would pass column 78.  A name that is not
+ * valid UTF-8 or holds control characters is refused (EX_USAGE, the -F
+ * flag is at fault).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,12 @@
 
 #include "hdr.h"
 #include "hdr_int.h"
+#include "intl.h"
 #include "limit.h"
 #include "path.h"
 
 /* RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters */
 #define LINE_SOFT	HDR_LINE_SOFT
-/* RFC 2047: bytes of text per encoded word so that it stays within 75 */
-#define EW_CHUNK	45
 #define SHOW_MAX	(LIMIT_ERR_MSG / 4)
 /* longest word of a display name written as is; longer ones are encoded */
 #define WORD_MAX	(LINE_SOFT - (int)sizeof("From: <>"))
@@ -341,39 +341,6 @@ add_msgid(struct hdr_buf *out, const struct hdr_policy *pol, struct err *e)
 	return 0;
 }
 
-/* length of the valid UTF-8 sequence at s[0..n), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 enum name_form { NAME_PLAIN, NAME_QUOTED, NAME_ENCODED };
 
 /* how the display name s[0..n) must be written; -1 if it cannot be */
@@ -392,7 +359,8 @@ name_form(const char *s, size_t n, enum name_form *form, struct err *e)
 		if (c < 0x20 || c == 0x7f)
 			return err_set(e, EX_USAGE, "-F: full name contains "
 			    "control character 0x%02x", c);
-		if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		if ((k = intl_utf8_len((const unsigned char *)s + i,
+		    n - i)) == 0)
 			return err_set(e, EX_USAGE, "-F: full name is not "
 			    "valid UTF-8");
 		high |= c >= 0x80;
@@ -413,32 +381,6 @@ name_form(const char *s, size_t n, enum name_form *form, struct err *e)
 	return 0;
 }
 
-/* append one RFC 2047 B encoded word for s[0..n) */
-static void
-put_encoded_word(struct hdr_buf *w, const unsigned char *s, size_t n)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char q[4];
-	size_t i;
-
-	hdr_buf_str(w, "=?UTF-8?B?");
-	for (i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)s[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned long)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		q[0] = b64[v >> 18 & 63];
-		q[1] = b64[v >> 12 & 63];
-		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? b64[v & 63] : '=';
-		hdr_buf_add(w, q, sizeof(q));
-	}
-	hdr_buf_str(w, "?=");
-}
-
 /*
  * The display name as space-separated words in *w: encoded words, or the
  * name itself (quoted when needed).  Folding may happen at any space.
@@ -446,7 +388,8 @@ put_encoded_word(struct hdr_buf *w, const unsigned char *s, size_t n)
 static void
 name_words(struct hdr_buf *w, const char *s, size_t n, enum name_form form)
 {
-	size_t i, start, k;
+	size_t i, need;
+	char *ew;
 
 	if (form == NAME_PLAIN) {
 		hdr_buf_add(w, s, n);
@@ -462,16 +405,11 @@ name_words(struct hdr_buf *w, const char *s, size_t n, enum name_form form)
 		hdr_buf_str(w, "\"");
 		return;
 	}
-	for (start = i = 0; i < n; i += k) {
-		k = utf8_len((const unsigned char *)s + i, n - i);
-		if (i + k - start > EW_CHUNK) {
-			put_encoded_word(w, (const unsigned char *)s + start,
-			    i - start);
-			hdr_buf_str(w, " ");
-			start = i;
-		}
-	}
-	put_encoded_word(w, (const unsigned char *)s + start, n - start);
+	need = intl_ew_encode(s, n, NULL, 0);
+	ew = xmalloc(need + 1);
+	intl_ew_encode(s, n, ew, need + 1);
+	hdr_buf_add(w, ew, need);
+	free(ew);
 }
 
 /*

@@ -255,6 +255,8 @@ spool_message(struct run *r, struct err *e)
 		pol.envelope_ctx = &job;
 	}
 	rc = queue_spool_create(r->a.queue_dir, &r->sp, e);
+	r->sp.intl.smtputf8 = r->o.smtputf8;
+	r->sp.intl.requiretls = r->o.requiretls;
 	if (rc == 0 && (rc = msg_read(r->infd, &pol, &r->sp, &r->rcpts,
 	    e)) >= 0)
 		r->spooled = 1;	/* whole, also when refused (1): kept */
@@ -292,6 +294,7 @@ commit(struct run *r, struct err *e)
 	r->qe.nrcpts = r->rcpts.n;
 	r->qe.size = (long long)r->sp.size;
 	r->qe.eightbit = r->sp.eightbit;
+	r->qe.intl = r->sp.intl;	/* -O smtputf8/requiretls, utf8hdr */
 	/* -N/-R (already in the account) and -V, for the retries */
 	r->qe.notify = r->a.dsn_notify ? xstrdup(r->a.dsn_notify) : NULL;
 	r->qe.ret = r->a.dsn_return ? xstrdup(r->a.dsn_return) : NULL;

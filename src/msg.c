@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dot.h"
+#include "intl.h"
 #include "longline.h"
 #include "msg.h"
 #include "sum.h"
@@ -109,11 +110,15 @@ readin(int fd, char *buf, size_t len, struct err *e)
 /* rewrite the header block and write headers + blank line */
 static int
 put_headers(struct wbuf *w, const char *h, size_t hlen,
-    const struct hdr_policy *pol, struct addr_list *rcpts, struct err *e)
+    const struct hdr_policy *pol, struct addr_list *rcpts, struct spool *sp,
+    struct err *e)
 {
 	int rc;
 
 	rc = hdr_rewrite(h, hlen, pol, &w->hdr, rcpts, e);
+	if (rc == 0 && !intl_hdr_need(w->hdr.p, w->hdr.len, sp->intl.utf8hdr,
+	    sizeof(sp->intl.utf8hdr)))
+		sp->intl.utf8hdr[0] = '\0';
 	if (rc == 0)
 		rc = wput(w, w->hdr.p, w->hdr.len, e);
 	if (rc == 0)
@@ -308,7 +313,8 @@ msg_read(int fd, const struct hdr_policy *pol, struct spool *sp,
 	w->fd = sp->fd;
 	longline_init(&w->ll);
 	if (collect_headers(fd, &d, &h, e) == -1 ||
-	    put_headers(w, h.hb.p, (size_t)h.hlen, pol, rcpts, e) == -1)
+	    put_headers(w, h.hb.p, (size_t)h.hlen, pol, rcpts, sp,
+	    e) == -1)
 		goto done;
 	w->body = w->total;
 	w->lines0 = h.mbox + lines_in(h.hb.p, h.bodyoff);

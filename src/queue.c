@@ -40,7 +40,9 @@
  *   eightbit 0|1 / attempts N / next T / error TEXT / synced 0|1 /
  *   sum HEX / rcpt ADDR (repeated)
  *   and, when set, notify LIST / ret HDRS|FULL / envid XTEXT (DSN) /
- *   submitter UID NAME (who handed it to the system service)
+ *   submitter UID NAME (who handed it to the system service) /
+ *   utf8hdr FIELD, smtputf8 1, requiretls 1 (struct spool_intl; older
+ *   entries lack them: off)
  * An entry without "synced" (written before it existed) counts as synced.
  * Unknown keys are ignored (newer versions may add some; older entries
  * simply lack them).  Values never
@@ -266,6 +268,22 @@ queue_entry_free(struct qentry *qe)
 	queue_entry_init(qe);
 }
 
+/* the spool_intl lines of an entry, those that are set */
+static size_t
+intl_format(const struct spool_intl *in, char *p, size_t cap)
+{
+	int n = 0;
+
+	if (in->utf8hdr[0] != '\0')
+		n += snprintf(p + n, cap - (size_t)n, "utf8hdr %s\n",
+		    in->utf8hdr);
+	if (in->smtputf8)
+		n += snprintf(p + n, cap - (size_t)n, "smtputf8 1\n");
+	if (in->requiretls)
+		n += snprintf(p + n, cap - (size_t)n, "requiretls 1\n");
+	return (size_t)n;
+}
+
 /* the .env text of qe into a malloc'ed buffer */
 static char *
 env_format(const struct qentry *qe, size_t *len)
@@ -298,6 +316,7 @@ env_format(const struct qentry *qe, size_t *len)
 			p += snprintf(p, cap - (size_t)(p - buf), "%s %s\n",
 			    k[i], v[i]);
 	}
+	p += intl_format(&qe->intl, p, cap - (size_t)(p - buf));
 	for (i = 0; i < qe->nrcpts; i++)
 		p += snprintf(p, cap - (size_t)(p - buf), "rcpt %s\n",
 		    qe->rcpts[i]);
@@ -374,6 +393,13 @@ env_set(struct qentry *qe, const char *k, const char *v)
 		qe->attempts = (int)strtonum(v, 0, 1000000, &es);
 	else if (strcmp(k, "eightbit") == 0)
 		qe->eightbit = strcmp(v, "1") == 0;
+	else if (strcmp(k, "utf8hdr") == 0 && text_ok(v,
+	    sizeof(qe->intl.utf8hdr) - 1))
+		strlcpy(qe->intl.utf8hdr, v, sizeof(qe->intl.utf8hdr));
+	else if (strcmp(k, "smtputf8") == 0)
+		qe->intl.smtputf8 = strcmp(v, "1") == 0;
+	else if (strcmp(k, "requiretls") == 0)
+		qe->intl.requiretls = strcmp(v, "1") == 0;
 	else if (strcmp(k, "synced") == 0)
 		qe->synced = strcmp(v, "0") != 0;
 	else if (strcmp(k, "sum") == 0)
@@ -787,6 +813,7 @@ queue_open_msg(const char *dir, const struct qentry *qe, struct spool *sp,
 	}
 	sp->size = st.st_size;
 	sp->eightbit = qe->eightbit;
+	sp->intl = qe->intl;
 	sp->entry = 1;
 	if (!qe->synced && check_msg(sp, qe) == -1) {
 		err_set(e, EX_IOERR, "queue entry %s: the message file is "

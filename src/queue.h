@@ -57,7 +57,8 @@
  * ID.msg is gone (queue_msg_gone() true) is a finished entry, neither
  * listed nor delivered, removed when next met.
  * queue_unlock(): release the lock (close qe->lockfd).
- * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit).
+ * queue_open_msg(): open ID.msg read-only into sp (fd, size, eightbit,
+ * intl).
  * An entry not synced (its smtps was killed, or the machine stopped,
  * before the message was known to be on disk) is checked first: size and
  * sum must match, else EX_IOERR "... incomplete ..." (never delivered).
@@ -91,6 +92,16 @@
 #include "err.h"
 #include "sum.h"
 
+/* what a message asks of the server (RFC 6531 SMTPUTF8, RFC 8689
+   REQUIRETLS); kept in the entry ("utf8hdr NAME", "smtputf8 1",
+   "requiretls 1"; a missing line is off) so every retry asks the same */
+struct spool_intl {
+	char	utf8hdr[LIMIT_QUOTE_WORD]; /* first address field with UTF-8
+					   addresses ("To"), "" = none */
+	int	smtputf8;		/* -O smtputf8: SMTPUTF8 always */
+	int	requiretls;		/* -O requiretls */
+};
+
 struct spool {
 	char	id[LIMIT_QUEUE_ID];
 	char	dir[LIMIT_QUEUE_DIR];	/* the queue directory */
@@ -99,6 +110,8 @@ struct spool {
 	off_t	size;			/* bytes in the spool file (CRLF
 					   form) */
 	int	eightbit;		/* body or headers have bytes >= 0x80 */
+	struct spool_intl intl;		/* set by msg_read (utf8hdr) and main
+					   (-O), or read from the entry */
 	char	sum[SUM_HEX];		/* sum.h checksum of the spool */
 	int	entry;			/* a queue entry's message (ID.dot) */
 };
@@ -116,6 +129,7 @@ struct qentry {
 	time_t	  next;			/* next attempt not before this */
 	long long size;
 	int	  eightbit;
+	struct spool_intl intl;		/* SMTPUTF8, REQUIRETLS (above) */
 	char	 *notify;		/* DSN NOTIFY= (-N / dsn_notify), */
 	char	 *ret;			/* RET= (-R / dsn_return) and */
 	char	 *envid;		/* ENVID= (-V) of the first attempt,

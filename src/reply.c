@@ -205,6 +205,7 @@ static const struct {
 	{ "CHUNKING",		CAP_CHUNKING },
 	{ "SMTPUTF8",		CAP_SMTPUTF8 },
 	{ "ENHANCEDSTATUSCODES", CAP_ENHANCEDSTATUSCODES },
+	{ "REQUIRETLS",		CAP_REQUIRETLS },
 };
 
 static const struct {

@@ -71,6 +71,7 @@ enum {
 	CAP_CHUNKING	= 1 << 6,
 	CAP_SMTPUTF8	= 1 << 7,
 	CAP_ENHANCEDSTATUSCODES = 1 << 8,
+	CAP_REQUIRETLS	= 1 << 9,
 };
 enum {
 	AUTH_PLAIN	= 1 << 0,

@@ -8,11 +8,16 @@
  *
  * smtp_deliver(): one message on an open session: MAIL FROM (SIZE=,
  * BODY=8BITMIME; RET= from the account's dsn_return and ENVID= from
- * env->envid when the server offers DSN), RCPT TO (NOTIFY= from dsn_notify
- * when DSN is offered; without DSN these requests are dropped with a -v
- * note, unlike msmtp, which fails) each recipient whose st[i] is SMTP_PENDING,
- * DATA
- * (pipelined when offered), the dot-stuffed body streamed from the spool.
+ * env->envid when the server offers DSN; SMTPUTF8 and REQUIRETLS as
+ * sp->intl and the addresses ask, decided before MAIL by smtpintl.c: a
+ * non-ASCII domain becomes A-labels for a server without SMTPUTF8, a
+ * message that needs SMTPUTF8 or REQUIRETLS the server lacks is
+ * EX_UNAVAILABLE, REQUIRETLS without TLS EX_CONFIG, an invalid
+ * internationalised domain EX_DATAERR, nothing sent for any of them),
+ * RCPT TO (NOTIFY= from dsn_notify when DSN is offered; without DSN
+ * these requests are dropped with a -v note, unlike msmtp, which fails)
+ * each recipient whose st[i] is SMTP_PENDING, DATA (pipelined when
+ * offered), the dot-stuffed body streamed from the spool.
  * st[] (one per recipient) is updated: SMTP_DONE when the server took the
  * message for it, SMTP_DEFERRED when it was refused temporarily and
  * `partial` allowed delivering to the others.  Recipient rules:
@@ -130,7 +135,8 @@ void	smtp_last_reply(const struct smtp *, char *out, size_t outsz);
 char	*smtp_serverinfo(const struct account *, struct err *);
 /*
  * -bv: MAIL FROM, one RCPT per recipient (not pipelined), then RSET; no
- * message is sent.  codes[i] gets the reply code of recipient i and
+ * message is sent (addresses as smtp_deliver() would send them: SMTPUTF8
+ * or A-labels).  codes[i] gets the reply code of recipient i and
  * texts[i] its text made visible (malloc'ed, caller frees).  Returns -1
  * (e filled) when MAIL or the connection fails.
  */

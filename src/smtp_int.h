@@ -30,6 +30,17 @@
  * smtp_expect(): smtp_get_reply() and demand reply class `want` (2 or
  * 3); else -1 with e classified by err_from_reply() under phase ph.
  *
+ * smtp_intl_prepare() (smtpintl.c): before MAIL, what the message asks
+ * of this session (struct spool_intl, the addresses): SMTPUTF8 when the server
+ * offers it and anything is non-ASCII (or -O smtputf8); else the domains
+ * as A-labels (idna.h) when only domains are non-ASCII; else, when
+ * SMTPUTF8 is needed and not offered, EX_UNAVAILABLE naming the address
+ * or header field.  REQUIRETLS (-O requiretls): EX_CONFIG without TLS,
+ * EX_UNAVAILABLE when not offered.  On success x->env is the envelope to
+ * send (x->env.from/rcpts point into x or env) and x->params the MAIL
+ * FROM parameters (" SMTPUTF8", " REQUIRETLS"); smtp_intl_free() frees
+ * x.  Nothing is sent either way.
+ *
  * smtp_auth() (smtpauth.c): the AUTH exchange after EHLO: pick the
  * mechanism (sasl_pick), run it, renew a refused OAuth2 token once
  * (cred->renew) and try again; a SCRAM server that fails to prove
@@ -81,6 +92,8 @@ struct smtp {
 	int			 mech;		/* SASL mechanism, 0 = none */
 	int			 hide_334;	/* -v: 334 challenges as *** */
 	struct err		 refused;	/* LMTP: 5xx after the data */
+	const char		*mail_params;	/* smtp_intl's, during
+						   smtp_deliver/verify */
 	char			 name[LIMIT_DOMAIN + 1];
 };
 
@@ -91,6 +104,15 @@ int	smtp_get_reply(struct smtp *, enum reply_to, int ms, const char *what,
 int	smtp_expect(struct smtp *, enum reply_to, int want, enum err_phase,
 	    int ms, const char *what, struct err *);
 int	smtp_no_stray(struct smtp *, const char *after, struct err *);
+struct smtp_intl {
+	struct envelope	 env;		/* what goes into MAIL and RCPT */
+	char		*from;		/* converted copies, or NULL */
+	char		**rcpts;
+	char		 params[32];	/* " SMTPUTF8 REQUIRETLS" or less */
+};
+int	smtp_intl_prepare(struct smtp *, const struct envelope *,
+	    const struct spool_intl *, struct smtp_intl *, struct err *);
+void	smtp_intl_free(struct smtp_intl *);
 int	smtp_auth(struct smtp *, struct err *);
 char	*smtp_auth_plan(struct smtp *);
 

@@ -91,7 +91,7 @@ static int
 mail_from(struct smtp *s, const struct envelope *env,
     const struct spool *sp, struct err *e)
 {
-	char params[64 + 3 * LIMIT_ENVID] = "";
+	char params[96 + 3 * LIMIT_ENVID] = "";
 
 	if (s->caps.flags & CAP_SIZE) {
 		if (s->caps.size > 0 &&
@@ -105,6 +105,8 @@ mail_from(struct smtp *s, const struct envelope *env,
 	if (sp->eightbit && (s->caps.flags & CAP_8BITMIME))
 		strlcat(params, " BODY=8BITMIME", sizeof(params));
 	dsn_params(s, env, params, sizeof(params));
+	if (s->mail_params != NULL)
+		strlcat(params, s->mail_params, sizeof(params));
 	return smtp_cmd(s, 0, e, "MAIL FROM:<%s>%s", env->from, params);
 }
 
@@ -619,8 +621,9 @@ done:
 	return ret;
 }
 
-int
-smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
+/* smtp_deliver() on the envelope smtp_intl_prepare() made */
+static int
+deliver_intl(struct smtp *s, const struct envelope *env, struct spool *sp,
     int partial, enum smtp_rcpt *st, struct err *e)
 {
 	size_t *idx = xcalloc(env->nrcpts, sizeof(*idx)), n, i, done = 0;
@@ -666,13 +669,30 @@ smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
 }
 
 int
-smtp_verify(struct smtp *s, const struct envelope *env, int *codes,
+smtp_deliver(struct smtp *s, const struct envelope *env, struct spool *sp,
+    int partial, enum smtp_rcpt *st, struct err *e)
+{
+	struct smtp_intl x;
+	int rc;
+
+	if (smtp_intl_prepare(s, env, &sp->intl, &x, e) == -1)
+		return -1;
+	s->mail_params = x.params;
+	rc = deliver_intl(s, &x.env, sp, partial, st, e);
+	s->mail_params = NULL;
+	smtp_intl_free(&x);
+	return rc;
+}
+
+static int
+verify_intl(struct smtp *s, const struct envelope *env, int *codes,
     char **texts, struct err *e)
 {
 	char what[LIMIT_ADDR + 16], vis[LIMIT_ERR_REPLY];
 	size_t i;
 
-	if (smtp_cmd(s, 0, e, "MAIL FROM:<%s>", env->from) == -1 ||
+	if (smtp_cmd(s, 0, e, "MAIL FROM:<%s>%s", env->from,
+	    s->mail_params) == -1 ||
 	    smtp_expect(s, REPLY_TO_MAIL, 2, PH_MAIL, s->timeout_ms,
 	    "MAIL FROM", e) == -1)
 		return -1;
@@ -689,4 +709,22 @@ smtp_verify(struct smtp *s, const struct envelope *env, int *codes,
 	return smtp_cmd(s, 0, e, "RSET") == -1 ? -1 :
 	    smtp_expect(s, REPLY_TO_RSET, 2, PH_RSET, s->timeout_ms, "RSET",
 	    e);
+}
+
+int
+smtp_verify(struct smtp *s, const struct envelope *env, int *codes,
+    char **texts, struct err *e)
+{
+	struct spool_intl none;
+	struct smtp_intl x;
+	int rc;
+
+	memset(&none, 0, sizeof(none));
+	if (smtp_intl_prepare(s, env, &none, &x, e) == -1)
+		return -1;
+	s->mail_params = x.params;
+	rc = verify_intl(s, &x.env, codes, texts, e);
+	s->mail_params = NULL;
+	smtp_intl_free(&x);
+	return rc;
 }

@@ -345,6 +345,8 @@ subproto_child_argv(const struct opts *o, const char *conf,
 	PAIR("-N", o->dsn_notify)
 	PAIR("-R", o->dsn_return)
 	PAIR("-V", o->envid)
+	PAIR("-O", o->smtputf8 ? "smtputf8" : NULL)
+	PAIR("-O", o->requiretls ? "requiretls" : NULL)
 #undef PAIR
 	v[n++] = (char *)"--";
 	for (i = 0; i < o->nrcpts; i++)

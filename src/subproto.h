@@ -57,8 +57,9 @@
  * account, a keyword or a mode (-C, -a, --host=..., -q, -bs, ...) ->
  * EX_USAGE naming it.  subproto_child_argv() then builds the pipeline's
  * fixed argv from the checked options: "smtps --submitter SUB [-C CONF]
- * [-t] [--read-envelope-from] [-f X] [-F X] [-N X] [-R X] [-V X] --
- * RCPT...", values always as separate elements.  *out is malloc'ed,
+ * [-t] [--read-envelope-from] [-f X] [-F X] [-N X] [-R X] [-V X]
+ * [-O smtputf8] [-O requiretls] -- RCPT..." (-O's other values
+ * dropped), values always as separate elements.  *out is malloc'ed,
  * NULL-terminated; its strings point into the options and arguments
  * (keep argv alive while the options are used).
  *

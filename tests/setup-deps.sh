@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # setup-deps.sh build|test|deb - install the Debian packages smtps needs.
 #
-#   build: compiler, pkg-config, GnuTLS, libbsd and json-c headers
+#   build: compiler, pkg-config, GnuTLS, libbsd, json-c and libidn2 headers
 #   test:  build + gnutls-bin (certtool), bats, python3 (scripted server
 #          and tests/bats/msgcheck.py), mandoc (man page lint), faketime,
 #          msmtp (tests/bats/dropin_msmtp.bats compares -P with it; NOT
@@ -27,7 +27,7 @@
 # fails).  Missing and not root -> one clear message, exit 1.
 set -eu
 
-BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev"
+BUILD="build-essential pkg-config libgnutls28-dev libbsd-dev libjson-c-dev libidn2-dev"
 TEST="$BUILD gnutls-bin bats python3 mandoc faketime msmtp zsh fish gnome-keyring libsecret-tools dbus-daemon dbus-bin strace devscripts util-linux clang libclang-rt-dev valgrind systemd"
 DEB="$BUILD debhelper dpkg-dev fakeroot lintian debootstrap systemd python3"
 
@@ -52,7 +52,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 			command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
 		done
 	fi
-	pkg-config --exists gnutls libbsd-overlay json-c 2>/dev/null || miss="$miss gnutls-dev libbsd-dev json-c-dev"
+	pkg-config --exists gnutls libbsd-overlay json-c libidn2 2>/dev/null || miss="$miss gnutls-dev libbsd-dev json-c-dev libidn2-dev"
 	if [ -n "$miss" ]; then
 		echo "setup-deps: not a Debian system; please install:$miss" >&2
 		exit 1

@@ -176,6 +176,34 @@ EOF
 	assert_no_auth_no_mail
 }
 
+@test "69: a UTF-8 local part and no SMTPUTF8 offered" {
+	serve <<EOF
+ehlo PIPELINING
+EOF
+	run_smtps 'jöran@example.org'
+	assert_status 69
+	assert_one_error_line "^smtps: recipient 'j\\\\xc3\\\\xb6ran@example\.org' has a UTF-8 local part and server 127\.0\.0\.1 does not offer SMTPUTF8; not sent; message saved in .*dead\.letter$"
+	assert_no_auth_no_mail
+}
+
+@test "65: a non-ASCII domain that is no valid IDN" {
+	serve <<EOF
+ehlo PIPELINING
+EOF
+	run_smtps 'bob@☃.example'
+	assert_status 65
+	assert_one_error_line "^smtps: invalid internationalised domain in 'bob@.*\.example': "
+	assert_no_auth_no_mail
+}
+
+@test "78: -O requiretls on an account without TLS" {
+	serve < /dev/null
+	run_smtps -O requiretls bob@example.net
+	assert_status 78
+	assert_one_error_line '^smtps: -O requiretls: the session to 127\.0\.0\.1 is not encrypted \(tls off\), and REQUIRETLS needs TLS; not sent; '
+	assert_no_auth_no_mail
+}
+
 @test "73: spool directory cannot be created" {
 	serve < /dev/null
 	: > "$HOME/notadir"

@@ -138,6 +138,17 @@ caller_dead_letter() {
 		fail "Received: added with submit_received off"
 }
 
+@test "-O smtputf8 reaches the pipeline: refused by a server without SMTPUTF8 (69, the caller's dead.letter)" {
+	server_and_qconfig
+	start_service
+	msg_tok eai1
+	as_nobody -O smtputf8 bob@example.net
+	assert_status 69
+	assert_error_line '^smtps: -O smtputf8: server 127\.0\.0\.1 does not offer SMTPUTF8; not sent'
+	! grep -q 'C[:+] MAIL' "$SRV/transcript" || fail "MAIL sent"
+	caller_dead_letter eai1
+}
+
 @test "server down: queued in the system queue with the submitter" {
 	PORT=$(free_port)
 	write_config plain "queue on"

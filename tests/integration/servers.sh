@@ -47,7 +47,8 @@
 #                  oauth2/tokens (OAUTH_TOKENS in env; tests write it).
 #
 # Mail setup: virtual domains example.org and example.net; mailboxes
-# alice bob admin @example.org, carol dave @example.net; aliases
+# alice bob admin jöran (SMTPUTF8 on: RFC 6531) @example.org, carol dave
+# @example.net; aliases
 # root@example.org and postmaster@example.org -> admin@example.org;
 # refused@example.org is refused at RCPT with 550 5.1.1 on every port.
 # Envelope addresses without a domain get @example.org (myorigin), so a bare
@@ -117,6 +118,7 @@ bob@example.org   example.org/bob/
 admin@example.org example.org/admin/
 carol@example.net example.net/carol/
 dave@example.net  example.net/dave/
+jöran@example.org example.org/joran/
 EOF
 	cat > "$pf/etc/valias" <<EOF
 root@example.org       admin@example.org
@@ -128,6 +130,7 @@ EOF
 	cat > "$pf/etc/main.cf" <<EOF
 # private Postfix instance of the smtps integration suite
 compatibility_level = 3.6
+smtputf8_enable = yes
 queue_directory = $pf/spool
 data_directory = $pf/data
 mail_owner = postfix

@@ -253,6 +253,23 @@ case_eval() {
 @test "dovecot implicit TLS port with tls off: refused before connecting (78)" { case_notls dc465; }
 @test "dovecot STARTTLS port with tls off: refused before connecting (78)" { case_notls dc587; }
 
+# EAI (RFC 6531): a UTF-8 local part goes with SMTPUTF8 on MAIL FROM, which
+# Postfix (smtputf8_enable = yes) offers; the mailbox jöran@example.org
+# (Maildir example.org/joran) gets the message byte for byte.
+@test "EAI mail to a UTF-8 address arrives at Postfix" {
+	full_message "EAI via pf465" | message
+	run_smtps -v -a pf465 'jöran@example.org'
+	assert_status 0
+	printf '%s\n' "$stderr" > "$T/verbose"
+	grep -q '^<-- 250.SMTPUTF8' "$T/verbose" || fail "Postfix did not offer SMTPUTF8"
+	grep -q '^--> MAIL FROM:<alice@example.org> .*SMTPUTF8' "$T/verbose" ||
+		fail "no SMTPUTF8 on MAIL FROM: $(grep -a '^--> MAIL' "$T/verbose")"
+	MAIL_FILES=$("$PYTHON" "$MAILDIR_PY" wait "$MAILBASE/example.org/joran" 1 30) ||
+		fail "nothing arrived for jöran@example.org"
+	submitted "$MAIL_FILES" "$T/got"
+	assert_same "$T/input" "$T/got"
+}
+
 # Control: the STARTTLS port really requires TLS.  With plaintext AUTH
 # allowed, smtps connects without TLS; Postfix offers no AUTH there, so smtps
 # stops (69, AUTH not offered) without sending credentials or the message.

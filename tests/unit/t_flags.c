@@ -151,6 +151,19 @@ main(void)
 	T_EQ_INT(parse(&o, &e, ARGS("-R", "body", "a@x")), -1);
 	T_EQ_STR(e.msg, "-R: expected full or hdrs");
 	T_EQ_INT(parse(&o, &e, ARGS("-V", "a b", "a@x")), -1);
+	/* -O smtputf8 / requiretls (Postfix's spellings, any case); any
+	   other -O is accepted and ignored */
+	T_EQ_INT(parse(&o, &e, ARGS("-O", "smtputf8", "a@x")), 0);
+	T_EQ_INT(o.smtputf8, 1);
+	T_EQ_INT(o.requiretls, 0);
+	T_EQ_INT(parse(&o, &e, ARGS("-ORequireTLS", "-O", "SMTPUTF8",
+	    "a@x")), 0);
+	T_EQ_INT(o.smtputf8, 1);
+	T_EQ_INT(o.requiretls, 1);
+	T_EQ_INT(parse(&o, &e, ARGS("-O", "smtputf8=no", "-O", "x=y",
+	    "a@x")), 0);
+	T_EQ_INT(o.smtputf8, 0);
+	T_EQ_INT(o.requiretls, 0);
 	T_EQ_INT(parse(&o, &e, ARGS("-X", "/tmp/log", "-L", "tag", "-h", "5",
 	    "-O", "DeliveryMode=b", "-G", "-U", "-Am", "-Ac", "-m", "-n",
 	    "a@x")),

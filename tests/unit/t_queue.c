@@ -96,6 +96,8 @@ test_entry(void)
 	qe.notify = (char *)"SUCCESS,DELAY";
 	qe.ret = (char *)"HDRS";
 	qe.envid = (char *)"id+1";
+	strlcpy(qe.intl.utf8hdr, "Cc", sizeof(qe.intl.utf8hdr));
+	qe.intl.requiretls = 1;
 	T_EQ_INT(queue_update(dir, &qe, &e), 0);
 	T_EQ_INT(queue_lock(dir, sp.id, &other, &e), 1);
 	T_EQ_INT(queue_read(dir, sp.id, &got, &e), 0);
@@ -112,6 +114,9 @@ test_entry(void)
 	T_EQ_STR(got.notify, "SUCCESS,DELAY");
 	T_EQ_STR(got.ret, "HDRS");
 	T_EQ_STR(got.envid, "id+1");
+	T_EQ_STR(got.intl.utf8hdr, "Cc");
+	T_EQ_INT(got.intl.smtputf8, 0);
+	T_EQ_INT(got.intl.requiretls, 1);
 	queue_entry_free(&got);
 	qe.notify = qe.ret = qe.envid = NULL;	/* not ours to free */
 	/* unlocked: now someone else may take it */

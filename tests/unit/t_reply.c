@@ -254,6 +254,10 @@ static const struct ccase ccases[] = {
 	    CAP_PIPELINING | CAP_SIZE | CAP_8BITMIME | CAP_AUTH |
 	    CAP_STARTTLS | CAP_ENHANCEDSTATUSCODES | CAP_DSN | CAP_CHUNKING |
 	    CAP_SMTPUTF8, AUTH_PLAIN | AUTH_LOGIN | AUTH_CRAM_MD5, 10240000 },
+	/* RFC 8689 */
+	{ { "250-x", "250-REQUIRETLS", "250 smtputf8", NULL },
+	    CAP_REQUIRETLS | CAP_SMTPUTF8, 0, 0 },
+	{ { "250-x", "250 REQUIRETLSX", NULL }, 0, 0, 0 },
 	/* case-insensitive, old AUTH= form */
 	{ { "250-x", "250-starttls", "250 auth=login plain", NULL },
 	    CAP_STARTTLS | CAP_AUTH, AUTH_LOGIN | AUTH_PLAIN, 0 },

@@ -273,6 +273,16 @@ test_child_argv(void)
 	T_EQ_STR(v[3], "--");
 	T_EQ_STR(v[4], "a@b");
 	free(v);
+	/* -O smtputf8 and requiretls go through; other -O values do not */
+	T_EQ_INT(args(ARGS("-O", "x=y", "-O", "requiretls", "-O",
+	    "smtputf8", "a@b"), &o, &e), 0);
+	T_EQ_INT(subproto_child_argv(&o, NULL, "0 root", &v, &e), 0);
+	T_EQ_STR(v[3], "-O");
+	T_EQ_STR(v[4], "smtputf8");
+	T_EQ_STR(v[5], "-O");
+	T_EQ_STR(v[6], "requiretls");
+	T_EQ_STR(v[7], "--");
+	free(v);
 }
 
 static void
