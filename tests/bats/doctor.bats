@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # --doctor: every step a send needs, one "ok"/"FAIL" line each, against
 # each broken server the scripted server can play; the diagnosis line of
-# the failing step and the exit code of each (man smtps.1, DIAGNOSIS).
+# the failing step and the exit code of each (man smtps.1, CHECKING A SETUP).
 
 load helper
 
