@@ -336,8 +336,8 @@ deb:
 	  echo "smtps: debian/changelog says $$v, the Makefile $(VERSION)" >&2; \
 	  exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
-	tar -cf - --exclude-vcs --exclude=./build --exclude=./build-san \
-	  --exclude=./build-fuzz --exclude=./tests/tmp --exclude=./smtps \
+	tar -cf - --exclude-vcs --exclude=./build --exclude='./build-*' \
+	  --exclude=./tests/tmp --exclude=./smtps \
 	  --exclude=./smtps.tmp . | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	  DEB_BUILD_OPTIONS="$${DEB_BUILD_OPTIONS:-parallel=2}" \
