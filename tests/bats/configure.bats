@@ -15,6 +15,7 @@ setup() {
 	DNS_PID=
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 		skip "needs root and unshare (mount namespace)"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here"
 }
 teardown() {
 	[ -z "$DNS_PID" ] || kill "$DNS_PID" 2>/dev/null || true

@@ -734,6 +734,8 @@ assert t["truncated"] is True and t["limit"] == 261632 and t["not_shown"] > 0, t
 # namespace of its own: the host's /etc is not touched)
 as_root_sys() {
 	mkdir -p "$T/ov/work"
+	unshare -m --propagation private true 2>/dev/null ||
+		skip "no mount namespaces here"
 	status=0
 	unshare -m --propagation private sh -c '
 		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc ||
