@@ -223,7 +223,7 @@ hostile: $(BIN)
 # valgrind (memcheck) over the Bats suites that deliver (tests/valgrind.sh):
 # any memcheck error or definite leak ("==PID==" lines; valgrind's own
 # "--PID--" warnings, e.g. its missing pidfd_open, are not) fails the run
-VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue
+VALGRIND_SUITES ?= envelope message chunking lmtp auth tls queue longlines intl doctor
 VG_LOGS = $(CURDIR)/tests/tmp/valgrind
 valgrind: $(BIN)
 	rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
