@@ -90,7 +90,7 @@ for cmd in smtps sendmail newaliases
     complete -c $cmd -l socket -r -F -d 'Socket of the submission service'
     complete -c $cmd -l file -r -F -d 'Read only this configuration file'
     complete -c $cmd -l read-recipients -d 'Same as -t'
-    complete -c $cmd -l read-envelope-from -d 'Envelope sender from the From header'
+    complete -c $cmd -l read-envelope-from -d 'Envelope sender from the From (or an earlier Resent-From) header'
     complete -c $cmd -l host -x -a '(__fish_print_hostnames)' -d 'SMTP server'
     complete -c $cmd -l port -x -d 'Port'
     complete -c $cmd -l tls -f -a 'on off' -d 'TLS on or off'

@@ -162,7 +162,8 @@ static const struct flag flags[] = {
 	{ "read-recipients", 1, A_NONE, F_DO, ID_READRCPT,
 	  "--read-recipients  same as -t" },
 	{ "read-envelope-from", 1, A_NONE, F_DO, ID_READFROM,
-	  "--read-envelope-from  the envelope sender is the From: address" },
+	  "--read-envelope-from  the envelope sender is the From: address\n"
+	  "                  (a Resent-From: before it wins)" },
 	{ "host", 1, A_VALUE, F_DO, ID_KW,
 	  "--host=HOST, --port=N, --tls[=on|off], --tls-starttls[=on|off],\n"
 	  "  --tls-trust-file=FILE, --tls-fingerprint=FP, "
